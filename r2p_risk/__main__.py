@@ -1,0 +1,5 @@
+import sys
+
+from r2p_risk.cli import main
+
+sys.exit(main())

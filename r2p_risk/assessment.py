@@ -1,0 +1,119 @@
+"""What an analyst records: a situation, and assessments of it made of ratings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Literal
+
+import pycountry
+from pydantic import AfterValidator, Field, StrictInt
+
+from r2p_risk.errors import Problem
+from r2p_risk.models import LongText, ShortText, StrictModel, text_field
+
+Level = Annotated[StrictInt, Field(ge=0, le=3)]
+Confidence = Literal["low", "medium", "high"]
+Trend = Literal["improving", "stable", "worsening"]
+LEVEL_LABELS: dict[int | None, str] = {
+    None: "unknown / not assessed",
+    0: "not present",
+    1: "weak or isolated signs",
+    2: "clearly present",
+    3: "strongly present / pervasive",
+}
+
+
+def _iso3_country(code: str) -> str:
+    if pycountry.countries.get(alpha_3=code) is None:
+        raise ValueError(f'"{code}" is not an ISO 3166-1 alpha-3 country code')
+    return code
+
+
+def _http_url(url: str) -> str:
+    if not url.lower().startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    return url
+
+
+def country_name(code: str | None) -> str | None:
+    country = pycountry.countries.get(alpha_3=code) if code else None
+    return getattr(country, "common_name", None) or getattr(country, "name", None)
+
+
+class Source(StrictModel):
+    title: text_field(500, min_length=1)
+    url: Annotated[text_field(2_000), AfterValidator(_http_url)] | None = None
+    date: dt.date | None = None
+
+
+class RatingFields(StrictModel):
+    level: Level | None = None
+    confidence: Confidence | None = None
+    trend: Trend | None = None
+    evidence: LongText = ""
+    sources: list[Source] = Field(default_factory=list, max_length=100)
+
+
+class IndicatorRating(RatingFields):
+    indicator: str = Field(pattern=r"^\d{1,2}\.\d{1,2}$")
+
+
+class RiskFactorRating(RatingFields):
+    """A rating of a risk factor as a whole, for incomplete indicator lists or holistic judgements."""
+
+    risk_factor: StrictInt = Field(ge=1, le=99)
+
+
+class Situation(StrictModel):
+    id: text_field(64, min_length=1) | None = None
+    name: ShortText
+    country: Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(_iso3_country)] | None = None
+    area: text_field(200) | None = None
+    tags: list[text_field(50, min_length=1)] = Field(default_factory=list, max_length=30)
+
+
+class Assessment(StrictModel):
+    id: text_field(64, min_length=1) | None = None
+    revision: StrictInt | None = Field(default=None, ge=1)
+    assessed_on: dt.date
+    analyst: ShortText
+    status: Literal["draft", "final"] = "draft"
+    key_judgements: LongText = ""
+    ratings: list[IndicatorRating] = Field(default_factory=list, max_length=1_000)
+    risk_factor_ratings: list[RiskFactorRating] = Field(default_factory=list, max_length=100)
+    selected_tools: list[text_field(100, min_length=1)] = Field(default_factory=list, max_length=200)
+
+    def rating_for(self, indicator_id: str) -> IndicatorRating | None:
+        return next((r for r in self.ratings if r.indicator == indicator_id), None)
+
+    def factor_rating_for(self, number: int) -> RiskFactorRating | None:
+        return next((r for r in self.risk_factor_ratings if r.risk_factor == number), None)
+
+
+def check_assessment(assessment: Assessment | dict, framework, where: str = "assessment") -> list[Problem]:
+    """Problems that need the framework: unknown or repeated indicator and risk factor ids.
+
+    Works on raw data too, so a file with wrong types still gets its ids checked in the same report.
+    """
+    data = assessment.model_dump() if isinstance(assessment, Assessment) else assessment
+    if not isinstance(data, dict):
+        return []
+    problems = []
+    for key, field, known, label in (
+        ("ratings", "indicator", framework.has_indicator, "indicator"),
+        ("risk_factor_ratings", "risk_factor", framework.has_risk_factor, "risk factor"),
+    ):
+        items = data.get(key) if isinstance(data.get(key), list) else []
+        seen = set()
+        for index, item in enumerate(items):
+            value = item.get(field) if isinstance(item, dict) else None
+            if not isinstance(value, (str, int)) or isinstance(value, bool):
+                continue
+            place = f"{where}.{key}[{index}].{field}"
+            if not known(value):
+                problems.append(Problem(f"unknown_{field}", place, f"unknown {label} {json.dumps(value)}"))
+            elif value in seen:
+                problems.append(Problem(f"duplicate_{field}", place, f"{label} {json.dumps(value)} is rated twice"))
+            seen.add(value)
+    return problems

@@ -1,0 +1,1 @@
+"""Pure exporters: models in, bytes out. Nothing here writes files."""

@@ -1,0 +1,130 @@
+"""The UN Framework of Analysis for Atrocity Crimes (2014) as validated data.
+
+`parse_framework` turns the mapping read from ``frameworks/un-framework-2014.yaml`` into a
+`Framework`, reporting every problem in the file at once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Literal
+
+from pydantic import Field, PrivateAttr, ValidationError
+
+from r2p_risk.errors import FrameworkError, Problem, problems_from_validation_error
+from r2p_risk.models import StrictModel
+
+GroupId = Literal["common", "genocide", "crimes_against_humanity", "war_crimes"]
+CRIMES: tuple[str, ...] = ("genocide", "crimes_against_humanity", "war_crimes")
+FRAMEWORK_SCHEMA_VERSION = 1
+
+
+class Indicator(StrictModel):
+    id: str = Field(pattern=r"^\d{1,2}\.\d{1,2}$")
+    text: str = Field(min_length=1)
+    wording_check: Literal["checked", "recollection", "uncertain"]
+
+    @property
+    def risk_factor(self) -> int:
+        return int(self.id.split(".")[0])
+
+
+class RiskFactor(StrictModel):
+    number: int = Field(ge=1, le=99)
+    title: str = Field(min_length=1)
+    group: GroupId
+    description: str = Field(min_length=1)
+    indicators_complete: bool
+    indicators: list[Indicator]
+
+
+class Group(StrictModel):
+    id: GroupId
+    title: str
+
+
+class Framework(StrictModel):
+    schema_version: Literal[1]
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    edition: str
+    data_version: str
+    title: str
+    citation: str
+    official_indicator_count: int = Field(ge=0)
+    note: str
+    groups: list[Group]
+    risk_factors: list[RiskFactor]
+
+    _indicators: dict[str, Indicator] = PrivateAttr(default_factory=dict)
+    _factors: dict[int, RiskFactor] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, __context) -> None:
+        self._factors = {rf.number: rf for rf in self.risk_factors}
+        self._indicators = {i.id: i for rf in self.risk_factors for i in rf.indicators}
+
+    def risk_factor(self, number: int) -> RiskFactor:
+        return self._factors[number]
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self._indicators[indicator_id]
+
+    def has_indicator(self, indicator_id: str) -> bool:
+        return indicator_id in self._indicators
+
+    def has_risk_factor(self, number: int) -> bool:
+        return number in self._factors
+
+    @property
+    def indicator_ids(self) -> list[str]:
+        return list(self._indicators)
+
+    def factors_in_group(self, group: str) -> list[int]:
+        return [rf.number for rf in self.risk_factors if rf.group == group]
+
+    def group_title(self, group: str) -> str:
+        return next(g.title for g in self.groups if g.id == group)
+
+
+def check_framework_consistency(raw: dict) -> list[Problem]:
+    """Cross-field rules pydantic cannot see: unique numbers and ids, ids under their factor."""
+    problems: list[Problem] = []
+    factors = raw.get("risk_factors") if isinstance(raw, dict) else None
+    if not isinstance(factors, list):
+        return problems
+    numbers = Counter(rf.get("number") for rf in factors if isinstance(rf, dict))
+    seen_ids: set[str] = set()
+    for f_index, rf in enumerate(factors):
+        if not isinstance(rf, dict):
+            continue
+        number = rf.get("number")
+        if numbers[number] > 1:
+            problems.append(Problem("duplicate_number", f"risk_factors[{f_index}].number", f"duplicate risk factor number {number}"))
+        indicators = rf.get("indicators") if isinstance(rf.get("indicators"), list) else []
+        for i_index, ind in enumerate(indicators):
+            ind_id = ind.get("id") if isinstance(ind, dict) else None
+            if not isinstance(ind_id, str):
+                continue
+            where = f"risk_factors[{f_index}].indicators[{i_index}].id"
+            if ind_id in seen_ids:
+                problems.append(Problem("duplicate_id", where, f'duplicate id "{ind_id}"'))
+            seen_ids.add(ind_id)
+            if ind_id.split(".")[0] != str(number):
+                problems.append(Problem("misplaced_indicator", where, f'indicator "{ind_id}" is listed under risk factor {number}'))
+    expected = list(range(1, len(factors) + 1))
+    if sorted(n for n in numbers if isinstance(n, int)) != expected and not problems:
+        problems.append(Problem("numbering_gap", "risk_factors", f"risk factors must be numbered 1 to {len(factors)} without gaps"))
+    return problems
+
+
+def parse_framework(raw: object, source: str = "framework") -> Framework:
+    """Validate a mapping read from YAML; raise FrameworkError listing every problem found."""
+    prefix = f"{source} > "
+    problems = [Problem(p.code, prefix + p.where, p.message) for p in check_framework_consistency(raw)]
+    framework = None
+    try:
+        framework = Framework.model_validate(raw)
+    except ValidationError as exc:
+        problems = problems_from_validation_error(exc, prefix) + problems
+    if problems or framework is None:
+        raise FrameworkError(problems, f"{source} is not a valid framework file")
+    return framework

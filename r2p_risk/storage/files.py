@@ -1,0 +1,72 @@
+"""Reading the data files under frameworks/ and snapshot files, each turned into validated models.
+
+Loaded data files are cached by path and modification time, so a rerun never re-reads YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from r2p_risk.errors import FrameworkError, Problem, SnapshotError
+from r2p_risk.framework import Framework, parse_framework
+from r2p_risk.parameters import ScoringParameters, parse_parameters
+from r2p_risk.snapshot import MAX_SNAPSHOT_BYTES, Snapshot, load_snapshot_text
+
+FRAMEWORK_FILE = "un-framework-2014.yaml"
+PARAMETERS_FILE = "scoring-model.yaml"
+_cache: dict[tuple[str, float, int], object] = {}
+
+
+@dataclass(frozen=True)
+class Model:
+    """What scoring needs: the framework and the scoring parameters, loaded together."""
+
+    framework: Framework
+    params: ScoringParameters
+
+
+def read_yaml(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FrameworkError([Problem("unreadable_file", str(path), exc.strerror or str(exc))]) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path.name} > line {mark.line + 1}" if mark else path.name
+        raise FrameworkError([Problem("invalid_yaml", where, str(getattr(exc, "problem", exc)))]) from None
+
+
+def _cached(path: Path, build):
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime, stat.st_size)
+    if key not in _cache:
+        _cache[key] = build()
+    return _cache[key]
+
+
+def load_framework(path: Path) -> Framework:
+    return _cached(path, lambda: parse_framework(read_yaml(path), path.name))
+
+
+def load_model(frameworks_dir: Path) -> Model:
+    """The framework and scoring parameters from a frameworks folder (cached on modification time)."""
+    framework = load_framework(frameworks_dir / FRAMEWORK_FILE)
+    params_path = frameworks_dir / PARAMETERS_FILE
+    params = _cached(params_path, lambda: parse_parameters(read_yaml(params_path), framework, params_path.name))
+    return Model(framework=framework, params=params)
+
+
+def read_snapshot_file(path: Path, model: Model) -> Snapshot:
+    try:
+        size = path.stat().st_size
+        if size > MAX_SNAPSHOT_BYTES:
+            raise SnapshotError([Problem("too_large", str(path), f"larger than {MAX_SNAPSHOT_BYTES // 1_000_000} MB")])
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SnapshotError([Problem("unreadable_file", str(path), exc.strerror or str(exc))]) from None
+    return load_snapshot_text(data, model.framework, model.params)

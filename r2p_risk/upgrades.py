@@ -1,0 +1,38 @@
+"""Upgrades of older file versions, one small step per version; writing is always current.
+
+A step takes the data of version N and returns it as version N + 1. Snapshot history is in
+CHANGELOG.md; version 1 is the first, so there is no step yet. The next format change adds
+`SNAPSHOT_STEPS[1]` and raises `SNAPSHOT_SCHEMA_VERSION`, with an old-version fixture in tests.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable
+
+from r2p_risk.errors import Problem, SnapshotError
+
+Step = Callable[[dict], dict]
+SNAPSHOT_SCHEMA_VERSION = 1
+SNAPSHOT_STEPS: dict[int, Step] = {}
+
+
+def upgrade(data: dict[str, Any], current: int, steps: dict[int, Step], what: str = "file") -> dict[str, Any]:
+    """Bring data of any version from 1 to `current` up to `current` (a copy; the input is untouched)."""
+    version = data.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise SnapshotError([Problem("missing_schema_version", "schema_version", "must be a whole number")])
+    if version > current:
+        raise SnapshotError([Problem("future_schema_version", "schema_version", f"this {what} is version {version}, newer than this app reads ({current}); update r2p-risk")])
+    if version < 1:
+        raise SnapshotError([Problem("unknown_schema_version", "schema_version", f"version {version} was never issued; the first is 1")])
+    data = copy.deepcopy(data)
+    while version < current:
+        data = steps[version](data)
+        version += 1
+        data["schema_version"] = version
+    return data
+
+
+def upgrade_snapshot(data: dict[str, Any]) -> dict[str, Any]:
+    return upgrade(data, SNAPSHOT_SCHEMA_VERSION, SNAPSHOT_STEPS, "snapshot")
