@@ -150,8 +150,9 @@ def score_overall(crimes: dict[str, CrimeResult], factors: dict[str, RiskFactorR
     if not scored:
         return OverallResult(score=None, level=None, reliability=reliability, reasons=[Reason(text="Nothing assessed: no overall score")])
     if params.overall.method == "max":
-        score, name = max(scored)
-        text = f"Highest crime risk: {CRIME_NAMES[name]} at {score:.2f}"
+        score = max(s for s, _ in scored)
+        names = " and ".join(CRIME_NAMES[name] for s, name in scored if s == score)
+        text = f"Highest crime risk: {names} at {score:.2f}"
     else:
         score = _round(sum(s for s, _ in scored) / len(scored))
         text = f"Mean of {len(scored)} crime risks: {score:.2f}"

@@ -1,0 +1,84 @@
+"""The r2p-risk command line, run as a real process."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLES, ROOT
+
+CRISIS = EXAMPLES / "tamaris-north-current-crisis.json"
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "r2p_risk", *args], capture_output=True, text=True, cwd=ROOT, input=stdin, timeout=60)
+
+
+def test_score_prints_the_profile_as_json():
+    result = run("score", str(CRISIS))
+    assert result.returncode == 0, result.stderr
+    profile = json.loads(result.stdout)
+    assert set(profile["risk_factors"]) == {str(n) for n in range(1, 15)}
+    assert {"score", "coverage", "reasons"} <= set(profile["risk_factors"]["11"])
+    assert set(profile["crimes"]) == {"genocide", "crimes_against_humanity", "war_crimes"}
+    assert {"score", "level"} <= set(profile["crimes"]["war_crimes"])
+    assert profile["overall"]["level"] == "very_high"
+    assert profile["status"]["label"] == "current_crisis" and profile["status"]["reasons"]
+    assert 0 <= profile["reliability"] <= 10
+    assert "prescribes no" in profile["method"]
+
+
+def test_framework_lists_factors_and_marks_gaps():
+    result = run("framework")
+    assert result.returncode == 0
+    assert "Risk factor 14: Serious threats to humanitarian or peacekeeping operations" in result.stdout
+    assert "indicator list incomplete" in result.stdout and "wording uncertain" in result.stdout
+
+
+def test_template_then_validate_then_csv(tmp_path):
+    template = run("template", "--country", "SDN", "--name", "Darfur watch")
+    assert template.returncode == 0
+    data = json.loads(template.stdout)
+    assert data["situation"] == {"id": None, "name": "Darfur watch", "country": "SDN", "area": None, "tags": []}
+    data["assessment"]["ratings"][0]["level"] = 2
+    path = tmp_path / "filled.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    validated = run("validate", str(path))
+    assert validated.returncode == 0 and "1 indicators rated" in validated.stdout
+    table = run("csv", str(path))
+    assert table.returncode == 0 and table.stdout.startswith("\ufeffrisk_factor,")
+
+
+def test_schema_is_printed():
+    result = run("schema")
+    assert json.loads(result.stdout)["title"] == "Snapshot"
+
+
+@pytest.mark.parametrize(("setup", "expected"), [
+    (None, "No such file or directory"),
+    ("{not json", "not valid JSON"),
+    ('{"format": "r2p-risk-snapshot", "schema_version": 7}', "newer than this app reads"),
+    ("LEVEL7", "assessment.ratings[0].level: Input should be less than or equal to 3"),
+    ("UNKNOWN", 'assessment.ratings[0].indicator: unknown indicator "99.9"'),
+    ("WRONGTYPE", "assessment.ratings[0].level: Input should be a valid integer"),
+])
+@pytest.mark.parametrize("command", ["validate", "score", "csv"])
+def test_bad_input_exits_2_with_the_field_and_no_traceback(tmp_path, command, setup, expected):
+    path = tmp_path / "input.json"
+    if setup in ("LEVEL7", "UNKNOWN", "WRONGTYPE"):
+        data = json.loads(CRISIS.read_text(encoding="utf-8"))
+        rating = data["assessment"]["ratings"][0]
+        rating.update({"LEVEL7": {"level": 7}, "UNKNOWN": {"indicator": "99.9"}, "WRONGTYPE": {"level": "high"}}[setup])
+        path.write_text(json.dumps(data), encoding="utf-8")
+    elif setup is not None:
+        path.write_text(setup, encoding="utf-8")
+    result = run(command, str(path))
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_unknown_country_in_template_exits_2():
+    result = run("template", "--country", "XYZ")
+    assert result.returncode == 2 and "situation.country" in result.stderr and "Traceback" not in result.stderr

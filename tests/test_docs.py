@@ -1,0 +1,36 @@
+"""The docs keep in step with the code: every setting and every data field is documented."""
+
+import re
+
+import pytest
+
+from conftest import FRAMEWORKS, ROOT
+from r2p_risk import parameters
+from r2p_risk.framework import Framework, Group, Indicator, RiskFactor
+from r2p_risk.settings import Settings
+
+
+def test_every_setting_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in Settings.model_fields:
+        assert f"`R2P_RISK_{name.upper()}`" in readme
+
+
+DATA_MODELS = [Framework, Group, RiskFactor, Indicator, parameters.ScoringParameters, parameters.Aggregation,
+               parameters.WholeFactorRating, parameters.ConfidenceWeights, parameters.CrimeModel,
+               parameters.ConflictRequirement, parameters.Overall, parameters.RiskClass, parameters.StatusRule,
+               parameters.DefaultStatus, parameters.RiskFactorAtLeast, parameters.RiskFactorsMeanAtLeast,
+               parameters.OverallAtLeast]
+
+
+@pytest.mark.parametrize("model_cls", DATA_MODELS, ids=lambda m: m.__name__)
+def test_every_data_field_is_documented(model_cls):
+    documented = set(re.findall(r"`([a-z_0-9]+)`", (FRAMEWORKS / "README.md").read_text(encoding="utf-8")))
+    missing = set(model_cls.model_fields) - documented
+    assert not missing, f"frameworks/README.md does not document {sorted(missing)} of {model_cls.__name__}"
+
+
+def test_every_condition_kind_is_documented():
+    readme = (FRAMEWORKS / "README.md").read_text(encoding="utf-8")
+    for cls in (parameters.RiskFactorAtLeast, parameters.RiskFactorsMeanAtLeast, parameters.OverallAtLeast):
+        assert f"`{cls.model_fields['kind'].annotation.__args__[0]}`" in readme
