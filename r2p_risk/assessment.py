@@ -117,3 +117,13 @@ def check_assessment(assessment: Assessment | dict, framework, where: str = "ass
                 problems.append(Problem(f"duplicate_{field}", place, f"{label} {json.dumps(value)} is rated twice"))
             seen.add(value)
     return problems
+
+
+def country_codes() -> list[str]:
+    """Every ISO 3166-1 alpha-3 code, ordered by the country's common name."""
+    return sorted((c.alpha_3 for c in pycountry.countries), key=lambda code: country_name(code))
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags typed as a comma-separated list: trimmed, empty ones dropped, duplicates removed in order."""
+    return list(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))

@@ -10,13 +10,21 @@ import datetime as dt
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 from r2p_risk.errors import R2PError
 from r2p_risk.exporters.spreadsheet import assessment_to_csv
+from r2p_risk.recommend import recommend_tools
+from r2p_risk.scoring import score_assessment
 from r2p_risk.settings import Settings
 from r2p_risk.snapshot import Snapshot, blank_snapshot, dump_snapshot
-from r2p_risk.storage.files import Model, load_model, read_snapshot_file
+from r2p_risk.storage.files import (
+    Model,
+    load_model,
+    read_snapshot_file,
+    verify_catalogue,
+)
 
 EXIT_BAD_INPUT = 2
 
@@ -71,6 +79,29 @@ def print_schema(args, model: Model) -> int:
     return 0
 
 
+def check_catalogue(args, model: Model) -> int:
+    catalogue = verify_catalogue(Settings.from_environment().frameworks_dir, model.framework)
+    cited = Counter(c.meeting for t in catalogue.tools for c in t.citations)
+    spaces = Counter(t.policy_space for t in catalogue.tools)
+    print(f"{catalogue.title} {catalogue.version}: {len(catalogue.tools)} tools, every quote found in its summary")
+    print("by policy space: " + ", ".join(f"{k} {v}" for k, v in sorted(spaces.items())))
+    print("citations by meeting: " + ", ".join(f"{k} {v}" for k, v in sorted(cited.items())))
+    return 0
+
+
+def print_recommendations(args, model: Model) -> int:
+    snapshot = read_snapshot_file(Path(args.file), model)
+    catalogue = verify_catalogue(Settings.from_environment().frameworks_dir, model.framework)
+    profile = score_assessment(snapshot.assessment, model.framework, model.params)
+    recommendations = recommend_tools(profile, snapshot.assessment, catalogue)
+    _print_json({
+        "situation": snapshot.situation.name, "status": profile.status.label,
+        "catalogue": {"id": catalogue.id, "version": catalogue.version},
+        "recommendations": [r.model_dump(mode="json") for r in recommendations],
+    })
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="r2p-risk", description="Atrocity-risk assessment on the UN Framework of Analysis (2014).")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -83,11 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
         ("validate", validate_file, "check a snapshot and report every problem"),
         ("score", print_score, "print the risk profile of a snapshot as JSON"),
         ("csv", print_csv, "write one assessment as CSV (UTF-8 with BOM) to stdout"),
+        ("recommend", print_recommendations, "print the response tools that fit a snapshot's risk profile, as JSON"),
     ):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("file", help="snapshot JSON file")
         sub.set_defaults(run=run)
     commands.add_parser("schema", help="print the JSON Schema of snapshots").set_defaults(run=print_schema)
+    commands.add_parser("catalogue", help="check the response-tool catalogue and its quotes").set_defaults(run=check_catalogue)
     return parser
 
 

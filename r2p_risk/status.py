@@ -49,3 +49,18 @@ def decide_status(factors: dict[str, RiskFactorResult], overall: OverallResult, 
         last_failures = [reason for ok, reason in checks if not ok]
     default = params.default_status
     return StatusResult(label=default.status, title=default.label, reasons=[Reason(text=default.description), *last_failures])
+
+
+def describe_condition(condition) -> str:
+    """A status condition in words, for the Framework screen and the methodology notes."""
+    if isinstance(condition, OverallAtLeast):
+        return f"the overall score is at least {condition.score:.1f}"
+    if isinstance(condition, RiskFactorsMeanAtLeast):
+        return f"the mean of risk factors {_numbers(condition.risk_factors)} is at least {condition.score:.1f}"
+    which = "any of" if condition.match == "any" else "each of"
+    return f"{which} risk factors {_numbers(condition.risk_factors)} scores at least {condition.score:.1f}"
+
+
+def describe_rule(rule) -> str:
+    joiner = " or " if rule.match == "any" else " and "
+    return f"{rule.label} when " + joiner.join(describe_condition(c) for c in rule.conditions)

@@ -1,7 +1,16 @@
+"""Shared fixtures: the shipped model, assessments built in one line, and the browser test rig."""
+
 import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from r2p_risk.assessment import Assessment
 from r2p_risk.storage.files import load_model
@@ -32,3 +41,79 @@ def make_assessment(levels: dict[str, int | None] | None = None, whole: dict[int
     wholes = [{"risk_factor": n, "level": level, "confidence": "medium"} for n, level in (whole or {}).items()]
     return Assessment(assessed_on=fields.pop("assessed_on", dt.date(2026, 1, 15)), analyst=fields.pop("analyst", "Test Analyst"),
                       ratings=ratings, risk_factor_ratings=wholes, **fields)
+
+
+# --- end to end: a real `streamlit run app.py` and Debian's Chromium driven by Playwright -----------
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"]
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    database = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
+    port = free_port()
+    env = {**os.environ, "R2P_RISK_DATABASE_URL": f"sqlite:///{database}"}
+    log = open(database.with_suffix(".log"), "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={port}"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start: {database.with_suffix('.log').read_text()}")
+            time.sleep(0.1)
+    yield url
+    server.terminate()
+    server.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page; `page.outside_requests` lists every request that tried to leave this machine."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    outside: list[str] = []
+
+    def route(route):
+        if route.request.url.startswith(LOCAL):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    context.on("request", lambda request: None if request.url.startswith(LOCAL) else outside.append(request.url))
+    page = context.new_page()
+    page.on("websocket", lambda ws: None if ws.url.startswith(LOCAL) else outside.append(ws.url))
+    page.outside_requests = outside
+    yield page
+    context.close()
+
+
+def wait_idle(page) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_timeout(300)
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=30_000)

@@ -82,3 +82,19 @@ def test_bad_input_exits_2_with_the_field_and_no_traceback(tmp_path, command, se
 def test_unknown_country_in_template_exits_2():
     result = run("template", "--country", "XYZ")
     assert result.returncode == 2 and "situation.country" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_recommend_prints_ranked_tools_with_reasons_and_citations():
+    result = run("recommend", str(CRISIS))
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert output["status"] == "current_crisis" and output["catalogue"]["id"] == "focal_points_response_tools"
+    first = output["recommendations"][0]
+    assert {"rank", "tool_id", "name", "venue", "policy_space", "relevance", "reasons", "citations"} <= set(first)
+    assert first["rank"] == 1 and first["reasons"] and first["citations"][0]["quote"]
+
+
+def test_catalogue_checks_every_quote(tmp_path):
+    result = run("catalogue")
+    assert result.returncode == 0, result.stderr
+    assert "every quote found" in result.stdout

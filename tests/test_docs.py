@@ -5,7 +5,7 @@ import re
 import pytest
 
 from conftest import FRAMEWORKS, ROOT
-from r2p_risk import parameters
+from r2p_risk import parameters, tools
 from r2p_risk.framework import Framework, Group, Indicator, RiskFactor
 from r2p_risk.settings import Settings
 
@@ -20,7 +20,9 @@ DATA_MODELS = [Framework, Group, RiskFactor, Indicator, parameters.ScoringParame
                parameters.WholeFactorRating, parameters.ConfidenceWeights, parameters.CrimeModel,
                parameters.ConflictRequirement, parameters.Overall, parameters.RiskClass, parameters.StatusRule,
                parameters.DefaultStatus, parameters.RiskFactorAtLeast, parameters.RiskFactorsMeanAtLeast,
-               parameters.OverallAtLeast]
+               parameters.OverallAtLeast, tools.Catalogue, tools.Meeting, tools.Ranking, tools.StatusStages, tools.Tool,
+               tools.Citation, tools.Case, tools.Caution, tools.StatusIs, tools.StageIs, tools.RiskFactorAtLeast,
+               tools.CrimeRiskAtLeast, tools.IndicatorAtLeast]
 
 
 @pytest.mark.parametrize("model_cls", DATA_MODELS, ids=lambda m: m.__name__)

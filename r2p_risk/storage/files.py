@@ -13,7 +13,9 @@ import yaml
 from r2p_risk.errors import FrameworkError, Problem, SnapshotError
 from r2p_risk.framework import Framework, parse_framework
 from r2p_risk.parameters import ScoringParameters, parse_parameters
+from r2p_risk.regions import Region, parse_regions
 from r2p_risk.snapshot import MAX_SNAPSHOT_BYTES, Snapshot, load_snapshot_text
+from r2p_risk.tools import Catalogue, check_quotes, parse_catalogue
 
 FRAMEWORK_FILE = "un-framework-2014.yaml"
 PARAMETERS_FILE = "scoring-model.yaml"
@@ -70,3 +72,40 @@ def read_snapshot_file(path: Path, model: Model) -> Snapshot:
     except OSError as exc:
         raise SnapshotError([Problem("unreadable_file", str(path), exc.strerror or str(exc))]) from None
     return load_snapshot_text(data, model.framework, model.params)
+
+
+REGIONS_FILE = "m49-regions.csv"
+
+
+def load_regions(frameworks_dir: Path) -> dict[str, Region]:
+    path = frameworks_dir / REGIONS_FILE
+    return _cached(path, lambda: parse_regions(path.read_text(encoding="utf-8")))
+
+
+CATALOGUE_DIR = "response-tools"
+
+
+def load_catalogue(frameworks_dir: Path, framework: Framework) -> Catalogue:
+    """The response-tool catalogue (catalogue.yaml plus every tools-*.yaml), cached on modification times."""
+    folder = frameworks_dir / CATALOGUE_DIR
+    files = [folder / "catalogue.yaml", *sorted(folder.glob("tools-*.yaml"))]
+    key = (str(folder.resolve()), tuple((f.name, f.stat().st_mtime, f.stat().st_size) for f in files))
+    if key not in _cache:
+        header = read_yaml(files[0])
+        tool_files = {f.name: read_yaml(f) for f in files[1:]}
+        _cache[key] = parse_catalogue(header, tool_files, framework)
+    return _cache[key]
+
+
+def load_sources(frameworks_dir: Path, catalogue: Catalogue) -> dict[str, str]:
+    """The text of each cited meeting summary, by meeting id."""
+    return {m.id: (frameworks_dir / m.source_file).read_text(encoding="utf-8") for m in catalogue.meetings}
+
+
+def verify_catalogue(frameworks_dir: Path, framework: Framework) -> Catalogue:
+    """Load the catalogue and check every quote against its source; FrameworkError lists all problems."""
+    catalogue = load_catalogue(frameworks_dir, framework)
+    problems = check_quotes(catalogue, load_sources(frameworks_dir, catalogue))
+    if problems:
+        raise FrameworkError(problems, f"{len(problems)} quote(s) not found in the meeting summaries")
+    return catalogue

@@ -1,0 +1,21 @@
+"""r2p-risk: the frame of the app. Run with `streamlit run app.py` (or scripts/run)."""
+
+import streamlit as st
+
+from r2p_risk.ui import sidebar
+from r2p_risk.ui.feedback import reporting
+
+st.set_page_config(page_title="r2p-risk", page_icon="🛡️", layout="wide")
+
+PAGES = "r2p_risk/ui/pages"
+navigation = st.navigation([
+    st.Page(f"{PAGES}/situations.py", title="Situations", url_path="situations", default=True),
+    st.Page(f"{PAGES}/assess.py", title="Assess", url_path="assess"),
+    st.Page(f"{PAGES}/profile.py", title="Risk profile", url_path="profile"),
+    st.Page(f"{PAGES}/recommendations.py", title="Recommendations", url_path="recommendations"),
+    st.Page(f"{PAGES}/compare.py", title="Compare", url_path="compare"),
+    st.Page(f"{PAGES}/framework.py", title="Framework", url_path="framework"),
+])
+with reporting():  # an expected failure anywhere (e.g. the database unreachable) becomes a message
+    sidebar.show()
+    navigation.run()

@@ -1,0 +1,76 @@
+"""Plotly figures, shared by the app and the briefings. Pure: data in, figure out; no map charts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from r2p_risk.compare import ProfileChange
+from r2p_risk.profile import RiskProfile
+
+GROUP_COLOURS = {"common": "#5b7083", "genocide": "#8e2c48", "crimes_against_humanity": "#c2571a", "war_crimes": "#2f6f8f"}
+GROUP_NAMES = {"common": "Common", "genocide": "Genocide", "crimes_against_humanity": "Crimes against humanity", "war_crimes": "War crimes"}
+FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=12)
+
+
+def _short(title: str, width: int = 48) -> str:
+    return title if len(title) <= width else title[: width - 1].rstrip() + "…"
+
+
+def factor_scores_figure(profile: RiskProfile, thresholds: list[float]) -> go.Figure:
+    """Horizontal bars of the 14 risk-factor scores, coloured by group, unassessed ones marked."""
+    factors = list(profile.risk_factors.values())[::-1]
+    figure = go.Figure()
+    for group, colour in GROUP_COLOURS.items():
+        members = [f for f in factors if f.group == group]
+        figure.add_bar(
+            name=GROUP_NAMES[group], orientation="h", marker_color=colour,
+            y=[f"{f.number}. {_short(f.title)}" for f in members], x=[f.score or 0 for f in members],
+            text=[f"{f.score:.1f}" if f.score is not None else "not assessed" for f in members], textposition="outside",
+            customdata=[[f"{f.coverage:.0%}", f"{f.reliability:.1f}"] for f in members],
+            hovertemplate="%{y}<br>score %{x:.2f}<br>coverage %{customdata[0]}, reliability %{customdata[1]}<extra></extra>",
+        )
+    for bound in thresholds:
+        figure.add_vline(x=bound, line_dash="dot", line_color="#999999", line_width=1)
+    order = [f"{f.number}. {_short(f.title)}" for f in factors]
+    figure.update_layout(
+        barmode="overlay", height=520, margin=dict(l=10, r=30, t=30, b=30), font=FONT, legend_orientation="h",
+        legend_y=1.06, xaxis=dict(range=[0, 11], title="score (0-10, r2p-risk model)"),
+        yaxis=dict(categoryorder="array", categoryarray=order),
+    )
+    return figure
+
+
+def factor_change_figure(change: ProfileChange) -> go.Figure:
+    """Change of each risk factor's score since the previous assessment: up (worse) in red."""
+    moved = [f for f in change.risk_factors if f.delta is not None]
+    figure = go.Figure(go.Bar(
+        x=[f"RF {f.number}" for f in moved], y=[f.delta for f in moved],
+        marker_color=["#b8322a" if f.delta > 0 else "#2e7d4f" for f in moved],
+        hovertext=[f"{f.title}: {f.before:.2f} -> {f.after:.2f}" for f in moved], hoverinfo="text+y",
+    ))
+    figure.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=30), font=FONT,
+                         yaxis_title=f"change {change.earlier_assessed_on} -> {change.later_assessed_on}")
+    return figure
+
+
+def heatmap_figure(frame: pd.DataFrame) -> go.Figure:
+    """Situations x risk factors, 0 (light) to 10 (dark red); blank where not assessed."""
+    figure = go.Figure(go.Heatmap(
+        z=frame.to_numpy(), x=[f"RF {c}" for c in frame.columns], y=list(frame.index), zmin=0, zmax=10,
+        colorscale="YlOrRd", hoverongaps=False, colorbar_title="score",
+        text=frame.map(lambda v: "" if pd.isna(v) else f"{v:.1f}").to_numpy(), texttemplate="%{text}",
+    ))
+    figure.update_layout(height=max(300, 28 * len(frame) + 120), margin=dict(l=10, r=10, t=30, b=30), font=FONT,
+                         yaxis=dict(autorange="reversed"))
+    return figure
+
+
+def trend_figure(frame: pd.DataFrame, value: str = "overall") -> go.Figure:
+    """One line per situation: a score over assessment dates."""
+    figure = go.Figure()
+    for situation, rows in frame.groupby("situation", sort=True):
+        figure.add_scatter(x=rows["assessed_on"], y=rows[value], mode="lines+markers", name=situation)
+    figure.update_layout(height=360, margin=dict(l=10, r=10, t=30, b=30), font=FONT, yaxis=dict(range=[0, 10], title=f"{value} score"),
+                         legend_orientation="h")
+    return figure

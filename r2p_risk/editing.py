@@ -1,0 +1,104 @@
+"""Changing an assessment one field at a time, as the Assess screen does; every change validated.
+
+Assessments are frozen models: each function returns a new assessment or raises `SnapshotError`
+naming the field and the problem, and the assessment it was given stays as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import ValidationError
+
+from r2p_risk.assessment import Assessment, IndicatorRating, RiskFactorRating, Source
+from r2p_risk.errors import Problem, SnapshotError, problems_from_validation_error
+
+RATING_FIELDS = ("level", "confidence", "trend", "evidence", "sources")
+ASSESSMENT_FIELDS = ("assessed_on", "analyst", "status", "key_judgements", "selected_tools")
+
+
+def _is_empty(rating) -> bool:
+    return rating.level is None and rating.confidence is None and rating.trend is None and not rating.evidence and not rating.sources
+
+
+def _validated(model_cls, data: dict, where: str):
+    try:
+        return model_cls.model_validate(data)
+    except ValidationError as exc:
+        raise SnapshotError(problems_from_validation_error(exc, f"{where}."), "this change was not kept") from None
+
+
+def set_indicator_field(assessment: Assessment, indicator: str, field: str, value) -> Assessment:
+    """The assessment with one field of one indicator's rating changed; empty ratings are dropped."""
+    if field not in RATING_FIELDS:
+        raise ValueError(f"not a rating field: {field}")
+    current = assessment.rating_for(indicator)
+    data = current.model_dump() if current else {"indicator": indicator}
+    rating = _validated(IndicatorRating, {**data, field: value}, f"indicator {indicator}")
+    others = [r for r in assessment.ratings if r.indicator != indicator]
+    ratings = others if _is_empty(rating) else others + [rating]
+    ratings.sort(key=lambda r: tuple(int(p) for p in r.indicator.split(".")))
+    return assessment.model_copy(update={"ratings": ratings})
+
+
+def set_factor_field(assessment: Assessment, risk_factor: int, field: str, value) -> Assessment:
+    """The assessment with one field of a whole-risk-factor rating changed."""
+    if field not in RATING_FIELDS:
+        raise ValueError(f"not a rating field: {field}")
+    current = assessment.factor_rating_for(risk_factor)
+    data = current.model_dump() if current else {"risk_factor": risk_factor}
+    rating = _validated(RiskFactorRating, {**data, field: value}, f"risk factor {risk_factor} as a whole")
+    others = [r for r in assessment.risk_factor_ratings if r.risk_factor != risk_factor]
+    ratings = others if _is_empty(rating) else others + [rating]
+    ratings.sort(key=lambda r: r.risk_factor)
+    return assessment.model_copy(update={"risk_factor_ratings": ratings})
+
+
+def set_assessment_field(assessment: Assessment, field: str, value) -> Assessment:
+    """The assessment with its date, analyst, status, key judgements or selected tools changed."""
+    if field not in ASSESSMENT_FIELDS:
+        raise ValueError(f"not an assessment field: {field}")
+    data = assessment.model_dump()
+    data[field] = value
+    return _validated(Assessment, data, "assessment")
+
+
+def parse_source_lines(text: str, where: str = "sources") -> tuple[list[Source], list[Problem]]:
+    """Sources typed one per line as `title | url | date` (url and date optional, date YYYY-MM-DD)."""
+    sources, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) > 3:
+            problems.append(Problem("too_many_parts", f"{where} line {number}", "use at most: title | url | date"))
+            continue
+        title, url, date = (parts + ["", ""])[:3]
+        data = {"title": title, "url": url or None, "date": date or None}
+        try:
+            sources.append(Source.model_validate(data))
+        except ValidationError as exc:
+            problems += problems_from_validation_error(exc, f"{where} line {number}.")
+    return sources, problems
+
+
+def format_source_lines(sources: list[Source]) -> str:
+    """The inverse of `parse_source_lines`, trailing empty parts left out."""
+    lines = []
+    for source in sources:
+        parts = [source.title, source.url or "", source.date.isoformat() if source.date else ""]
+        while parts and not parts[-1]:
+            parts.pop()
+        lines.append(" | ".join(parts))
+    return "\n".join(lines)
+
+
+def new_assessment(analyst: str, today: dt.date) -> Assessment:
+    return Assessment(assessed_on=today, analyst=analyst or "Unnamed analyst")
+
+
+def copy_assessment(previous: Assessment, analyst: str, today: dt.date) -> Assessment:
+    """A new draft that starts from an earlier assessment, so only the changes need entering."""
+    return previous.model_copy(update={
+        "id": None, "revision": None, "assessed_on": today, "analyst": analyst or previous.analyst, "status": "draft",
+    })

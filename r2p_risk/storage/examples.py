@@ -1,0 +1,28 @@
+"""The fictional example situations shipped in data/examples/, loaded into a database on request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from r2p_risk.storage.database import Database
+from r2p_risk.storage.files import Model, read_snapshot_file
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "examples"
+
+
+def load_examples(database: Database, model: Model, actor: str, folder: Path = EXAMPLES_DIR) -> int:
+    """Add every example snapshot: one situation per situation name, its assessments oldest first.
+
+    Returns the number of assessments added. Every example situation is tagged "fictional".
+    """
+    snapshots = [read_snapshot_file(path, model) for path in sorted(folder.glob("*.json"))]
+    snapshots.sort(key=lambda s: (s.situation.name, s.assessment.assessed_on))
+    situations: dict[str, str] = {}
+    for snapshot in snapshots:
+        name = snapshot.situation.name
+        if name not in situations:
+            situation = snapshot.situation.model_copy(update={"id": None})
+            situations[name] = database.create_situation(situation, actor).id
+        assessment = snapshot.assessment.model_copy(update={"id": None, "revision": None})
+        database.save_assessment(situations[name], assessment, actor, based_on_revision=None, note="fictional example")
+    return len(snapshots)

@@ -1,0 +1,18 @@
+"""Assess: rate a situation indicator by indicator; the profile follows as you go."""
+
+import streamlit as st
+
+from r2p_risk.ui import services, state
+from r2p_risk.ui.workspace import workspace
+
+st.title("Assess")
+state.show_flash()
+session = state.editing()
+if session is None:
+    st.info("Nothing is open for editing. On the Situations screen, open a situation and start a new assessment, "
+            "copy the latest one, or open an existing one.")
+    st.page_link("r2p_risk/ui/pages/situations.py", label="Go to Situations")
+    st.stop()
+situation = services.database().get_situation(session.situation_id, include_deleted=True)
+st.caption(f"{situation.name} · scores are r2p-risk's own model; the UN Framework prescribes no numbers")
+workspace()

@@ -1,0 +1,42 @@
+"""Situations: the watch list, a new situation, and one situation's assessments."""
+
+import streamlit as st
+
+from r2p_risk import watchlist
+from r2p_risk.ui import services, situation_panel, state
+
+st.title("Situations")
+state.show_flash()
+database, model = services.database(), services.model()
+histories = database.situation_histories()
+
+if not histories:
+    st.info("No situations yet. Add one below, or load the fictional examples to look around.")
+    if st.button("Load fictional examples", key="load_examples"):
+        situation_panel.load_examples()
+        st.rerun()
+
+rows = watchlist.build_watch_list(histories, model, services.regions())
+if rows:
+    left, middle, right = st.columns(3)
+    regions = left.multiselect("UN region", sorted({r.region for r in rows if r.region}), key="filter_region")
+    statuses = middle.multiselect("Status", list(watchlist.STATUS_TITLES), format_func=watchlist.STATUS_TITLES.get, key="filter_status")
+    tags = right.multiselect("Tag", sorted({t for r in rows for t in r.tags}), key="filter_tag")
+    shown = watchlist.filter_watch_list(rows, regions, statuses, tags)
+    st.caption(f"{len(shown)} of {len(rows)} situations · most severe status first · click a column to sort")
+    st.dataframe(watchlist.watch_list_frame(shown), hide_index=True, width="stretch",
+                 column_order=["situation", "country", "region", "status", "risk_class", "overall", "reliability",
+                               "last_assessed", "change", "assessments", "tags"],
+                 column_config=situation_panel.WATCH_COLUMNS)
+    names = {r.situation_id: r.situation for r in rows}
+    current = st.session_state.get(state.SITUATION)
+    options = list(names)
+    chosen = st.selectbox("Open a situation", options, format_func=names.get, key=state.OPEN_SITUATION,
+                          index=options.index(current) if current in options else None, placeholder="Choose a situation")
+    if chosen:
+        st.session_state[state.SITUATION] = chosen
+        situation_panel.show(chosen)
+
+with st.expander("New situation", expanded=not histories):
+    situation_panel.new_situation_form()
+situation_panel.deleted_situations()

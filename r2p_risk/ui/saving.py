@@ -1,0 +1,90 @@
+"""Saving the assessment being edited: explicit, never silent about conflicts, never losing the edit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from r2p_risk.errors import ConflictError, Problem, R2PError
+from r2p_risk.snapshot import build_snapshot, dump_snapshot
+from r2p_risk.ui import services, state
+from r2p_risk.ui.feedback import plain, show_error, show_problems
+
+
+def save(session: state.EditSession, based_on_revision: int | None) -> None:
+    """Save the draft as a new revision; on a conflict keep the draft and say who saved first."""
+    problems = state.all_field_problems()
+    if not state.analyst():
+        problems = [Problem("missing", "Your name", "enter your name in the sidebar: every save records who made it"), *problems]
+    if problems:
+        show_problems(problems, "Not saved: correct these first")
+        return
+    try:
+        saved = services.database().save_assessment(session.situation_id, session.assessment, state.analyst(),
+                                                    based_on_revision=based_on_revision)
+    except ConflictError as conflict:
+        st.session_state[state.CONFLICT] = conflict
+        return
+    except R2PError as error:
+        show_error(error)
+        st.info("Your edit is still here: try again, or download it as a snapshot below.")
+        return
+    state.saved(saved)
+    state.flash(f"Saved revision {saved.revision} of the assessment of {saved.assessed_on}.")
+    st.rerun()
+
+
+def _reload_latest(session: state.EditSession) -> None:
+    latest = services.database().load_assessment(session.assessment.id)
+    state.start_editing(session.situation_id, latest)
+
+
+def conflict_panel(session: state.EditSession) -> None:
+    conflict = st.session_state.get(state.CONFLICT)
+    if conflict is None:
+        return
+    st.warning("Not saved: " + "; ".join(plain(p.message) for p in conflict.problems)
+               + ". Your edit is still here. Reload the latest revision (your changes are dropped), "
+               "or save yours as a new revision on top of it (theirs stays in the history).")
+    left, right = st.columns(2)
+    if left.button("Reload the latest revision", key="conflict_reload"):
+        _reload_latest(session)
+        st.rerun()
+    if right.button("Save mine as a new revision", key="conflict_overwrite"):
+        latest = services.database().latest_revision(session.assessment.id)
+        save(session, based_on_revision=latest)
+
+
+def history_panel(session: state.EditSession) -> None:
+    if not session.assessment.id:
+        return
+    database = services.database()
+    with st.expander("Revisions of this assessment"):
+        revisions = database.list_revisions(session.assessment.id)
+        for info in revisions:
+            note = f" · {info.note}" if info.note else ""
+            st.text(f"Revision {info.revision} · {info.status} · saved by {info.saved_by} at {info.saved_at:%Y-%m-%d %H:%M} UTC{note}")
+        older = [i.revision for i in revisions[1:]]
+        if older:
+            chosen = st.selectbox("Restore an older revision (saved as a new revision)", older, key="restore_revision")
+            sure = not session.dirty or st.checkbox("Drop my unsaved changes", key="restore_confirm")
+            if st.button("Restore", key="restore_button", disabled=not sure):
+                restored = database.restore_revision(session.assessment.id, chosen, state.analyst() or "unnamed analyst")
+                state.start_editing(session.situation_id, restored)
+                state.flash(f"Restored revision {chosen} as revision {restored.revision}.")
+                st.rerun()
+
+
+def save_panel(session: state.EditSession) -> None:
+    st.divider()
+    left, right = st.columns([1, 3])
+    if left.button("Save", type="primary", key="save_assessment", width="stretch"):
+        save(session, session.base_revision)
+    model = services.model()
+    situation = services.database().get_situation(session.situation_id, include_deleted=True)
+    snapshot = build_snapshot(situation, session.assessment, model.framework, model.params, dt.datetime.now(dt.timezone.utc))
+    right.download_button("Download this edit as a snapshot (JSON)", dump_snapshot(snapshot), key="download_draft",
+                          file_name=f"{session.assessment.assessed_on}-draft.json", mime="application/json", on_click="ignore")
+    conflict_panel(session)
+    history_panel(session)

@@ -1,0 +1,128 @@
+"""The parts of the Situations screen: one situation's assessments and actions, new and deleted situations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+from pydantic import ValidationError
+
+from r2p_risk import editing
+from r2p_risk.assessment import Situation, country_codes, country_name, parse_tags
+from r2p_risk.errors import R2PError, problems_from_validation_error
+from r2p_risk.storage.examples import load_examples as load_example_files
+from r2p_risk.ui import services, state
+from r2p_risk.ui.feedback import show_error, show_problems
+
+WATCH_COLUMNS = {
+    "situation": st.column_config.TextColumn("Situation"),
+    "country": st.column_config.TextColumn("Country"),
+    "region": st.column_config.TextColumn("UN region"),
+    "status": st.column_config.TextColumn("Status"),
+    "risk_class": st.column_config.TextColumn("Risk class"),
+    "overall": st.column_config.NumberColumn("Overall (0-10)", format="%.1f"),
+    "reliability": st.column_config.NumberColumn("Reliability (0-10)", format="%.1f"),
+    "last_assessed": st.column_config.DateColumn("Last assessed"),
+    "change": st.column_config.NumberColumn("Change", format="%+.1f", help="overall score change since the previous assessment"),
+    "assessments": st.column_config.NumberColumn("Assessments"),
+    "tags": st.column_config.TextColumn("Tags"),
+}
+ASSESS_PAGE = "r2p_risk/ui/pages/assess.py"
+
+
+def _actor() -> str:
+    return state.analyst() or "unnamed analyst"
+
+
+def load_examples() -> None:
+    try:
+        count = load_example_files(services.database(), services.model(), _actor())
+        state.flash(f"Loaded {count} fictional example assessments. They describe invented places.")
+    except R2PError as error:
+        show_error(error)
+
+
+def _open(situation_id: str, assessment) -> None:
+    state.start_editing(situation_id, assessment, dirty=assessment.id is None)
+    st.switch_page(ASSESS_PAGE)
+
+
+def show(situation_id: str) -> None:
+    """One situation: what it is, its assessments, and what can be done with it."""
+    database = services.database()
+    situation = database.get_situation(situation_id)
+    assessments = database.list_assessments(situation_id)
+    st.subheader(situation.name)
+    facts = [country_name(situation.country) or "no country set", situation.area or "", ", ".join(situation.tags)]
+    st.text(" · ".join(f for f in facts if f))
+    today = dt.date.today()
+    buttons = st.columns(3)
+    if buttons[0].button("New assessment", key="new_assessment"):
+        _open(situation_id, editing.new_assessment(_actor(), today))
+    if assessments and buttons[1].button("Copy the latest assessment", key="copy_assessment",
+                                         help="start from the latest ratings, so only changes need entering"):
+        _open(situation_id, editing.copy_assessment(assessments[-1], _actor(), today))
+    if not assessments:
+        st.caption("No assessment yet.")
+        _delete_controls(situation)
+        return
+    labels = {a.id: f"{a.assessed_on} · {a.analyst} · {a.status} · revision {a.revision}" for a in assessments}
+    chosen = st.selectbox("Assessments", list(labels)[::-1], format_func=labels.get, key="pick_assessment")
+    if buttons[2].button("Open the chosen assessment", key="open_assessment", type="primary"):
+        _open(situation_id, database.load_assessment(chosen))
+    _delete_controls(situation)
+
+
+def _delete_controls(situation: Situation) -> None:
+    with st.expander("Delete this situation"):
+        st.write("The situation and its assessments disappear from every list. They stay recoverable "
+                 "under 'Deleted situations' until purged.")
+        sure = st.checkbox(f"Yes, delete {situation.name}", key="confirm_delete")
+        if st.button("Delete situation", key="delete_situation", disabled=not sure):
+            services.database().delete_situation(situation.id, _actor())
+            st.session_state.pop(state.SITUATION, None)
+            if state.editing() and state.editing().situation_id == situation.id:
+                state.stop_editing()
+            state.flash(f"Deleted {situation.name}. It can be restored under 'Deleted situations'.")
+            st.rerun()
+
+
+def new_situation_form() -> None:
+    codes = country_codes()
+    with st.form("new_situation", clear_on_submit=False, border=False):
+        name = st.text_input("Name", key="new_situation_name", max_chars=200, placeholder="e.g. Darfur, Sudan")
+        country = st.selectbox("Country (ISO 3166-1)", codes, index=None, key="new_situation_country",
+                               format_func=lambda c: f"{country_name(c)} ({c})", placeholder="Type to search")
+        area = st.text_input("Sub-national area (optional)", key="new_situation_area", max_chars=200)
+        tags = st.text_input("Tags, comma-separated (optional)", key="new_situation_tags")
+        submitted = st.form_submit_button("Create situation")
+    if submitted:
+        try:
+            situation = Situation(name=name.strip(), country=country, area=area.strip() or None, tags=parse_tags(tags))
+        except ValidationError as exc:
+            show_problems(problems_from_validation_error(exc), "The situation was not created")
+            return
+        created = services.database().create_situation(situation, _actor())
+        st.session_state[state.SITUATION] = created.id
+        state.flash(f"Created {created.name}.")
+        st.rerun()
+
+
+def deleted_situations() -> None:
+    database = services.database()
+    deleted = database.deleted_situations()
+    if not deleted:
+        return
+    with st.expander(f"Deleted situations ({len(deleted)})"):
+        for situation in deleted:
+            left, middle, right = st.columns([4, 1, 2])
+            left.text(situation.name)
+            if middle.button("Restore", key=f"restore:{situation.id}"):
+                database.restore_situation(situation.id, _actor())
+                state.flash(f"Restored {situation.name}.")
+                st.rerun()
+            if right.checkbox("Purge for good", key=f"confirm_purge:{situation.id}") and right.button(
+                    "Purge now", key=f"purge:{situation.id}"):
+                database.purge_situation(situation.id)
+                state.flash(f"Purged {situation.name} and its assessments.")
+                st.rerun()

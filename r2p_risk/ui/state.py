@@ -1,0 +1,114 @@
+"""Session-state keys and the edit in progress.
+
+The assessment being edited lives in one non-widget key (`DRAFT`) as a validated model, so it
+survives widgets that are not rendered (other risk factors, other pages). Widget keys carry the
+id of the edit session, so opening another assessment starts with fresh widgets.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import streamlit as st
+
+from r2p_risk.assessment import Assessment
+from r2p_risk.errors import Problem
+
+# non-widget keys
+DRAFT = "draft"                 # EditSession of the assessment being edited, or absent
+SITUATION = "situation_id"      # the situation the user is looking at
+FIELD_PROBLEMS = "field_problems"  # widget key -> problems of a change that was not kept
+CONFLICT = "save_conflict"      # message when somebody else saved first
+FLASH = "flash"                 # a message to show once after a rerun
+ANALYST_NAME = "analyst"        # the name typed in the sidebar, kept when widgets are reset by a page switch
+# widget keys
+ANALYST = "analyst_name"
+FACTOR = "assess_factor"
+OPEN_SITUATION = "open_situation"
+
+
+@dataclass(frozen=True)
+class EditSession:
+    """An assessment being edited: where it belongs and which saved revision it started from."""
+
+    edit_id: str
+    situation_id: str
+    assessment: Assessment
+    base_revision: int | None
+    dirty: bool = False
+
+
+def start_editing(situation_id: str, assessment: Assessment, dirty: bool = False) -> EditSession:
+    session = EditSession(uuid.uuid4().hex[:8], situation_id, assessment, assessment.revision, dirty)
+    st.session_state[DRAFT] = session
+    st.session_state[SITUATION] = situation_id
+    st.session_state[FIELD_PROBLEMS] = {}
+    st.session_state.pop(CONFLICT, None)
+    if assessment.id:
+        st.query_params["assessment"] = assessment.id
+    return session
+
+
+def editing() -> EditSession | None:
+    return st.session_state.get(DRAFT)
+
+
+def replace_draft(assessment: Assessment, dirty: bool = True) -> None:
+    session = st.session_state[DRAFT]
+    st.session_state[DRAFT] = EditSession(session.edit_id, session.situation_id, assessment, session.base_revision, dirty)
+
+
+def saved(assessment: Assessment) -> None:
+    """After a save: the draft is the saved revision, and the next save builds on it."""
+    session = st.session_state[DRAFT]
+    st.session_state[DRAFT] = EditSession(session.edit_id, session.situation_id, assessment, assessment.revision, False)
+    st.session_state.pop(CONFLICT, None)
+    st.query_params["assessment"] = assessment.id
+
+
+def stop_editing() -> None:
+    st.session_state.pop(DRAFT, None)
+    st.session_state.pop(CONFLICT, None)
+    st.query_params.pop("assessment", None)
+
+
+def widget_key(*parts: object) -> str:
+    """A key unique to the edit session: `<edit id>:<indicator or factor>:<field>`."""
+    session = editing()
+    return ":".join([session.edit_id if session else "none", *map(str, parts)])
+
+
+def set_field_problems(key: str, problems: list[Problem]) -> None:
+    found = st.session_state.setdefault(FIELD_PROBLEMS, {})
+    if problems:
+        found[key] = problems
+    else:
+        found.pop(key, None)
+
+
+def field_problems(key: str) -> list[Problem]:
+    return st.session_state.get(FIELD_PROBLEMS, {}).get(key, [])
+
+
+def all_field_problems() -> list[Problem]:
+    return [p for problems in st.session_state.get(FIELD_PROBLEMS, {}).values() for p in problems]
+
+
+def flash(message: str) -> None:
+    st.session_state[FLASH] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message)
+
+
+def analyst() -> str:
+    return (st.session_state.get(ANALYST_NAME) or "").strip()
+
+
+def remember_analyst() -> None:
+    """Callback of the sidebar name field."""
+    st.session_state[ANALYST_NAME] = st.session_state[ANALYST]

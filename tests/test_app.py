@@ -1,0 +1,224 @@
+"""The Streamlit app through the real runtime (AppTest), on real SQLite files. Widgets found by key."""
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from r2p_risk.storage.database import open_database
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = ["situations", "assess", "profile", "recommendations", "compare", "framework"]
+
+
+@pytest.fixture
+def database_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+    monkeypatch.setenv("R2P_RISK_DATABASE_URL", url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield url
+    st.cache_resource.clear()
+
+
+def new_session(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if query:
+        at.query_params.update(query)
+    return at.run()
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    return at.switch_page(f"r2p_risk/ui/pages/{page}.py").run()
+
+
+def key(at: AppTest, *parts) -> str:
+    return ":".join([at.session_state["draft"].edit_id, *map(str, parts)])
+
+
+def create_situation(at: AppTest, name="Darfur", country="SDN") -> str:
+    at.text_input(key="new_situation_name").input(name)
+    at.selectbox(key="new_situation_country").select(country)
+    at.text_input(key="new_situation_tags").input("Sahel, priority")
+    at.button(key="FormSubmitter:new_situation-Create situation").click().run()
+    assert_clean(at)
+    return at.session_state["situation_id"]
+
+
+def rate(at: AppTest, indicator: str, level: int) -> AppTest:
+    """Go to the indicator's risk factor and set its level."""
+    at.selectbox(key="assess_factor").select(int(indicator.split(".")[0])).run()
+    return at.radio(key=key(at, "indicator", indicator, "level")).set_value(level).run()
+
+
+def sign(at: AppTest, name="Ana Analyst") -> AppTest:
+    return at.sidebar.text_input(key="analyst_name").input(name).run()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_an_empty_database(database_url, page):
+    at = open_page(new_session(), page)
+    assert_clean(at)
+    assert at.title
+
+
+def test_every_page_renders_with_the_examples_loaded(database_url):
+    at = new_session()
+    at.button(key="load_examples").click().run()
+    assert "fictional" in at.success[0].value
+    situations = open_database(database_url).list_situations()
+    assert len(situations) == 3 and all("fictional" in s.tags for s in situations)
+    at.selectbox(key="open_situation").select(situations[0].id).run()
+    sign(at)
+    at.button(key="open_assessment").click().run()
+    charts = {}
+    for page in PAGES:
+        assert_clean(open_page(at, page))
+        charts[page] = len(at.get("plotly_chart"))
+    assert charts["profile"] >= 1 and charts["compare"] >= 2
+
+
+def test_rate_save_and_find_the_ratings_in_a_new_session(database_url):
+    at = sign(new_session())
+    situation_id = create_situation(at)
+    at.button(key="new_assessment").click().run()
+    assert at.title[0].value == "Assess"
+    at.radio(key=key(at, "indicator", "1.1", "level")).set_value(3).run()
+    at.radio(key=key(at, "indicator", "1.1", "confidence")).set_value("high").run()
+    at.text_area(key=key(at, "indicator", "1.1", "evidence")).input("Shelling of Grubačić market; <script>x</script>").run()
+    at.text_area(key=key(at, "indicator", "1.1", "sources")).input("UN report | https://example.org/r | 2026-05-01").run()
+    at.selectbox(key="assess_factor").select(11).run()
+    assert any("incomplete" in w.value for w in at.warning)
+    at.radio(key=key(at, "factor", 11, "level")).set_value(2).run()
+    at.button(key="save_assessment").click().run()
+    assert_clean(at)
+    assert "Saved revision 1" in at.success[0].value
+
+    assessment_id = at.session_state["draft"].assessment.id
+    stored = open_database(database_url).load_assessment(assessment_id)
+    rating = stored.rating_for("1.1")
+    assert (rating.level, rating.confidence, rating.sources[0].url) == (3, "high", "https://example.org/r")
+    assert stored.factor_rating_for(11).level == 2
+
+    again = new_session({"assessment": assessment_id})  # a reload: a fresh session with the link
+    assert_clean(again)
+    again = open_page(again, "assess")
+    assert again.radio(key=key(again, "indicator", "1.1", "level")).value == 3
+    assert "Grubačić" in again.text_area(key=key(again, "indicator", "1.1", "evidence")).value
+    assert open_database(database_url).situation_of(assessment_id) == situation_id
+
+
+def test_a_bad_source_line_is_reported_and_blocks_saving(database_url):
+    at = sign(new_session())
+    create_situation(at)
+    at.button(key="new_assessment").click().run()
+    at.text_area(key=key(at, "indicator", "1.2", "sources")).input("Leaflet | javascript:alert(1)").run()
+    assert any("sources line 1.url" in e.value and "http" in e.value for e in at.error)
+    at.button(key="save_assessment").click().run()
+    assert any("Not saved" in e.value for e in at.error)
+    assert at.session_state["draft"].assessment.id is None
+
+
+def test_saving_without_a_name_asks_for_it(database_url):
+    at = new_session()
+    create_situation(at)
+    at.button(key="new_assessment").click().run()
+    at.button(key="save_assessment").click().run()
+    assert any("Your name" in e.value for e in at.error)
+
+
+def test_the_second_of_two_tabs_gets_a_conflict_and_loses_nothing(database_url):
+    first = sign(new_session())
+    create_situation(first)
+    first.button(key="new_assessment").click().run()
+    first.button(key="save_assessment").click().run()
+    assessment_id = first.session_state["draft"].assessment.id
+
+    second = sign(new_session({"assessment": assessment_id}), "Bo Analyst")
+    second = open_page(second, "assess")
+    rate(first, "2.1", 2)
+    first.button(key="save_assessment").click().run()
+    rate(second, "3.1", 1)
+    second.button(key="save_assessment").click().run()
+    assert any("Ana Analyst" in w.value for w in second.warning), [w.value for w in second.warning]
+    assert second.session_state["draft"].assessment.rating_for("3.1").level == 1  # the edit is still there
+
+    second.button(key="conflict_overwrite").click().run()
+    database = open_database(database_url)
+    assert [r.revision for r in database.list_revisions(assessment_id)] == [3, 2, 1]
+    assert database.load_assessment(assessment_id, 2).rating_for("2.1").level == 2
+    assert database.load_assessment(assessment_id).rating_for("3.1").level == 1
+
+
+def test_deleting_needs_confirmation_and_can_be_undone(database_url):
+    at = sign(new_session())
+    situation_id = create_situation(at)
+    assert at.button(key="delete_situation").disabled
+    at.checkbox(key="confirm_delete").check().run()
+    at.button(key="delete_situation").click().run()
+    database = open_database(database_url)
+    assert database.list_situations() == []
+    at.button(key=f"restore:{situation_id}").click().run()
+    assert [s.id for s in database.list_situations()] == [situation_id]
+
+
+def test_an_older_revision_can_be_restored_as_a_new_one(database_url):
+    at = sign(new_session())
+    create_situation(at)
+    at.button(key="new_assessment").click().run()
+    at.radio(key=key(at, "indicator", "1.1", "level")).set_value(1).run()
+    at.button(key="save_assessment").click().run()
+    at.radio(key=key(at, "indicator", "1.1", "level")).set_value(3).run()
+    at.button(key="save_assessment").click().run()
+    at.selectbox(key="restore_revision").select(1).run()
+    at.button(key="restore_button").click().run()
+    assessment_id = at.session_state["draft"].assessment.id
+    database = open_database(database_url)
+    assert database.latest_revision(assessment_id) == 3
+    assert database.load_assessment(assessment_id).rating_for("1.1").level == 1
+    assert at.radio(key=key(at, "indicator", "1.1", "level")).value == 1
+
+
+def test_copying_the_latest_assessment_keeps_its_ratings(database_url):
+    at = new_session()
+    at.button(key="load_examples").click().run()
+    situation = next(s for s in open_database(database_url).list_situations() if "Tamaris" in s.name)
+    at.selectbox(key="open_situation").select(situation.id).run()
+    sign(at)
+    at.button(key="copy_assessment").click().run()
+    draft = at.session_state["draft"]
+    assert draft.assessment.id is None and draft.assessment.status == "draft" and len(draft.assessment.ratings) == 110
+
+
+def test_tools_marked_on_recommendations_are_saved_with_the_assessment(database_url):
+    at = new_session()
+    at.button(key="load_examples").click().run()
+    database = open_database(database_url)
+    situation = next(s for s in database.list_situations() if "Tamaris" in s.name)
+    assessment = database.list_assessments(situation.id)[0]
+    sign(at)
+    at = open_page(at, "recommendations")
+    at.selectbox(key="recommendations_situation").select(situation.id).run()
+    assert any("Why:" in m.value and "status: current crisis" in m.value for m in at.markdown)
+    at.checkbox(key="select_tool:peacekeeping_protection_mandate").check().run()
+    at.checkbox(key="select_tool:arms_embargo").check().run()
+    at.button(key="save_tool_selection").click().run()
+    assert_clean(at)
+    saved = database.load_assessment(assessment.id)
+    assert saved.revision == 2 and sorted(saved.selected_tools) == ["arms_embargo", "peacekeeping_protection_mandate"]
+    assert at.checkbox(key="select_tool:arms_embargo").value
+
+
+def test_recommendations_filter_by_venue(database_url):
+    at = new_session()
+    at.button(key="load_examples").click().run()
+    at = open_page(at, "recommendations")
+    at.multiselect(key="filter_venue").select("human_rights_council").run()
+    ticked = [c.key for c in at.checkbox if c.key.startswith("select_tool:")]
+    assert ticked and all(k.removeprefix("select_tool:").startswith(("hrc_",)) for k in ticked), ticked
