@@ -9,6 +9,12 @@ EXPECTED = {
     "varesia-near-monitoring.json": "monitoring",
     "orlavia-kessan-imminent-risk.json": "imminent_risk",
     "tamaris-north-current-crisis.json": "current_crisis",
+    # earlier assessments of the same situations, for trends and "what changed"
+    "varesia-near-monitoring-2026-06.json": "monitoring",
+    "orlavia-kessan-imminent-risk-2026-04.json": "serious_concern",
+    "orlavia-kessan-imminent-risk-2026-07.json": "imminent_risk",
+    "tamaris-north-current-crisis-2026-05.json": "current_crisis",
+    "tamaris-north-current-crisis-2026-08.json": "current_crisis",
 }
 
 
