@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import json
 import os
 import sys
 from collections import Counter
 from pathlib import Path
 
-from r2p_risk.errors import R2PError
+from r2p_risk.errors import Problem, R2PError
 from r2p_risk.exporters.spreadsheet import assessment_to_csv
 from r2p_risk.recommend import recommend_tools
+from r2p_risk.report import briefing_for
 from r2p_risk.scoring import score_assessment
 from r2p_risk.settings import Settings
 from r2p_risk.snapshot import Snapshot, blank_snapshot, dump_snapshot
@@ -27,6 +29,8 @@ from r2p_risk.storage.files import (
 )
 
 EXIT_BAD_INPUT = 2
+# suffix -> exporter module and function; imported when used, so other commands start without matplotlib or fpdf
+BRIEFING_FORMATS = {".pdf": ("pdf", "briefing_to_pdf"), ".docx": ("word", "briefing_to_docx"), ".md": ("markdown", "briefing_to_markdown")}
 
 
 def _print_json(data) -> None:
@@ -102,6 +106,183 @@ def print_recommendations(args, model: Model) -> int:
     return 0
 
 
+def write_briefing(args, model: Model) -> int:
+    snapshot = read_snapshot_file(Path(args.file), model)
+    earlier = [read_snapshot_file(Path(f), model).assessment for f in args.earlier]
+    catalogue = verify_catalogue(Settings.from_environment().frameworks_dir, model.framework)
+    briefing = briefing_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
+                            args.marking, dt.datetime.now(dt.timezone.utc))
+    output = Path(args.output)
+    if output.suffix.lower() not in BRIEFING_FORMATS:
+        raise R2PError([Problem("unknown_format", "-o", f"{output.name}: the briefing is written as .pdf, .docx or .md")])
+    module, function = BRIEFING_FORMATS[output.suffix.lower()]
+    render = getattr(importlib.import_module(f"r2p_risk.exporters.{module}"), function)
+    output.write_bytes(render(briefing))
+    print(f"{output}: briefing on {snapshot.situation.name!r}, {briefing.status}, marked {args.marking!r}")
+    return 0
+
+
+def export_bundle(args, model: Model) -> int:
+    from r2p_risk.exporters.bundle import read_manifest  # here, so other commands start without SQLAlchemy
+    from r2p_risk.storage.database import open_database
+    from r2p_risk.storage.transfer import export_all
+
+    database = open_database(Settings.from_environment().database_url)
+    try:
+        data = export_all(database, model, None if args.all else args.situation)
+    finally:
+        database.close()
+    output = Path(args.output)
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        raise R2PError([Problem("unwritable_file", str(output), error.strerror or str(error))], "could not write the bundle") from None
+    counts = read_manifest(data)["counts"]
+    print(f"{output}: {counts['situations']} situation(s), {counts['assessments']} assessment(s), "
+          f"{counts['revisions']} revision(s) from {database.url}")
+    return 0
+
+
+def import_bundles(args, model: Model) -> int:
+    from r2p_risk.storage.database import open_database  # here, so other commands start without SQLAlchemy
+    from r2p_risk.storage.transfer import apply_import, plan_import, read_import_paths
+
+    files = read_import_paths(args.files, model)
+    database = open_database(Settings.from_environment().database_url)
+    try:
+        plan = plan_import(database, files)
+        _print_plan(plan)
+        if args.dry_run:
+            print("dry run: nothing was stored")
+            report = None
+        elif plan.rejected and not args.skip_invalid:
+            print("nothing was imported because of the rejected snapshot(s) above; "
+                  "fix them, or give --skip-invalid to import the valid ones")
+            report = None
+        else:
+            report = apply_import(database, plan, args.actor, skip_invalid=args.skip_invalid)
+            print(f"imported {len(report.imported)} snapshot(s) into {database.url}; {plan.count('identical')} identical skipped, "
+                  f"{len(report.not_imported) - plan.count('identical')} not imported")
+    finally:
+        database.close()
+    return _print_import_problems(plan, report)
+
+
+def _print_plan(plan) -> None:
+    current = None
+    for entry in plan.entries:
+        if entry.file != current:
+            current = entry.file
+            print(current)
+        print(f"  {entry.action.replace('_', ' '):<15} {entry.member + ': ' if entry.member else ''}{entry.message}")
+    print(f"plan: {plan.count('new_situation')} new situation(s), {plan.count('new_assessment')} new assessment(s), "
+          f"{plan.count('new_revision')} new revision(s), {plan.count('identical')} identical (skipped), {plan.count('rejected')} rejected")
+
+
+def _print_import_problems(plan, report) -> int:
+    """Rejected snapshots and a failed save to stderr, exiting 2; 0 when there were none."""
+    failures = [(entry.source, "rejected", entry.problems) for entry in plan.rejected]
+    if report is not None and report.failed is not None:
+        failures.append((report.failed.entry.source, "could not be stored", report.failed.problems))
+    for source, what, problems in failures:
+        print(f"r2p-risk import: {source}: {what}", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+    return EXIT_BAD_INPUT if failures else 0
+
+
+def _add_transfer_commands(commands) -> None:
+    export = commands.add_parser("export", help="write every revision of the saved assessments to a ZIP bundle")
+    chosen = export.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--all", action="store_true", help="every situation not deleted")
+    chosen.add_argument("--situation", action="append", metavar="ID", help="a situation id (repeatable)")
+    export.add_argument("-o", "--output", required=True, help="output file, e.g. bundle.zip")
+    export.set_defaults(run=export_bundle)
+    load = commands.add_parser("import", help="import snapshots (.json) and bundles (.zip) into the database, appending revisions")
+    load.add_argument("files", nargs="+", metavar="FILE", help="a .json snapshot or a .zip bundle")
+    load.add_argument("--dry-run", action="store_true", help="only print what would be imported")
+    load.add_argument("--skip-invalid", action="store_true", help="import the valid snapshots even if some were rejected")
+    load.add_argument("--actor", default="r2p-risk import", help='name recorded as who saved (default "r2p-risk import")')
+    load.set_defaults(run=import_bundles)
+
+
+def _open_configured_database():
+    from r2p_risk.storage.database import open_database  # here, so other commands start without SQLAlchemy
+
+    return open_database(Settings.from_environment().database_url)
+
+
+def _command_actor() -> str:
+    """Who ran the command, for the audit trail: cli:<login name>."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no login name, e.g. in a container without a passwd entry
+        return "cli"
+
+
+def manage_users(args, model: Model) -> int:
+    database = _open_configured_database()
+    try:
+        if args.action == "list":
+            for user in database.list_users():
+                state = "disabled" if user.disabled else "enabled"
+                print("\t".join([user.identity, user.role, state, user.name, ",".join(user.groups)]))
+        elif args.action == "set-role":
+            user = database.set_role(args.identity, args.role, _command_actor())
+            print(f"{user.identity}: {user.role}")
+        else:
+            user = database.disable_user(args.identity, _command_actor(), disabled=args.action == "disable")
+            print(f"{user.identity}: {'disabled' if user.disabled else 'enabled'}")
+    finally:
+        database.close()
+    return 0
+
+
+def write_backup(args, model: Model) -> int:
+    from r2p_risk.storage.backup import backup_database
+
+    database = _open_configured_database()
+    try:
+        counts = backup_database(database, Path(args.output))
+    finally:
+        database.close()
+    print(f"{args.output}: backup of {database.url}: " + ", ".join(f"{table} {n}" for table, n in counts.items()))
+    return 0
+
+
+def restore_backup(args, model: Model) -> int:
+    from r2p_risk.storage.backup import restore_database
+
+    database = _open_configured_database()
+    try:
+        counts = restore_database(database, Path(args.file), _command_actor(), force=args.force)
+    finally:
+        database.close()
+    print(f"restored {args.file} into {database.url}: " + ", ".join(f"{table} {n}" for table, n in counts.items()))
+    return 0
+
+
+def _add_team_commands(commands) -> None:
+    users = commands.add_parser("users", help="list the users of a team deployment, set their role, disable them")
+    actions = users.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="every user: identity, role, enabled or disabled, name, groups (tab-separated)")
+    role = actions.add_parser("set-role", help="give a user a role (adds the user if they have not signed in yet)")
+    role.add_argument("identity", help="e-mail or user name as the identity provider reports it")
+    role.add_argument("role", choices=["viewer", "analyst", "admin"])
+    for action, text in (("disable", "stop a user from doing anything"), ("enable", "let a disabled user in again")):
+        actions.add_parser(action, help=text).add_argument("identity", help="e-mail or user name")
+    users.set_defaults(run=manage_users)
+    backup = commands.add_parser("backup", help="write a consistent copy of the database (SQLite file, or portable .zip)")
+    backup.add_argument("-o", "--output", required=True, help="output file: *.zip (portable, any database) or, for SQLite, a .sqlite3 copy")
+    backup.set_defaults(run=write_backup)
+    restore = commands.add_parser("restore", help="restore a backup into the (empty) database")
+    restore.add_argument("file", help="a file made by r2p-risk backup")
+    restore.add_argument("--force", action="store_true", help="replace everything in a database that already holds data")
+    restore.set_defaults(run=restore_backup)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="r2p-risk", description="Atrocity-risk assessment on the UN Framework of Analysis (2014).")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -120,7 +301,16 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("file", help="snapshot JSON file")
         sub.set_defaults(run=run)
     commands.add_parser("schema", help="print the JSON Schema of snapshots").set_defaults(run=print_schema)
+    briefing = commands.add_parser("briefing", help="write a Focal Point's briefing on a snapshot as PDF, Word or Markdown")
+    briefing.add_argument("file", help="snapshot JSON file")
+    briefing.add_argument("-o", "--output", required=True, help="output file: .pdf, .docx or .md")
+    briefing.add_argument("--marking", default="Restricted", help='handling marking printed on every page (default "Restricted")')
+    briefing.add_argument("--earlier", action="append", default=[], metavar="FILE",
+                          help="an earlier snapshot of the same situation, for the trend and what changed (repeatable)")
+    briefing.set_defaults(run=write_briefing)
     commands.add_parser("catalogue", help="check the response-tool catalogue and its quotes").set_defaults(run=check_catalogue)
+    _add_transfer_commands(commands)
+    _add_team_commands(commands)
     return parser
 
 

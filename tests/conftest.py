@@ -1,4 +1,5 @@
-"""Shared fixtures: the shipped model, assessments built in one line, and the browser test rig."""
+"""Shared fixtures: the shipped model, assessments built in one line, databases on SQLite and PostgreSQL,
+and the browser test rig."""
 
 import datetime as dt
 import os
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from postgres_server import start_postgres
 from r2p_risk.assessment import Assessment
 from r2p_risk.storage.files import load_model
 
@@ -41,6 +43,38 @@ def make_assessment(levels: dict[str, int | None] | None = None, whole: dict[int
     wholes = [{"risk_factor": n, "level": level, "confidence": "medium"} for n, level in (whole or {}).items()]
     return Assessment(assessed_on=fields.pop("assessed_on", dt.date(2026, 1, 15)), analyst=fields.pop("analyst", "Test Analyst"),
                       ratings=ratings, risk_factor_ratings=wholes, **fields)
+
+
+# --- databases: every storage test runs on SQLite and on a throwaway PostgreSQL ----------------------
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server for the whole run (see tests/postgres_server.py); fails, never skips, when there is none."""
+    try:
+        server = start_postgres()
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    url = postgres_server.create_database()
+    yield url
+    postgres_server.drop_database(url)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    """The URL of a SQLite file in a folder that does not exist yet."""
+    return f"sqlite:///{tmp_path}/new-folder/risk.db"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request):
+    """An empty database, once on SQLite and once on PostgreSQL (`-m postgres` / `-m "not postgres"` pick one)."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
 
 
 # --- end to end: a real `streamlit run app.py` and Debian's Chromium driven by Playwright -----------

@@ -1,7 +1,9 @@
-"""The assessment database on real SQLite files: round trips, revisions, the bin, conflicts, concurrency."""
+"""The assessment database on a real SQLite file and a real PostgreSQL server: round trips, revisions,
+the bin, conflicts, concurrency. Tests taking `db` run on both; the few about files run on SQLite."""
 
 import datetime as dt
 import multiprocessing
+import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,6 +13,7 @@ from sqlalchemy import event
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import ConflictError, StorageError
 from r2p_risk.storage.database import RevisionInfo, open_database, revisions
+from workers import save_edit, save_many, save_many_in_process
 
 ARABIC = "تقارير عن اعتقالات جماعية في المنطقة الشرقية"
 
@@ -27,8 +30,8 @@ class Clock:
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(f"sqlite:///{tmp_path}/new-folder/risk.db", now=Clock())
+def db(database_url):
+    database = open_database(database_url, now=Clock())
     yield database
     database.close()
 
@@ -57,13 +60,14 @@ def full_assessment(**fields) -> Assessment:
     })
 
 
-def save_edit(db, situation_id, assessment, text, actor="ana"):
-    return db.save_assessment(situation_id, assessment.model_copy(update={"key_judgements": text}), actor, assessment.revision)
+def test_a_sqlite_database_is_created_in_a_new_folder(sqlite_url, tmp_path):
+    open_database(sqlite_url).close()
+    assert (tmp_path / "new-folder" / "risk.db").exists()
 
 
-def test_situation_round_trip_keeps_every_field_in_a_new_folder(db, tmp_path):
+def test_situation_round_trip_keeps_every_field(db):
     made = db.create_situation(Situation(name="Grubačić / " + ARABIC, country="SDN", area="شمال دارفور", tags=["a", "ب"]), "ana")
-    assert len(made.id) == 32 and (tmp_path / "new-folder" / "risk.db").exists()
+    assert len(made.id) == 32
     assert db.get_situation(made.id) == made
     renamed = db.update_situation(made.model_copy(update={"name": "Darfur", "country": None, "tags": []}), "ben")
     assert db.get_situation(made.id) == renamed and renamed.country is None
@@ -205,7 +209,9 @@ def test_unknown_situations_and_assessments_are_not_found(db, situation, call):
     assert [p.code for p in caught.value.problems] == ["not_found"]
 
 
-def test_read_only_database_refuses_to_save_with_a_clear_message_and_keeps_the_data(db, situation, tmp_path):
+def test_read_only_database_refuses_to_save_with_a_clear_message_and_keeps_the_data(sqlite_url, tmp_path):
+    db = open_database(sqlite_url)
+    situation = db.create_situation(Situation(name="Eastern Region"), "ana")
     saved = db.save_assessment(situation.id, draft(), "ana", None)
     path = tmp_path / "new-folder" / "risk.db"
     read_only = open_database(f"sqlite:///file:{path}?mode=ro&uri=true")
@@ -219,6 +225,18 @@ def test_read_only_database_refuses_to_save_with_a_clear_message_and_keeps_the_d
     assert problem.code == "database_unavailable" and f"database file {path}" in problem.message
     assert problem.message.startswith("could not save the assessment: the database is read-only")
     assert db.load_assessment(saved.id) == saved and db.counts()["revisions"] == 1
+    db.close()
+
+
+def test_an_unreachable_server_is_a_storage_error_that_hides_the_password():
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(StorageError) as caught:
+        open_database(f"postgresql+psycopg://ana:hunter2-secret@127.0.0.1:{port}/risk?connect_timeout=5")
+    problem = caught.value.problems[0]
+    assert problem.code == "database_unavailable" and "the database server could not be reached" in problem.message
+    assert "hunter2" not in str(caught.value) and f"ana:***@127.0.0.1:{port}/risk" in problem.message
 
 
 def test_a_situation_id_cannot_be_used_twice(db, situation):
@@ -227,7 +245,7 @@ def test_a_situation_id_cannot_be_used_twice(db, situation):
     assert caught.value.problems[0].code == "already_exists" and db.list_situations() == [situation]
 
 
-def test_a_folder_that_cannot_be_made_is_a_storage_error(tmp_path):
+def test_a_folder_that_cannot_be_made_is_a_storage_error(tmp_path):  # SQLite only: a file
     (tmp_path / "a-file").write_text("not a folder")
     with pytest.raises(StorageError) as caught:
         open_database(f"sqlite:///{tmp_path}/a-file/risk.db")
@@ -245,29 +263,6 @@ def test_broken_data_in_the_database_is_reported_with_its_place(db, situation):
     assert [p.where for p in caught.value.problems] == [f"assessment {saved.id} revision 1 > ratings[0].level"]
 
 
-def save_many(database, situation_id: str, assessment_id: str, actor: str, saves: int, start) -> int:
-    """Save `saves` revisions, reloading the latest and trying again after each conflict; returns the conflicts."""
-    conflicts = 0
-    start.wait()  # all workers begin together
-    for n in range(saves):
-        while True:
-            latest = database.load_assessment(assessment_id)
-            try:
-                save_edit(database, situation_id, latest, f"{actor} save {n}", actor=actor)
-                break
-            except ConflictError:
-                conflicts += 1
-    return conflicts
-
-
-def save_many_in_process(url: str, *args) -> None:
-    database = open_database(url)
-    try:
-        save_many(database, *args)
-    finally:
-        database.close()
-
-
 def assert_all_saved(db, assessment_id: str, workers: int, saves: int):
     revisions = db.list_revisions(assessment_id)
     assert [r.revision for r in revisions] == list(range(1 + workers * saves, 0, -1))
@@ -275,21 +270,21 @@ def assert_all_saved(db, assessment_id: str, workers: int, saves: int):
     assert all(by_actor.count(f"worker {n}") == saves for n in range(workers))
 
 
-def test_six_threads_saving_the_same_assessment_lose_no_revision(db, situation):
+def test_six_threads_saving_the_same_assessment_lose_no_revision_and_are_told_of_conflicts(db, situation):
     first = db.save_assessment(situation.id, draft(), "ana", None)
     start = threading.Barrier(6)
     with ThreadPoolExecutor(6) as pool:
         futures = [pool.submit(save_many, db, situation.id, first.id, f"worker {n}", 20, start) for n in range(6)]
-        [future.result() for future in futures]
+        conflicts = [future.result() for future in futures]
     assert_all_saved(db, first.id, 6, 20)
+    assert sum(conflicts) > 0  # six writers on one assessment: stale saves were refused, then redone
 
 
-def test_three_processes_saving_the_same_assessment_lose_no_revision(db, situation, tmp_path):
+def test_three_processes_saving_the_same_assessment_lose_no_revision(db, situation, database_url):
     first = db.save_assessment(situation.id, draft(), "ana", None)
     spawn = multiprocessing.get_context("spawn")
     start = spawn.Barrier(3)
-    url = f"sqlite:///{tmp_path}/new-folder/risk.db"
-    workers = [spawn.Process(target=save_many_in_process, args=(url, situation.id, first.id, f"worker {n}", 20, start))
+    workers = [spawn.Process(target=save_many_in_process, args=(database_url, situation.id, first.id, f"worker {n}", 20, start))
                for n in range(3)]
     for worker in workers:
         worker.start()

@@ -1,10 +1,14 @@
-"""The database schema: situations, and every saved revision of every assessment."""
+"""The database schema at the newest migration: situations, assessment revisions, users, access, audit.
+
+Every change to it is a new revision under `migrations/versions/`; a test compares the two.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -59,4 +63,35 @@ revisions = Table(
     Column("data_json", Text, nullable=False),  # the Assessment as JSON, with its id and revision
     PrimaryKeyConstraint("assessment_id", "revision", name="pk_assessment_revisions"),
     Index("ix_assessment_revisions_situation_id", "situation_id"),
+)
+users = Table(
+    "users", metadata,
+    Column("identity", String(200), primary_key=True),  # normalised e-mail or user name from the identity provider
+    Column("name", String(200), nullable=False),
+    Column("role", String(10), nullable=False),  # viewer | analyst | admin
+    Column("disabled", Boolean, nullable=False),
+    Column("groups_json", Text, nullable=False),  # the groups the identity provider or proxy last reported
+    Column("created_at", UtcDateTime, nullable=False), Column("updated_at", UtcDateTime, nullable=False),
+)
+situation_access = Table(  # no rows for a situation: open to every signed-in user
+    "situation_access", metadata,
+    Column("situation_id", String(64), ForeignKey("situations.id"), nullable=False),
+    Column("kind", String(10), nullable=False),  # user | group
+    Column("principal", String(200), nullable=False),
+    PrimaryKeyConstraint("situation_id", "kind", "principal", name="pk_situation_access"),
+)
+audit_events = Table(  # only ever inserted into, in the same transaction as the change it records
+    "audit_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(40), nullable=False),  # e.g. assessment.save, user.set_role
+    Column("situation_id", String(64)),  # no foreign keys: a purged situation keeps its audit trail
+    Column("assessment_id", String(64)),
+    Column("revision", Integer),
+    Column("target", String(200)),  # the user whose role or status changed
+    Column("before_json", Text),  # the changed fields before and after, JSON; null when nothing was there
+    Column("after_json", Text),
+    Index("ix_audit_events_at", "at"),
+    Index("ix_audit_events_situation_id", "situation_id"),
 )

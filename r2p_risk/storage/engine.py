@@ -1,0 +1,59 @@
+"""Connecting to SQLite or PostgreSQL, and database failures in words people can act on."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Connection, Engine
+
+from r2p_risk.errors import Problem, StorageError
+
+_REASONS = (  # (words in the driver's message, what to tell people)
+    ("readonly", "the database is read-only"),
+    ("locked", "the database is busy with another save; try again"),
+    ("disk is full", "the disk is full"),
+    ("unable to open", "the database file could not be opened (check the folder and its permissions)"),
+    ("disk i/o", "the disk could not be read or written"),
+    ("connect", "the database server could not be reached"),
+)
+
+
+def engine_for(url: URL) -> Engine:
+    """An engine for `url`; SQLite in WAL mode, taking the write lock at BEGIN only for writes."""
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if url.database and url.database != ":memory:" and not url.query.get("uri"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+        dbapi_connection.execute(f"PRAGMA {pragma}")
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+
+def failure(operation: str, error: BaseException, database: str, password: str | None) -> Problem:
+    """A plain message naming the operation and the database (never its password), with the driver's words."""
+    detail = (str(getattr(error, "orig", None) or error).strip() or type(error).__name__).splitlines()[0]
+    if password:
+        detail = detail.replace(password, "***")
+    reason = next((words for key, words in _REASONS if key in detail.lower().replace("read-only", "readonly")), None)
+    text = f"{reason} ({detail})" if reason else detail
+    return Problem("database_unavailable", "database", f"could not {operation}: {text}; database {database}")
+
+
+def storage_error(code: str, where: str, message: str) -> StorageError:
+    return StorageError([Problem(code, where, message)], message)
+
+
+not_found = partial(storage_error, "not_found")

@@ -1,0 +1,157 @@
+"""Assessment revisions: saving (never overwriting), restoring, loading; the `Database` methods.
+
+Each save adds a revision; a save based on a revision older than the latest is refused with a
+`ConflictError` naming who saved the newer one. Every save is an audit event in its transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+
+from pydantic import ValidationError
+from sqlalchemy import and_, exc, func, insert, select
+from sqlalchemy.engine import Connection, Row
+
+from r2p_risk.assessment import Assessment
+from r2p_risk.errors import ConflictError, Problem, StorageError, problems_from_validation_error
+from r2p_risk.storage.audit import assessment_fields, changes, record_event
+from r2p_risk.storage.engine import not_found, storage_error
+from r2p_risk.storage.tables import revisions
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    assessment_id: str
+    revision: int
+    saved_by: str
+    saved_at: dt.datetime
+    status: str
+    assessed_on: dt.date
+    note: str
+
+
+class AssessmentRevisions:
+    """Mixed into `Database`, which provides `_transaction`, `_now` and `_open_situation`."""
+
+    def save_assessment(self, situation_id: str, assessment: Assessment, actor: str,
+                        based_on_revision: int | None, note: str = "", *, action: str = "assessment.save") -> Assessment:
+        """Save a new revision; refused with a ConflictError when somebody saved after `based_on_revision`.
+
+        An assessment without an id is new (revision 1); one with an id unknown here is imported as new.
+        `action="import"` records the save in the audit trail as an import.
+        """
+        if assessment.id is None and based_on_revision is not None:
+            raise ValueError("a new assessment (without an id) cannot be based on a revision")
+        assessment_id = assessment.id or uuid.uuid4().hex
+        try:
+            with self._transaction("save the assessment", write=True) as conn:
+                return self._add_revision(conn, situation_id, assessment.model_copy(update={"id": assessment_id}),
+                                          actor, based_on_revision, note, action)
+        except ConflictError as error:
+            if isinstance(error.__cause__, exc.IntegrityError):  # PostgreSQL: another save inserted this revision first
+                with self._transaction("save the assessment") as conn:
+                    check_base(assessment_id, situation_id, self._latest_row(conn, assessment_id), based_on_revision)
+            raise
+
+    def restore_revision(self, assessment_id: str, revision: int, actor: str) -> Assessment:
+        """Copy an old revision as the new latest one; the revisions in between stay."""
+        with self._transaction("restore the revision", write=True) as conn:
+            old = conn.execute(select(revisions).where(
+                revisions.c.assessment_id == assessment_id, revisions.c.revision == revision)).first()
+            if old is None:
+                raise not_found(f"assessment {assessment_id}", f"there is no revision {revision}")
+            latest = self._latest_row(conn, assessment_id, required=True)
+            return self._add_revision(conn, old.situation_id, assessment_from_row(old), actor, latest.revision,
+                                      f"restored from revision {revision}", "assessment.restore")
+
+    def load_assessment(self, assessment_id: str, revision: int | None = None) -> Assessment:
+        """The given revision of an assessment, or its latest when `revision` is None."""
+        query = select(revisions).where(revisions.c.assessment_id == assessment_id)
+        query = query.order_by(revisions.c.revision.desc()).limit(1) if revision is None else query.where(revisions.c.revision == revision)
+        with self._transaction("load the assessment") as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            raise not_found(f"assessment {assessment_id}", "no such assessment" if revision is None else f"there is no revision {revision}")
+        return assessment_from_row(row)
+
+    def situation_of(self, assessment_id: str) -> str:
+        with self._transaction("find the situation of the assessment") as conn:
+            return self._latest_row(conn, assessment_id, required=True).situation_id
+
+    def latest_revision(self, assessment_id: str) -> int:
+        with self._transaction("read the latest revision") as conn:
+            return self._latest_row(conn, assessment_id, required=True).revision
+
+    def list_revisions(self, assessment_id: str) -> list[RevisionInfo]:
+        """Every revision of an assessment, newest first."""
+        columns = [revisions.c[field.name] for field in fields(RevisionInfo)]
+        query = select(*columns).where(revisions.c.assessment_id == assessment_id).order_by(revisions.c.revision.desc())
+        with self._transaction("list the revisions") as conn:
+            rows = conn.execute(query).all()
+        if not rows:
+            raise not_found(f"assessment {assessment_id}", "no such assessment")
+        return [RevisionInfo(**row._mapping) for row in rows]
+
+    def _latest_row(self, conn: Connection, assessment_id: str, required: bool = False, data: bool = False) -> Row | None:
+        columns = [revisions.c.revision, revisions.c.situation_id, revisions.c.saved_by, revisions.c.saved_at]
+        latest = conn.execute(select(*columns, *([revisions.c.data_json] if data else []))
+                              .where(revisions.c.assessment_id == assessment_id)
+                              .order_by(revisions.c.revision.desc()).limit(1)).first()
+        if latest is None and required:
+            raise not_found(f"assessment {assessment_id}", "no such assessment")
+        return latest
+
+    def _add_revision(self, conn: Connection, situation_id: str, assessment: Assessment, actor: str,
+                      based_on: int | None, note: str, action: str) -> Assessment:
+        """Check that nobody saved after `based_on`, then insert the next revision and its audit event."""
+        self._open_situation(conn, situation_id)
+        latest = self._latest_row(conn, assessment.id, data=True)
+        check_base(assessment.id, situation_id, latest, based_on)
+        saved = assessment.model_copy(update={"revision": (latest.revision if latest else 0) + 1})
+        now, data_json = self._now(), saved.model_dump_json()
+        conn.execute(insert(revisions).values(
+            assessment_id=saved.id, revision=saved.revision, situation_id=situation_id, assessed_on=saved.assessed_on,
+            analyst=saved.analyst, status=saved.status, saved_by=actor, saved_at=now, note=note, data_json=data_json))
+        before, after = changes(assessment_fields(latest.data_json if latest else None), assessment_fields(data_json))
+        record_event(conn, now, actor, action, situation_id=situation_id, assessment_id=saved.id, revision=saved.revision,
+                     before=before, after=after)
+        return saved
+
+
+def latest_revisions(which):
+    """The latest revision of every assessment whose revisions match `which`, by assessed_on then id."""
+    newest = (select(revisions.c.assessment_id, func.max(revisions.c.revision).label("revision"))
+              .where(which).group_by(revisions.c.assessment_id).subquery())
+    return (select(revisions.c.assessment_id, revisions.c.revision, revisions.c.situation_id, revisions.c.data_json)
+            .join(newest, and_(revisions.c.assessment_id == newest.c.assessment_id, revisions.c.revision == newest.c.revision))
+            .order_by(revisions.c.assessed_on, revisions.c.assessment_id))
+
+
+def check_base(assessment_id: str, situation_id: str, latest: Row | None, based_on: int | None) -> None:
+    where = f"assessment {assessment_id}"
+    if latest is None:
+        if based_on is not None:
+            raise not_found(where, "this assessment no longer exists")
+        return
+    if latest.situation_id != situation_id:
+        raise storage_error("wrong_situation", where, f"this assessment belongs to situation {latest.situation_id}, not {situation_id}")
+    if latest.revision != based_on:
+        when = f"{latest.saved_at:%Y-%m-%d %H:%M} UTC"
+        opened = "an assessment with this id already exists" if based_on is None else f"you started from revision {based_on}"
+        raise ConflictError([Problem("conflict", where, f"{latest.saved_by} saved revision {latest.revision} on {when}; "
+                                     f"{opened}. Reload the assessment to see their changes, then save again.")],
+                            "somebody saved a newer revision")
+
+
+def assessment_from_row(row: Row) -> Assessment:
+    return validated(lambda: Assessment.model_validate_json(row.data_json), f"assessment {row.assessment_id} revision {row.revision}")
+
+
+def validated(build: Callable, where: str):
+    try:
+        return build()
+    except ValidationError as error:
+        raise StorageError(problems_from_validation_error(error, f"{where} > "), f"{where} in the database is not valid") from None

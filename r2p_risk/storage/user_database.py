@@ -1,0 +1,168 @@
+"""The database as one signed-in user sees it: `Database.as_user(user)`.
+
+The same methods as `Database`, with the role enforced here, in the package, whatever the UI
+shows: a write the role does not allow raises `PermissionDenied`. Situations the user may not see
+are left out of every list, and asking for one (or for one of its assessments) is answered
+exactly as if it did not exist. For a signed-in user the role, groups and disabled flag are read
+from the users table at every call, so a change by an admin applies at the user's next action.
+The actor recorded for every change is the signed-in identity; in local single-user mode
+(`LOCAL_USER`) it is the name passed by the caller, as before.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from r2p_risk.access import READ, AccessRule, Role, User, can_see, require
+from r2p_risk.assessment import Assessment, Situation
+from r2p_risk.errors import PermissionDenied, Problem
+from r2p_risk.storage.engine import not_found
+
+if TYPE_CHECKING:
+    from r2p_risk.storage.audit import AuditEvent
+    from r2p_risk.storage.database import Database, RevisionInfo, SituationHistory
+
+
+class UserDatabase:
+    def __init__(self, database: Database, user: User):
+        self._database = database
+        self._user = user
+
+    @property
+    def url(self) -> str:
+        """The database's URL, without its password."""
+        return self._database.url
+
+    @property
+    def user(self) -> User:
+        """The user as stored now (role, groups and disabled flag as an admin last set them)."""
+        if self._user.local:
+            return self._user
+        stored = self._database.user(self._user.identity)
+        if stored is None:
+            raise PermissionDenied([Problem("unknown_user", "user", f"{self._user.identity} is not a user of this "
+                                            "deployment; sign in again")], "not a user of this deployment")
+        return stored
+
+    # --- reading ------------------------------------------------------------------------------------
+    def get_situation(self, situation_id: str, include_deleted: bool = False) -> Situation:
+        self._see_situation(situation_id)
+        return self._database.get_situation(situation_id, include_deleted)
+
+    def list_situations(self, include_deleted: bool = False) -> list[Situation]:
+        visible = self._visible()
+        return [s for s in self._database.list_situations(include_deleted) if visible(s.id)]
+
+    def deleted_situations(self) -> list[Situation]:
+        visible = self._visible()
+        return [s for s in self._database.deleted_situations() if visible(s.id)]
+
+    def situation_histories(self, include_deleted: bool = False) -> list[SituationHistory]:
+        visible = self._visible()
+        return [h for h in self._database.situation_histories(include_deleted) if visible(h.situation.id)]
+
+    def list_assessments(self, situation_id: str) -> list[Assessment]:
+        self._see_situation(situation_id)
+        return self._database.list_assessments(situation_id)
+
+    def load_assessment(self, assessment_id: str, revision: int | None = None) -> Assessment:
+        self._see_assessment(assessment_id)
+        return self._database.load_assessment(assessment_id, revision)
+
+    def situation_of(self, assessment_id: str) -> str:
+        return self._see_assessment(assessment_id)
+
+    def latest_revision(self, assessment_id: str) -> int:
+        self._see_assessment(assessment_id)
+        return self._database.latest_revision(assessment_id)
+
+    def list_revisions(self, assessment_id: str) -> list[RevisionInfo]:
+        self._see_assessment(assessment_id)
+        return self._database.list_revisions(assessment_id)
+
+    def counts(self) -> dict[str, int]:
+        """What this user can see, deleted situations included."""
+        visible = self._visible()
+        return self._database.counts([s.id for s in self._database.list_situations(include_deleted=True) if visible(s.id)])
+
+    def situation_access(self, situation_id: str) -> list[AccessRule]:
+        self._see_situation(situation_id)
+        return self._database.situation_access(situation_id)
+
+    # --- changing -----------------------------------------------------------------------------------
+    def create_situation(self, situation: Situation, actor: str = "", *, action: str = "situation.create") -> Situation:
+        return self._database.create_situation(situation, self._actor(action, actor), action=action)
+
+    def update_situation(self, situation: Situation, actor: str = "") -> Situation:
+        return self._database.update_situation(situation, self._actor("situation.update", actor, situation.id))
+
+    def delete_situation(self, situation_id: str, actor: str = "") -> None:
+        self._database.delete_situation(situation_id, self._actor("situation.delete", actor, situation_id))
+
+    def restore_situation(self, situation_id: str, actor: str = "") -> None:
+        self._database.restore_situation(situation_id, self._actor("situation.restore", actor, situation_id))
+
+    def purge_situation(self, situation_id: str, actor: str = "") -> None:
+        self._database.purge_situation(situation_id, self._actor("situation.purge", actor, situation_id))
+
+    def save_assessment(self, situation_id: str, assessment: Assessment, actor: str, based_on_revision: int | None,
+                        note: str = "", *, action: str = "assessment.save") -> Assessment:
+        who = self._actor(action, actor, situation_id)
+        if based_on_revision is not None and assessment.id is not None:
+            self._see_assessment(assessment.id)
+        return self._database.save_assessment(situation_id, assessment, who, based_on_revision, note, action=action)
+
+    def restore_revision(self, assessment_id: str, revision: int, actor: str = "") -> Assessment:
+        who = self._actor("assessment.restore", actor, self._see_assessment(assessment_id))
+        return self._database.restore_revision(assessment_id, revision, who)
+
+    # --- administering ------------------------------------------------------------------------------
+    def list_users(self) -> list[User]:
+        self._actor("user.manage")
+        return self._database.list_users()
+
+    def set_role(self, identity: str, role: Role, actor: str = "") -> User:
+        return self._database.set_role(identity, role, self._actor("user.manage", actor))
+
+    def disable_user(self, identity: str, actor: str = "", disabled: bool = True) -> User:
+        return self._database.disable_user(identity, self._actor("user.manage", actor), disabled)
+
+    def set_situation_access(self, situation_id: str, actor: str = "", users=(), groups=()) -> list[AccessRule]:
+        who = self._actor("access.change", actor, situation_id)
+        return self._database.set_situation_access(situation_id, who, users, groups)
+
+    def list_audit(self, **filters) -> list[AuditEvent]:
+        """The audit trail (admins only); see `Database.list_audit` for the filters."""
+        self._actor("audit.read")
+        return self._database.list_audit(**filters)
+
+    def audit_csv(self, **filters) -> bytes:
+        self._actor("audit.read")
+        return self._database.audit_csv(**filters)
+
+    # --- the checks ---------------------------------------------------------------------------------
+    def _actor(self, action: str, given: str = "", situation_id: str | None = None) -> str:
+        """Check the role (and that the situation is visible); the name to record as having done it."""
+        user = self.user
+        require(user, action)
+        if situation_id is not None:
+            self._see_situation(situation_id, user)
+        return (given or user.name or user.identity) if user.local else user.identity
+
+    def _visible(self, user: User | None = None):
+        """A test of situation ids: may this user see it?"""
+        user = user or self.user
+        require(user, READ)
+        rules = {} if user.role == "admin" else self._database.access_rules()
+        return lambda situation_id: can_see(user, rules.get(situation_id, []))
+
+    def _see_situation(self, situation_id: str, user: User | None = None) -> None:
+        if not self._visible(user)(situation_id):
+            raise not_found(f"situation {situation_id}", "no such situation")
+
+    def _see_assessment(self, assessment_id: str) -> str:
+        """The assessment's situation id, or not_found as for a missing assessment when it is hidden."""
+        situation_id = self._database.situation_of(assessment_id)
+        if not self._visible()(situation_id):
+            raise not_found(f"assessment {assessment_id}", "no such assessment")
+        return situation_id

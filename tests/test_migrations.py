@@ -1,0 +1,96 @@
+"""Schema migrations (Alembic) on SQLite and PostgreSQL: run on open, once, and never break older databases."""
+
+import datetime as dt
+import multiprocessing
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, func, insert, inspect, select, text
+
+from r2p_risk.assessment import Assessment, Situation
+from r2p_risk.errors import StorageError
+from r2p_risk.storage import schema
+from r2p_risk.storage.database import open_database
+from r2p_risk.storage.tables import metadata, revisions, situations
+from workers import open_and_report
+
+
+def test_the_migrations_build_exactly_the_tables_of_tables_py(database_url):
+    database = open_database(database_url)
+    with database.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+    database.close()
+    assert differences == []
+    assert schema.known_revisions() == ("0001_initial", "0002_team") and schema.head_revision() == "0002_team"
+
+
+def test_a_database_made_before_migrations_is_stamped_and_upgraded_keeping_its_data(database_url):
+    engine = create_engine(database_url)
+    if engine.dialect.name == "sqlite":
+        open_database(database_url).close()  # only to make the folder; the tables are dropped again
+        with engine.begin() as conn:
+            for table in ("audit_events", "situation_access", "users", "assessment_revisions", "situations", "alembic_version"):
+                conn.execute(text(f"DROP TABLE {table}"))
+    metadata.create_all(engine, tables=[situations, revisions])  # exactly what the code before migrations made
+    old = Assessment(id="a1", revision=1, assessed_on=dt.date(2025, 1, 1), analyst="Ana", ratings=[{"indicator": "1.1", "level": 2}])
+    now = dt.datetime(2025, 1, 2, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        conn.execute(insert(situations).values(id="s1", name="Old", tags_json="[]", created_at=now, created_by="ana",
+                                               updated_at=now, updated_by="ana"))
+        conn.execute(insert(revisions).values(assessment_id="a1", revision=1, situation_id="s1", assessed_on=old.assessed_on,
+                                              analyst="Ana", status="draft", saved_by="ana", saved_at=now, note="",
+                                              data_json=old.model_dump_json()))
+    engine.dispose()
+
+    database = open_database(database_url)
+    assert database.schema_revision() == "0002_team"
+    assert database.load_assessment("a1") == old and database.list_users() == []
+    saved = database.save_assessment("s1", old, "ben", 1)
+    assert saved.revision == 2 and [e.action for e in database.list_audit()] == ["assessment.save"]
+    database.close()
+
+
+def test_several_processes_opening_a_new_database_at_once_migrate_it_once(database_url):
+    spawn = multiprocessing.get_context("spawn")
+    start, results = spawn.Barrier(4), spawn.Queue()
+    workers = [spawn.Process(target=open_and_report, args=(database_url, start, results)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
+    assert sorted(results.get(timeout=5) for _ in workers) == ["0002_team"] * 4
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002_team"]
+        assert set(metadata.tables) <= set(inspect(conn).get_table_names())
+    engine.dispose()
+
+
+def test_a_database_written_by_a_newer_version_is_refused_in_words(database_url):
+    open_database(database_url).close()
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
+    engine.dispose()
+    with pytest.raises(StorageError) as caught:
+        open_database(database_url)
+    problem = caught.value.problems[0]
+    assert problem.code == "schema_too_new" and "0099_future" in problem.message and "upgrade r2p-risk" in problem.message
+
+
+def test_every_migration_downgrades_and_upgrades_again(database_url):
+    database = open_database(database_url)
+    database.create_situation(Situation(name="Gone after the downgrade"), "ana")
+    with database._transaction("downgrade", write=True) as conn:
+        command.downgrade(schema.alembic_config(conn), "0001_initial")
+        assert not inspect(conn).has_table("audit_events")
+        command.downgrade(schema.alembic_config(conn), "base")
+        assert not inspect(conn).has_table("situations")
+    database.create_schema()
+    assert database.schema_revision() == "0002_team" and database.list_situations() == []
+    with database.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(situations)).scalar() == 0
+    database.close()
