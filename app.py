@@ -14,6 +14,7 @@ navigation = st.navigation([
     st.Page(f"{PAGES}/profile.py", title="Risk profile", url_path="profile"),
     st.Page(f"{PAGES}/recommendations.py", title="Recommendations", url_path="recommendations"),
     st.Page(f"{PAGES}/compare.py", title="Compare", url_path="compare"),
+    st.Page(f"{PAGES}/transfer.py", title="Export and import", url_path="transfer"),
     st.Page(f"{PAGES}/framework.py", title="Framework", url_path="framework"),
 ])
 with reporting():  # an expected failure anywhere (e.g. the database unreachable) becomes a message

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from r2p_risk.storage.database import open_database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["situations", "assess", "profile", "recommendations", "compare", "framework"]
+PAGES = ["situations", "assess", "profile", "recommendations", "compare", "transfer", "framework"]
 
 
 @pytest.fixture
@@ -222,3 +222,31 @@ def test_recommendations_filter_by_venue(database_url):
     at.multiselect(key="filter_venue").select("human_rights_council").run()
     ticked = [c.key for c in at.checkbox if c.key.startswith("select_tool:")]
     assert ticked and all(k.removeprefix("select_tool:").startswith(("hrc_",)) for k in ticked), ticked
+
+
+def test_import_shows_the_plan_first_and_stores_only_on_confirmation(database_url):
+    from conftest import EXAMPLES
+    at = sign(open_page(new_session(), "transfer"))
+    files = [(p.name, p.read_bytes(), "application/json") for p in sorted(EXAMPLES.glob("tamaris-*.json"))]
+    uploader = at.file_uploader(key="import_files")
+    for name, content, mime in files + [("broken.json", b'{"format": "r2p-risk-snapshot", "schema_version": 1}', "application/json")]:
+        uploader.upload(name, content, mime)
+    at.run()
+    assert not at.exception and any("broken.json" in e.value for e in at.error)
+    database = open_database(database_url)
+    assert database.list_situations() == []  # nothing before confirming
+    assert at.button(key="confirm_import").disabled
+    at.checkbox(key="import_skip_invalid").check().run()
+    at.button(key="confirm_import").click().run()
+    [situation] = database.list_situations()
+    assert "Tamaris" in situation.name and len(database.list_assessments(situation.id)) == 3
+    assert "Imported 3 snapshot(s)" in at.success[0].value
+
+
+def test_bulk_export_offers_a_zip(database_url):
+    at = new_session()
+    at.button(key="load_examples").click().run()
+    at = open_page(at, "transfer")
+    at.button(key="prepare_export").click().run()
+    assert not at.exception
+    assert at.download_button(key="download_export")

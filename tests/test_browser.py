@@ -57,6 +57,12 @@ def test_score_save_reload_and_nothing_leaves_localhost(app_url, page):
     wait_idle(page)
     page.locator(".js-plotly-plot").first.wait_for()
     page.screenshot(path=SCREENSHOTS / "risk-profile.png", full_page=True)
+    for label, magic in (("Briefing (PDF)", b"%PDF"), ("Briefing (Word)", b"PK"), ("Snapshot (JSON)", b"{")):
+        with page.expect_download() as download:
+            page.get_by_role("button", name=label).click()
+        content = Path(download.value.path()).read_bytes()
+        assert content.startswith(magic), label
+    assert b"Northern Darfur" in content and b'"level": 3' in content
     assert page.outside_requests == []
 
 

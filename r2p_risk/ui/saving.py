@@ -83,8 +83,12 @@ def save_panel(session: state.EditSession) -> None:
         save(session, session.base_revision)
     model = services.model()
     situation = services.database().get_situation(session.situation_id, include_deleted=True)
-    snapshot = build_snapshot(situation, session.assessment, model.framework, model.params, dt.datetime.now(dt.timezone.utc))
-    right.download_button("Download this edit as a snapshot (JSON)", dump_snapshot(snapshot), key="download_draft",
+    assessment = session.assessment
+
+    def snapshot() -> str:  # built when clicked, not on every rerun
+        return dump_snapshot(build_snapshot(situation, assessment, model.framework, model.params, dt.datetime.now(dt.timezone.utc)))
+
+    right.download_button("Download this edit as a snapshot (JSON)", snapshot, key="download_draft",
                           file_name=f"{session.assessment.assessed_on}-draft.json", mime="application/json", on_click="ignore")
     conflict_panel(session)
     history_panel(session)

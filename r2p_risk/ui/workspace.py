@@ -17,6 +17,8 @@ from r2p_risk.ui import saving, services, state
 from r2p_risk.ui.feedback import plain
 from r2p_risk.ui.rating import rating_controls
 
+GROUP_SHORT = {"common": "common", "genocide": "genocide", "crimes_against_humanity": "crimes against humanity",
+               "war_crimes": "war crimes"}
 WORDING = {"recollection": "wording not verified against the official text", "uncertain": "wording uncertain"}
 
 
@@ -109,7 +111,7 @@ def workspace() -> None:
     with left:
         numbers = [rf.number for rf in framework.risk_factors]
         st.selectbox("Risk factor", numbers, key=state.FACTOR,
-                     format_func=lambda n: f"{n}. {framework.risk_factor(n).title}")
+                     format_func=lambda n: f"{n}. {framework.risk_factor(n).title} — {GROUP_SHORT[framework.risk_factor(n).group]}")
         previous, following = st.columns(2)
         previous.button("◀ Previous", key="factor_previous", on_click=_step, args=(framework, -1), width="stretch")
         following.button("Next ▶", key="factor_next", on_click=_step, args=(framework, 1), width="stretch")

@@ -7,6 +7,7 @@ from r2p_risk.compare import compare_assessments
 from r2p_risk.scoring import score_assessment
 from r2p_risk.ui import profile_view, services
 from r2p_risk.ui.choose import choose_assessment
+from r2p_risk.ui.downloads import downloads
 
 st.title("Risk profile")
 model = services.model()
@@ -38,3 +39,4 @@ with st.expander("How these numbers are made"):
     st.write(profile.method)
     st.caption(f"Framework {profile.versions.framework_edition} (data {profile.versions.framework_data_version}) · "
                f"scoring model {profile.versions.scoring_id} {profile.versions.scoring_version}")
+downloads(chosen)

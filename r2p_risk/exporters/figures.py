@@ -1,0 +1,80 @@
+"""Static charts for the PDF and Word briefings, drawn with matplotlib: briefing in, PNG bytes out.
+
+The Agg canvas is used directly (no pyplot, no global backend switch), with matplotlib's own
+DejaVu Sans, so the charts look the same on every machine and need no system font. The PNG is
+opaque RGB (fpdf2 embeds it twice as fast as RGBA) and carries no date or software tag, so the
+same briefing gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import numpy
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from PIL import Image
+
+from r2p_risk.report import Briefing
+
+GROUP_COLOURS = {"common": "#5b7083", "genocide": "#8e2c48", "crimes_against_humanity": "#c2571a", "war_crimes": "#2f6f8f"}
+GROUP_NAMES = {"common": "Common", "genocide": "Genocide", "crimes_against_humanity": "Crimes against humanity", "war_crimes": "War crimes"}
+STYLE = {"font.family": "DejaVu Sans", "font.size": 8, "axes.spines.top": False, "axes.spines.right": False}
+DPI = 150
+
+
+def _short(title: str, width: int = 52) -> str:
+    return title if len(title) <= width else title[: width - 1].rstrip() + "…"
+
+
+def _png(figure: Figure) -> bytes:
+    """The figure drawn on an Agg canvas, saved as an opaque RGB PNG with no metadata but its DPI."""
+    canvas = FigureCanvasAgg(figure)  # the Agg backend, set explicitly for this figure only
+    canvas.draw()
+    buffer = io.BytesIO()
+    Image.fromarray(numpy.asarray(canvas.buffer_rgba())[..., :3]).save(buffer, format="png", compress_level=3, dpi=(DPI, DPI))
+    return buffer.getvalue()
+
+
+def factor_chart_png(briefing: Briefing) -> bytes:
+    """Horizontal bars of the 14 risk-factor scores, coloured by group, with the risk-class bounds dotted."""
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(7.0, 4.6), dpi=DPI, layout="constrained")
+        axes = figure.add_subplot()
+        bars = briefing.factor_bars[::-1]
+        rows = range(len(bars))
+        axes.barh(rows, [b.score or 0 for b in bars], color=[GROUP_COLOURS.get(b.group, "#777777") for b in bars], height=0.7)
+        for row, bar in zip(rows, bars):
+            label = "not assessed" if bar.score is None else f"{bar.score:.1f}"
+            axes.text((bar.score or 0) + 0.12, row, label, va="center", fontsize=7,
+                      color="#666666" if bar.score is None else "#222222", style="italic" if bar.score is None else "normal")
+        for bound in briefing.class_thresholds:
+            axes.axvline(bound, linestyle=":", color="#999999", linewidth=0.9)
+        axes.set_yticks(list(rows), [f"{b.number}. {_short(b.title)}" for b in bars])
+        axes.set_xlim(0, 11)
+        axes.set_xlabel("score (0-10, r2p-risk model)")
+        handles = [Patch(color=colour, label=GROUP_NAMES[group]) for group, colour in GROUP_COLOURS.items()]
+        figure.legend(handles=handles, loc="outside upper center", ncols=4, frameon=False, fontsize=7)
+        return _png(figure)
+
+
+def trend_chart_png(briefing: Briefing) -> bytes | None:
+    """The overall score over the assessment dates, or None when there is no earlier assessment."""
+    if not briefing.trend:
+        return None
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(7.0, 2.4), dpi=DPI, layout="constrained")
+        axes = figure.add_subplot()
+        points = [p for p in briefing.trend if p.overall is not None]
+        axes.plot([p.assessed_on for p in points], [p.overall for p in points], marker="o", color="#8e2c48", linewidth=1.5)
+        for point in points:
+            axes.annotate(f"{point.overall:.1f}", (point.assessed_on, point.overall), textcoords="offset points",
+                          xytext=(0, 6), ha="center", fontsize=7)
+        for bound in briefing.class_thresholds:
+            axes.axhline(bound, linestyle=":", color="#999999", linewidth=0.9)
+        axes.set_xticks([p.assessed_on for p in briefing.trend], [p.assessed_on.isoformat() for p in briefing.trend])
+        axes.set_ylim(0, 10.5)
+        axes.set_ylabel("overall score (0-10)")
+        return _png(figure)

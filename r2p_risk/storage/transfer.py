@@ -1,0 +1,127 @@
+"""Moving assessments between databases: export every revision as a bundle; import snapshots and bundles.
+
+Import takes three steps so people see what will happen before it happens: `read_import_files`
+validates every file and refuses unsafe ZIPs whole (`import_files.py`), `plan_import` decides per
+snapshot what it would do, reading the database only (`import_plan.py`), and `apply_import` stores
+it here, one save per snapshot. Revisions are appended, never overwritten; situations found here
+are used as they are, never changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from r2p_risk.errors import PermissionDenied, Problem, StorageError
+from r2p_risk.exporters.bundle import Entry, Progress, write_bundle
+from r2p_risk.storage.database import Database, utc_now
+from r2p_risk.storage.files import Model
+from r2p_risk.storage.import_files import ImportFile, read_import_files, read_import_paths
+from r2p_risk.storage.import_plan import STORED_ACTIONS, ImportPlan, PlannedImport, plan_import
+
+__all__ = ["ImportFile", "ImportOutcome", "ImportPlan", "ImportReport", "PlannedImport", "apply_import", "export_all",
+           "plan_import", "read_import_files", "read_import_paths", "read_revisions"]
+
+
+def export_all(database: Database, model: Model, situation_ids: Iterable[str] | None = None,
+               progress: Progress | None = None, now: Callable[[], dt.datetime] = utc_now) -> bytes:
+    """A bundle of every revision of every assessment of the given situations (default: all not deleted)."""
+    return write_bundle(read_revisions(database, situation_ids), model, now(), progress)
+
+
+def read_revisions(database: Database, situation_ids: Iterable[str] | None = None) -> list[Entry]:
+    """(situation, assessment revision) for every revision: two queries, then per assessment its revisions."""
+    histories = database.situation_histories()
+    if situation_ids is not None:
+        by_id = {history.situation.id: history for history in histories}
+        for situation_id in situation_ids:
+            if situation_id not in by_id:
+                database.get_situation(situation_id)  # names the reason: unknown, or in the bin
+        histories = [by_id[situation_id] for situation_id in dict.fromkeys(situation_ids) if situation_id in by_id]
+    entries = []
+    for history in histories:
+        for latest in history.assessments:
+            for info in database.list_revisions(latest.id):
+                same = info.revision == latest.revision
+                entries.append((history.situation, latest if same else database.load_assessment(latest.id, info.revision)))
+    return entries
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    entry: PlannedImport
+    stored: bool
+    message: str
+    problems: tuple[Problem, ...] = ()
+    assessment_id: str | None = None  # as stored
+    revision: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    outcomes: list[ImportOutcome]  # one per planned snapshot, in plan order
+
+    @property
+    def imported(self) -> list[ImportOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.stored]
+
+    @property
+    def not_imported(self) -> list[ImportOutcome]:
+        return [outcome for outcome in self.outcomes if not outcome.stored]
+
+    @property
+    def failed(self) -> ImportOutcome | None:
+        """The save that failed and stopped the import, if one did."""
+        return next((o for o in self.outcomes if not o.stored and o.entry.action in STORED_ACTIONS and o.problems), None)
+
+
+def apply_import(database: Database, plan: ImportPlan, actor: str, skip_invalid: bool = False) -> ImportReport:
+    """Store the planned new situations, assessments and revisions, one save per snapshot, in plan order.
+
+    Rejected and identical snapshots are never stored; when any was rejected nothing is stored unless
+    `skip_invalid`. The first save that fails stops the import, and the report says what was stored.
+    """
+    rejected = len(plan.rejected)
+    held = (f"not stored: {rejected} snapshot(s) were rejected, so nothing is imported unless the invalid ones "
+            "are skipped") if rejected and not skip_invalid else ""
+    outcomes: list[ImportOutcome] = []
+    created: set[str] = set()
+    stopped = ""
+    for entry in plan.entries:
+        if entry.action not in STORED_ACTIONS:
+            outcomes.append(ImportOutcome(entry, False, entry.message, entry.problems))
+        elif held or stopped:
+            outcomes.append(ImportOutcome(entry, False, held or f"not stored: the import stopped at {stopped}"))
+        else:
+            outcomes.append(_store(database, entry, actor, created))
+            stopped = "" if outcomes[-1].stored else entry.source
+    return ImportReport(outcomes)
+
+
+def _store(database: Database, entry: PlannedImport, actor: str, created: set[str]) -> ImportOutcome:
+    """One save; a situation made for it is removed again if the save fails, so a file is all or nothing."""
+    fresh = entry.new_situation is not None and entry.situation_id not in created
+    try:
+        if fresh:
+            database.create_situation(entry.new_situation, actor, action="import")
+            created.add(entry.situation_id)
+        based_on = entry.revision - 1 if entry.revision > 1 else None
+        saved = database.save_assessment(entry.situation_id, entry.assessment, actor, based_on, f"imported from {entry.source}",
+                                         action="import")
+    except (StorageError, PermissionDenied) as error:
+        if fresh and entry.situation_id in created:
+            created.discard(entry.situation_id)
+            _remove_if_empty(database, entry.situation_id, actor)
+        return ImportOutcome(entry, False, f"not stored: {error.summary}", tuple(error.problems))
+    return ImportOutcome(entry, True, f"stored as revision {saved.revision} of assessment {saved.id}",
+                         assessment_id=saved.id, revision=saved.revision)
+
+
+def _remove_if_empty(database: Database, situation_id: str, actor: str) -> None:
+    try:
+        if not database.list_assessments(situation_id):
+            database.delete_situation(situation_id, actor)
+            database.purge_situation(situation_id, actor)
+    except (StorageError, PermissionDenied):
+        pass  # the new situation stays, empty; the report already names the save that failed

@@ -1,0 +1,72 @@
+"""Bulk export to one ZIP, and import of snapshots and bundles with a plan shown before anything is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from r2p_risk.snapshot import MAX_SNAPSHOT_BYTES
+from r2p_risk.storage.transfer import apply_import, export_all, plan_import, read_import_files
+from r2p_risk.ui import services, state
+from r2p_risk.ui.feedback import plain, reporting
+
+EXPORT = "bulk_export"          # the prepared ZIP: (situation ids, bytes)
+PLAN = "import_plan"            # the plan for the uploaded files: (upload signature, plan)
+ACTION_TITLES = {"new_situation": "new situation", "new_assessment": "new assessment", "new_revision": "new revision",
+                 "identical": "identical to a stored revision: skipped", "rejected": "rejected: nothing stored"}
+
+
+def export_section() -> None:
+    st.subheader("Export")
+    situations = services.database().list_situations()
+    names = {s.id: s.name for s in situations}
+    chosen = st.multiselect("Situations (none chosen: all)", list(names), format_func=names.get, key="export_situations")
+    ids = tuple(chosen) or tuple(names)
+    if st.button("Prepare the ZIP", key="prepare_export", disabled=not names):
+        bar = st.progress(0.0, text="Collecting revisions")
+        with reporting():
+            data = export_all(services.database(), services.model(), list(ids),
+                              progress=lambda done, total: bar.progress(done / max(total, 1), text=f"{done} of {total} revisions"))
+            st.session_state[EXPORT] = (ids, data)
+    prepared = st.session_state.get(EXPORT)
+    if prepared and prepared[0] == ids:
+        st.download_button("Download the ZIP", prepared[1], file_name=f"r2p-risk-export-{dt.date.today()}.zip",
+                           mime="application/zip", key="download_export", on_click="ignore")
+        st.caption("One snapshot per revision of every assessment, and assessments.csv: situation x assessment x risk factor, "
+                   "for Excel or pandas.")
+
+
+def _plan_frame(plan) -> pd.DataFrame:
+    return pd.DataFrame([{"file": e.source, "situation": e.situation, "assessed on": e.assessed_on,
+                          "what happens": ACTION_TITLES[e.action], "details": e.message} for e in plan.entries])
+
+
+def import_section() -> None:
+    st.subheader("Import")
+    uploads = st.file_uploader("Snapshots (.json) or exports (.zip)", type=["json", "zip"], accept_multiple_files=True,
+                               key="import_files", max_upload_size=50)
+    if not uploads:
+        st.session_state.pop(PLAN, None)
+        return
+    signature = tuple((u.name, u.size) for u in uploads)
+    if st.session_state.get(PLAN, (None,))[0] != signature:
+        files = read_import_files([(u.name, u.getvalue()) for u in uploads], services.model())
+        st.session_state[PLAN] = (signature, plan_import(services.database(), files))
+    plan = st.session_state[PLAN][1]
+    st.dataframe(_plan_frame(plan), hide_index=True, width="stretch")
+    for entry in plan.rejected:
+        st.error(plain(f"{entry.source}: " + "; ".join(str(p) for p in entry.problems)))
+    storable = sum(plan.count(a) for a in ("new_situation", "new_assessment", "new_revision"))
+    skip = bool(plan.rejected) and st.checkbox("Import the valid files and leave the rejected ones out", key="import_skip_invalid")
+    if st.button(f"Import {storable} snapshot(s)", key="confirm_import", type="primary",
+                 disabled=storable == 0 or (bool(plan.rejected) and not skip)):
+        with reporting():
+            report = apply_import(services.database(), plan, state.analyst() or "unnamed analyst", skip_invalid=skip)
+            st.session_state.pop(PLAN, None)
+            lines = [f"- {plain(o.entry.source)}: {plain(o.message)}" for o in report.outcomes]
+            state.flash(f"Imported {len(report.imported)} snapshot(s); {len(report.not_imported)} not imported.\n\n" + "\n".join(lines))
+            st.rerun()
+    st.caption(f"Nothing stored is ever overwritten: a changed assessment becomes a new revision. Limits: "
+               f"{MAX_SNAPSHOT_BYTES // 1_000_000} MB per snapshot, 50 MB per ZIP.")
