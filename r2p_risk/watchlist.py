@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Protocol
 
 import pandas as pd
 
 from r2p_risk.assessment import Assessment, Situation, country_name
+from r2p_risk.batch import score_many
+from r2p_risk.framework import CRIMES
 from r2p_risk.models import StrictModel
-from r2p_risk.profile import RiskProfile
 from r2p_risk.regions import Region
-from r2p_risk.scoring import score_assessment
 
 STATUS_ORDER = {"current_crisis": 0, "imminent_risk": 1, "serious_concern": 2, "monitoring": 3}
 STATUS_TITLES = {"current_crisis": "Current crisis", "imminent_risk": "Imminent risk", "serious_concern": "Serious concern", "monitoring": "Monitoring"}
@@ -38,28 +39,38 @@ class WatchRow(StrictModel):
     assessments: int
 
 
-def _scored(assessments: list[Assessment], model) -> list[tuple[Assessment, RiskProfile]]:
-    return [(a, score_assessment(a, model.framework, model.params)) for a in assessments]
+def _value(x):
+    """A figure of the batch tables (from `tolist()`) as the single path gives it: NaN becomes None."""
+    return None if isinstance(x, float) and math.isnan(x) else x
+
+
+def _overall_figures(assessments: list[Assessment], model) -> list[dict]:
+    """Overall score, level, reliability and status of each assessment, scored in one batch."""
+    overall = score_many(assessments, model.framework, model.params).overall
+    columns = {name: overall[name].tolist() for name in ("score", "level", "reliability", "status")}
+    return [{name: _value(values[i]) for name, values in columns.items()} for i in range(len(assessments))]
 
 
 def build_watch_list(histories: list[History], model, regions: dict[str, Region]) -> list[WatchRow]:
     """One row per situation: its latest assessment's status and score, and the change since the one before."""
+    recent = [sorted(history.assessments, key=lambda a: a.assessed_on)[-2:] for history in histories]
+    figures = iter(_overall_figures([a for pair in recent for a in pair], model))
     rows = []
-    for history in histories:
+    for history, pair in zip(histories, recent):
         situation = history.situation
-        scored = _scored(sorted(history.assessments, key=lambda a: a.assessed_on)[-2:], model)
+        scored = [(a, next(figures)) for a in pair]
         latest = scored[-1] if scored else None
         previous = scored[-2] if len(scored) > 1 else None
-        overall = latest[1].overall.score if latest else None
-        before = previous[1].overall.score if previous else None
+        overall = latest[1]["score"] if latest else None
+        before = previous[1]["score"] if previous else None
         region = regions.get(situation.country) if situation.country else None
         rows.append(WatchRow(
             situation_id=situation.id, situation=situation.name,
             country=country_name(situation.country), region=region.region if region else None, tags=situation.tags,
             assessment_id=latest[0].id if latest else None,
-            status=latest[1].status.label if latest else None,
-            risk_class=model.params.risk_level_label(latest[1].overall.level) if latest and latest[1].overall.level else None,
-            overall=overall, reliability=latest[1].reliability if latest else None,
+            status=latest[1]["status"] if latest else None,
+            risk_class=model.params.risk_level_label(latest[1]["level"]) if latest and latest[1]["level"] else None,
+            overall=overall, reliability=latest[1]["reliability"] if latest else None,
             last_assessed=latest[0].assessed_on if latest else None,
             change=None if overall is None or before is None else round(overall - before, 2),
             assessments=len(history.assessments),
@@ -85,27 +96,24 @@ def watch_list_frame(rows: list[WatchRow]) -> pd.DataFrame:
 
 def heatmap_frame(histories: list[History], model) -> pd.DataFrame:
     """Situations x risk factors: the factor scores of each situation's latest assessment."""
-    data = {}
-    for history in histories:
-        if history.assessments:
-            latest = max(history.assessments, key=lambda a: a.assessed_on)
-            profile = score_assessment(latest, model.framework, model.params)
-            data[history.situation.name] = {n: f.score for n, f in profile.risk_factors.items()}
-    frame = pd.DataFrame.from_dict(data, orient="index", columns=[str(rf.number) for rf in model.framework.risk_factors])
-    return frame.astype("float64")
+    assessed = [h for h in histories if h.assessments]
+    latest = [max(h.assessments, key=lambda a: a.assessed_on) for h in assessed]
+    scores = score_many(latest, model.framework, model.params).risk_factors["score"].to_numpy()
+    data = dict(zip((h.situation.name for h in assessed), scores))  # a name twice: its first place, its last scores
+    columns = [str(rf.number) for rf in model.framework.risk_factors]
+    return pd.DataFrame(list(data.values()), index=list(data), columns=columns, dtype="float64")
 
 
 def trend_frame(histories: list[History], model, situation_ids: list[str]) -> pd.DataFrame:
     """Overall and per-crime scores of every assessment of the chosen situations, by date."""
-    records = []
-    for history in histories:
-        if history.situation.id not in situation_ids:
-            continue
-        for assessment, profile in _scored(history.assessments, model):
-            records.append({
-                "situation": history.situation.name, "assessed_on": assessment.assessed_on,
-                "overall": profile.overall.score, "status": profile.status.label,
-                **{crime: result.score for crime, result in profile.crimes.items()},
-            })
+    chosen = [(h.situation.name, a) for h in histories if h.situation.id in situation_ids for a in h.assessments]
+    batch = score_many([a for _, a in chosen], model.framework, model.params)
+    overall, status = batch.overall["score"].tolist(), batch.overall["status"].tolist()
+    crimes = {crime: batch.crimes[("score", crime)].tolist() for crime in CRIMES}
+    records = [
+        {"situation": name, "assessed_on": assessment.assessed_on, "overall": _value(overall[i]), "status": status[i],
+         **{crime: _value(scores[i]) for crime, scores in crimes.items()}}
+        for i, (name, assessment) in enumerate(chosen)
+    ]
     columns = ["situation", "assessed_on", "overall", "status", "genocide", "crimes_against_humanity", "war_crimes"]
     return pd.DataFrame(records, columns=columns).sort_values(["situation", "assessed_on"], ignore_index=True)

@@ -1,0 +1,1 @@
+"""Benchmarks of r2p-risk, run on demand: `python bench/run.py` (see bench/README.md)."""

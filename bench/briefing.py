@@ -1,0 +1,43 @@
+"""Issue 7, item 4: the briefing as PDF and as DOCX for a fully rated assessment, with its charts.
+
+The first document of a process warms up the chart renderer (matplotlib) and the fonts, so the
+first run of each is reported apart from the median of the runs after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import random
+import time
+
+from bench.common import Figure, median_ms, skipped, timings
+from bench.data import fully_rated, quarter
+from r2p_risk.assessment import Situation
+from r2p_risk.storage.files import load_catalogue
+
+
+def run(model, frameworks_dir, quick: bool) -> list[Figure]:
+    try:
+        from r2p_risk.report import briefing_for
+
+        exporters = {"pdf": importlib.import_module("r2p_risk.exporters.pdf").briefing_to_pdf,
+                     "docx": importlib.import_module("r2p_risk.exporters.word").briefing_to_docx}
+    except (ImportError, AttributeError) as error:
+        return [skipped("briefing", f"the briefing exporters are not there yet ({error})")]
+    framework, params = model.framework, model.params
+    rng = random.Random(3)
+    history = [fully_rated(framework, rng, quarter(dt.date(2024, 1, 1), k), 0.3 + 0.05 * k) for k in range(8)]
+    situation = Situation(name="Benchmark situation", country="SDN", area="Darfur", tags=["bench"])
+    briefing = briefing_for(situation, history[-1], history[:-1], framework, params, load_catalogue(frameworks_dir, framework),
+                            "Restricted", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    figures = []
+    for name, export in exporters.items():
+        start = time.perf_counter()
+        size = len(export(briefing))
+        first = time.perf_counter() - start
+        later = timings(lambda: export(briefing), repeat=3 if quick else 10, warmup=0)
+        figures.append(Figure(f"briefing_{name}", median_ms(later) / 1000, "s", "<= 1",
+                              f"first {first:.2f} s (warm-up), then median of {len(later)}; {size / 1024:.0f} KB, "
+                              f"{len(briefing.annex)} annex rows, {len(briefing.trend)} trend points"))
+    return figures
