@@ -2,21 +2,28 @@
 
 import streamlit as st
 
-from r2p_risk.ui import sidebar
+from r2p_risk.ui import identity, services, sidebar
 from r2p_risk.ui.feedback import reporting
 
 st.set_page_config(page_title="r2p-risk", page_icon="🛡️", layout="wide")
 
 PAGES = "r2p_risk/ui/pages"
-navigation = st.navigation([
-    st.Page(f"{PAGES}/situations.py", title="Situations", url_path="situations", default=True),
-    st.Page(f"{PAGES}/assess.py", title="Assess", url_path="assess"),
-    st.Page(f"{PAGES}/profile.py", title="Risk profile", url_path="profile"),
-    st.Page(f"{PAGES}/recommendations.py", title="Recommendations", url_path="recommendations"),
-    st.Page(f"{PAGES}/compare.py", title="Compare", url_path="compare"),
-    st.Page(f"{PAGES}/transfer.py", title="Export and import", url_path="transfer"),
-    st.Page(f"{PAGES}/framework.py", title="Framework", url_path="framework"),
-])
 with reporting():  # an expected failure anywhere (e.g. the database unreachable) becomes a message
+    settings = services.settings()
+    identity.sign_in(settings, services.engine_database())  # stops here until somebody is signed in
+    pages = [
+        st.Page(f"{PAGES}/situations.py", title="Situations", url_path="situations", default=True),
+        st.Page(f"{PAGES}/assess.py", title="Assess", url_path="assess"),
+        st.Page(f"{PAGES}/profile.py", title="Risk profile", url_path="profile"),
+        st.Page(f"{PAGES}/recommendations.py", title="Recommendations", url_path="recommendations"),
+        st.Page(f"{PAGES}/compare.py", title="Compare", url_path="compare"),
+        st.Page(f"{PAGES}/transfer.py", title="Export and import", url_path="transfer"),
+        st.Page(f"{PAGES}/framework.py", title="Framework", url_path="framework"),
+    ]
+    if settings.auth != "none" and identity.allowed("user.manage"):
+        pages.append(st.Page(f"{PAGES}/users.py", title="Users and access", url_path="users"))
+    if identity.allowed("audit.read"):
+        pages.append(st.Page(f"{PAGES}/audit.py", title="Audit", url_path="audit"))
+    navigation = st.navigation(pages)
     sidebar.show()
     navigation.run()

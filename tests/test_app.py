@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from r2p_risk.storage.database import open_database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["situations", "assess", "profile", "recommendations", "compare", "transfer", "framework"]
+PAGES = ["situations", "assess", "profile", "recommendations", "compare", "transfer", "framework", "audit"]
 
 
 @pytest.fixture
@@ -59,6 +59,11 @@ def rate(at: AppTest, indicator: str, level: int) -> AppTest:
 
 def sign(at: AppTest, name="Ana Analyst") -> AppTest:
     return at.sidebar.text_input(key="analyst_name").input(name).run()
+
+
+@pytest.fixture(autouse=True)
+def local_mode(monkeypatch):
+    monkeypatch.delenv("R2P_RISK_AUTH", raising=False)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -250,3 +255,15 @@ def test_bulk_export_offers_a_zip(database_url):
     at.button(key="prepare_export").click().run()
     assert not at.exception
     assert at.download_button(key="download_export")
+
+
+def test_local_mode_needs_no_sign_in_records_the_typed_name_and_has_no_users_screen(database_url):
+    at = sign(new_session(), "Ana Analyst")
+    assert at.sidebar.text_input(key="analyst_name").value == "Ana Analyst" and "sign_out" not in [b.key for b in at.button]
+    create_situation(at)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("r2p_risk/ui/pages/users.py")
+    at = open_page(at, "audit")
+    assert_clean(at)
+    assert list(at.dataframe[0].value["actor"]) == ["Ana Analyst"]
+    assert list(at.dataframe[0].value["action"]) == ["situation.create"]

@@ -63,6 +63,14 @@ def test_score_save_reload_and_nothing_leaves_localhost(app_url, page):
         content = Path(download.value.path()).read_bytes()
         assert content.startswith(magic), label
     assert b"Northern Darfur" in content and b'"level": 3' in content
+
+    page.get_by_role("link", name="Audit").click()  # local mode: the built-in user is admin
+    page.get_by_role("heading", name="Audit trail").wait_for()
+    wait_idle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the audit trail (CSV)").click()
+    audit = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "assessment.save" in audit and "situation.create" in audit and "Ana Grubačić" in audit
     assert page.outside_requests == []
 
 
@@ -73,7 +81,7 @@ def test_every_screen_opens_with_examples_and_fetches_nothing_from_outside(app_u
     if load.count():
         load.click()
         wait_idle(page)
-    for name in ("Assess", "Risk profile", "Recommendations", "Compare", "Framework", "Situations"):
+    for name in ("Assess", "Risk profile", "Recommendations", "Compare", "Framework", "Audit", "Situations"):
         page.get_by_role("link", name=name).click()
         page.get_by_role("heading").first.wait_for()
         wait_idle(page)

@@ -16,6 +16,7 @@ from r2p_risk.exporters.spreadsheet import assessment_to_csv
 from r2p_risk.exporters.word import briefing_to_docx
 from r2p_risk.report import HANDLING_MARKINGS, Briefing, briefing_for
 from r2p_risk.snapshot import build_snapshot, dump_snapshot
+from r2p_risk.storage.user_database import UserDatabase
 from r2p_risk.ui import services
 from r2p_risk.ui.choose import Chosen
 
@@ -30,9 +31,10 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60] or "situation"
 
 
-def _briefing(chosen: Chosen, marking: str) -> Briefing:
+def _briefing(chosen: Chosen, marking: str, database: UserDatabase) -> Briefing:
+    """Built when a download is clicked, outside the script run: so the signed-in user's database is passed in."""
     model = services.model()
-    others = services.database().list_assessments(chosen.situation.id)
+    others = database.list_assessments(chosen.situation.id)
     return briefing_for(chosen.situation, chosen.assessment, [a for a in others if a.id != chosen.assessment.id],
                         model.framework, model.params, services.catalogue(), marking, dt.datetime.now(dt.timezone.utc))
 
@@ -43,9 +45,9 @@ def downloads(chosen: Chosen) -> None:
     name = f"{_slug(chosen.situation.name)}-{chosen.assessment.assessed_on}"
     marking = st.selectbox("Handling marking, printed on every page of the briefing", HANDLING_MARKINGS, index=2,
                            key="briefing_marking", accept_new_options=True)
-    columns = st.columns(5)
+    columns, database = st.columns(5), services.database()
     for column, (label, render, suffix, mime) in zip(columns, FORMATS):
-        column.download_button(label, data=lambda render=render: render(_briefing(chosen, marking)), file_name=f"{name}-briefing.{suffix}",
+        column.download_button(label, data=lambda render=render: render(_briefing(chosen, marking, database)), file_name=f"{name}-briefing.{suffix}",
                                mime=mime, key=f"download_{suffix}", on_click="ignore")
     snapshot = lambda: dump_snapshot(build_snapshot(chosen.situation, chosen.assessment, model.framework, model.params,  # noqa: E731
                                                     dt.datetime.now(dt.timezone.utc)))

@@ -27,6 +27,11 @@ def _plain(text: str) -> str:
 plain = _plain
 
 
+def unreachable(error: R2PError) -> bool:
+    """The database could not be reached or written (as opposed to: what was asked for is not there)."""
+    return any(p.code == "database_unavailable" for p in error.problems)
+
+
 @contextmanager
 def reporting():
     """Show an expected failure (an R2PError) as a message instead of stopping the page."""

@@ -10,6 +10,7 @@ from r2p_risk.compare import ProfileChange
 from r2p_risk.parameters import ScoringParameters
 from r2p_risk.profile import RiskProfile
 from r2p_risk.ui.choose import Chosen
+from r2p_risk.ui.feedback import plain
 
 CRIME_TITLES = {"genocide": "Genocide", "crimes_against_humanity": "Crimes against humanity", "war_crimes": "War crimes"}
 FACTOR_COLUMNS = {
@@ -25,7 +26,7 @@ def _fmt(score: float | None) -> str:
 
 def headline(chosen: Chosen, profile: RiskProfile, params: ScoringParameters) -> None:
     assessment = chosen.assessment
-    st.caption(f"{chosen.situation.name} · assessed on {assessment.assessed_on} by {assessment.analyst} · {assessment.status}")
+    st.caption(plain(f"{chosen.situation.name} · assessed on {assessment.assessed_on} by {assessment.analyst} · {assessment.status}"))
     columns = st.columns([3, 2, 2, 1])
     columns[0].metric("Status", profile.status.title)
     columns[1].metric("Overall risk", params.risk_level_label(profile.overall.level) if profile.overall.level else "—",

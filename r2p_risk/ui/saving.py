@@ -6,10 +6,11 @@ import datetime as dt
 
 import streamlit as st
 
-from r2p_risk.errors import ConflictError, Problem, R2PError
+from r2p_risk.assessment import Situation
+from r2p_risk.errors import ConflictError, Problem, R2PError, StorageError
 from r2p_risk.snapshot import build_snapshot, dump_snapshot
-from r2p_risk.ui import services, state
-from r2p_risk.ui.feedback import plain, show_error, show_problems
+from r2p_risk.ui import identity, services, state
+from r2p_risk.ui.feedback import plain, reporting, show_error, show_problems, unreachable
 
 
 def save(session: state.EditSession, based_on_revision: int | None) -> None:
@@ -60,13 +61,13 @@ def history_panel(session: state.EditSession) -> None:
     if not session.assessment.id:
         return
     database = services.database()
-    with st.expander("Revisions of this assessment"):
+    with st.expander("Revisions of this assessment"), reporting():
         revisions = database.list_revisions(session.assessment.id)
         for info in revisions:
             note = f" · {info.note}" if info.note else ""
             st.text(f"Revision {info.revision} · {info.status} · saved by {info.saved_by} at {info.saved_at:%Y-%m-%d %H:%M} UTC{note}")
         older = [i.revision for i in revisions[1:]]
-        if older:
+        if older and identity.allowed("assessment.restore"):
             chosen = st.selectbox("Restore an older revision (saved as a new revision)", older, key="restore_revision")
             sure = not session.dirty or st.checkbox("Drop my unsaved changes", key="restore_confirm")
             if st.button("Restore", key="restore_button", disabled=not sure):
@@ -76,13 +77,28 @@ def history_panel(session: state.EditSession) -> None:
                 st.rerun()
 
 
+def _situation(session: state.EditSession) -> Situation:
+    """The situation, for the snapshot; when the database cannot be reached, its id alone (an import matches by id)."""
+    try:
+        return services.database().get_situation(session.situation_id, include_deleted=True)
+    except StorageError as error:
+        if not unreachable(error):
+            raise
+        return Situation(id=session.situation_id, name="(name not available: the database could not be reached)")
+
+
 def save_panel(session: state.EditSession) -> None:
     st.divider()
     left, right = st.columns([1, 3])
-    if left.button("Save", type="primary", key="save_assessment", width="stretch"):
+    if not identity.allowed("assessment.save"):
+        left.button("Save", type="primary", key="save_assessment", width="stretch", disabled=True,
+                    help=f"your role ({identity.current_user().role}) reads assessments; saving needs the analyst role")
+        right.caption("You can try ratings here, but your role cannot save them; download the edit as a snapshot, "
+                      "or ask an admin for the analyst role.")
+    elif left.button("Save", type="primary", key="save_assessment", width="stretch"):
         save(session, session.base_revision)
     model = services.model()
-    situation = services.database().get_situation(session.situation_id, include_deleted=True)
+    situation = _situation(session)
     assessment = session.assessment
 
     def snapshot() -> str:  # built when clicked, not on every rerun

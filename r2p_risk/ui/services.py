@@ -1,7 +1,8 @@
-"""What every page needs, created once per server process: settings, the data model, the database.
+"""What every page needs: settings, the data model, and the database as the signed-in user sees it.
 
 Only immutable or shared-by-design objects are cached here (the framework, the catalogue, the
-database engine); nothing about a user or a session is ever cached.
+database engine); nothing about a user or a session is ever cached: `database()` wraps the shared
+engine for the user of the calling session at every call.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from r2p_risk.storage.files import (
     load_regions,
     load_sources,
 )
+from r2p_risk.storage.user_database import UserDatabase
 from r2p_risk.tools import Catalogue
+from r2p_risk.ui import identity
 
 
 def settings() -> Settings:
@@ -42,8 +45,14 @@ def _database(url: str) -> Database:
     return open_database(url)
 
 
-def database() -> Database:
+def engine_database() -> Database:
+    """The database with no user's view applied: only for signing in (registering users)."""
     return _database(settings().database_url)
+
+
+def database() -> UserDatabase:
+    """The database as the user signed in to this session sees it; their role is enforced by the package."""
+    return engine_database().as_user(identity.current_user())
 
 
 def sources() -> dict[str, str]:

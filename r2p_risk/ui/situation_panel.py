@@ -11,8 +11,8 @@ from r2p_risk import editing
 from r2p_risk.assessment import Situation, country_codes, country_name, parse_tags
 from r2p_risk.errors import R2PError, problems_from_validation_error
 from r2p_risk.storage.examples import load_examples as load_example_files
-from r2p_risk.ui import services, state
-from r2p_risk.ui.feedback import show_error, show_problems
+from r2p_risk.ui import identity, services, state
+from r2p_risk.ui.feedback import plain, show_error, show_problems
 
 WATCH_COLUMNS = {
     "situation": st.column_config.TextColumn("Situation"),
@@ -52,15 +52,16 @@ def show(situation_id: str) -> None:
     database = services.database()
     situation = database.get_situation(situation_id)
     assessments = database.list_assessments(situation_id)
-    st.subheader(situation.name)
+    st.subheader(plain(situation.name))
     facts = [country_name(situation.country) or "no country set", situation.area or "", ", ".join(situation.tags)]
     st.text(" · ".join(f for f in facts if f))
     today = dt.date.today()
     buttons = st.columns(3)
-    if buttons[0].button("New assessment", key="new_assessment"):
+    writing = identity.allowed("assessment.save")
+    if writing and buttons[0].button("New assessment", key="new_assessment"):
         _open(situation_id, editing.new_assessment(_actor(), today))
-    if assessments and buttons[1].button("Copy the latest assessment", key="copy_assessment",
-                                         help="start from the latest ratings, so only changes need entering"):
+    if writing and assessments and buttons[1].button("Copy the latest assessment", key="copy_assessment",
+                                                     help="start from the latest ratings, so only changes need entering"):
         _open(situation_id, editing.copy_assessment(assessments[-1], _actor(), today))
     if not assessments:
         st.caption("No assessment yet.")
@@ -74,16 +75,21 @@ def show(situation_id: str) -> None:
 
 
 def _delete_controls(situation: Situation) -> None:
+    if identity.allowed("situation.delete"):
+        _delete_expander(situation)
+
+
+def _delete_expander(situation: Situation) -> None:
     with st.expander("Delete this situation"):
         st.write("The situation and its assessments disappear from every list. They stay recoverable "
                  "under 'Deleted situations' until purged.")
-        sure = st.checkbox(f"Yes, delete {situation.name}", key="confirm_delete")
+        sure = st.checkbox(f"Yes, delete {plain(situation.name)}", key="confirm_delete")
         if st.button("Delete situation", key="delete_situation", disabled=not sure):
             services.database().delete_situation(situation.id, _actor())
             st.session_state.pop(state.SITUATION, None)
             if state.editing() and state.editing().situation_id == situation.id:
                 state.stop_editing()
-            state.flash(f"Deleted {situation.name}. It can be restored under 'Deleted situations'.")
+            state.flash(f"Deleted {plain(situation.name)}. It can be restored under 'Deleted situations'.")
             st.rerun()
 
 
@@ -104,7 +110,7 @@ def new_situation_form() -> None:
             return
         created = services.database().create_situation(situation, _actor())
         st.session_state[state.SITUATION] = created.id
-        state.flash(f"Created {created.name}.")
+        state.flash(f"Created {plain(created.name)}.")
         st.rerun()
 
 
@@ -119,10 +125,10 @@ def deleted_situations() -> None:
             left.text(situation.name)
             if middle.button("Restore", key=f"restore:{situation.id}"):
                 database.restore_situation(situation.id, _actor())
-                state.flash(f"Restored {situation.name}.")
+                state.flash(f"Restored {plain(situation.name)}.")
                 st.rerun()
-            if right.checkbox("Purge for good", key=f"confirm_purge:{situation.id}") and right.button(
-                    "Purge now", key=f"purge:{situation.id}"):
-                database.purge_situation(situation.id)
-                state.flash(f"Purged {situation.name} and its assessments.")
+            if identity.allowed("situation.purge") and right.checkbox("Purge for good", key=f"confirm_purge:{situation.id}") \
+                    and right.button("Purge now", key=f"purge:{situation.id}"):
+                database.purge_situation(situation.id, _actor())
+                state.flash(f"Purged {plain(situation.name)} and its assessments.")
                 st.rerun()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from r2p_risk.access import User
 from r2p_risk.assessment import Assessment
 from r2p_risk.errors import Problem
 
@@ -22,6 +23,7 @@ FIELD_PROBLEMS = "field_problems"  # widget key -> problems of a change that was
 CONFLICT = "save_conflict"      # message when somebody else saved first
 FLASH = "flash"                 # a message to show once after a rerun
 ANALYST_NAME = "analyst"        # the name typed in the sidebar, kept when widgets are reset by a page switch
+USER = "signed_in_user"         # the User signed in to this session, set afresh by every full run of app.py
 # widget keys
 ANALYST = "analyst_name"
 FACTOR = "assess_factor"
@@ -106,6 +108,10 @@ def show_flash() -> None:
 
 
 def analyst() -> str:
+    """Who is working: the signed-in user's name in a team deployment, the name typed in the sidebar locally."""
+    user: User | None = st.session_state.get(USER)
+    if user is not None and not user.local:
+        return user.name or user.identity
     return (st.session_state.get(ANALYST_NAME) or "").strip()
 
 

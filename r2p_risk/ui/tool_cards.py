@@ -15,7 +15,7 @@ from r2p_risk.tools import (
     Catalogue,
     passage_around,
 )
-from r2p_risk.ui import services, state
+from r2p_risk.ui import identity, services, state
 from r2p_risk.ui.choose import Chosen
 from r2p_risk.ui.feedback import show_error
 
@@ -62,6 +62,9 @@ def selection_bar(chosen: Chosen) -> None:
     changed = selection != sorted(chosen.assessment.selected_tools)
     st.write(f"**{len(selection)} tools selected for the briefing**" + (" (not saved yet)" if changed else ""))
     if not changed:
+        return
+    if not identity.allowed("assessment.save"):
+        st.caption(f"Saving the selection with the assessment needs the analyst role; yours is {identity.current_user().role}.")
         return
     if st.button("Save the selection with the assessment", key="save_tool_selection", type="primary"):
         try:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from r2p_risk.snapshot import MAX_SNAPSHOT_BYTES
 from r2p_risk.storage.transfer import apply_import, export_all, plan_import, read_import_files
-from r2p_risk.ui import services, state
+from r2p_risk.ui import identity, services, state
 from r2p_risk.ui.feedback import plain, reporting
 
 EXPORT = "bulk_export"          # the prepared ZIP: (situation ids, bytes)
@@ -45,6 +45,9 @@ def _plan_frame(plan) -> pd.DataFrame:
 
 def import_section() -> None:
     st.subheader("Import")
+    if not identity.allowed("import"):
+        st.info(f"Importing needs the analyst role; yours is {identity.current_user().role}.")
+        return
     uploads = st.file_uploader("Snapshots (.json) or exports (.zip)", type=["json", "zip"], accept_multiple_files=True,
                                key="import_files", max_upload_size=50)
     if not uploads:

@@ -3,16 +3,18 @@
 import streamlit as st
 
 from r2p_risk import watchlist
-from r2p_risk.ui import services, situation_panel, state
+from r2p_risk.ui import identity, services, situation_panel, state
 
 st.title("Situations")
 state.show_flash()
 database, model = services.database(), services.model()
 histories = database.situation_histories()
 
+creating = identity.allowed("situation.create")
 if not histories:
-    st.info("No situations yet. Add one below, or load the fictional examples to look around.")
-    if st.button("Load fictional examples", key="load_examples"):
+    st.info("No situations yet. " + ("Add one below, or load the fictional examples to look around." if creating
+                                     else "Your role (viewer) reads situations; an analyst or admin adds them."))
+    if creating and st.button("Load fictional examples", key="load_examples"):
         situation_panel.load_examples()
         st.rerun()
 
@@ -37,6 +39,8 @@ if rows:
         st.session_state[state.SITUATION] = chosen
         situation_panel.show(chosen)
 
-with st.expander("New situation", expanded=not histories):
-    situation_panel.new_situation_form()
-situation_panel.deleted_situations()
+if creating:
+    with st.expander("New situation", expanded=not histories):
+        situation_panel.new_situation_form()
+if identity.allowed("situation.restore"):
+    situation_panel.deleted_situations()

@@ -1,0 +1,25 @@
+"""Audit (admins): every change with who, when, and what it was before and after; filters and the CSV.
+
+The screen only reads: the app has no way to change or delete an audit event.
+"""
+
+import datetime as dt
+
+import streamlit as st
+
+from r2p_risk.ui import audit_view, services
+
+SHOWN = 500
+
+st.title("Audit trail")
+st.caption("Every change: situations, assessment saves and restores, imports, deletions, roles, access, restores of "
+           "a backup. For an assessment, before and after hold only what changed. Nothing here can be edited.")
+database = services.database()
+names = {s.id: s.name for s in database.list_situations(include_deleted=True)}
+chosen = audit_view.filters(database, names)
+events = database.list_audit(**chosen, limit=SHOWN)
+st.caption(f"{len(events)} events, newest first" + (f" (only the newest {SHOWN} are shown; the CSV has all)"
+                                                    if len(events) == SHOWN else ""))
+st.dataframe(audit_view.frame(events, names), hide_index=True, width="stretch", column_config=audit_view.COLUMNS)
+st.download_button("Download the audit trail (CSV)", data=lambda: database.audit_csv(**chosen), key="download_audit",
+                   file_name=f"r2p-risk-audit-{dt.date.today()}.csv", mime="text/csv", on_click="ignore")

@@ -1,0 +1,115 @@
+"""Signing in for real and offline: `streamlit run app.py` in OIDC mode, a local mock OpenID provider
+(oidc-provider-mock on loopback) and Debian's Chromium. The secrets live in a temporary folder, never in the repository."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import LOCAL, ROOT, free_port, wait_idle
+
+pytestmark = pytest.mark.browser
+ANALYST = "analyst1@example.org"
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{url} did not come up: {log.read_text()}")
+            time.sleep(0.1)
+
+
+def started(command: list[str], env: dict, log: Path, ready_url: str) -> subprocess.Popen:
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    wait_until_up(ready_url, process, log)
+    return process
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory):
+    """The mock provider and the app signing in through it; (app URL, provider URL, environment of the app)."""
+    folder = tmp_path_factory.mktemp("signin")
+    provider_port, app_port = free_port(), free_port()
+    provider_url, app_url = f"http://127.0.0.1:{provider_port}", f"http://127.0.0.1:{app_port}"
+    claims = {"sub": ANALYST, "email": ANALYST, "name": "Ana Analyst", "groups": ["desk-a"]}
+    provider = started([sys.executable, "-m", "oidc_provider_mock", "--port", str(provider_port), "--user-claims", json.dumps(claims)],
+                       dict(os.environ), folder / "provider.log", f"{provider_url}/.well-known/openid-configuration")
+    (folder / "secrets.toml").write_text(
+        "[auth]\n" + "".join(f'{key} = "{value}"\n' for key, value in {
+            "redirect_uri": f"{app_url}/oauth2callback", "cookie_secret": secrets.token_urlsafe(48),
+            "client_id": "r2p-risk", "client_secret": secrets.token_urlsafe(24),
+            "server_metadata_url": f"{provider_url}/.well-known/openid-configuration"}.items()))
+    env = {**os.environ, "R2P_RISK_AUTH": "oidc", "R2P_RISK_DATABASE_URL": f"sqlite:///{folder / 'team.sqlite3'}"}
+    for identity, role in (("admin@example.org", "admin"), (ANALYST, "analyst")):  # named before anybody signs in
+        subprocess.run([sys.executable, "-m", "r2p_risk", "users", "set-role", identity, role], env=env, check=True, cwd=ROOT)
+    app = started([sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={app_port}",
+                   "--secrets.files", str(folder / "secrets.toml")], env, folder / "app.log", f"{app_url}/_stcore/health")
+    yield app_url, provider_url, env
+    for process in (app, provider):
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_an_analyst_signs_in_through_the_provider_works_and_signs_out_and_the_app_fetches_nothing_outside(deployment, browser):
+    app_url, provider_url, env = deployment
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    outside: list[tuple[str, str]] = []  # (what was requested, the page that asked)
+
+    def route(route):
+        if route.request.url.startswith(LOCAL):
+            route.continue_()
+        else:
+            outside.append((route.request.url, route.request.frame.url))
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("websocket", lambda ws: None if ws.url.startswith(LOCAL) else outside.append((ws.url, page.url)))
+
+    page.goto(app_url)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{provider_url}/oauth2/authorize*")
+    page.get_by_role("button", name=ANALYST).click()  # the mock provider's page: authorise as this user
+    page.get_by_text("Signed in as").wait_for()
+    wait_idle(page)
+    assert page.url.startswith(app_url)
+    sidebar = page.get_by_test_id("stSidebar")
+    assert "Ana Analyst" in sidebar.inner_text() and f"{ANALYST} · role: analyst · groups: desk-a" in sidebar.inner_text()
+
+    page.get_by_label("Name", exact=True).fill("Northern Darfur")
+    page.get_by_role("button", name="Create situation").click()
+    page.get_by_text("Created Northern Darfur.").wait_for()
+    page.get_by_role("button", name="New assessment").click()
+    page.get_by_role("heading", name="Assess").wait_for()
+    wait_idle(page)
+    # An admin takes the role away while the Save button is on screen: the click reruns only the workspace
+    # (a fragment) with the button still enabled, and the package refuses the save.
+    subprocess.run([sys.executable, "-m", "r2p_risk", "users", "set-role", ANALYST, "viewer"], env=env, check=True, cwd=ROOT)
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("not allowed to save an assessment").wait_for()
+
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{provider_url}/oauth2/end_session*")
+    page.get_by_role("button", name="End session").click()  # the mock provider's page again
+    page.get_by_role("button", name="Sign in").wait_for()
+    assert page.url.startswith(app_url)
+    context.close()
+
+    from r2p_risk.storage.database import open_database
+    database = open_database(env["R2P_RISK_DATABASE_URL"])
+    assert [(e.actor, e.action) for e in database.list_audit(action="situation.")] == [(ANALYST, "situation.create")]
+    assert database.list_audit(action="assessment.") == []
+    assert database.user(ANALYST).name == "Ana Analyst"
+    # The mock provider's own pages load a style sheet from a CDN (it is test-only and works without it);
+    # everything the app's pages asked for stayed on this machine.
+    assert [url for url, asker in outside if not asker.startswith(provider_url)] == []
