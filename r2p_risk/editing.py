@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from r2p_risk.assessment import Assessment, IndicatorRating, RiskFactorRating, Source
 from r2p_risk.errors import Problem, SnapshotError, problems_from_validation_error
+from r2p_risk.snapshot import readable_problems
 
 RATING_FIELDS = ("level", "confidence", "trend", "evidence", "sources")
 ASSESSMENT_FIELDS = ("assessed_on", "analyst", "status", "key_judgements", "selected_tools")
@@ -25,7 +26,7 @@ def _validated(model_cls, data: dict, where: str):
     try:
         return model_cls.model_validate(data)
     except ValidationError as exc:
-        raise SnapshotError(problems_from_validation_error(exc, f"{where}."), "this change was not kept") from None
+        raise SnapshotError(readable_problems(problems_from_validation_error(exc, f"{where}.")), "this change was not kept") from None
 
 
 def set_indicator_field(assessment: Assessment, indicator: str, field: str, value) -> Assessment:

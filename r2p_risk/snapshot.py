@@ -2,12 +2,15 @@
 
 `read_snapshot` reports every problem at once; `build_snapshot` always writes the current version.
 The profile in a snapshot is informational: it is recomputed on every read, never trusted.
+A file is hostile until validated: nesting, numbers, duplicate keys and the size of every message
+about it are bounded before anything walks it recursively or shows it to people.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -21,6 +24,9 @@ from r2p_risk.upgrades import SNAPSHOT_SCHEMA_VERSION, upgrade_snapshot
 
 SNAPSHOT_FORMAT = "r2p-risk-snapshot"
 MAX_SNAPSHOT_BYTES = 5_000_000
+MAX_DEPTH = 20  # a snapshot nests 7 levels; deeper data is refused before anything walks it recursively
+MAX_INTEGER = 2**63 - 1  # what a database column holds
+MAX_PROBLEMS = 100  # listed; more are counted
 
 
 class FrameworkRef(StrictModel):
@@ -77,27 +83,98 @@ def blank_snapshot(framework, params, name: str, country: str | None, assessed_o
     return build_snapshot(situation, assessment, framework, params, exported_at=None)
 
 
+class _RefusedConstant(ValueError):
+    pass
+
+
 def _reject_constant(name: str):
-    raise ValueError(f"{name} is not allowed in a snapshot")
+    raise _RefusedConstant(f"{name} is not allowed in a snapshot")
 
 
 def parse_json(text: str | bytes, what: str = "snapshot") -> Any:
     """JSON text -> Python data, or SnapshotError naming the line and column of the fault."""
-    if len(text) > MAX_SNAPSHOT_BYTES:
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_SNAPSHOT_BYTES:
         raise SnapshotError([Problem("too_large", "", f"the {what} is larger than {MAX_SNAPSHOT_BYTES // 1_000_000} MB")])
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise SnapshotError([Problem("invalid_utf8", f"byte {exc.start}", "the file is not valid UTF-8 text")]) from None
+    repeated: list[str] = []
+
+    def object_without_repeats(pairs: list[tuple[str, Any]]) -> dict:
+        found = {}
+        for key, value in pairs:
+            if key in found:
+                repeated.append(key)
+            found[key] = value
+        return found
+
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=object_without_repeats)
     except json.JSONDecodeError as exc:
         raise SnapshotError([Problem("invalid_json", f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")]) from None
-    except ValueError as exc:
+    except _RefusedConstant as exc:
         raise SnapshotError([Problem("invalid_json", "", str(exc))]) from None
+    except ValueError:  # the only other one: an integer longer than Python converts (4,300 digits)
+        raise SnapshotError([Problem("number_too_large", "", "a number in the JSON has thousands of digits")]) from None
     except RecursionError:
         raise SnapshotError([Problem("too_deep", "", "the JSON is nested too deeply")]) from None
+    if repeated:
+        raise SnapshotError(readable_problems([Problem("duplicate_key", "", f"the key {shown(key)} appears twice in one object, "
+                                                       "so which value is meant is unclear") for key in dict.fromkeys(repeated)]))
+    return data
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """A value from a file, for a message: JSON for a scalar, cut short; never the whole of a huge or nested value."""
+    if isinstance(value, dict | list):
+        return "an object" if isinstance(value, dict) else "a list"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+        return "a number too large to store"
+    text = json.dumps(value) if value is None or isinstance(value, str | int | float) else type(value).__name__
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def readable_problems(problems: list[Problem], limit: int = MAX_PROBLEMS) -> list[Problem]:
+    """At most `limit` problems, each place and message cut to a readable length, and a count of the rest."""
+    def clip(text: str, size: int) -> str:
+        return text if len(text) <= size else text[:size - 1] + "…"
+
+    listed = [Problem(p.code, clip(p.where, 200), clip(p.message, 500)) for p in problems[:limit]]
+    if len(problems) > limit:
+        listed.append(Problem("more_problems", "", f"and {len(problems) - limit:,} more problems not listed here"))
+    return listed
+
+
+def check_shape(data: Any) -> list[Problem]:
+    """What no snapshot holds: nesting deeper than MAX_DEPTH, NaN or Infinity, integers beyond 64 bits.
+
+    Walks the data without recursion, so it is safe on any parsed JSON, and stops after MAX_PROBLEMS.
+    """
+    problems: list[Problem] = []
+    stack = [(data, "", 0)]
+    while stack and len(problems) <= MAX_PROBLEMS:
+        value, where, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                problems.append(Problem("too_deep", where, f"nested more than {MAX_DEPTH} levels deep; a snapshot never is"))
+                continue
+            items = list(value.items() if isinstance(value, dict) else enumerate(value))
+            stack.extend((item, _place(where, key), depth + 1) for key, item in reversed(items))
+        elif isinstance(value, float) and not math.isfinite(value):
+            problems.append(Problem("not_finite", where, "NaN and Infinity are not allowed in a snapshot"))
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+            problems.append(Problem("number_too_large", where, f"a number larger than {MAX_INTEGER:,}"))
+    return problems
+
+
+def _place(where: str, key: Any) -> str:
+    if isinstance(key, int):
+        return f"{where}[{key}]"
+    key = str(key) if len(str(key)) <= 40 else str(key)[:39] + "…"
+    return f"{where}.{key}" if where else key
 
 
 def read_snapshot(data: Any, framework, params) -> Snapshot:
@@ -105,18 +182,21 @@ def read_snapshot(data: Any, framework, params) -> Snapshot:
     if not isinstance(data, dict):
         raise SnapshotError([Problem("not_an_object", "", "a snapshot must be a JSON object")])
     if data.get("format") != SNAPSHOT_FORMAT:
-        raise SnapshotError([Problem("wrong_format", "format", f'expected "{SNAPSHOT_FORMAT}", found {json.dumps(data.get("format"))}')])
+        raise SnapshotError([Problem("wrong_format", "format", f'expected "{SNAPSHOT_FORMAT}", found {shown(data.get("format"))}')])
+    shape = check_shape(data)
+    if shape:
+        raise SnapshotError(readable_problems(shape), "the snapshot is not valid")
     data = upgrade_snapshot(data)
     problems = check_assessment(data.get("assessment"), framework)
     framework_ref = data.get("framework")
     if isinstance(framework_ref, dict) and framework_ref.get("id") not in (None, framework.id):
-        problems.append(Problem("framework_mismatch", "framework.id", f'made with framework {json.dumps(framework_ref.get("id"))}, this app uses "{framework.id}"'))
+        problems.append(Problem("framework_mismatch", "framework.id", f'made with framework {shown(framework_ref.get("id"))}, this app uses "{framework.id}"'))
     try:
         snapshot = Snapshot.model_validate(data)
     except ValidationError as exc:
         problems = problems_from_validation_error(exc) + problems
     if problems:
-        raise SnapshotError(problems, "the snapshot is not valid")
+        raise SnapshotError(readable_problems(problems), "the snapshot is not valid")
     return snapshot.model_copy(update={"profile": score_assessment(snapshot.assessment, framework, params).model_dump(mode="json")})
 
 

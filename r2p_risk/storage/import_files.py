@@ -8,6 +8,7 @@ A snapshot that is not valid is kept out alone, with every problem found in it.
 
 from __future__ import annotations
 
+import lzma
 import re
 import stat
 import zipfile
@@ -19,14 +20,16 @@ from pathlib import Path
 
 from r2p_risk.errors import Problem, SnapshotError
 from r2p_risk.exporters.bundle import SNAPSHOTS_DIR
-from r2p_risk.snapshot import MAX_SNAPSHOT_BYTES, Snapshot, load_snapshot_text
+from r2p_risk.snapshot import MAX_SNAPSHOT_BYTES, Snapshot, load_snapshot_text, readable_problems
 from r2p_risk.storage.files import Model
 
 MAX_ZIP_BYTES = 50_000_000
 MAX_MEMBERS = 5_000
 MAX_UNPACKED_BYTES = 200_000_000
 UPLOAD_LIMITS = {".json": MAX_SNAPSHOT_BYTES, ".zip": MAX_ZIP_BYTES}
-_ZIP_FAILURES = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)  # RuntimeError: encrypted
+# what zipfile and its decompressors raise on damaged or hostile input: RuntimeError for an encrypted member, OSError
+# from bz2, ValueError (UnicodeDecodeError) for a member name that is not the UTF-8 its flag says
+_ZIP_FAILURES = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImplementedError, RuntimeError, OSError, ValueError)
 
 
 @dataclass(frozen=True)
@@ -144,4 +147,4 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def _unsafe(problems: list[Problem]) -> SnapshotError:
-    return SnapshotError(problems, "the ZIP was refused as a whole; nothing in it is imported")
+    return SnapshotError(readable_problems(problems), "the ZIP was refused as a whole; nothing in it is imported")

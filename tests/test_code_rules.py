@@ -1,0 +1,114 @@
+"""Code rules from the security review, read from the syntax tree of every module, the app and the benchmarks.
+
+Nothing from users or files is ever run as code: no eval/exec/compile, no pickle and its kin, YAML only through
+safe loaders, no shell. No HTML is written from text: `unsafe_allow_html` and `st.html` only with constant text.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = sorted([ROOT / "app.py", *(ROOT / "r2p_risk").rglob("*.py"), *(ROOT / "bench").rglob("*.py")])
+UNPICKLERS = {"pickle", "_pickle", "cPickle", "dill", "cloudpickle", "joblib", "shelve", "marshal", "jsonpickle"}
+EVALUATORS = {"eval", "exec", "compile", "__import__", "breakpoint"}
+SAFE_YAML_LOADERS = {"yaml.SafeLoader", "yaml.CSafeLoader", "yaml.BaseLoader", "yaml.CBaseLoader"}
+UNSAFE_CALLS = {"yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.full_load", "yaml.full_load_all", "pandas.read_pickle",
+                "torch.load", "os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput"}
+HTML_CALLS = {"streamlit.html", "streamlit.components.v1.html"}
+
+
+def _aliases(tree: ast.Module) -> dict[str, str]:
+    """Local name -> what it stands for: `import streamlit as st` gives st -> streamlit."""
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {(a.asname or a.name.split(".")[0]): (a.name if a.asname else a.name.split(".")[0]) for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names |= {(a.asname or a.name): f"{node.module}.{a.name}" for a in node.names}
+    return names
+
+
+def _dotted(node: ast.AST, aliases: dict[str, str]) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    return ".".join([aliases.get(node.id, node.id), *reversed(parts)])
+
+
+def _constant_text(node: ast.Call) -> bool:
+    """Every argument that could carry text is a literal (an f-string or a name is not)."""
+    texts = [*node.args, *(k.value for k in node.keywords if k.arg in ("body", "html"))]
+    return all(isinstance(arg, ast.Constant) for arg in texts)
+
+
+def _is_false(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
+
+
+def rule_breaks(source: str) -> list[str]:
+    """Each use of code that could run, unpickle or render user data, as 'line N: what'."""
+    tree = ast.parse(source)
+    aliases = _aliases(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            found += [f"line {node.lineno}: imports {m}" for m in modules if m.split(".")[0] in UNPICKLERS]
+        if not isinstance(node, ast.Call):
+            continue
+        name = _dotted(node.func, aliases)
+        keywords = {k.arg: k.value for k in node.keywords}
+        loader = keywords.get("Loader", node.args[1] if len(node.args) > 1 else None)
+        if name in EVALUATORS or name in UNSAFE_CALLS:
+            found.append(f"line {node.lineno}: calls {name}")
+        elif name in ("yaml.load", "yaml.load_all") and _dotted(loader, aliases) not in SAFE_YAML_LOADERS:
+            found.append(f"line {node.lineno}: {name} without a safe loader")
+        elif name in HTML_CALLS and not _constant_text(node):
+            found.append(f"line {node.lineno}: {name} with text that is not a constant")
+        if "unsafe_allow_html" in keywords and not _is_false(keywords["unsafe_allow_html"]) and not _constant_text(node):
+            found.append(f"line {node.lineno}: unsafe_allow_html with text that is not a constant")
+        if "allow_pickle" in keywords and not _is_false(keywords["allow_pickle"]):
+            found.append(f"line {node.lineno}: allow_pickle")
+        if isinstance(keywords.get("shell"), ast.Constant) and keywords["shell"].value:
+            found.append(f"line {node.lineno}: shell=True")
+    return found
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_nothing_runs_unpickles_or_renders_user_data(path):
+    assert rule_breaks(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("import yaml\nyaml.load(text)", ["line 2: yaml.load without a safe loader"]),
+    ("import yaml\nyaml.load(text, Loader=yaml.Loader)", ["line 2: yaml.load without a safe loader"]),
+    ("import yaml\nyaml.load(text, yaml.FullLoader)", ["line 2: yaml.load without a safe loader"]),
+    ("import yaml\nyaml.load(text, Loader=yaml.SafeLoader)", []),
+    ("import yaml\nyaml.safe_load(text)", []),
+    ("from yaml import unsafe_load\nunsafe_load(text)", ["line 2: calls yaml.unsafe_load"]),
+    ("import pickle", ["line 1: imports pickle"]),
+    ("from dill import loads", ["line 1: imports dill"]),
+    ("import pandas as pd\npd.read_pickle(path)", ["line 2: calls pandas.read_pickle"]),
+    ("import numpy as np\nnp.load(path, allow_pickle=True)", ["line 2: allow_pickle"]),
+    ("eval(text)", ["line 1: calls eval"]),
+    ("exec(code, {})", ["line 1: calls exec"]),
+    ("import subprocess\nsubprocess.run(cmd, shell=True)", ["line 2: shell=True"]),
+    ("import os\nos.system(cmd)", ["line 2: calls os.system"]),
+    ("import streamlit as st\nst.markdown(name, unsafe_allow_html=True)", ["line 2: unsafe_allow_html with text that is not a constant"]),
+    ("import streamlit as st\nst.markdown(f'<b>{name}</b>', unsafe_allow_html=True)",
+     ["line 2: unsafe_allow_html with text that is not a constant"]),
+    ("import streamlit as st\nst.markdown('<br>', unsafe_allow_html=True)", []),
+    ("import streamlit as st\nst.markdown(name, unsafe_allow_html=False)", []),
+    ("import streamlit as st\nst.html(page)", ["line 2: streamlit.html with text that is not a constant"]),
+    ("import streamlit.components.v1 as components\ncomponents.html(page)",
+     ["line 2: streamlit.components.v1.html with text that is not a constant"]),
+    ("from streamlit import html as h\nh(page)", ["line 2: streamlit.html with text that is not a constant"]),
+    ("import streamlit as st\nst.html('<hr>')", []),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_the_rules_catch_what_they_are_meant_to(source, expected):
+    assert rule_breaks(source) == expected
