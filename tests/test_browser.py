@@ -81,7 +81,7 @@ def test_every_screen_opens_with_examples_and_fetches_nothing_from_outside(app_u
     if load.count():
         load.click()
         wait_idle(page)
-    for name in ("Assess", "Risk profile", "Recommendations", "Compare", "Framework", "Audit", "Situations"):
+    for name in ("Assess", "Risk profile", "Recommendations", "Compare", "Export and import", "Framework", "Audit", "Situations"):
         page.get_by_role("link", name=name).click()
         page.get_by_role("heading").first.wait_for()
         wait_idle(page)

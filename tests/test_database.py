@@ -292,3 +292,10 @@ def test_three_processes_saving_the_same_assessment_lose_no_revision(db, situati
         worker.join(timeout=60)
     assert [worker.exitcode for worker in workers] == [0, 0, 0]
     assert_all_saved(db, first.id, 3, 20)
+
+
+@pytest.mark.parametrize("url", ["nonsense", "oracle+nodriver://x/y", "sqlite+nope:///x.db"])
+def test_an_unusable_database_url_is_a_clear_error_not_a_traceback(url):
+    with pytest.raises(StorageError) as error:
+        open_database(url)
+    assert error.value.problems[0].where == "R2P_RISK_DATABASE_URL"

@@ -59,7 +59,14 @@ class Database(AssessmentRevisions, UserAccounts, AuditTrail):
     """One database, safe to share between threads; every method runs in its own short transaction."""
 
     def __init__(self, url: str, now: Callable[[], dt.datetime] = utc_now):
-        parsed = make_url(url)
+        try:
+            parsed = make_url(url)
+            parsed.get_dialect()  # an unknown database kind or a missing driver fails here, in words
+        except (exc.ArgumentError, exc.NoSuchModuleError, ImportError) as error:
+            raise StorageError([Problem("bad_database_url", "R2P_RISK_DATABASE_URL",
+                                        f"not a database URL this app can use ({type(error).__name__}); "
+                                        "expected e.g. sqlite:///path/file.sqlite3 or postgresql+psycopg://user@host/db")],
+                               "could not open the database") from None
         self.url = url if parsed.password is None else parsed.render_as_string(hide_password=True)  # safe to show
         self._password = parsed.password
         sqlite_file = parsed.get_backend_name() == "sqlite" and (parsed.database or ":memory:") != ":memory:"
