@@ -29,30 +29,30 @@ def _validated(model_cls, data: dict, where: str):
         raise SnapshotError(readable_problems(problems_from_validation_error(exc, f"{where}.")), "this change was not kept") from None
 
 
-def set_indicator_field(assessment: Assessment, indicator: str, field: str, value) -> Assessment:
-    """The assessment with one field of one indicator's rating changed; empty ratings are dropped."""
+def _set_rating_field(assessment: Assessment, collection: str, key: str, ident, model_cls, where: str,
+                      sort_key, field: str, value) -> Assessment:
+    """One field of the rating in `collection` whose `key` is `ident` changed; empty ratings are dropped."""
     if field not in RATING_FIELDS:
         raise ValueError(f"not a rating field: {field}")
-    current = assessment.rating_for(indicator)
-    data = current.model_dump() if current else {"indicator": indicator}
-    rating = _validated(IndicatorRating, {**data, field: value}, f"indicator {indicator}")
-    others = [r for r in assessment.ratings if r.indicator != indicator]
-    ratings = others if _is_empty(rating) else others + [rating]
-    ratings.sort(key=lambda r: tuple(int(p) for p in r.indicator.split(".")))
-    return assessment.model_copy(update={"ratings": ratings})
+    ratings = getattr(assessment, collection)
+    current = next((r for r in ratings if getattr(r, key) == ident), None)
+    data = current.model_dump() if current else {key: ident}
+    rating = _validated(model_cls, {**data, field: value}, where)
+    others = [r for r in ratings if getattr(r, key) != ident]
+    changed = sorted(others if _is_empty(rating) else others + [rating], key=sort_key)
+    return assessment.model_copy(update={collection: changed})
+
+
+def set_indicator_field(assessment: Assessment, indicator: str, field: str, value) -> Assessment:
+    """The assessment with one field of one indicator's rating changed; empty ratings are dropped."""
+    return _set_rating_field(assessment, "ratings", "indicator", indicator, IndicatorRating, f"indicator {indicator}",
+                             lambda r: tuple(int(p) for p in r.indicator.split(".")), field, value)
 
 
 def set_factor_field(assessment: Assessment, risk_factor: int, field: str, value) -> Assessment:
     """The assessment with one field of a whole-risk-factor rating changed."""
-    if field not in RATING_FIELDS:
-        raise ValueError(f"not a rating field: {field}")
-    current = assessment.factor_rating_for(risk_factor)
-    data = current.model_dump() if current else {"risk_factor": risk_factor}
-    rating = _validated(RiskFactorRating, {**data, field: value}, f"risk factor {risk_factor} as a whole")
-    others = [r for r in assessment.risk_factor_ratings if r.risk_factor != risk_factor]
-    ratings = others if _is_empty(rating) else others + [rating]
-    ratings.sort(key=lambda r: r.risk_factor)
-    return assessment.model_copy(update={"risk_factor_ratings": ratings})
+    return _set_rating_field(assessment, "risk_factor_ratings", "risk_factor", risk_factor, RiskFactorRating,
+                             f"risk factor {risk_factor} as a whole", lambda r: r.risk_factor, field, value)
 
 
 def set_assessment_field(assessment: Assessment, field: str, value) -> Assessment:

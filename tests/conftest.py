@@ -77,6 +77,27 @@ def database_url(request):
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
 
 
+class Clock:
+    """A minute later at every call, so saved_at values are known and distinct."""
+
+    def __init__(self):
+        self.time = dt.datetime(2026, 5, 1, 10, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        self.time += dt.timedelta(minutes=1)
+        return self.time
+
+
+@pytest.fixture
+def db(database_url):
+    """The database at `database_url` (SQLite and PostgreSQL), its clock a `Clock`."""
+    from r2p_risk.storage.database import open_database
+
+    database = open_database(database_url, now=Clock())
+    yield database
+    database.close()
+
+
 # --- end to end: a real `streamlit run app.py` and Debian's Chromium driven by Playwright -----------
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

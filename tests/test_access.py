@@ -53,11 +53,6 @@ def test_who_sees_a_situation(user, rules, sees):
 
 
 # --- enforced in the package ----------------------------------------------------------------------
-@pytest.fixture
-def db(database_url):
-    database = open_database(database_url)
-    yield database
-    database.close()
 
 
 @pytest.fixture

@@ -13,20 +13,8 @@ from r2p_risk.storage.audit import AUDIT_ACTIONS, assessment_fields, changes
 from r2p_risk.storage.database import Database, open_database
 
 
-class Clock:
-    def __init__(self):
-        self.time = dt.datetime(2026, 5, 1, 10, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        self.time += dt.timedelta(minutes=1)
-        return self.time
 
 
-@pytest.fixture
-def db(database_url):
-    database = open_database(database_url, now=Clock())
-    yield database
-    database.close()
 
 
 def rated(**levels) -> Assessment:

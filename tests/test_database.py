@@ -18,22 +18,8 @@ from workers import save_edit, save_many, save_many_in_process
 ARABIC = "تقارير عن اعتقالات جماعية في المنطقة الشرقية"
 
 
-class Clock:
-    """A minute later at every call, so saved_at values are known and distinct."""
-
-    def __init__(self):
-        self.time = dt.datetime(2026, 5, 1, 10, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        self.time += dt.timedelta(minutes=1)
-        return self.time
 
 
-@pytest.fixture
-def db(database_url):
-    database = open_database(database_url, now=Clock())
-    yield database
-    database.close()
 
 
 @pytest.fixture

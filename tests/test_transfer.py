@@ -14,7 +14,7 @@ import zipfile
 
 import pytest
 
-from conftest import EXAMPLES, ROOT, make_assessment
+from conftest import Clock, EXAMPLES, ROOT, make_assessment
 from r2p_risk.assessment import Situation
 from r2p_risk.exporters.bundle import TABLE_COLUMNS, member_path, read_manifest, write_bundle
 from r2p_risk.snapshot import MAX_SNAPSHOT_BYTES, build_snapshot, dump_snapshot
@@ -36,13 +36,6 @@ HOSTILE = "=cmd|' /C calc'!A0"
 VALID = (EXAMPLES / "varesia-near-monitoring.json").read_bytes()
 
 
-class Clock:
-    def __init__(self):
-        self.time = dt.datetime(2026, 5, 1, 10, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        self.time += dt.timedelta(minutes=1)
-        return self.time
 
 
 @pytest.fixture
