@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from functools import partial
 from pathlib import Path
 
@@ -34,8 +36,21 @@ def engine_for(url: URL) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+    for pragma in ("busy_timeout=30000", "synchronous=NORMAL", "foreign_keys=ON"):
         dbapi_connection.execute(f"PRAGMA {pragma}")
+    _enter_wal(dbapi_connection)
+
+
+def _enter_wal(dbapi_connection, attempts: int = 300) -> None:
+    """Switch a new file to WAL; while another process is creating it, SQLite refuses without waiting."""
+    for attempt in range(attempts):
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
 
 
 def _sqlite_begin(conn: Connection) -> None:
