@@ -1,26 +1,18 @@
-"""Tables for the watch list and comparison screens, built from situation histories."""
+"""Tables for the watch list and comparison screens, built from situation overviews (score summaries)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-from typing import Protocol
 
 import pandas as pd
 
-from r2p_risk.assessment import Assessment, Situation, country_name
-from r2p_risk.batch import score_many
-from r2p_risk.framework import CRIMES
+from r2p_risk.assessment import country_name
 from r2p_risk.models import StrictModel
+from r2p_risk.overview import SituationOverview
 from r2p_risk.regions import Region
 
 STATUS_ORDER = {"current_crisis": 0, "imminent_risk": 1, "serious_concern": 2, "monitoring": 3}
 STATUS_TITLES = {"current_crisis": "Current crisis", "imminent_risk": "Imminent risk", "serious_concern": "Serious concern", "monitoring": "Monitoring"}
-
-
-class History(Protocol):
-    situation: Situation
-    assessments: list[Assessment]
 
 
 class WatchRow(StrictModel):
@@ -39,41 +31,26 @@ class WatchRow(StrictModel):
     assessments: int
 
 
-def _value(x):
-    """A figure of the batch tables (from `tolist()`) as the single path gives it: NaN becomes None."""
-    return None if isinstance(x, float) and math.isnan(x) else x
-
-
-def _overall_figures(assessments: list[Assessment], model) -> list[dict]:
-    """Overall score, level, reliability and status of each assessment, scored in one batch."""
-    overall = score_many(assessments, model.framework, model.params).overall
-    columns = {name: overall[name].tolist() for name in ("score", "level", "reliability", "status")}
-    return [{name: _value(values[i]) for name, values in columns.items()} for i in range(len(assessments))]
-
-
-def build_watch_list(histories: list[History], model, regions: dict[str, Region]) -> list[WatchRow]:
+def build_watch_list(overviews: list[SituationOverview], model, regions: dict[str, Region]) -> list[WatchRow]:
     """One row per situation: its latest assessment's status and score, and the change since the one before."""
-    recent = [sorted(history.assessments, key=lambda a: a.assessed_on)[-2:] for history in histories]
-    figures = iter(_overall_figures([a for pair in recent for a in pair], model))
     rows = []
-    for history, pair in zip(histories, recent):
-        situation = history.situation
-        scored = [(a, next(figures)) for a in pair]
-        latest = scored[-1] if scored else None
-        previous = scored[-2] if len(scored) > 1 else None
-        overall = latest[1]["score"] if latest else None
-        before = previous[1]["score"] if previous else None
+    for overview in overviews:
+        situation = overview.situation
+        pair = sorted(overview.assessments, key=lambda a: a.assessed_on)[-2:]
+        latest = pair[-1] if pair else None
+        before = pair[-2].summary.overall if len(pair) > 1 else None
+        overall = latest.summary.overall if latest else None
         region = regions.get(situation.country) if situation.country else None
         rows.append(WatchRow(
             situation_id=situation.id, situation=situation.name,
             country=country_name(situation.country), region=region.region if region else None, tags=situation.tags,
-            assessment_id=latest[0].id if latest else None,
-            status=latest[1]["status"] if latest else None,
-            risk_class=model.params.risk_level_label(latest[1]["level"]) if latest and latest[1]["level"] else None,
-            overall=overall, reliability=latest[1]["reliability"] if latest else None,
-            last_assessed=latest[0].assessed_on if latest else None,
+            assessment_id=latest.assessment_id if latest else None,
+            status=latest.summary.status if latest else None,
+            risk_class=model.params.risk_level_label(latest.summary.level) if latest and latest.summary.level else None,
+            overall=overall, reliability=latest.summary.reliability if latest else None,
+            last_assessed=latest.assessed_on if latest else None,
             change=None if overall is None or before is None else round(overall - before, 2),
-            assessments=len(history.assessments),
+            assessments=len(overview.assessments),
         ))
     rows.sort(key=lambda r: (STATUS_ORDER.get(r.status, 9), -(r.overall or -1), r.situation))
     return rows
@@ -94,26 +71,23 @@ def watch_list_frame(rows: list[WatchRow]) -> pd.DataFrame:
     return frame
 
 
-def heatmap_frame(histories: list[History], model) -> pd.DataFrame:
+def heatmap_frame(overviews: list[SituationOverview], model) -> pd.DataFrame:
     """Situations x risk factors: the factor scores of each situation's latest assessment."""
-    assessed = [h for h in histories if h.assessments]
-    latest = [max(h.assessments, key=lambda a: a.assessed_on) for h in assessed]
-    scores = score_many(latest, model.framework, model.params).risk_factors["score"].to_numpy()
-    data = dict(zip((h.situation.name for h in assessed), scores))  # a name twice: its first place, its last scores
     columns = [str(rf.number) for rf in model.framework.risk_factors]
+    data = {}  # a name twice: its first place, its last scores
+    for overview in overviews:
+        if overview.assessments:
+            latest = max(overview.assessments, key=lambda a: a.assessed_on).summary
+            data[overview.situation.name] = [latest.risk_factors.get(n) for n in columns]
     return pd.DataFrame(list(data.values()), index=list(data), columns=columns, dtype="float64")
 
 
-def trend_frame(histories: list[History], model, situation_ids: list[str]) -> pd.DataFrame:
+def trend_frame(overviews: list[SituationOverview], situation_ids: list[str]) -> pd.DataFrame:
     """Overall and per-crime scores of every assessment of the chosen situations, by date."""
-    chosen = [(h.situation.name, a) for h in histories if h.situation.id in situation_ids for a in h.assessments]
-    batch = score_many([a for _, a in chosen], model.framework, model.params)
-    overall, status = batch.overall["score"].tolist(), batch.overall["status"].tolist()
-    crimes = {crime: batch.crimes[("score", crime)].tolist() for crime in CRIMES}
     records = [
-        {"situation": name, "assessed_on": assessment.assessed_on, "overall": _value(overall[i]), "status": status[i],
-         **{crime: _value(scores[i]) for crime, scores in crimes.items()}}
-        for i, (name, assessment) in enumerate(chosen)
+        {"situation": o.situation.name, "assessed_on": a.assessed_on, "overall": a.summary.overall, "status": a.summary.status,
+         **a.summary.crimes}
+        for o in overviews if o.situation.id in situation_ids for a in o.assessments
     ]
     columns = ["situation", "assessed_on", "overall", "status", "genocide", "crimes_against_humanity", "war_crimes"]
     return pd.DataFrame(records, columns=columns).sort_values(["situation", "assessed_on"], ignore_index=True)

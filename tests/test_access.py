@@ -11,7 +11,6 @@ from r2p_risk.access import ACTIONS, LOCAL_USER, AccessRule, User, can, can_see,
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import PermissionDenied, R2PError, StorageError
 from r2p_risk.settings import check_cookie_secret
-from r2p_risk.storage.database import open_database
 
 VIEWER, ANALYST, ADMIN = (User(identity=f"{role}@example.org", role=role) for role in ("viewer", "analyst", "admin"))
 WRITES = [a for a, (role, _) in ACTIONS.items() if role == "analyst"]
@@ -118,7 +117,7 @@ def test_a_role_change_or_disabling_applies_at_the_next_action(db, team):
         as_(db, "stranger@example.org").list_situations()
 
 
-def test_a_restricted_situation_does_not_exist_for_those_without_access(db, team):
+def test_a_restricted_situation_does_not_exist_for_those_without_access(db, team, model):
     open_one, _ = team
     secret = db.create_situation(Situation(name="Restricted"), "setup")
     hidden = db.save_assessment(secret.id, Assessment(assessed_on=dt.date(2026, 1, 1), analyst="Ana"), "setup", None)
@@ -127,6 +126,8 @@ def test_a_restricted_situation_does_not_exist_for_those_without_access(db, team
     assert [s.name for s in member.list_situations()] == ["Open", "Restricted"]
     assert [s.name for s in viewer.list_situations()] == ["Open"]
     assert [h.situation.name for h in viewer.situation_histories()] == ["Open"]
+    assert [o.situation.name for o in viewer.situation_overviews(model)] == ["Open"]
+    assert [o.situation.name for o in member.situation_overviews(model)] == ["Open", "Restricted"]
     assert viewer.counts() == {"situations": 1, "assessments": 1, "revisions": 1}
     missing = "no_such_id"
     for hidden_call, missing_call in [

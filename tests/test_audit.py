@@ -10,7 +10,7 @@ from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import ConflictError
 from r2p_risk.storage import revisions as revisions_module
 from r2p_risk.storage.audit import AUDIT_ACTIONS, assessment_fields, changes
-from r2p_risk.storage.database import Database, open_database
+from r2p_risk.storage.database import Database
 
 
 

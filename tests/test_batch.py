@@ -14,6 +14,7 @@ from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.batch import _Sum, round2, score_many
 from r2p_risk.scoring import score_assessment
 from r2p_risk.storage.files import load_model, read_snapshot_file
+from r2p_risk.overview import overviews_from_histories
 from r2p_risk.watchlist import build_watch_list, heatmap_frame, trend_frame
 
 MODEL = load_model(FRAMEWORKS)
@@ -187,7 +188,8 @@ def test_watch_list_heatmap_and_trend_show_the_single_path_figures(assessments_p
     histories = [History(Situation(id=f"s{n}", name=f"Situation {n % 3}"), assessments)
                  for n, assessments in enumerate(assessments_per_situation)]
     single = {id(a): score_assessment(a, FRAMEWORK, PARAMS) for h in histories for a in h.assessments}
-    for row in build_watch_list(histories, MODEL, {}):
+    overviews = overviews_from_histories(histories, MODEL)
+    for row in build_watch_list(overviews, MODEL, {}):
         history = next(h for h in histories if h.situation.id == row.situation_id)
         latest = sorted(history.assessments, key=lambda a: a.assessed_on)[-1:]
         expected = single[id(latest[0])] if latest else None
@@ -199,10 +201,10 @@ def test_watch_list_heatmap_and_trend_show_the_single_path_figures(assessments_p
         if history.assessments:
             latest = max(history.assessments, key=lambda a: a.assessed_on)
             expected_rows[history.situation.name] = [f.score for f in single[id(latest)].risk_factors.values()]
-    heat = heatmap_frame([h for h in histories if h.assessments], MODEL)
+    heat = heatmap_frame([o for o in overviews if o.assessments], MODEL)
     assert {name: [_value(x) for x in heat.loc[name].tolist()] for name in heat.index} == expected_rows
     assert list(heat.index) == list(expected_rows)
-    trend = trend_frame(histories, MODEL, [h.situation.id for h in histories])
+    trend = trend_frame(overviews, [h.situation.id for h in histories])
     expected = sorted(((h.situation.name, a.assessed_on, single[id(a)].overall.score) for h in histories for a in h.assessments),
                       key=lambda t: (t[0], t[1]))
     assert [(s, d, _value(o)) for s, d, o in zip(trend["situation"], trend["assessed_on"], trend["overall"])] == expected

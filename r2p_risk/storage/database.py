@@ -5,7 +5,8 @@ its schema brought to the newest Alembic revision on open (`schema.py`). Nothing
 each save adds a revision (`revisions.py`). Situations are deleted softly (to a bin) and can be
 restored; only a deleted situation can be purged for good. Every change is an audit event in the
 same transaction (`audit.py`). Users, roles and restricted situations are in `users.py`;
-`Database.as_user(user)` is the same API with the user's role and access enforced.
+`Database.as_user(user)` is the same API with the user's role and access enforced. The watch list
+and Compare read `situation_overviews`: score summaries stored per revision and model (`scores.py`).
 Every database failure becomes a `StorageError` naming the database and what could not be done.
 """
 
@@ -27,8 +28,10 @@ from r2p_risk.errors import ConflictError, Problem, StorageError
 from r2p_risk.storage import schema
 from r2p_risk.storage.audit import AuditTrail, changes, record_event
 from r2p_risk.storage.engine import engine_for, failure, not_found, storage_error
+from r2p_risk.overview import ScoredAssessment, SituationOverview, model_key
+from r2p_risk.storage.scores import ScoreSummaries, latest_with_summaries, summary_from_row
 from r2p_risk.storage.revisions import AssessmentRevisions, RevisionInfo, assessment_from_row, latest_revisions, validated
-from r2p_risk.storage.tables import metadata, revisions, situation_access, situations
+from r2p_risk.storage.tables import assessment_scores, metadata, revisions, situation_access, situations
 from r2p_risk.storage.users import UserAccounts
 
 __all__ = ["Database", "RevisionInfo", "SituationHistory", "metadata", "open_database", "revisions", "utc_now"]
@@ -55,7 +58,7 @@ def open_database(url: str, now: Callable[[], dt.datetime] = utc_now) -> Databas
     return database
 
 
-class Database(AssessmentRevisions, UserAccounts, AuditTrail):
+class Database(AssessmentRevisions, ScoreSummaries, UserAccounts, AuditTrail):
     """One database, safe to share between threads; every method runs in its own short transaction."""
 
     def __init__(self, url: str, now: Callable[[], dt.datetime] = utc_now):
@@ -167,6 +170,7 @@ class Database(AssessmentRevisions, UserAccounts, AuditTrail):
                 raise storage_error("not_deleted", f"situation {situation_id}", "only a deleted situation can be purged; delete it first")
             gone = conn.execute(select(func.count(revisions.c.assessment_id.distinct()).label("assessments"),
                                        func.count().label("revisions")).where(revisions.c.situation_id == situation_id)).one()
+            conn.execute(delete(assessment_scores).where(assessment_scores.c.situation_id == situation_id))
             conn.execute(delete(revisions).where(revisions.c.situation_id == situation_id))
             conn.execute(delete(situation_access).where(situation_access.c.situation_id == situation_id))
             conn.execute(delete(situations).where(situations.c.id == situation_id))
@@ -192,6 +196,20 @@ class Database(AssessmentRevisions, UserAccounts, AuditTrail):
             if row.situation_id in by_situation:  # PostgreSQL: a situation added between the two queries
                 by_situation[row.situation_id].append(assessment_from_row(row))
         return [SituationHistory(_situation(row), by_situation[row.id]) for row in situation_rows]
+
+    def situation_overviews(self, model, include_deleted: bool = False) -> list[SituationOverview]:
+        """Every situation by name with the latest revision of each assessment and its score summary."""
+        key, shown = model_key(model), _shown(include_deleted)
+        with self._transaction("read the situation overviews") as conn:
+            situation_rows = conn.execute(_situations_where(shown)).all()
+            rows = conn.execute(latest_with_summaries(revisions.c.situation_id.in_(select(situations.c.id).where(shown)), key)).all()
+        missing = self._summarise_missing([(row.assessment_id, row.revision) for row in rows if row.summary_json is None], model, key)
+        by_situation: dict[str, list[ScoredAssessment]] = {row.id: [] for row in situation_rows}
+        for row in rows:
+            if row.situation_id in by_situation:  # PostgreSQL: a situation added between the two queries
+                summary = missing.get((row.assessment_id, row.revision)) or summary_from_row(row)
+                by_situation[row.situation_id].append(ScoredAssessment(row.assessment_id, row.revision, row.assessed_on, summary))
+        return [SituationOverview(_situation(row), by_situation[row.id]) for row in situation_rows]
 
     def counts(self, situation_ids: Iterable[str] | None = None) -> dict[str, int]:
         """Everything stored (or only in `situation_ids`), deleted situations and their assessments included."""

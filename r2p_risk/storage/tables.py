@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -63,6 +64,17 @@ revisions = Table(
     Column("data_json", Text, nullable=False),  # the Assessment as JSON, with its id and revision
     PrimaryKeyConstraint("assessment_id", "revision", name="pk_assessment_revisions"),
     Index("ix_assessment_revisions_situation_id", "situation_id"),
+)
+assessment_scores = Table(  # derived from the revisions: computed again whenever missing; not audited
+    "assessment_scores", metadata,
+    Column("assessment_id", String(64), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("model_key", String(64), nullable=False),  # overview.model_key of the model that computed them
+    Column("situation_id", String(64), ForeignKey("situations.id"), nullable=False),
+    Column("summary_json", Text, nullable=False),  # an overview.ScoreSummary as JSON
+    PrimaryKeyConstraint("assessment_id", "revision", "model_key", name="pk_assessment_scores"),
+    ForeignKeyConstraint(["assessment_id", "revision"], ["assessment_revisions.assessment_id", "assessment_revisions.revision"],
+                         name="fk_assessment_scores_revision"),
 )
 users = Table(
     "users", metadata,

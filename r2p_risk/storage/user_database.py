@@ -20,6 +20,7 @@ from r2p_risk.storage.engine import not_found
 
 if TYPE_CHECKING:
     from r2p_risk.storage.audit import AuditEvent
+    from r2p_risk.overview import SituationOverview
     from r2p_risk.storage.database import Database, RevisionInfo, SituationHistory
 
 
@@ -60,6 +61,10 @@ class UserDatabase:
     def situation_histories(self, include_deleted: bool = False) -> list[SituationHistory]:
         visible = self._visible()
         return [h for h in self._database.situation_histories(include_deleted) if visible(h.situation.id)]
+
+    def situation_overviews(self, model, include_deleted: bool = False) -> list[SituationOverview]:
+        visible = self._visible()
+        return [o for o in self._database.situation_overviews(model, include_deleted) if visible(o.situation.id)]
 
     def list_assessments(self, situation_id: str) -> list[Assessment]:
         self._see_situation(situation_id)

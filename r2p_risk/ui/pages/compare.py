@@ -7,8 +7,7 @@ from r2p_risk.ui import services
 
 st.title("Compare situations")
 database, model = services.database(), services.model()
-histories = database.situation_histories()
-assessed = [h for h in histories if h.assessments]
+assessed = [o for o in database.situation_overviews(model) if o.assessments]
 if not assessed:
     st.info("No assessed situations yet.")
     st.stop()
@@ -25,10 +24,10 @@ st.dataframe(frame[["situation", "status", "risk_class", "overall", "reliability
              hide_index=True, width="stretch")
 
 st.subheader("Trend over time")
-names = {h.situation.id: h.situation.name for h in assessed}
+names = {o.situation.id: o.situation.name for o in assessed}
 chosen = st.multiselect("Situations", list(names), default=list(names)[:3], format_func=names.get, key="trend_situations")
 value = st.selectbox("Score", ["overall", "genocide", "crimes_against_humanity", "war_crimes"], key="trend_value",
                      format_func=lambda v: v.replace("_", " ").capitalize())
 if chosen:
-    trend = watchlist.trend_frame(assessed, model, chosen)
+    trend = watchlist.trend_frame(assessed, chosen)
     st.plotly_chart(charts.trend_figure(trend, value), width="stretch", key="trend_chart", config={"displaylogo": False})

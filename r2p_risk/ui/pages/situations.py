@@ -8,17 +8,17 @@ from r2p_risk.ui import identity, services, situation_panel, state
 st.title("Situations")
 state.show_flash()
 database, model = services.database(), services.model()
-histories = database.situation_histories()
+overviews = database.situation_overviews(model)
 
 creating = identity.allowed("situation.create")
-if not histories:
+if not overviews:
     st.info("No situations yet. " + ("Add one below, or load the fictional examples to look around." if creating
                                      else "Your role (viewer) reads situations; an analyst or admin adds them."))
     if creating and st.button("Load fictional examples", key="load_examples"):
         situation_panel.load_examples()
         st.rerun()
 
-rows = watchlist.build_watch_list(histories, model, services.regions())
+rows = watchlist.build_watch_list(overviews, model, services.regions())
 if rows:
     left, middle, right = st.columns(3)
     regions = left.multiselect("UN region", sorted({r.region for r in rows if r.region}), key="filter_region")
@@ -40,7 +40,7 @@ if rows:
         situation_panel.show(chosen)
 
 if creating:
-    with st.expander("New situation", expanded=not histories):
+    with st.expander("New situation", expanded=not overviews):
         situation_panel.new_situation_form()
 if identity.allowed("situation.restore"):
     situation_panel.deleted_situations()
