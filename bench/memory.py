@@ -2,7 +2,8 @@
 
 A real `streamlit run app.py` on the benchmark database; Debian's Chromium (headless, through
 Playwright, the same launch as tests/conftest.py) opens the Compare screen and waits until the
-script has finished; then the server's peak resident set (VmHWM in /proc/<pid>/status) is read.
+script has finished and both charts are drawn; then the server's peak resident set (VmHWM in
+/proc/<pid>/status) is read.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def run(database_url: str, situations: int) -> list[Figure]:
                 page.get_by_text("Trend over time").wait_for(timeout=300_000)
                 page.wait_for_timeout(300)
                 page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=300_000)
+                page.locator(".js-plotly-plot").nth(1).wait_for(timeout=300_000)  # the heatmap and the trend, drawn
                 shown = time.perf_counter() - begin
                 charts = page.locator(".js-plotly-plot").count()
                 browser.close()

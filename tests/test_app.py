@@ -6,6 +6,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from conftest import edit_ratings, evidence_of, table_row
+from r2p_risk.rating_table import LEVEL_CELLS
 from r2p_risk.storage.database import open_database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -52,9 +54,8 @@ def create_situation(at: AppTest, name="Darfur", country="SDN") -> str:
 
 
 def rate(at: AppTest, indicator: str, level: int) -> AppTest:
-    """Go to the indicator's risk factor and set its level."""
-    at.selectbox(key="assess_factor").select(int(indicator.split(".")[0])).run()
-    return at.radio(key=key(at, "indicator", indicator, "level")).set_value(level).run()
+    """Go to the indicator's risk factor and set its level in the table."""
+    return edit_ratings(at, indicator, level=level)
 
 
 def sign(at: AppTest, name="Ana Analyst") -> AppTest:
@@ -94,13 +95,14 @@ def test_rate_save_and_find_the_ratings_in_a_new_session(database_url):
     situation_id = create_situation(at)
     at.button(key="new_assessment").click().run()
     assert at.title[0].value == "Assess"
-    at.radio(key=key(at, "indicator", "1.1", "level")).set_value(3).run()
-    at.radio(key=key(at, "indicator", "1.1", "confidence")).set_value("high").run()
+    edit_ratings(at, "1.1", level=3, confidence="high")
+    assert at.session_state["draft_holder"].session == at.session_state["draft"]  # what the snapshot download reads
+    assert table_row(at, "1.1")["level"] == LEVEL_CELLS[3] and "1.1" in at.selectbox(key=key(at, "factor", 1, "evidence_of")).format_func(1)
     at.text_area(key=key(at, "indicator", "1.1", "evidence")).input("Shelling of Grubačić market; <script>x</script>").run()
     at.text_area(key=key(at, "indicator", "1.1", "sources")).input("UN report | https://example.org/r | 2026-05-01").run()
     at.selectbox(key="assess_factor").select(11).run()
     assert any("incomplete" in w.value for w in at.warning)
-    at.radio(key=key(at, "factor", 11, "level")).set_value(2).run()
+    edit_ratings(at, 11, level=2)
     at.button(key="save_assessment").click().run()
     assert_clean(at)
     assert "Saved revision 1" in at.success[0].value
@@ -114,7 +116,8 @@ def test_rate_save_and_find_the_ratings_in_a_new_session(database_url):
     again = new_session({"assessment": assessment_id})  # a reload: a fresh session with the link
     assert_clean(again)
     again = open_page(again, "assess")
-    assert again.radio(key=key(again, "indicator", "1.1", "level")).value == 3
+    assert table_row(again, "1.1")["level"] == LEVEL_CELLS[3] and table_row(again, "1.1")["confidence"] == "high"
+    assert table_row(again, "1.1")["notes"] == "evidence · 1 source"
     assert "Grubačić" in again.text_area(key=key(again, "indicator", "1.1", "evidence")).value
     assert open_database(database_url).situation_of(assessment_id) == situation_id
 
@@ -123,6 +126,7 @@ def test_a_bad_source_line_is_reported_and_blocks_saving(database_url):
     at = sign(new_session())
     create_situation(at)
     at.button(key="new_assessment").click().run()
+    evidence_of(at, "1.2")
     at.text_area(key=key(at, "indicator", "1.2", "sources")).input("Leaflet | javascript:alert(1)").run()
     assert any("sources line 1.url" in e.value and "http" in e.value for e in at.error)
     at.button(key="save_assessment").click().run()
@@ -177,9 +181,9 @@ def test_an_older_revision_can_be_restored_as_a_new_one(database_url):
     at = sign(new_session())
     create_situation(at)
     at.button(key="new_assessment").click().run()
-    at.radio(key=key(at, "indicator", "1.1", "level")).set_value(1).run()
+    rate(at, "1.1", 1)
     at.button(key="save_assessment").click().run()
-    at.radio(key=key(at, "indicator", "1.1", "level")).set_value(3).run()
+    rate(at, "1.1", 3)
     at.button(key="save_assessment").click().run()
     at.selectbox(key="restore_revision").select(1).run()
     at.button(key="restore_button").click().run()
@@ -187,7 +191,7 @@ def test_an_older_revision_can_be_restored_as_a_new_one(database_url):
     database = open_database(database_url)
     assert database.latest_revision(assessment_id) == 3
     assert database.load_assessment(assessment_id).rating_for("1.1").level == 1
-    assert at.radio(key=key(at, "indicator", "1.1", "level")).value == 1
+    assert table_row(at, "1.1")["level"] == LEVEL_CELLS[1]
 
 
 def test_copying_the_latest_assessment_keeps_its_ratings(database_url):

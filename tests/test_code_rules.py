@@ -112,3 +112,13 @@ def test_nothing_runs_unpickles_or_renders_user_data(path):
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_the_rules_catch_what_they_are_meant_to(source, expected):
     assert rule_breaks(source) == expected
+
+
+def test_the_server_settings_keep_data_on_this_machine_and_write_nothing_by_accident():
+    """.streamlit/config.toml: loopback only, no usage statistics, no tracebacks for users, and no "magic":
+    a bare expression in a page script (a name, an assessment) is never written to the screen."""
+    import tomllib
+
+    settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert settings["server"]["address"] == "127.0.0.1" and settings["browser"]["gatherUsageStats"] is False
+    assert settings["client"]["showErrorDetails"] == "type" and settings["runner"]["magicEnabled"] is False

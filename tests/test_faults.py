@@ -25,8 +25,10 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
+from conftest import table_row
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import StorageError
+from r2p_risk.rating_table import LEVEL_CELLS
 from r2p_risk.storage.database import Database, open_database
 from r2p_risk.storage.tables import assessment_scores, metadata
 from test_app import key, new_session, open_page, rate, sign
@@ -307,7 +309,7 @@ def assert_edit_kept(at: AppTest, reason: str) -> None:
     assert any("Your edit is still here" in i.value for i in at.info)
     draft = at.session_state["draft"].assessment.rating_for("1.1")
     assert (draft.level, draft.evidence) == (3, EVIDENCE)
-    assert at.radio(key=key(at, "indicator", "1.1", "level")).value == 3
+    assert table_row(at, "1.1")["level"] == LEVEL_CELLS[3]
     assert at.text_area(key=key(at, "indicator", "1.1", "evidence")).value == EVIDENCE
     assert [b.key for b in at.get("download_button")] == ["download_draft"]
 

@@ -8,6 +8,7 @@ import streamlit.runtime.context as streamlit_context
 from signin_app import AUTH, PAGES, assert_clean, keys, open_page, session, shown, signed_in
 from signin_app import team_deployment  # noqa: F401 (the team_url fixture)
 
+from conftest import edit_ratings
 from r2p_risk.settings import Settings
 from r2p_risk.storage.database import open_database
 from r2p_risk.ui.identity import identity_from_headers
@@ -120,7 +121,7 @@ def test_isolation_two_users_in_one_process_never_see_each_others_restricted_sit
 
     carol.run().selectbox(key="open_situation").select(tamaris.id).run()
     carol.button(key="new_assessment").click().run()
-    carol.radio(key=":".join([carol.session_state["draft"].edit_id, "indicator", "1.1", "level"])).set_value(3).run()
+    edit_ratings(carol, "1.1", level=3)
     carol = open_page(carol, "recommendations")
     carol.selectbox(key="recommendations_situation").select(tamaris.id).run()
     carol.checkbox(key="select_tool:arms_embargo").check().run()

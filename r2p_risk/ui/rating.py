@@ -1,28 +1,20 @@
-"""The rating controls of one indicator or one risk factor as a whole.
+"""Evidence and sources of one row of a risk factor's table (an indicator, or the risk factor as a whole).
 
-Every control writes its value into the draft through a callback the moment it changes, so the
-draft is complete whatever is on screen. A change that fails validation is not kept; its
-problems are shown under the control until it is corrected.
+Each field writes its value into the draft through a callback the moment it changes, so the draft
+is complete whatever is on screen. A change that fails validation is not kept; its problems are
+shown under the field until it is corrected.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from r2p_risk import editing
-from r2p_risk.assessment import LEVEL_LABELS, RatingFields
+from r2p_risk import editing, rating_table
+from r2p_risk.assessment import RatingFields
 from r2p_risk.errors import R2PError
+from r2p_risk.framework import RiskFactor
 from r2p_risk.ui import state
 from r2p_risk.ui.feedback import plain
-
-LEVELS = [None, 0, 1, 2, 3]
-LEVEL_SHORT = {None: "Unknown", 0: "0", 1: "1", 2: "2", 3: "3"}
-CONFIDENCES = [None, "low", "medium", "high"]
-TRENDS = [None, "improving", "stable", "worsening"]
-
-
-def _label(value) -> str:
-    return "—" if value is None else str(value)
 
 
 def _apply(target: tuple, field: str, key: str) -> None:
@@ -48,26 +40,25 @@ def _apply(target: tuple, field: str, key: str) -> None:
     state.set_field_problems(key, problems)
 
 
-def rating_controls(target: tuple, rating: RatingFields | None) -> None:
-    """Level, confidence and trend in a row; evidence and sources in an expander."""
-    rating = rating or RatingFields()
-    kind, ident = target
-    keys = {f: state.widget_key(kind, ident, f) for f in ("level", "confidence", "trend", "evidence", "sources")}
-    left, middle, right = st.columns([4, 4, 2])
-    left.radio("Level", LEVELS, index=LEVELS.index(rating.level), format_func=LEVEL_SHORT.get, horizontal=True,
-               key=keys["level"], on_change=_apply, args=(target, "level", keys["level"]),
-               help="; ".join(f"{LEVEL_SHORT[v]}: {LEVEL_LABELS[v]}" for v in LEVELS) + ". Unknown is not the same as 0.")
-    middle.radio("Confidence", CONFIDENCES, index=CONFIDENCES.index(rating.confidence), format_func=_label, horizontal=True,
-                 key=keys["confidence"], on_change=_apply, args=(target, "confidence", keys["confidence"]))
-    right.selectbox("Trend", TRENDS, index=TRENDS.index(rating.trend), format_func=_label,
-                    key=keys["trend"], on_change=_apply, args=(target, "trend", keys["trend"]))
-    filled = bool(rating.evidence or rating.sources)
-    with st.expander("Evidence and sources" + (" ✓" if filled else ""), expanded=False):
-        st.text_area("Evidence", value=rating.evidence, key=keys["evidence"], on_change=_apply,
-                     args=(target, "evidence", keys["evidence"]), height=90)
-        st.text_area("Sources, one per line: title | https://link | YYYY-MM-DD (link and date optional)",
-                     value=editing.format_source_lines(rating.sources), key=keys["sources"], on_change=_apply,
-                     args=(target, "sources", keys["sources"]), height=70)
+def _shorten(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def evidence_panel(factor: RiskFactor, session: state.EditSession) -> None:
+    """Choose a row of the risk factor's table; edit its evidence and sources."""
+    rows = rating_table.rows_of(factor)
+    choice = st.selectbox("Evidence and sources of", range(len(rows)), index=1 if len(rows) > 1 else 0,
+                          format_func=lambda k: f"{rows[k].label} — {_shorten(rows[k].text)}",
+                          key=state.widget_key("factor", factor.number, "evidence_of"))
+    row = rows[choice if choice is not None else 0]
+    rating = rating_table.rating_of(session.assessment, row) or RatingFields()
+    keys = {f: state.widget_key(row.kind, row.ident, f) for f in ("evidence", "sources")}
+    left, right = st.columns(2)
+    left.text_area("Evidence", value=rating.evidence, key=keys["evidence"], on_change=_apply,
+                   args=(row.target, "evidence", keys["evidence"]), height=110)
+    right.text_area("Sources, one per line: title | https://link | YYYY-MM-DD (link and date optional)",
+                    value=editing.format_source_lines(rating.sources), key=keys["sources"], on_change=_apply,
+                    args=(row.target, "sources", keys["sources"]), height=110)
     for key in keys.values():
         for problem in state.field_problems(key):
             st.error(f"{plain(problem.where)}: {plain(problem.message)} (this change was not kept)")

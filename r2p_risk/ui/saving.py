@@ -7,8 +7,9 @@ import datetime as dt
 import streamlit as st
 
 from r2p_risk.assessment import Situation
-from r2p_risk.errors import ConflictError, Problem, R2PError, StorageError
+from r2p_risk.errors import ConflictError, Problem, R2PError
 from r2p_risk.snapshot import build_snapshot, dump_snapshot
+from r2p_risk.storage.files import Model
 from r2p_risk.ui import identity, services, state
 from r2p_risk.ui.feedback import plain, reporting, show_error, show_problems, unreachable
 
@@ -70,25 +71,27 @@ def history_panel(session: state.EditSession) -> None:
         if older and identity.allowed("assessment.restore"):
             chosen = st.selectbox("Restore an older revision (saved as a new revision)", older, key="restore_revision")
             sure = not session.dirty or st.checkbox("Drop my unsaved changes", key="restore_confirm")
-            if st.button("Restore", key="restore_button", disabled=not sure):
+            # outside the ratings fragment, this panel may predate the latest edit: `sure` is checked again at the click
+            if st.button("Restore", key="restore_button", disabled=not sure) and sure:
                 restored = database.restore_revision(session.assessment.id, chosen, state.analyst() or "unnamed analyst")
                 state.start_editing(session.situation_id, restored)
                 state.flash(f"Restored revision {chosen} as revision {restored.revision}.")
                 st.rerun()
 
 
-def _situation(session: state.EditSession) -> Situation:
-    """The situation, for the snapshot; when the database cannot be reached, its id alone (an import matches by id)."""
+def situation_of(session: state.EditSession) -> Situation:
+    """The situation of the edit; when it cannot be read, its id alone (an import matches by id), the edit kept."""
     try:
         return services.database().get_situation(session.situation_id, include_deleted=True)
-    except StorageError as error:
+    except R2PError as error:
         if not unreachable(error):
-            raise
-        return Situation(id=session.situation_id, name="(name not available: the database could not be reached)")
+            show_error(error)
+        return Situation(id=session.situation_id, name="(name not available: the database could not be reached)"
+                         if unreachable(error) else "(name not available)")
 
 
-def save_panel(session: state.EditSession) -> None:
-    st.divider()
+def save_panel(session: state.EditSession, situation: Situation, model: Model) -> None:
+    """Save, and download the edit as a snapshot; a fragment of its own on the Assess screen, never reading the database."""
     left, right = st.columns([1, 3])
     if not identity.allowed("assessment.save"):
         left.button("Save", type="primary", key="save_assessment", width="stretch", disabled=True,
@@ -97,14 +100,12 @@ def save_panel(session: state.EditSession) -> None:
                       "or ask an admin for the analyst role.")
     elif left.button("Save", type="primary", key="save_assessment", width="stretch"):
         save(session, session.base_revision)
-    model = services.model()
-    situation = _situation(session)
-    assessment = session.assessment
+    holder = state.draft_holder()
 
-    def snapshot() -> str:  # built when clicked, not on every rerun
+    def snapshot() -> str:  # built when clicked, from the edit as it is then (this bar is not redrawn on every edit)
+        assessment = (holder.session or session).assessment
         return dump_snapshot(build_snapshot(situation, assessment, model.framework, model.params, dt.datetime.now(dt.timezone.utc)))
 
     right.download_button("Download this edit as a snapshot (JSON)", snapshot, key="download_draft",
                           file_name=f"{session.assessment.assessed_on}-draft.json", mime="application/json", on_click="ignore")
     conflict_panel(session)
-    history_panel(session)

@@ -24,6 +24,7 @@ CONFLICT = "save_conflict"      # message when somebody else saved first
 FLASH = "flash"                 # a message to show once after a rerun
 ANALYST_NAME = "analyst"        # the name typed in the sidebar, kept when widgets are reset by a page switch
 USER = "signed_in_user"         # the User signed in to this session, set afresh by every full run of app.py
+DRAFT_HOLDER = "draft_holder"   # DraftHolder: the same edit, for a deferred download clicked after later edits
 # widget keys
 ANALYST = "analyst_name"
 FACTOR = "assess_factor"
@@ -41,9 +42,32 @@ class EditSession:
     dirty: bool = False
 
 
+class DraftHolder:
+    """The edit in progress, readable where no script runs: a deferred download reads it when clicked, so the
+    snapshot holds the latest edit even when the download button was drawn before it."""
+
+    __slots__ = ("session",)
+
+    def __init__(self) -> None:
+        self.session: EditSession | None = None
+
+
+def draft_holder() -> DraftHolder:
+    return st.session_state.setdefault(DRAFT_HOLDER, DraftHolder())
+
+
+def _keep(session: EditSession | None) -> None:
+    """Every change of the edit goes through here: the session key and its holder stay the same."""
+    if session is None:
+        st.session_state.pop(DRAFT, None)
+    else:
+        st.session_state[DRAFT] = session
+    draft_holder().session = session
+
+
 def start_editing(situation_id: str, assessment: Assessment, dirty: bool = False) -> EditSession:
     session = EditSession(uuid.uuid4().hex[:8], situation_id, assessment, assessment.revision, dirty)
-    st.session_state[DRAFT] = session
+    _keep(session)
     st.session_state[SITUATION] = situation_id
     st.session_state[FIELD_PROBLEMS] = {}
     st.session_state.pop(CONFLICT, None)
@@ -58,19 +82,19 @@ def editing() -> EditSession | None:
 
 def replace_draft(assessment: Assessment, dirty: bool = True) -> None:
     session = st.session_state[DRAFT]
-    st.session_state[DRAFT] = EditSession(session.edit_id, session.situation_id, assessment, session.base_revision, dirty)
+    _keep(EditSession(session.edit_id, session.situation_id, assessment, session.base_revision, dirty))
 
 
 def saved(assessment: Assessment) -> None:
     """After a save: the draft is the saved revision, and the next save builds on it."""
     session = st.session_state[DRAFT]
-    st.session_state[DRAFT] = EditSession(session.edit_id, session.situation_id, assessment, assessment.revision, False)
+    _keep(EditSession(session.edit_id, session.situation_id, assessment, assessment.revision, False))
     st.session_state.pop(CONFLICT, None)
     st.query_params["assessment"] = assessment.id
 
 
 def stop_editing() -> None:
-    st.session_state.pop(DRAFT, None)
+    _keep(None)
     st.session_state.pop(CONFLICT, None)
     st.query_params.pop("assessment", None)
 

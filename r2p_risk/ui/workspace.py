@@ -1,38 +1,43 @@
-"""The Assess workspace: one risk factor at a time, live coverage and scores, details and saving.
+"""The Assess workspace: details, the risk factor chooser, the ratings of one risk factor, evidence.
 
-It runs as a fragment: a click on a rating reruns this workspace only, not the whole page.
+Each risk factor's level, confidence and trend are one table (one widget, however many
+indicators). An edit in the table puts its value into the draft in the table's callback, which
+then reruns only the fragment above the table that shows the figures: the live scores and why
+they are what they are. Nothing else reruns: the table already shows the edit, and the save bar
+(a fragment of its own) reads the latest edit when clicked. A full run (another page, a reload,
+AppTest) takes the table's edits too.
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from r2p_risk import editing
+from r2p_risk import editing, rating_table
+from r2p_risk.assessment import Situation
 from r2p_risk.errors import R2PError
 from r2p_risk.framework import Framework
 from r2p_risk.profile import RiskProfile
 from r2p_risk.scoring import score_assessment
+from r2p_risk.storage.files import Model
 from r2p_risk.ui import saving, services, state
 from r2p_risk.ui.feedback import plain
-from r2p_risk.ui.rating import rating_controls
+from r2p_risk.ui.rating import evidence_panel
 
 GROUP_SHORT = {"common": "common", "genocide": "genocide", "crimes_against_humanity": "crimes against humanity",
                "war_crimes": "war crimes"}
-WORDING = {"recollection": "wording not verified against the official text", "uncertain": "wording uncertain"}
 
 
 def _fmt(score: float | None) -> str:
     return "—" if score is None else f"{score:.1f}"
 
 
-def factor_table(profile: RiskProfile) -> pd.DataFrame:
-    return pd.DataFrame([
-        {"RF": f.number, "rated": f"{f.assessed_indicators}/{f.listed_indicators}"
-         + (" + whole" if f.whole_factor_level is not None else ""), "score": f.score, "reliability": f.reliability,
-         "risk factor": f.title}
-        for f in profile.risk_factors.values()
-    ])
+def factor_table(profile: RiskProfile) -> str:
+    """Every risk factor's coverage and scores as a Markdown table (one element: cheap to redraw on every edit)."""
+    lines = ["| RF | rated | score | reliability | risk factor |", "|---:|---|---:|---:|---|"]
+    for f in profile.risk_factors.values():
+        rated = f"{f.assessed_indicators}/{f.listed_indicators}" + (" + whole" if f.whole_factor_level is not None else "")
+        lines.append(f"| {f.number} | {rated} | {_fmt(f.score)} | {f.reliability:.1f} | {plain(f.title)} |")
+    return "\n".join(lines)
 
 
 def _step(framework: Framework, delta: int) -> None:
@@ -70,56 +75,111 @@ def details(session: state.EditSession) -> None:
                 st.error(f"{plain(problem.where)}: {plain(problem.message)} (this change was not kept)")
 
 
-def factor_panel(framework: Framework, profile: RiskProfile, session: state.EditSession, number: int) -> None:
-    factor, result = framework.risk_factor(number), profile.factor(number)
+LEVEL_HELP = ("0 not present · 1 weak or isolated signs · 2 clearly present · 3 strongly present or pervasive. "
+              "Blank or unknown: not known, left out of the scores, never counted as 0.")
+
+
+FIGURES = "assess_figures"  # the key of the fragment an edit in the table reruns
+
+
+def _take_table_edits(framework: Framework, number: int) -> state.EditSession:
+    """Put the edits of the open risk factor's table (its widget state) into the draft; applying them again changes nothing."""
+    key = state.widget_key("factor", number, "ratings")
+    edits = st.session_state.get(key)
+    if edits and edits.get("edited_rows"):
+        session = state.editing()
+        changed, problems = rating_table.apply_edits(session.assessment, framework.risk_factor(number), edits["edited_rows"])
+        if changed is not session.assessment:
+            state.replace_draft(changed)
+        state.set_field_problems(key, problems)
+    return state.editing()
+
+
+def _table_edited(number: int) -> None:
+    """Callback of the table: the edit into the draft, then only the figures rerun (the table shows the edit already)."""
+    _take_table_edits(services.model().framework, number)
+    st.rerun(FIGURES)
+
+
+def open_factor(framework: Framework) -> int:
+    """The risk factor chooser; returns the number of the open risk factor."""
+    numbers = [rf.number for rf in framework.risk_factors]
+    chooser, previous, following = st.columns([6, 1, 1], vertical_alignment="bottom")
+    chooser.selectbox("Risk factor", numbers, key=state.FACTOR,
+                      format_func=lambda n: f"{n}. {framework.risk_factor(n).title} — {GROUP_SHORT[framework.risk_factor(n).group]}")
+    previous.button("◀ Previous", key="factor_previous", on_click=_step, args=(framework, -1), width="stretch")
+    following.button("Next ▶", key="factor_next", on_click=_step, args=(framework, 1), width="stretch")
+    return st.session_state.get(state.FACTOR) or numbers[0]
+
+
+def factor_heading(framework: Framework, number: int) -> None:
+    factor = framework.risk_factor(number)
     st.subheader(f"Risk factor {number}: {factor.title}")
     st.caption(f"{framework.group_title(factor.group)} · {factor.description}")
-    st.markdown(f"**Score {_fmt(result.score)}** of 10 · reliability {result.reliability:.1f} · "
-                f"{result.assessed_indicators} of {result.listed_indicators} indicators rated")
-    with st.expander("Why this score"):
-        for reason in result.reasons:
-            st.text(reason.text)
     if not factor.indicators_complete:
         st.warning("The indicator list of this risk factor is incomplete: the official text could not be obtained. "
-                   "Rate what is listed and rate the risk factor as a whole below.")
-    with st.container(border=True):
-        st.markdown(f"**Risk factor {number} as a whole** — a holistic rating, for missing indicators or an overall judgement")
-        rating_controls(("factor", number), session.assessment.factor_rating_for(number))
-    for indicator in factor.indicators:
-        with st.container(border=True):
-            marker = f" · ⚠ {WORDING[indicator.wording_check]}" if indicator.wording_check in WORDING else ""
-            st.markdown(f"**{indicator.id}** {indicator.text}")
-            if marker:
-                st.caption(marker.removeprefix(" · "))
-            rating_controls(("indicator", indicator.id), session.assessment.rating_for(indicator.id))
+                   "Rate what is listed and rate the risk factor as a whole (first row).")
 
 
 @st.fragment
-def workspace() -> None:
-    session = state.editing()
+def rating_editor(framework: Framework, number: int) -> None:
+    """The open risk factor's table: a row for the risk factor as a whole, then one row per indicator.
+
+    A fragment, so that an edit starts as a fragment rerun, which keeps what the rest of the page
+    registered (the save bar's download); the table's callback then swaps it for the figures' rerun.
+    """
+    frame = rating_table.table(state.editing().assessment, framework.risk_factor(number))
+    st.data_editor(
+        frame, key=state.widget_key("factor", number, "ratings"), num_rows="fixed", hide_index=True, width="stretch",
+        height=36 * (len(frame) + 1) + 3, disabled=["item", "text", "notes"], placeholder="—",
+        on_change=_table_edited, args=(number,),
+        column_config={
+            "item": st.column_config.TextColumn("Item", width=55),
+            "text": st.column_config.TextColumn("Indicator", width="large", help="The full wording is on the Framework screen"),
+            "level": st.column_config.SelectboxColumn("Level", options=list(rating_table.LEVEL_OPTIONS), help=LEVEL_HELP, width=200),
+            "confidence": st.column_config.SelectboxColumn("Confidence", options=rating_table.CONFIDENCES, width=95),
+            "trend": st.column_config.SelectboxColumn("Trend", options=rating_table.TRENDS, width=95),
+            "notes": st.column_config.TextColumn("Evidence, sources", width=115),
+        })
+
+
+def scoreboard(model: Model, profile: RiskProfile, session: state.EditSession, number: int) -> str:
+    """The live figures: the open risk factor's, then the assessment's, as two lines of Markdown (one element)."""
+    result = profile.factor(number)
+    level = model.params.risk_level_label(profile.overall.level) if profile.overall.level else "not scored"
+    return (f"**Risk factor {number}: score {_fmt(result.score)}** of 10 · reliability {result.reliability:.1f} · "
+            f"{result.assessed_indicators} of {result.listed_indicators} indicators rated  \n"
+            f"Assessment: coverage **{profile.coverage:.0%}** of listed indicators · status **{profile.status.title}** · "
+            f"overall **{_fmt(profile.overall.score)}** ({level}) · reliability **{profile.reliability:.1f}** · "
+            + ("**unsaved changes**" if session.dirty else "saved"))
+
+
+@st.fragment(key=FIGURES)
+def live_figures(number: int, model: Model) -> None:
+    """Above the table: the open risk factor's and the assessment's scores, why, and edits that were not kept."""
+    session = _take_table_edits(model.framework, number)
+    profile = score_assessment(session.assessment, model.framework, model.params)
+    st.markdown(scoreboard(model, profile, session, number))
+    with st.expander(f"Why risk factor {number} scores {_fmt(profile.factor(number).score)}"):
+        st.text("\n".join(reason.text for reason in profile.factor(number).reasons))
+    with st.expander("Every risk factor: coverage and scores"):
+        st.markdown(factor_table(profile))
+    for problem in state.field_problems(state.widget_key("factor", number, "ratings")):
+        st.error(f"{plain(problem.where)}: {plain(problem.message)} (this change was not kept)")
+
+
+@st.fragment
+def save_bar(situation: Situation, model: Model) -> None:
+    """Save and download: a click reruns this bar only; the save and the download take the edit as it is then."""
+    saving.save_panel(state.editing(), situation, model)
+
+
+def workspace(situation: Situation) -> None:
     model = services.model()
-    framework = model.framework
-    profile = score_assessment(session.assessment, framework, model.params)
-    top = st.columns([3, 3, 1, 1])
-    top[0].progress(profile.coverage, text=f"Coverage {profile.coverage:.0%} of listed indicators"
-                    + (" · unsaved changes" if session.dirty else " · saved"))
-    top[1].metric("Status", profile.status.title)
-    top[2].metric("Overall", _fmt(profile.overall.score), help=model.params.risk_level_label(profile.overall.level))
-    top[3].metric("Reliability", f"{profile.reliability:.1f}")
-    details(session)
-    left, right = st.columns([2, 5])
-    with left:
-        numbers = [rf.number for rf in framework.risk_factors]
-        st.selectbox("Risk factor", numbers, key=state.FACTOR,
-                     format_func=lambda n: f"{n}. {framework.risk_factor(n).title} — {GROUP_SHORT[framework.risk_factor(n).group]}")
-        previous, following = st.columns(2)
-        previous.button("◀ Previous", key="factor_previous", on_click=_step, args=(framework, -1), width="stretch")
-        following.button("Next ▶", key="factor_next", on_click=_step, args=(framework, 1), width="stretch")
-        st.dataframe(factor_table(profile), hide_index=True, width="stretch", height=530,
-                     column_config={"score": st.column_config.NumberColumn(format="%.1f"),
-                                    "reliability": st.column_config.NumberColumn(format="%.1f")})
-    with right:
-        st.caption("Levels: 0 not present · 1 weak or isolated signs · 2 clearly present · 3 strongly present or pervasive · "
-                   "Unknown is left out of the scores, never counted as 0.")
-        factor_panel(framework, profile, session, st.session_state.get(state.FACTOR) or numbers[0])
-    saving.save_panel(session)
+    details(state.editing())
+    number = open_factor(model.framework)
+    factor_heading(model.framework, number)
+    save_bar(situation, model)
+    live_figures(number, model)
+    rating_editor(model.framework, number)
+    evidence_panel(model.framework.risk_factor(number), state.editing())

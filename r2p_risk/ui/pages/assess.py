@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from r2p_risk.ui import services, state
+from r2p_risk.ui import saving, state
 from r2p_risk.ui.feedback import plain, reporting
 from r2p_risk.ui.workspace import workspace
 
@@ -14,7 +14,8 @@ if session is None:
             "copy the latest one, or open an existing one.")
     st.page_link("r2p_risk/ui/pages/situations.py", label="Go to Situations")
     st.stop()
-with reporting():  # the edit stays on screen when the database cannot be reached
-    situation = services.database().get_situation(session.situation_id, include_deleted=True)
-    st.caption(f"{plain(situation.name)} · scores are r2p-risk's own model; the UN Framework prescribes no numbers")
-workspace()
+situation = saving.situation_of(session)  # the edit stays on screen when the database cannot be reached
+st.caption(f"{plain(situation.name)} · scores are r2p-risk's own model; the UN Framework prescribes no numbers")
+workspace(situation)
+with reporting():
+    saving.history_panel(state.editing())
