@@ -97,6 +97,7 @@ def test_rate_save_and_find_the_ratings_in_a_new_session(database_url):
     assert at.title[0].value == "Assess"
     edit_ratings(at, "1.1", level=3, confidence="high")
     assert at.session_state["draft_holder"].session == at.session_state["draft"]  # what the snapshot download reads
+    assert any("1 of 11 indicators rated" in m.value and "unsaved changes" in m.value for m in at.markdown)
     assert table_row(at, "1.1")["level"] == LEVEL_CELLS[3] and "1.1" in at.selectbox(key=key(at, "factor", 1, "evidence_of")).format_func(1)
     at.text_area(key=key(at, "indicator", "1.1", "evidence")).input("Shelling of Grubačić market; <script>x</script>").run()
     at.text_area(key=key(at, "indicator", "1.1", "sources")).input("UN report | https://example.org/r | 2026-05-01").run()
