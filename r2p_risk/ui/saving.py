@@ -71,7 +71,7 @@ def history_panel(session: state.EditSession) -> None:
         if older and identity.allowed("assessment.restore"):
             chosen = st.selectbox("Restore an older revision (saved as a new revision)", older, key="restore_revision")
             sure = not session.dirty or st.checkbox("Drop my unsaved changes", key="restore_confirm")
-            # outside the ratings fragment, this panel may predate the latest edit: `sure` is checked again at the click
+            # drawn at the last full run, this panel may predate the latest table edit: `sure` is checked again at the click
             if st.button("Restore", key="restore_button", disabled=not sure) and sure:
                 restored = database.restore_revision(session.assessment.id, chosen, state.analyst() or "unnamed analyst")
                 state.start_editing(session.situation_id, restored)
