@@ -272,3 +272,22 @@ def test_local_mode_needs_no_sign_in_records_the_typed_name_and_has_no_users_scr
     assert_clean(at)
     assert list(at.dataframe[0].value["actor"]) == ["Ana Analyst"]
     assert list(at.dataframe[0].value["action"]) == ["situation.create"]
+
+
+def test_restoring_over_unsaved_table_edits_asks_first(database_url):
+    at = sign(new_session())
+    create_situation(at)
+    at.button(key="new_assessment").click().run()
+    rate(at, "1.1", 1)
+    at.button(key="save_assessment").click().run()
+    rate(at, "1.1", 2)
+    at.button(key="save_assessment").click().run()
+    rate(at, "1.1", 3)  # unsaved
+    at.selectbox(key="restore_revision").select(1).run()
+    assert at.button(key="restore_button").disabled and not at.checkbox(key="restore_confirm").value
+    assessment_id = at.session_state["draft"].assessment.id
+    assert open_database(database_url).latest_revision(assessment_id) == 2
+    at.checkbox(key="restore_confirm").check().run()
+    at.button(key="restore_button").click().run()
+    assert open_database(database_url).load_assessment(assessment_id).rating_for("1.1").level == 1
+    assert table_row(at, "1.1")["level"] == LEVEL_CELLS[1] and not at.session_state["draft"].dirty
