@@ -178,14 +178,19 @@ def test_deleting_needs_confirmation_and_can_be_undone(database_url):
     assert [s.id for s in database.list_situations()] == [situation_id]
 
 
-def test_an_older_revision_can_be_restored_as_a_new_one(database_url):
+def saved_revisions(*levels: int) -> AppTest:
+    """A new assessment saved once per level of indicator 1.1, in order."""
     at = sign(new_session())
     create_situation(at)
     at.button(key="new_assessment").click().run()
-    rate(at, "1.1", 1)
-    at.button(key="save_assessment").click().run()
-    rate(at, "1.1", 3)
-    at.button(key="save_assessment").click().run()
+    for level in levels:
+        rate(at, "1.1", level)
+        at.button(key="save_assessment").click().run()
+    return at
+
+
+def test_an_older_revision_can_be_restored_as_a_new_one(database_url):
+    at = saved_revisions(1, 3)
     at.selectbox(key="restore_revision").select(1).run()
     at.button(key="restore_button").click().run()
     assessment_id = at.session_state["draft"].assessment.id
@@ -275,13 +280,7 @@ def test_local_mode_needs_no_sign_in_records_the_typed_name_and_has_no_users_scr
 
 
 def test_restoring_over_unsaved_table_edits_asks_first(database_url):
-    at = sign(new_session())
-    create_situation(at)
-    at.button(key="new_assessment").click().run()
-    rate(at, "1.1", 1)
-    at.button(key="save_assessment").click().run()
-    rate(at, "1.1", 2)
-    at.button(key="save_assessment").click().run()
+    at = saved_revisions(1, 2)
     rate(at, "1.1", 3)  # unsaved
     at.selectbox(key="restore_revision").select(1).run()
     assert at.button(key="restore_button").disabled and not at.checkbox(key="restore_confirm").value
