@@ -30,7 +30,8 @@ from r2p_risk.tools import (
 
 CRIME_TITLES = {"genocide": "genocide", "crimes_against_humanity": "crimes against humanity", "war_crimes": "war crimes"}
 LEVEL_TITLES = {"very_low": "very low", "low": "low", "medium": "medium", "high": "high", "very_high": "very high"}
-STATUS_TITLES = {"monitoring": "monitoring", "serious_concern": "serious concern", "imminent_risk": "imminent risk", "current_crisis": "current crisis"}
+STATUS_TITLES = {"monitoring": "monitoring", "insufficient_evidence": "not enough assessed", "serious_concern": "serious concern",
+                 "imminent_risk": "imminent risk", "current_crisis": "current crisis"}
 
 
 class Recommendation(StrictModel):
@@ -46,8 +47,15 @@ class Recommendation(StrictModel):
 
 
 def situation_stages(profile: RiskProfile, catalogue: Catalogue) -> list[str]:
-    """The stages the status puts the situation in; the last one is the current stage."""
-    return list(getattr(catalogue.status_stages, profile.status.label))
+    """The stages the status puts the situation in; the last one is the current stage.
+
+    Atrocities recorded as ended, with none ongoing, make accountability and recovery the current stage.
+    """
+    stages = list(getattr(catalogue.status_stages, profile.status.label))
+    ended = any(f.state == "ended" for f in profile.findings) and not any(f.state == "ongoing" for f in profile.findings)
+    if ended and profile.status.label != "current_crisis":
+        stages = [s for s in stages if s != "accountability_recovery"] + ["accountability_recovery"]
+    return stages
 
 
 def _factor_phrase(profile: RiskProfile, number: int) -> str:

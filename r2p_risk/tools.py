@@ -189,6 +189,7 @@ class Ranking(StrictModel):
 
 class StatusStages(StrictModel):
     monitoring: list[Stage]
+    insufficient_evidence: list[Stage]
     serious_concern: list[Stage]
     imminent_risk: list[Stage]
     current_crisis: list[Stage]
