@@ -21,6 +21,7 @@ DATA_MODELS = [Framework, Group, RiskFactor, Indicator, parameters.ScoringParame
                parameters.ConflictRequirement, parameters.Overall, parameters.RiskClass, parameters.StatusRule,
                parameters.DefaultStatus, parameters.RiskFactorAtLeast, parameters.RiskFactorsMeanAtLeast,
                parameters.OverallAtLeast, tools.Catalogue, tools.Meeting, tools.Ranking, tools.StatusStages, tools.Tool,
+               tools.CrisisStage, tools.IntrusivenessLevel, tools.Topic,
                tools.Citation, tools.Case, tools.Caution, tools.StatusIs, tools.StageIs, tools.RiskFactorAtLeast,
                tools.CrimeRiskAtLeast, tools.IndicatorAtLeast]
 
