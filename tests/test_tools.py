@@ -203,3 +203,65 @@ def test_a_version_1_catalogue_is_refused_with_a_message_saying_why(raw, framewo
         parse_catalogue(header, files, framework)
     [problem] = error.value.problems
     assert problem.where == "catalogue.yaml > schema_version" and "intrusiveness" in problem.message
+
+
+# --- what the entries claim: corrections that must stay corrected, additions that must stay in ---
+
+def test_sanctions_and_the_embargo_are_not_filed_as_security_council_tools(catalogue):
+    for tool_id in ("un_targeted_sanctions", "arms_embargo"):
+        tool = catalogue.tool(tool_id)
+        assert (tool.category, tool.venue) == ("general_assembly", "general_assembly")
+        assert any("General Assembly and Human Rights Council initiatives" in c.quote for c in tool.citations)
+    texts = [t.name + t.description for t in catalogue.tools] + [c.effect for t in catalogue.tools for c in t.cases]
+    assert not [text for text in texts if re.search(r"\bbinding\b", text, re.I) and "embargo" in text.lower()]
+
+
+def test_regional_sanctions_cite_only_what_names_a_regional_body(catalogue):
+    tool = catalogue.tool("regional_targeted_sanctions")
+    assert [c.meeting for _, c in all_citations(tool)] == ["brussels_2019"]
+    assert "EU" in tool.citations[0].quote
+
+
+def test_mandate_renewal_says_what_its_quotes_support(catalogue):
+    tool = catalogue.tool("hrc_mandate_renewal")
+    assert "monitoring mechanisms" in tool.name and "renew" in tool.name
+    assert {c.quote for c in tool.citations} == {
+        "including supporting monitoring mechanisms within the Human Rights Council",
+        "They also pointed to the failure of the HRC to renew some mechanisms under these circumstances",
+    }
+
+
+def test_the_syria_commission_case_names_the_human_rights_council(catalogue):
+    case = next(c for c in catalogue.tool("hrc_commission_of_inquiry").cases if "14 years" in c.citation.quote)
+    assert "Human Rights Council" in case.effect and "Together with the Council" not in case.effect and case.caveat
+
+
+@pytest.mark.parametrize(("tool_id", "meeting", "words"), [
+    ("public_calling_out_atrocities", "brussels_2025", "calling out atrocity situations"),
+    ("hate_speech_hate_crimes_early_warning", "brussels_2019", "an early warning sign for mass atrocities"),
+    ("sustained_funding_accountability_mechanisms", "doha_2017", "financial or logistical support to justice mechanisms"),
+    ("multiple_un_fora", "brussels_2019", "active across multiple UN fora"),
+    ("r2p_at_home", "helsinki_2018", "no country is immune to mass atrocities"),
+    ("root_causes_of_displacement", "doha_2017", "why people flee their homelands"),
+])
+def test_the_tools_the_issue_found_missing_are_in_with_their_source(catalogue, tool_id, meeting, words):
+    assert any(c.meeting == meeting and words in c.quote for c in catalogue.tool(tool_id).citations)
+
+
+@pytest.mark.parametrize(("tool_id", "meeting", "words"), [
+    ("veto_restraint_french_mexican_initiative", "doha_2017", "eight UN Security Council vetoes"),
+    ("veto_restraint_french_mexican_initiative", "brussels_2025", "repeated vetoes by Russia and China"),
+    ("icc_support_and_cooperation", "helsinki_2018", "legal arm of the responsibility to protect"),
+    ("r2p_at_home", "brussels_2025", "The Gambia, South Africa, Colombia, Slovenia and Croatia"),
+    ("multiple_un_fora", "brussels_2019", "crisis of multilateralism"),
+    ("multiple_un_fora", "brussels_2025", "Ukraine, Sudan and Syria"),
+])
+def test_the_cases_the_issue_found_missing_are_in_with_a_caveat(catalogue, tool_id, meeting, words):
+    case = next(c for c in catalogue.tool(tool_id).cases if c.citation.meeting == meeting and words in c.citation.quote)
+    assert case.caveat
+
+
+def test_the_syria_veto_case_does_not_put_a_2017_count_in_the_2025_summary(catalogue):
+    cases = {c.citation.meeting: c for c in catalogue.tool("veto_restraint_french_mexican_initiative").cases}
+    assert "eight" in cases["doha_2017"].effect and "2017" in cases["doha_2017"].caveat
+    assert "eight" not in cases["brussels_2025"].effect and "no count" in cases["brussels_2025"].caveat
