@@ -49,6 +49,7 @@ def show_framework(args, model: Model) -> int:
             print(f"\nRisk factor {factor.number}: {factor.title}{gap}")
             for indicator in factor.indicators:
                 mark = "" if indicator.wording_check == "checked" else f"  [wording {indicator.wording_check}]"
+                mark += f" ({indicator.wording_note})" if indicator.wording_note else ""
                 print(f"  {indicator.id:>6}  {indicator.text}{mark}")
     return 0
 
