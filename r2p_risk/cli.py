@@ -52,6 +52,7 @@ def show_framework(args, model: Model) -> int:
             for indicator in factor.indicators:
                 mark = "" if indicator.wording_check == "checked" else f"  [wording {indicator.wording_check}]"
                 mark += "  [conduct]" if indicator.conduct else ""
+                mark += f" ({indicator.wording_note})" if indicator.wording_note else ""
                 print(f"  {indicator.id:>6}  {indicator.text}{mark}")
     listed = len(framework.indicator_ids)
     print(f"\n{listed} of the Framework's {framework.official_indicator_count} official indicators are listed here; "

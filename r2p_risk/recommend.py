@@ -17,7 +17,6 @@ from r2p_risk.parameters import RISK_LEVELS
 from r2p_risk.profile import RiskProfile
 from r2p_risk.tools import (
     POLICY_SPACES,
-    STAGES,
     Catalogue,
     Citation,
     CrimeRiskAtLeast,
@@ -63,13 +62,13 @@ def _factor_phrase(profile: RiskProfile, number: int) -> str:
     return f"{factor.title[0].lower() + factor.title[1:]} (risk factor {number}) at {factor.score:.1f} of 10"
 
 
-def condition_reasons(condition, profile: RiskProfile, assessment: Assessment, stages: list[str]) -> list[str]:
+def condition_reasons(condition, profile: RiskProfile, assessment: Assessment, stages: list[str], catalogue: Catalogue) -> list[str]:
     """The reasons a condition holds, in words; an empty list when it does not hold."""
     if isinstance(condition, StatusIs):
         label = profile.status.label
         return [f"status: {STATUS_TITLES[label]}"] if label in condition.statuses else []
     if isinstance(condition, StageIs):
-        return [f"stage: {STAGES[s].lower()}" for s in condition.stages if s == stages[-1]]
+        return [f"stage: {catalogue.stage_label(s).lower()}" for s in condition.stages if s == stages[-1]]
     if isinstance(condition, RiskFactorAtLeast):
         return [
             _factor_phrase(profile, n)
@@ -108,17 +107,17 @@ def evaluate_tool(tool: Tool, profile: RiskProfile, assessment: Assessment, cata
     if stages[-1] in tool.stages:
         stage_fit = "current"
         relevance += weights.primary_stage
-        reasons.append(f"fits the current stage: {STAGES[stages[-1]].lower()}")
+        reasons.append(f"fits the current stage: {catalogue.stage_label(stages[-1]).lower()}")
     elif set(stages) & set(tool.stages):
         stage_fit = "earlier"
         relevance += weights.other_stage
-        earlier = [STAGES[s].lower() for s in stages if s in tool.stages]
+        earlier = [catalogue.stage_label(s).lower() for s in stages if s in tool.stages]
         reasons.append(f"fits an earlier stage: {', '.join(earlier)}")
     else:
         stage_fit = "none"
     listed_by_condition = False
     for condition in tool.when:
-        matched = condition_reasons(condition, profile, assessment, stages)
+        matched = condition_reasons(condition, profile, assessment, stages, catalogue)
         if matched:
             relevance += weights.condition
             reasons.extend(matched)
@@ -126,7 +125,7 @@ def evaluate_tool(tool: Tool, profile: RiskProfile, assessment: Assessment, cata
     if stage_fit == "none" and not listed_by_condition:
         return None
     elevated = [
-        n for n in tool.risk_factors
+        n for n in catalogue.risk_factors_answered(tool)
         if str(n) in profile.risk_factors and profile.factor(n).score is not None and profile.factor(n).score >= weights.elevated_from
     ]
     if elevated:

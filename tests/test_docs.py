@@ -22,6 +22,7 @@ DATA_MODELS = [Framework, Group, RiskFactor, Indicator, parameters.ScoringParame
                parameters.WholeFactorRating, parameters.ConfidenceWeights, parameters.CrimeModel,
                parameters.ConflictRequirement, parameters.EvidenceGates, parameters.Overall, parameters.RiskClass,
                parameters.StatusDefinition, parameters.StatusRule, parameters.NoAlarm, *STATUS_CONDITIONS, tools.Catalogue, tools.Meeting, tools.Ranking, tools.StatusStages, tools.Tool,
+               tools.CrisisStage, tools.IntrusivenessLevel, tools.Topic,
                tools.Citation, tools.Case, tools.Caution, tools.StatusIs, tools.StageIs, tools.RiskFactorAtLeast,
                tools.CrimeRiskAtLeast, tools.IndicatorAtLeast]
 

@@ -51,7 +51,9 @@ def test_a_current_crisis_brings_protection_accountability_and_council_tools_to_
     assert all("ongoing_atrocities" in t.stages for t in top)
     assert {"new_york", "geneva", "accountability"} <= {t.policy_space for t in top}
     assert any(t.category == "security_council" for t in top)
-    assert any(t.id == "peacekeeping_protection_mandate" for t in top)
+    # Ties are still broken by id (the ranking rework replaces that), so look at the whole top tier.
+    top_tier = [r.tool_id for r in found if r.relevance == found[0].relevance]
+    assert "peacekeeping_protection_mandate" in top_tier
     assert "status: current crisis" in found[0].reasons
 
 

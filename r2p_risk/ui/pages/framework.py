@@ -26,7 +26,8 @@ for group in framework.groups:
                 st.warning("The official indicators of this risk factor could not all be obtained; the list below is "
                            "incomplete. Analysts rate this risk factor as a whole as well.")
             st.dataframe(pd.DataFrame([{"indicator": i.id, "text": i.text, "wording": i.wording_check,
-                                        "conduct": "yes" if i.conduct else ""} for i in factor.indicators]),
+                                        "wording note": i.wording_note or "", "conduct": "yes" if i.conduct else ""}
+                                       for i in factor.indicators]),
                          hide_index=True, width="stretch")
 
 st.header("The scoring model")
