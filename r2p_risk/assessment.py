@@ -16,6 +16,11 @@ Level = Annotated[StrictInt, Field(ge=0, le=3)]
 Confidence = Literal["low", "medium", "high"]
 Trend = Literal["improving", "stable", "worsening"]
 Crime = Literal["genocide", "crimes_against_humanity", "war_crimes"]
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
+RELIABILITY_LABELS: dict[str, str] = {  # the grading analysts use for a source's reliability (A best, F cannot be judged)
+    "A": "completely reliable", "B": "usually reliable", "C": "fairly reliable", "D": "not usually reliable",
+    "E": "unreliable", "F": "reliability cannot be judged",
+}
 LEVEL_LABELS: dict[int | None, str] = {
     None: "unknown / not assessed",
     0: "not present",
@@ -46,6 +51,12 @@ class Source(StrictModel):
     title: text_field(500, min_length=1)
     url: Annotated[text_field(2_000), AfterValidator(_http_url)] | None = None
     date: dt.date | None = None
+    reliability: Reliability | None = None  # graded A-F; None: not graded
+
+
+def source_label(source: Source) -> str:
+    """How a source is named in pick lists: its title, with its reliability grade when graded."""
+    return f"{source.title} [{source.reliability}]" if source.reliability else source.title
 
 
 class RatingFields(StrictModel):

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from r2p_risk import __version__
 from r2p_risk.assessment import Assessment, Situation, check_assessment
 from r2p_risk.errors import Problem, SnapshotError, problems_from_validation_error, validate_model
-from r2p_risk.models import StrictModel
+from r2p_risk.models import ShortText, StrictModel, text_field
 from r2p_risk.scoring import score_assessment
 from r2p_risk.upgrades import SNAPSHOT_SCHEMA_VERSION, upgrade_snapshot
 
@@ -39,9 +39,19 @@ class ScoringRef(StrictModel):
     version: str
 
 
+class Provenance(StrictModel):
+    """Who saved this revision and when, and who created its situation: kept when it moves to another database."""
+
+    saved_by: ShortText
+    saved_at: dt.datetime
+    note: text_field(2_000) = ""
+    situation_created_by: ShortText | None = None
+    situation_created_at: dt.datetime | None = None
+
+
 class Snapshot(StrictModel):
     format: Literal["r2p-risk-snapshot"]
-    schema_version: Literal[2]
+    schema_version: Literal[3]
     framework: FrameworkRef
     scoring: ScoringRef
     situation: Situation
@@ -49,9 +59,11 @@ class Snapshot(StrictModel):
     profile: dict[str, Any] | None = None
     exported_at: dt.datetime | None = None
     app_version: str = __version__
+    provenance: Provenance | None = None  # a saved revision's; None for an edit not saved
 
 
-def build_snapshot(situation: Situation, assessment: Assessment, framework, params, exported_at: dt.datetime | None) -> Snapshot:
+def build_snapshot(situation: Situation, assessment: Assessment, framework, params, exported_at: dt.datetime | None,
+                   provenance: Provenance | None = None) -> Snapshot:
     """The current-version snapshot of an assessment, with its freshly computed profile."""
     profile = score_assessment(assessment, framework, params)
     return Snapshot(
@@ -64,6 +76,7 @@ def build_snapshot(situation: Situation, assessment: Assessment, framework, para
         profile=profile.model_dump(mode="json"),
         exported_at=exported_at,
         app_version=__version__,
+        provenance=provenance,
     )
 
 

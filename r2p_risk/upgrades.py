@@ -12,7 +12,7 @@ from typing import Any, Callable
 from r2p_risk.errors import Problem, SnapshotError
 
 Step = Callable[[dict], dict]
-SNAPSHOT_SCHEMA_VERSION = 2
+SNAPSHOT_SCHEMA_VERSION = 3
 
 
 def _add_atrocity_findings(data: dict) -> dict:
@@ -23,7 +23,12 @@ def _add_atrocity_findings(data: dict) -> dict:
     return data
 
 
-SNAPSHOT_STEPS: dict[int, Step] = {1: _add_atrocity_findings}
+def _nothing_to_add(data: dict) -> dict:
+    """2 -> 3: sources may carry a reliability grade and snapshots who saved the revision; both optional, so absent."""
+    return data
+
+
+SNAPSHOT_STEPS: dict[int, Step] = {1: _add_atrocity_findings, 2: _nothing_to_add}
 
 
 def upgrade(data: dict[str, Any], current: int, steps: dict[int, Step], what: str = "file") -> dict[str, Any]:

@@ -125,6 +125,15 @@ def test_a_version_1_snapshot_upgrades_on_read_with_no_findings(model):
     raw = json.loads(old.read_text(encoding="utf-8"))
     assert raw["schema_version"] == 1 and "atrocity_findings" not in raw["assessment"]
     snapshot = load_snapshot_text(old.read_bytes(), model.framework, model.params)
-    assert snapshot.schema_version == 2 and snapshot.assessment.atrocity_findings == []
+    assert snapshot.schema_version == 3 and snapshot.assessment.atrocity_findings == []
     assert snapshot.profile["versions"]["scoring_version"] == "2.0.0" and "range" in snapshot.profile["overall"]
-    assert json.loads(dump_snapshot(snapshot))["schema_version"] == 2, "written in the current version"
+    assert json.loads(dump_snapshot(snapshot))["schema_version"] == 3, "written in the current version"
+
+
+def test_a_version_2_snapshot_reads_with_ungraded_sources_and_no_provenance(model):
+    """Schema 3 adds two optional things: a reliability grade on sources and who saved the revision."""
+    old = FRAMEWORKS.parent / "tests" / "fixtures" / "vignettes" / "ongoing-finding-recorded.json"
+    assert json.loads(old.read_text(encoding="utf-8"))["schema_version"] == 2
+    snapshot = load_snapshot_text(old.read_bytes(), model.framework, model.params)
+    assert snapshot.schema_version == 3 and snapshot.provenance is None
+    assert all(source.reliability is None for rating in snapshot.assessment.ratings for source in rating.sources)

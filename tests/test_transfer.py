@@ -330,3 +330,28 @@ def test_cli_export_and_import_round_trip_and_a_bad_file_exits_2(source, tmp_pat
     copy = open_database(f"sqlite:///{tmp_path / 'copy.db'}")
     assert copy.counts() == source.counts()
     copy.close()
+
+
+def test_an_import_keeps_who_saved_each_revision_and_when_and_records_the_import_beside_it(source, target, model):
+    bundle = export_all(source, model, now=lambda: NOW)
+    import_files(target, model, ("all.zip", bundle))  # imported by "ben"
+    for situation in source.list_situations():
+        assert target.situation_origins()[situation.id] == source.situation_origins()[situation.id], "the creator stays"
+        for assessment in source.list_assessments(situation.id):
+            theirs = [(i.revision, i.saved_by, i.saved_at, i.note) for i in source.list_revisions(assessment.id)]
+            ours = target.list_revisions(assessment.id)
+            assert [(i.revision, i.saved_by, i.saved_at, i.note) for i in ours] == theirs
+            assert {(i.imported_by, i.imported_at is not None) for i in ours} == {("ben", True)}
+            assert {i.imported_by for i in source.list_revisions(assessment.id)} == {None}, "saved here, not imported"
+    tamaris = next(s for s in source.list_situations() if s.name.startswith("Northern Tamaris"))
+    assert {i.saved_by for a in target.list_assessments(tamaris.id) for i in target.list_revisions(a.id)} == {"ana", "ben"}
+    events = [e for e in target.list_audit(action="import") if e.revision is not None]
+    assert {e.actor for e in events} == {"ben"} and len(events) == 11
+    assert all(e.after["revision saved by"] in {"ana", "ben"} and e.after["import"].startswith("imported from all.zip")
+               for e in events)
+
+
+def test_a_snapshot_without_provenance_is_recorded_as_saved_by_the_importer(target, model):
+    plan, report = import_files(target, model, ("one.json", VALID))
+    info = target.list_revisions(report.imported[0].assessment_id)[0]
+    assert (info.saved_by, info.imported_by, info.note) == ("ben", "ben", "imported from one.json")

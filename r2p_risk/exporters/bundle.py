@@ -13,13 +13,13 @@ import hashlib
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from io import BytesIO
 
 from r2p_risk import __version__
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.exporters.spreadsheet import write_csv
-from r2p_risk.snapshot import Snapshot, build_snapshot, dump_snapshot
+from r2p_risk.snapshot import Provenance, Snapshot, build_snapshot, dump_snapshot
 
 BUNDLE_FORMAT = "r2p-risk-bundle"
 BUNDLE_VERSION = 1
@@ -44,10 +44,12 @@ def member_path(situation_id: str, assessment_id: str, revision: int) -> str:
     return f"{SNAPSHOTS_DIR}{safe(situation_id)}/{safe(assessment_id)}/revision-{revision}.json"
 
 
-def write_bundle(entries: Iterable[Entry], model, exported_at: dt.datetime, progress: Progress | None = None) -> bytes:
+def write_bundle(entries: Iterable[Entry], model, exported_at: dt.datetime, progress: Progress | None = None,
+                 provenance: Mapping[tuple[str, int], Provenance] | None = None) -> bytes:
     """The ZIP bundle of the given (situation, assessment revision) pairs, in any order; `model` has framework and params.
 
-    `progress(done, total)` is called after each revision is written.
+    `progress(done, total)` is called after each revision is written; `provenance` gives, by (assessment id,
+    revision), who saved each revision and when, written into its snapshot so an import keeps it.
     """
     entries = list(entries)
     _check_entries(entries)
@@ -58,7 +60,8 @@ def write_bundle(entries: Iterable[Entry], model, exported_at: dt.datetime, prog
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for done, (situation, assessment) in enumerate(entries, start=1):
-            snapshot = build_snapshot(situation, assessment, model.framework, model.params, exported_at)
+            snapshot = build_snapshot(situation, assessment, model.framework, model.params, exported_at,
+                                      (provenance or {}).get((assessment.id, assessment.revision)))
             data = dump_snapshot(snapshot).encode("utf-8")
             path = member_path(situation.id, assessment.id, assessment.revision)
             _write_member(archive, path, data, stamp)

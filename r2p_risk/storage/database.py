@@ -30,11 +30,15 @@ from r2p_risk.storage.audit import AuditTrail, changes, record_event
 from r2p_risk.storage.engine import engine_for, failure, not_found, storage_error
 from r2p_risk.overview import ScoredAssessment, SituationOverview, model_key
 from r2p_risk.storage.scores import ScoreSummaries, latest_with_summaries, summary_from_row
+from r2p_risk.snapshot import Provenance
+from r2p_risk.storage.drafts import AssessmentDrafts, Draft
 from r2p_risk.storage.revisions import AssessmentRevisions, RevisionInfo, assessment_from_row, latest_revisions, validated
-from r2p_risk.storage.tables import assessment_scores, metadata, revisions, situation_access, situations
+from r2p_risk.storage.sources import SourceLibrary
+from r2p_risk.storage.tables import (assessment_scores, drafts, metadata, revisions, situation_access, situation_sources,
+                                     situations)
 from r2p_risk.storage.users import UserAccounts
 
-__all__ = ["Database", "RevisionInfo", "SituationHistory", "metadata", "open_database", "revisions", "utc_now"]
+__all__ = ["Database", "Draft", "RevisionInfo", "SituationHistory", "metadata", "open_database", "revisions", "utc_now"]
 
 if TYPE_CHECKING:
     from r2p_risk.access import User
@@ -58,7 +62,7 @@ def open_database(url: str, now: Callable[[], dt.datetime] = utc_now) -> Databas
     return database
 
 
-class Database(AssessmentRevisions, ScoreSummaries, UserAccounts, AuditTrail):
+class Database(AssessmentRevisions, AssessmentDrafts, SourceLibrary, ScoreSummaries, UserAccounts, AuditTrail):
     """One database, safe to share between threads; every method runs in its own short transaction."""
 
     def __init__(self, url: str, now: Callable[[], dt.datetime] = utc_now):
@@ -107,14 +111,18 @@ class Database(AssessmentRevisions, ScoreSummaries, UserAccounts, AuditTrail):
 
         return UserDatabase(self, user)
 
-    def create_situation(self, situation: Situation, actor: str, *, action: str = "situation.create") -> Situation:
-        """Add a situation; `action="import"` records it in the audit trail as imported."""
+    def create_situation(self, situation: Situation, actor: str, *, action: str = "situation.create",
+                         origin: Provenance | None = None) -> Situation:
+        """Add a situation; `action="import"` records it in the audit trail as imported, keeping who created it
+        and when from `origin` (an imported snapshot's provenance) when it says."""
         created = situation.model_copy(update={"id": situation.id or uuid.uuid4().hex})
         now = self._now()
+        made_by = origin.situation_created_by if origin and origin.situation_created_by else actor
+        made_at = origin.situation_created_at if origin and origin.situation_created_at else now
         try:
             with self._transaction("create the situation", write=True) as conn:
                 conn.execute(insert(situations).values(
-                    id=created.id, **_situation_values(created), created_at=now, created_by=actor,
+                    id=created.id, **_situation_values(created), created_at=made_at, created_by=made_by,
                     updated_at=now, updated_by=actor))
                 record_event(conn, now, actor, action, situation_id=created.id, after=_situation_fields(created))
         except ConflictError:
@@ -138,6 +146,12 @@ class Database(AssessmentRevisions, ScoreSummaries, UserAccounts, AuditTrail):
         if row.deleted_at is not None and not include_deleted:
             raise not_found(f"situation {situation_id}", "this situation was deleted")
         return _situation(row)
+
+    def situation_origins(self) -> dict[str, tuple[str, dt.datetime]]:
+        """Who created each situation and when, by id."""
+        with self._transaction("read who created the situations") as conn:
+            rows = conn.execute(select(situations.c.id, situations.c.created_by, situations.c.created_at))
+            return {row.id: (row.created_by, row.created_at) for row in rows}
 
     def list_situations(self, include_deleted: bool = False) -> list[Situation]:
         """Situations by name; those in the bin only when `include_deleted`."""
@@ -171,6 +185,8 @@ class Database(AssessmentRevisions, ScoreSummaries, UserAccounts, AuditTrail):
             gone = conn.execute(select(func.count(revisions.c.assessment_id.distinct()).label("assessments"),
                                        func.count().label("revisions")).where(revisions.c.situation_id == situation_id)).one()
             conn.execute(delete(assessment_scores).where(assessment_scores.c.situation_id == situation_id))
+            conn.execute(delete(drafts).where(drafts.c.situation_id == situation_id))
+            conn.execute(delete(situation_sources).where(situation_sources.c.situation_id == situation_id))
             conn.execute(delete(revisions).where(revisions.c.situation_id == situation_id))
             conn.execute(delete(situation_access).where(situation_access.c.situation_id == situation_id))
             conn.execute(delete(situations).where(situations.c.id == situation_id))

@@ -14,6 +14,7 @@ from typing import Literal
 
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import Problem, StorageError
+from r2p_risk.snapshot import Provenance
 from r2p_risk.storage.database import Database, RevisionInfo
 from r2p_risk.storage.import_files import ImportFile
 
@@ -36,6 +37,7 @@ class PlannedImport:
     new_situation: Situation | None = None  # created before the first save into it
     assessment: Assessment | None = None  # as it will be saved, without a revision
     revision: int | None = None  # the revision it will be stored as; for "identical" the stored one it equals
+    provenance: Provenance | None = None  # who saved it and when, kept when it is stored
 
     @property
     def source(self) -> str:
@@ -202,4 +204,5 @@ class _Planner:
         else:
             action, message = "new_assessment", f"new assessment of {date} in {name}, stored as revision 1"
         return PlannedImport(action, item.name, item.member, target.name, date, message, situation_id=target.id,
-                             new_situation=new_situation, assessment=content, revision=revision)
+                             new_situation=new_situation, assessment=content, revision=revision,
+                             provenance=item.snapshot.provenance)

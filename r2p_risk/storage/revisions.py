@@ -16,6 +16,7 @@ from sqlalchemy import and_, exc, func, insert, select
 from sqlalchemy.engine import Connection, Row
 
 from r2p_risk.assessment import Assessment
+from r2p_risk.snapshot import Provenance
 from r2p_risk.errors import ConflictError, Problem, StorageError, problems_from_validation_error
 from r2p_risk.storage.audit import assessment_fields, changes, record_event
 from r2p_risk.storage.engine import not_found, storage_error
@@ -31,17 +32,21 @@ class RevisionInfo:
     status: str
     assessed_on: dt.date
     note: str
+    imported_by: str | None = None  # set when the revision was imported: who imported it, and when
+    imported_at: dt.datetime | None = None
 
 
 class AssessmentRevisions:
     """Mixed into `Database`, which provides `_transaction`, `_now` and `_open_situation`."""
 
     def save_assessment(self, situation_id: str, assessment: Assessment, actor: str,
-                        based_on_revision: int | None, note: str = "", *, action: str = "assessment.save") -> Assessment:
+                        based_on_revision: int | None, note: str = "", *, action: str = "assessment.save",
+                        origin: Provenance | None = None) -> Assessment:
         """Save a new revision; refused with a ConflictError when somebody saved after `based_on_revision`.
 
         An assessment without an id is new (revision 1); one with an id unknown here is imported as new.
-        `action="import"` records the save in the audit trail as an import.
+        `action="import"` records the save in the audit trail as an import, and beside the revision; the
+        revision keeps who saved it and when from `origin` (an imported snapshot's provenance).
         """
         if assessment.id is None and based_on_revision is not None:
             raise ValueError("a new assessment (without an id) cannot be based on a revision")
@@ -49,7 +54,7 @@ class AssessmentRevisions:
         try:
             with self._transaction("save the assessment", write=True) as conn:
                 return self._add_revision(conn, situation_id, assessment.model_copy(update={"id": assessment_id}),
-                                          actor, based_on_revision, note, action)
+                                          actor, based_on_revision, note, action, origin)
         except ConflictError as error:
             if isinstance(error.__cause__, exc.IntegrityError):  # PostgreSQL: another save inserted this revision first
                 with self._transaction("save the assessment") as conn:
@@ -105,17 +110,23 @@ class AssessmentRevisions:
         return latest
 
     def _add_revision(self, conn: Connection, situation_id: str, assessment: Assessment, actor: str,
-                      based_on: int | None, note: str, action: str) -> Assessment:
+                      based_on: int | None, note: str, action: str, origin: Provenance | None = None) -> Assessment:
         """Check that nobody saved after `based_on`, then insert the next revision and its audit event."""
         self._open_situation(conn, situation_id)
         latest = self._latest_row(conn, assessment.id, data=True)
         check_base(assessment.id, situation_id, latest, based_on)
         saved = assessment.model_copy(update={"revision": (latest.revision if latest else 0) + 1})
         now, data_json = self._now(), saved.model_dump_json()
+        imported = action == "import"
+        authorship = {"saved_by": origin.saved_by, "saved_at": origin.saved_at} if origin else {"saved_by": actor, "saved_at": now}
         conn.execute(insert(revisions).values(
             assessment_id=saved.id, revision=saved.revision, situation_id=situation_id, assessed_on=saved.assessed_on,
-            analyst=saved.analyst, status=saved.status, saved_by=actor, saved_at=now, note=note, data_json=data_json))
+            analyst=saved.analyst, status=saved.status, note=origin.note if origin else note,
+            data_json=data_json, imported_by=actor if imported else None, imported_at=now if imported else None, **authorship))
         before, after = changes(assessment_fields(latest.data_json if latest else None), assessment_fields(data_json))
+        if origin:  # the revision keeps its own note; the audit trail says whose revision was imported, and from where
+            after = {**(after or {}), "revision saved by": origin.saved_by, "revision saved at": origin.saved_at.isoformat(),
+                     "import": note}
         record_event(conn, now, actor, action, situation_id=situation_id, assessment_id=saved.id, revision=saved.revision,
                      before=before, after=after)
         return saved

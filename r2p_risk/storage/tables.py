@@ -62,8 +62,38 @@ revisions = Table(
     Column("saved_by", String(200), nullable=False), Column("saved_at", UtcDateTime, nullable=False),
     Column("note", Text, nullable=False),  # e.g. "restored from revision 2"
     Column("data_json", Text, nullable=False),  # the Assessment as JSON, with its id and revision
+    # an imported revision keeps who saved it and when (saved_by, saved_at) and records the import here
+    Column("imported_by", String(200)), Column("imported_at", UtcDateTime),
     PrimaryKeyConstraint("assessment_id", "revision", name="pk_assessment_revisions"),
     Index("ix_assessment_revisions_situation_id", "situation_id"),
+)
+drafts = Table(  # the edit in progress of each user, written as they work; never audited, deleted when saved or discarded
+    "assessment_drafts", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("owner", String(200), nullable=False),  # the identity of the user editing
+    Column("situation_id", String(64), ForeignKey("situations.id"), nullable=False),
+    Column("assessment_id", String(64)),  # null for an assessment never saved
+    Column("base_revision", Integer),  # the revision the edit started from
+    Column("data_json", Text, nullable=False),  # the Assessment as edited
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_assessment_drafts_owner", "owner"),
+)
+user_settings = Table(  # small things remembered per user, e.g. the name typed in single-user mode
+    "user_settings", metadata,
+    Column("identity", String(200), nullable=False),
+    Column("name", String(50), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("identity", "name", name="pk_user_settings"),
+)
+situation_sources = Table(  # a situation's source library: added once, picked for any rating
+    "situation_sources", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("situation_id", String(64), ForeignKey("situations.id"), nullable=False),
+    Column("data_json", Text, nullable=False),  # the Source as JSON (title, url, date, reliability)
+    Column("title", String(500), nullable=False),  # unique within the situation: how ratings name it
+    Column("created_by", String(200), nullable=False), Column("created_at", UtcDateTime, nullable=False),
+    Index("ux_situation_sources_title", "situation_id", "title", unique=True),
 )
 assessment_scores = Table(  # derived from the revisions: computed again whenever missing; not audited
     "assessment_scores", metadata,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from r2p_risk.errors import PermissionDenied, Problem, StorageError
 from r2p_risk.exporters.bundle import Entry, Progress, write_bundle
+from r2p_risk.snapshot import Provenance
 from r2p_risk.storage.database import Database, utc_now
 from r2p_risk.storage.files import Model
 from r2p_risk.storage.import_files import ImportFile, read_import_files, read_import_paths
@@ -26,12 +27,18 @@ __all__ = ["ImportFile", "ImportOutcome", "ImportPlan", "ImportReport", "Planned
 
 def export_all(database: Database, model: Model, situation_ids: Iterable[str] | None = None,
                progress: Progress | None = None, now: Callable[[], dt.datetime] = utc_now) -> bytes:
-    """A bundle of every revision of every assessment of the given situations (default: all not deleted)."""
-    return write_bundle(read_revisions(database, situation_ids), model, now(), progress)
+    """A bundle of every revision of every assessment of the given situations (default: all not deleted), each
+    snapshot saying who saved its revision and when."""
+    provenance: dict[tuple[str, int], Provenance] = {}
+    entries = read_revisions(database, situation_ids, provenance)
+    return write_bundle(entries, model, now(), progress, provenance)
 
 
-def read_revisions(database: Database, situation_ids: Iterable[str] | None = None) -> list[Entry]:
-    """(situation, assessment revision) for every revision: two queries, then per assessment its revisions."""
+def read_revisions(database: Database, situation_ids: Iterable[str] | None = None,
+                   provenance: dict[tuple[str, int], Provenance] | None = None) -> list[Entry]:
+    """(situation, assessment revision) for every revision: two queries, then per assessment its revisions.
+    Who saved each revision and when is put into `provenance` when given."""
+    created = database.situation_origins() if provenance is not None else {}
     histories = database.situation_histories()
     if situation_ids is not None:
         by_id = {history.situation.id: history for history in histories}
@@ -43,6 +50,11 @@ def read_revisions(database: Database, situation_ids: Iterable[str] | None = Non
     for history in histories:
         for latest in history.assessments:
             for info in database.list_revisions(latest.id):
+                if provenance is not None:
+                    made_by, made_at = created.get(history.situation.id, (None, None))
+                    provenance[latest.id, info.revision] = Provenance(
+                        saved_by=info.saved_by, saved_at=info.saved_at, note=info.note,
+                        situation_created_by=made_by, situation_created_at=made_at)
                 same = info.revision == latest.revision
                 entries.append((history.situation, latest if same else database.load_assessment(latest.id, info.revision)))
     return entries
@@ -104,11 +116,11 @@ def _store(database: Database, entry: PlannedImport, actor: str, created: set[st
     fresh = entry.new_situation is not None and entry.situation_id not in created
     try:
         if fresh:
-            database.create_situation(entry.new_situation, actor, action="import")
+            database.create_situation(entry.new_situation, actor, action="import", origin=entry.provenance)
             created.add(entry.situation_id)
         based_on = entry.revision - 1 if entry.revision > 1 else None
         saved = database.save_assessment(entry.situation_id, entry.assessment, actor, based_on, f"imported from {entry.source}",
-                                         action="import")
+                                         action="import", origin=entry.provenance)
     except (StorageError, PermissionDenied) as error:
         if fresh and entry.situation_id in created:
             created.discard(entry.situation_id)

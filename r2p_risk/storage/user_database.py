@@ -14,14 +14,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from r2p_risk.access import READ, AccessRule, Role, User, can_see, require
-from r2p_risk.assessment import Assessment, Situation
+from r2p_risk.assessment import Assessment, Situation, Source
 from r2p_risk.errors import PermissionDenied, Problem
 from r2p_risk.storage.engine import not_found
 
 if TYPE_CHECKING:
     from r2p_risk.storage.audit import AuditEvent
     from r2p_risk.overview import SituationOverview
-    from r2p_risk.storage.database import Database, RevisionInfo, SituationHistory
+    from r2p_risk.storage.database import Database, Draft, RevisionInfo, SituationHistory
 
 
 class UserDatabase:
@@ -120,6 +120,41 @@ class UserDatabase:
     def restore_revision(self, assessment_id: str, revision: int, actor: str = "") -> Assessment:
         who = self._actor("assessment.restore", actor, self._see_assessment(assessment_id))
         return self._database.restore_revision(assessment_id, revision, who)
+
+    # --- the user's own drafts and settings (see storage/drafts.py) -------------------------------
+    def keep_draft(self, draft_id: str, situation_id: str, assessment: Assessment, base_revision: int | None):
+        self._actor("assessment.save", "", situation_id)
+        return self._database.keep_draft(self.user.identity, draft_id, situation_id, assessment, base_revision)
+
+    def drafts(self, assessment_id: str | None = None) -> list[Draft]:
+        """This user's drafts of situations they may still see, newest first."""
+        visible = self._visible()
+        return [d for d in self._database.drafts(self.user.identity, assessment_id) if visible(d.situation_id)]
+
+    def draft(self, draft_id: str) -> Draft | None:
+        found = self._database.draft(self.user.identity, draft_id)
+        return found if found is not None and self._visible()(found.situation_id) else None
+
+    def discard_draft(self, draft_id: str) -> None:
+        self._database.discard_draft(self.user.identity, draft_id)
+
+    def user_setting(self, name: str) -> str | None:
+        return self._database.user_setting(self.user.identity, name)
+
+    def set_user_setting(self, name: str, value: str) -> None:
+        self._database.set_user_setting(self.user.identity, name, value)
+
+    # --- a situation's source library (see storage/sources.py) ------------------------------------
+    def library_sources(self, situation_id: str) -> list[Source]:
+        self._see_situation(situation_id)
+        return self._database.library_sources(situation_id)
+
+    def add_library_source(self, situation_id: str, source: Source, actor: str = "") -> Source:
+        return self._database.add_library_source(situation_id, source, self._actor("assessment.save", actor, situation_id))
+
+    def update_library_source(self, situation_id: str, title: str, source: Source, actor: str = "") -> Source:
+        who = self._actor("assessment.save", actor, situation_id)
+        return self._database.update_library_source(situation_id, title, source, who)
 
     # --- administering ------------------------------------------------------------------------------
     def list_users(self) -> list[User]:
