@@ -108,8 +108,10 @@ def test_html_and_markdown_links_in_names_and_evidence_are_inert_on_every_screen
     for page in ("situations", "assess", "profile", "recommendations", "compare", "transfer", "audit"):
         if page != "situations":
             open_page(at, page)
-        if page == "assess":  # a refused source line: its problem is shown too
-            at.text_area(key=key(at, "indicator", "1.1", "sources")).input(f"{LINK} | javascript:alert(1)").run()
+        if page == "assess":  # a refused library source: its problem is shown too
+            at.text_input(key="source_title").input(LINK)
+            at.text_input(key="source_url").input("javascript:alert(1)")
+            at.button(key="FormSubmitter:add_source-Add to the library").click().run()
         assert not at.exception, (page, [e.message for e in at.exception])
         live = [text for text in markdown_shown(at) if re.search("onerror|javascript|<script", text) and LIVE_MARKUP.search(text)]
         assert live == [], f"{page}: Markdown that would render as HTML or a link: {live}"

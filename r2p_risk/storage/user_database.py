@@ -66,6 +66,10 @@ class UserDatabase:
         visible = self._visible()
         return [o for o in self._database.situation_overviews(model, include_deleted) if visible(o.situation.id)]
 
+    def situation_origins(self) -> dict:
+        visible = self._visible()
+        return {i: made for i, made in self._database.situation_origins().items() if visible(i)}
+
     def list_assessments(self, situation_id: str) -> list[Assessment]:
         self._see_situation(situation_id)
         return self._database.list_assessments(situation_id)
@@ -95,8 +99,9 @@ class UserDatabase:
         return self._database.situation_access(situation_id)
 
     # --- changing -----------------------------------------------------------------------------------
-    def create_situation(self, situation: Situation, actor: str = "", *, action: str = "situation.create") -> Situation:
-        return self._database.create_situation(situation, self._actor(action, actor), action=action)
+    def create_situation(self, situation: Situation, actor: str = "", *, action: str = "situation.create",
+                         origin=None) -> Situation:
+        return self._database.create_situation(situation, self._actor(action, actor), action=action, origin=origin)
 
     def update_situation(self, situation: Situation, actor: str = "") -> Situation:
         return self._database.update_situation(situation, self._actor("situation.update", actor, situation.id))
@@ -111,11 +116,11 @@ class UserDatabase:
         self._database.purge_situation(situation_id, self._actor("situation.purge", actor, situation_id))
 
     def save_assessment(self, situation_id: str, assessment: Assessment, actor: str, based_on_revision: int | None,
-                        note: str = "", *, action: str = "assessment.save") -> Assessment:
+                        note: str = "", *, action: str = "assessment.save", origin=None) -> Assessment:
         who = self._actor(action, actor, situation_id)
         if based_on_revision is not None and assessment.id is not None:
             self._see_assessment(assessment.id)
-        return self._database.save_assessment(situation_id, assessment, who, based_on_revision, note, action=action)
+        return self._database.save_assessment(situation_id, assessment, who, based_on_revision, note, action=action, origin=origin)
 
     def restore_revision(self, assessment_id: str, revision: int, actor: str = "") -> Assessment:
         who = self._actor("assessment.restore", actor, self._see_assessment(assessment_id))

@@ -8,6 +8,8 @@ import streamlit as st
 
 from r2p_risk.assessment import Situation
 from r2p_risk.errors import ConflictError, Problem, R2PError
+from r2p_risk.merge import FieldChange, Merge, describe, merge_assessments
+from r2p_risk.scoring import score_assessment
 from r2p_risk.snapshot import build_snapshot, dump_snapshot
 from r2p_risk.storage.files import Model
 from r2p_risk.ui import identity, services, state
@@ -33,8 +35,18 @@ def save(session: state.EditSession, based_on_revision: int | None) -> None:
         st.info("Your edit is still here: try again, or download it as a snapshot below.")
         return
     state.saved(saved)
-    state.flash(f"Saved revision {saved.revision} of the assessment of {saved.assessed_on}.")
+    state.flash(f"Saved revision {saved.revision} of the assessment of {saved.assessed_on}." + thin_note(saved))
     st.rerun()
+
+
+def thin_note(assessment) -> str:
+    """A sentence for a save of an empty or thin assessment: kept, and listed as not enough assessed."""
+    model = services.model()
+    profile = score_assessment(assessment, model.framework, model.params)
+    if profile.status.label != model.params.no_alarm.undetermined:
+        return ""
+    return (f" Only {profile.assessed_indicators} of {profile.official_indicators} indicators are assessed: it is kept as a "
+            f"draft of the record and listed as \"{model.params.status_label(profile.status.label)}\" until more is rated.")
 
 
 def _reload_latest(session: state.EditSession) -> None:
@@ -42,20 +54,61 @@ def _reload_latest(session: state.EditSession) -> None:
     state.start_editing(session.situation_id, latest)
 
 
+MERGE_CHOICE = "merge_choice"  # widget key prefix: merge_choice:<FieldChange.key>
+
+
+def _changes_text(changes: list[FieldChange], side: str) -> str:
+    return "\n".join(f"- {plain(c.where)}, {c.field.replace('_', ' ')}: {plain(describe(c, 'base'))} → "
+                     f"{plain(describe(c, side))}" for c in changes)
+
+
+def _merge(session: state.EditSession) -> tuple[Merge, object] | None:
+    database = services.database()
+    latest = database.load_assessment(session.assessment.id)
+    if session.base_revision is None:
+        return None
+    base = database.load_assessment(session.assessment.id, session.base_revision)
+    choices = {c: st.session_state[f"{MERGE_CHOICE}:{c}"] for c in _conflict_keys(base, session, latest)
+               if st.session_state.get(f"{MERGE_CHOICE}:{c}")}
+    return merge_assessments(base, session.assessment, latest, choices), latest
+
+
+def _conflict_keys(base, session, latest) -> list[str]:
+    return [c.key for c in merge_assessments(base, session.assessment, latest).conflicts]
+
+
 def conflict_panel(session: state.EditSession) -> None:
+    """Somebody saved since this edit started: what each side changed, kept together; a choice only where both
+    changed the same field."""
     conflict = st.session_state.get(state.CONFLICT)
     if conflict is None:
         return
-    st.warning("Not saved: " + "; ".join(plain(p.message) for p in conflict.problems)
-               + ". Your edit is still here. Reload the latest revision (your changes are dropped), "
-               "or save yours as a new revision on top of it (theirs stays in the history).")
+    st.warning("Not saved yet: " + "; ".join(plain(p.message.split(". Reload")[0]) for p in conflict.problems) + ".")
+    found = _merge(session) if session.assessment.id else None
+    if found is None:
+        st.caption("Your edit is still here; download it as a snapshot, or open the saved assessment.")
+        return
+    merge, latest = found
+    st.markdown(f"**Their changes and yours are merged** (revision {latest.revision} plus your edit):")
+    for title, changes, side in (("Yours, kept", merge.mine, "mine"), ("Theirs, kept", merge.theirs, "theirs"),
+                                 ("Changed alike by both", merge.both_alike, "mine")):
+        if changes:
+            st.markdown(f"*{title}* ({len(changes)})\n\n" + _changes_text(changes, side))
+    if merge.conflicts:
+        st.markdown(f"**Both changed these differently: choose which to keep** ({len(merge.conflicts)})")
+    for change in merge.conflicts:
+        st.radio(f"{change.where}, {change.field.replace('_', ' ')} (was {describe(change, 'base')})", ["mine", "theirs"],
+                 index=None, horizontal=True, key=f"{MERGE_CHOICE}:{change.key}",
+                 format_func=lambda side, c=change: f"{'mine' if side == 'mine' else 'theirs'}: {describe(c, side)}")
     left, right = st.columns(2)
-    if left.button("Reload the latest revision", key="conflict_reload"):
+    if left.button(f"Save the merge as revision {latest.revision + 1}", key="conflict_save_merge", type="primary",
+                   disabled=merge.unresolved, help="choose mine or theirs for every field both changed" if merge.unresolved else None):
+        state.replace_draft(merge.merged, base_revision=latest.revision)
+        st.session_state.pop(state.CONFLICT, None)
+        save(state.editing(), latest.revision)
+    if right.button(f"Drop my edit and open revision {latest.revision}", key="conflict_reload"):
         _reload_latest(session)
         st.rerun()
-    if right.button("Save mine as a new revision", key="conflict_overwrite"):
-        latest = services.database().latest_revision(session.assessment.id)
-        save(session, based_on_revision=latest)
 
 
 def history_panel(session: state.EditSession) -> None:

@@ -5,24 +5,25 @@ from __future__ import annotations
 import streamlit as st
 
 from r2p_risk.errors import StorageError
-from r2p_risk.ui import identity, services, state
+from r2p_risk.ui import drafts, identity, services, state
 from r2p_risk.ui.feedback import plain, show_error, unreachable
 
 
 def resume_from_link() -> None:
-    """A fresh session (a reload, a bookmark) with ?assessment=ID opens that assessment again."""
-    assessment_id = st.query_params.get("assessment")
-    if state.editing() is not None or not assessment_id:
+    """A fresh session (a reload, a bookmark) with ?assessment=ID or ?draft=ID opens that again, offering the user's
+    unsaved draft first when there is one."""
+    if state.editing() is not None or st.session_state.get(state.DRAFT_OFFER) is not None:
         return
-    database = services.database()
+    if not (st.query_params.get("assessment") or st.query_params.get("draft")):
+        return
     try:
-        assessment = database.load_assessment(assessment_id)
-        state.start_editing(database.situation_of(assessment_id), assessment)
+        drafts.resume(st.query_params)
     except StorageError as error:
         if unreachable(error):  # the link stays: it works again when the database does
             show_error(error)
             return
         st.query_params.pop("assessment", None)
+        st.query_params.pop("draft", None)
         st.warning("The assessment in the link no longer exists or was deleted.")
 
 
@@ -30,6 +31,8 @@ def signed_in() -> None:
     """Local mode: the name recorded with every save. Team mode: who is signed in, their role, and signing out."""
     user = identity.current_user()
     if user.local:
+        if state.ANALYST_NAME not in st.session_state:  # a new session: the name typed last time on this machine
+            st.session_state[state.ANALYST_NAME] = drafts.remembered_name()
         st.text_input("Your name (recorded with every save)", value=state.analyst(), key=state.ANALYST, max_chars=200,
                       on_change=state.remember_analyst)
         return

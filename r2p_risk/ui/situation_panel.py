@@ -11,7 +11,7 @@ from r2p_risk import editing
 from r2p_risk.assessment import Situation, country_codes, country_name, parse_tags
 from r2p_risk.errors import R2PError, problems_from_validation_error
 from r2p_risk.storage.examples import load_examples as load_example_files
-from r2p_risk.ui import identity, services, state
+from r2p_risk.ui import drafts, identity, services, state
 from r2p_risk.ui.feedback import plain, show_error, show_problems
 
 WATCH_COLUMNS = {
@@ -46,7 +46,7 @@ def load_examples() -> None:
 
 
 def _open(situation_id: str, assessment) -> None:
-    state.start_editing(situation_id, assessment, dirty=assessment.id is None)
+    drafts.open_assessment(situation_id, assessment, dirty=assessment.id is None)
     st.switch_page(ASSESS_PAGE)
 
 

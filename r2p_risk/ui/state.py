@@ -2,7 +2,9 @@
 
 The assessment being edited lives in one non-widget key (`DRAFT`) as a validated model, so it
 survives widgets that are not rendered (other risk factors, other pages). Widget keys carry the
-id of the edit session, so opening another assessment starts with fresh widgets.
+id of the edit session, so opening another assessment starts with fresh widgets. Every change of
+the edit is also written to the database as the user's draft (`ui/drafts.py`), under the same id,
+so a reload, a crash or a server restart loses nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ FLASH = "flash"                 # a message to show once after a rerun
 ANALYST_NAME = "analyst"        # the name typed in the sidebar, kept when widgets are reset by a page switch
 USER = "signed_in_user"         # the User signed in to this session, set afresh by every full run of app.py
 DRAFT_HOLDER = "draft_holder"   # DraftHolder: the same edit, for a deferred download clicked after later edits
+DRAFT_KEPT = "draft_kept"       # when the edit was last written to the database, or the problem that stopped it
+DRAFT_OFFER = "draft_offer"     # a storage Draft found for what is being opened: restore or discard, asked on Assess
+TABLE_GENERATION = "table_generation"  # risk factor -> a counter raised when its table must show the draft afresh
 # widget keys
 ANALYST = "analyst_name"
 FACTOR = "assess_factor"
@@ -65,38 +70,76 @@ def _keep(session: EditSession | None) -> None:
     draft_holder().session = session
 
 
-def start_editing(situation_id: str, assessment: Assessment, dirty: bool = False) -> EditSession:
-    session = EditSession(uuid.uuid4().hex[:8], situation_id, assessment, assessment.revision, dirty)
+def start_editing(situation_id: str, assessment: Assessment, dirty: bool = False, *, edit_id: str | None = None,
+                  base_revision: int | None = None) -> EditSession:
+    """Edit `assessment`; `edit_id` and `base_revision` continue a restored draft (its id, the revision it started from)."""
+    session = EditSession(edit_id or uuid.uuid4().hex, situation_id, assessment,
+                          assessment.revision if edit_id is None else base_revision, dirty)
     _keep(session)
     st.session_state[SITUATION] = situation_id
     st.session_state[FIELD_PROBLEMS] = {}
     st.session_state.pop(CONFLICT, None)
-    if assessment.id:
-        st.query_params["assessment"] = assessment.id
+    st.session_state.pop(DRAFT_KEPT, None)
+    st.session_state.pop(DRAFT_OFFER, None)
+    link(session)
     return session
+
+
+def link(session: EditSession) -> None:
+    """The address of the tab names what is edited, so a reload opens it again: the assessment, or the draft of a new one."""
+    if session.assessment.id:
+        st.query_params["assessment"] = session.assessment.id
+        st.query_params.pop("draft", None)
+    else:
+        st.query_params["draft"] = session.edit_id
+        st.query_params.pop("assessment", None)
 
 
 def editing() -> EditSession | None:
     return st.session_state.get(DRAFT)
 
 
-def replace_draft(assessment: Assessment, dirty: bool = True) -> None:
+def replace_draft(assessment: Assessment, dirty: bool = True, base_revision: int | None = None) -> None:
+    """The edit changed: kept in this session and written to the database as the user's draft."""
+    from r2p_risk.ui import drafts  # here, not at the top: drafts reads the database through services, which needs state
+
     session = st.session_state[DRAFT]
-    _keep(EditSession(session.edit_id, session.situation_id, assessment, session.base_revision, dirty))
+    if assessment == session.assessment and base_revision is None:
+        return
+    changed = EditSession(session.edit_id, session.situation_id, assessment,
+                          session.base_revision if base_revision is None else base_revision, dirty)
+    _keep(changed)
+    if dirty:
+        drafts.keep(changed)
 
 
 def saved(assessment: Assessment) -> None:
-    """After a save: the draft is the saved revision, and the next save builds on it."""
+    """After a save: the edit is the saved revision, the next save builds on it, and the draft is done with."""
+    from r2p_risk.ui import drafts
+
     session = st.session_state[DRAFT]
     _keep(EditSession(session.edit_id, session.situation_id, assessment, assessment.revision, False))
     st.session_state.pop(CONFLICT, None)
-    st.query_params["assessment"] = assessment.id
+    drafts.discard(session.edit_id)
+    link(st.session_state[DRAFT])
 
 
 def stop_editing() -> None:
+    """Close the edit in this session (its draft, if any, stays in the database until restored or discarded)."""
     _keep(None)
     st.session_state.pop(CONFLICT, None)
     st.query_params.pop("assessment", None)
+    st.query_params.pop("draft", None)
+
+
+def refresh_table(number: int) -> None:
+    """The risk factor's table shows the draft afresh at its next run (after a change made outside the table)."""
+    generations = st.session_state.setdefault(TABLE_GENERATION, {})
+    generations[number] = generations.get(number, 0) + 1
+
+
+def table_generation(number: int) -> int:
+    return st.session_state.get(TABLE_GENERATION, {}).get(number, 0)
 
 
 def widget_key(*parts: object) -> str:
@@ -140,5 +183,8 @@ def analyst() -> str:
 
 
 def remember_analyst() -> None:
-    """Callback of the sidebar name field."""
+    """Callback of the sidebar name field: kept for this session, and in the database for the next one."""
+    from r2p_risk.ui import drafts
+
     st.session_state[ANALYST_NAME] = st.session_state[ANALYST]
+    drafts.remember_name(st.session_state[ANALYST_NAME])

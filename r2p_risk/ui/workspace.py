@@ -1,14 +1,18 @@
-"""The Assess workspace: details, the risk factor chooser, the ratings of one risk factor, evidence.
+"""The Assess workspace: details, the risk factor chooser, the ratings of one risk factor, the source library.
 
-Each risk factor's level, confidence and trend are one table (one widget, however many
-indicators). An edit in the table puts its value into the draft in the table's callback, which
-then reruns only the fragment above the table that shows the figures: the live scores and why
-they are what they are. Nothing else reruns: the table already shows the edit, and the save bar
-(a fragment of its own) reads the latest edit when clicked. A full run (another page, a reload,
-AppTest) takes the table's edits too.
+Each risk factor's ratings are one table (one widget, however many indicators): level, confidence,
+trend, evidence and sources are cells of the indicator's own row, so an edit lands on the row it was
+typed in whatever the timing. An edit in the table puts its value into the draft in the table's
+callback (each cell taken once: `rating_table.new_edits`), which then reruns only the fragment above
+the table that shows the figures. Nothing else reruns: the table already shows the edit, and the
+save bar (a fragment of its own) reads the latest edit when clicked. A full run (another page, a
+reload, AppTest) takes the table's edits too. A change made outside the table (marking the rest of
+a risk factor, a merge) draws the table afresh under a new key.
 """
 
 from __future__ import annotations
+
+import copy
 
 import streamlit as st
 
@@ -20,10 +24,9 @@ from r2p_risk.profile import RiskProfile
 from r2p_risk.report import score_text
 from r2p_risk.scoring import score_assessment
 from r2p_risk.storage.files import Model
-from r2p_risk.ui import saving, services, state
+from r2p_risk.ui import drafts, saving, services, source_library, state
 from r2p_risk.ui.feedback import plain
 from r2p_risk.ui.findings_panel import findings_panel
-from r2p_risk.ui.rating import evidence_panel
 
 GROUP_SHORT = {"common": "common", "genocide": "genocide", "crimes_against_humanity": "crimes against humanity",
                "war_crimes": "war crimes"}
@@ -82,18 +85,30 @@ LEVEL_HELP = ("0 not present · 1 weak or isolated signs · 2 clearly present ·
 
 
 FIGURES = "assess_figures"  # the key of the fragment an edit in the table reruns
+SEEN = "table_edits_seen"  # table key -> the edited_rows already put into the draft
+ROW_HEIGHT = 72  # past 64 px the grid wraps text: the indicator's full wording and the evidence show in the row
+
+
+def table_key(number: int) -> str:
+    return state.widget_key("factor", number, "ratings", state.table_generation(number))
 
 
 def _take_table_edits(framework: Framework, number: int) -> state.EditSession:
-    """Put the edits of the open risk factor's table (its widget state) into the draft; applying them again changes nothing."""
-    key = state.widget_key("factor", number, "ratings")
+    """Put the cells edited since last time in the open risk factor's table into the draft, each in its own row."""
+    key = table_key(number)
     edits = st.session_state.get(key)
     if edits and edits.get("edited_rows"):
-        session = state.editing()
-        changed, problems = rating_table.apply_edits(session.assessment, framework.risk_factor(number), edits["edited_rows"])
-        if changed is not session.assessment:
-            state.replace_draft(changed)
-        state.set_field_problems(key, problems)
+        seen = st.session_state.setdefault(SEEN, {})
+        fresh = rating_table.new_edits(edits["edited_rows"], seen.get(key))
+        if fresh:
+            session = state.editing()
+            known = source_library.library(session.situation_id)
+            changed, problems = rating_table.apply_edits(session.assessment, framework.risk_factor(number), fresh, known)
+            seen[key] = copy.deepcopy(edits["edited_rows"])
+            if changed is not session.assessment:
+                state.replace_draft(changed)
+                source_library.add_sources(session.situation_id, rating_table.new_source_titles(changed, known))
+            state.set_field_problems(key, problems)
     return state.editing()
 
 
@@ -130,19 +145,45 @@ def rating_editor(framework: Framework, number: int) -> None:
     A fragment, so that an edit starts as a fragment rerun, which keeps what the rest of the page
     registered (the save bar's download); the table's callback then swaps it for the figures' rerun.
     """
-    frame = rating_table.table(state.editing().assessment, framework.risk_factor(number))
+    session = state.editing()
+    frame = rating_table.table(session.assessment, framework.risk_factor(number))
+    titles = rating_table.source_titles(session.assessment, source_library.library(session.situation_id))
+    grades = {s.title: s.reliability for s in source_library.library(session.situation_id) if s.reliability}
     st.data_editor(
-        frame, key=state.widget_key("factor", number, "ratings"), num_rows="fixed", hide_index=True, width="stretch",
-        height=36 * (len(frame) + 1) + 3, disabled=["item", "text", "notes"], placeholder="—",
-        on_change=_table_edited, args=(number,),
+        frame, key=table_key(number), num_rows="fixed", hide_index=True, width="stretch", row_height=ROW_HEIGHT,
+        height=ROW_HEIGHT * len(frame) + 38, disabled=["item", "text"], placeholder="—",
+        on_change=_table_edited, args=(number,), alt=f"Ratings of risk factor {number}, one row per indicator",
         column_config={
-            "item": st.column_config.TextColumn("Item", width=55),
-            "text": st.column_config.TextColumn("Indicator", width="large", help="The full wording is on the Framework screen"),
-            "level": st.column_config.SelectboxColumn("Level", options=list(rating_table.LEVEL_OPTIONS), help=LEVEL_HELP, width=200),
+            "item": st.column_config.TextColumn("Item", width=50, pinned=True),
+            "text": st.column_config.TextColumn("Indicator", width=330, help="The Framework's indicator, in our paraphrase"),
+            "level": st.column_config.SelectboxColumn("Level", options=list(rating_table.LEVEL_OPTIONS), help=LEVEL_HELP, width=150),
             "confidence": st.column_config.SelectboxColumn("Confidence", options=rating_table.CONFIDENCES, width=95),
             "trend": st.column_config.SelectboxColumn("Trend", options=rating_table.TRENDS, width=95),
-            "notes": st.column_config.TextColumn("Evidence, sources", width=115),
+            "evidence": st.column_config.TextColumn("Evidence", width=300, max_chars=20_000,
+                                                    help="What you found, in a line or more (Shift+Enter for a new line)"),
+            "sources": st.column_config.MultiselectColumn(
+                "Sources", options=titles, accept_new_options=True, width=190,
+                format_func=lambda title: f"{title} [{grades[title]}]" if title in grades else title,
+                help="Pick from this situation's source library, or type a new title: it is added to the library"),
         })
+
+
+def _mark_rest(number: int, level: int | None) -> None:
+    framework = services.model().framework
+    _take_table_edits(framework, number)
+    session = state.editing()
+    changed = rating_table.mark_rest(session.assessment, framework.risk_factor(number), level)
+    if changed != session.assessment:
+        state.replace_draft(changed)
+        state.refresh_table(number)
+
+
+def mark_rest_buttons(number: int) -> None:
+    left, right, _ = st.columns([2, 2, 3])
+    left.button("Mark the unrated rest not present (0)", key=f"mark_rest_absent:{number}", on_click=_mark_rest, args=(number, 0),
+                help="every indicator of this risk factor without a level gets level 0, not present")
+    right.button("Mark the unrated rest unknown", key=f"mark_rest_unknown:{number}", on_click=_mark_rest, args=(number, None),
+                 help=f'looked at, nothing found: the evidence says "{rating_table.NO_INFORMATION}"; unknown is never counted as absent')
 
 
 def scoreboard(model: Model, profile: RiskProfile, session: state.EditSession, number: int) -> str:
@@ -155,7 +196,7 @@ def scoreboard(model: Model, profile: RiskProfile, session: state.EditSession, n
             f"Assessment: **{profile.assessed_indicators} of {profile.official_indicators}** indicators assessed · "
             f"status **{status}** · overall **{params.risk_level_label(profile.overall.level)}** "
             f"({score_text(profile.overall.score, *profile.overall.range)}) · reliability **{profile.reliability:.1f}** · "
-            + ("**unsaved changes**" if session.dirty else "saved"))
+            + (f"**unsaved changes** ({drafts.kept_note()})" if session.dirty else "saved"))
 
 
 def to_do(profile: RiskProfile, model: Model) -> None:
@@ -200,5 +241,6 @@ def workspace(situation: Situation) -> None:
     factor_heading(model.framework, number)
     save_bar(situation, model)
     live_figures(number, model)
+    source_library.library_panel(situation.id)
     rating_editor(model.framework, number)
-    evidence_panel(model.framework.risk_factor(number), state.editing())
+    mark_rest_buttons(number)

@@ -4,10 +4,11 @@ import streamlit as st
 
 from r2p_risk import watchlist
 from r2p_risk.parameters import STATUSES
-from r2p_risk.ui import identity, services, situation_panel, state
+from r2p_risk.ui import drafts, identity, services, situation_panel, state
 
 st.title("Situations")
 state.show_flash()
+drafts.drafts_panel()
 database, model = services.database(), services.model()
 overviews = database.situation_overviews(model)
 
