@@ -38,6 +38,7 @@ class ProfileChange(StrictModel):
     worsened_indicators: list[IndicatorChange]
     improved_indicators: list[IndicatorChange]
     new_triggering_factors: list[IndicatorChange]
+    newly_rated_indicators: list[IndicatorChange] = []  # not rated before, rated now: new information, not a change
 
 
 def _delta(before: float | None, after: float | None) -> float | None:
@@ -49,18 +50,20 @@ def compare_assessments(
 ) -> ProfileChange:
     """Per-factor change, indicators that worsened or improved, and newly present triggering factors.
 
-    An indicator worsened when its level rose, or when it was unknown before and is now present
-    (level 1 or more). A triggering factor is new when an indicator of risk factor 8 is present now
-    and was absent or unknown before.
+    An indicator worsened when its level rose, improved when it fell; one unknown before and rated
+    now is newly rated (new information, neither worse nor better). A triggering factor is new when
+    an indicator of risk factor 8 is present now and was absent or unknown before.
     """
     before = {r.indicator: r.level for r in earlier.ratings}
     after = {r.indicator: r.level for r in later.ratings}
-    worsened, improved, triggers = [], [], []
+    worsened, improved, triggers, newly_rated = [], [], [], []
     for indicator_id in framework.indicator_ids:
         old, new = before.get(indicator_id), after.get(indicator_id)
         indicator = framework.indicator(indicator_id)
         change = IndicatorChange(indicator=indicator_id, risk_factor=indicator.risk_factor, text=indicator.text, before=old, after=new)
-        if new is not None and ((old is None and new >= 1) or (old is not None and new > old)):
+        if old is None and new is not None:
+            newly_rated.append(change)
+        elif new is not None and new > old:
             worsened.append(change)
         elif new is not None and old is not None and new < old:
             improved.append(change)
@@ -78,4 +81,5 @@ def compare_assessments(
         overall_before=earlier_profile.overall.score, overall_after=later_profile.overall.score,
         overall_delta=_delta(earlier_profile.overall.score, later_profile.overall.score),
         risk_factors=factors, worsened_indicators=worsened, improved_indicators=improved, new_triggering_factors=triggers,
+        newly_rated_indicators=newly_rated,
     )

@@ -177,7 +177,8 @@ def wait_idle(page) -> None:
 # --- the Assess screen's risk factor tables, as AppTest edits them ------------------------------------
 def ratings_key(at, number: int) -> str:
     """The widget key of risk factor `number`'s table in the open edit."""
-    generation = (at.session_state["table_generation"] if "table_generation" in at.session_state else {}).get(number, 0)
+    generations = at.session_state["table_generation"] if "table_generation" in at.session_state else {}
+    generation = f"{generations.get(0, 0)}.{generations.get(number, 0)}"
     return ":".join([at.session_state["draft"].edit_id, "factor", str(number), "ratings", str(generation)])
 
 
@@ -204,7 +205,12 @@ def edit_ratings(at, target: str | int, **cells):
 
 
 def table_row(at, target: str | int) -> dict:
-    """The row of a risk factor's table as the screen shows it (the risk factor must be open)."""
+    """The row of a risk factor's table as the screen shows it (the risk factor must be open): the table it was drawn
+    from with the edits made in it since on top, as the browser's grid shows them."""
     number = target if isinstance(target, int) else int(target.split(".")[0])
-    frame = at.data_editor(key=ratings_key(at, number)).value
-    return frame[frame["item"] == (f"RF {number}" if isinstance(target, int) else target)].iloc[0].to_dict()
+    key = ratings_key(at, number)
+    frame = at.data_editor(key=key).value
+    position = list(frame["item"]).index(f"RF {number}" if isinstance(target, int) else target)
+    row = frame.iloc[position].to_dict()
+    edits = at.session_state[key]["edited_rows"] if key in at.session_state else {}
+    return {**row, **{column: value for r, cells in edits.items() if int(r) == position for column, value in cells.items()}}

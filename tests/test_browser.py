@@ -6,27 +6,9 @@ from pathlib import Path
 import pytest
 
 from conftest import wait_idle
+from grid import LEVELS, after_edit, put, show_table
 
 pytestmark = pytest.mark.browser
-
-
-def edit_cell(page, row: int, column: int, text: str) -> None:
-    """Edit a cell of the open risk factor's table (row 0 is the whole-factor row; columns: item, indicator, level,
-    confidence, trend): click the row's first cell, move right, open the cell's editor, choose the option by its text."""
-    canvas = page.get_by_test_id("stDataFrame").first.get_by_test_id("data-grid-canvas")
-    canvas.wait_for()
-    page.wait_for_timeout(300)  # the grid is drawn again after every edit: let it settle before measuring it
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    page.mouse.click(box["x"] + 20, box["y"] + 35 + 35 * row + 17)  # rows are 35 px under a 35 px header
-    for _ in range(column):
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    editor = page.locator("#portal input").first
-    editor.wait_for()
-    editor.fill(text)
-    page.keyboard.press("Enter")
-    wait_idle(page)
 
 
 def table_row(page, item: str) -> str:
@@ -53,9 +35,13 @@ def test_score_save_reload_and_nothing_leaves_localhost(app_url, page):
     page.get_by_role("button", name="New assessment").click()
     page.get_by_role("heading", name="Assess").wait_for()
     wait_idle(page)
-    edit_cell(page, 1, 2, "3 ·")  # 1.1: level 3
-    edit_cell(page, 2, 2, "2 ·")  # 1.2: level 2
-    edit_cell(page, 2, 3, "high")  # 1.2: confidence high
+    show_table(page)
+    put(page, 1, "level", LEVELS[3])  # 1.1: level 3
+    after_edit(page, 1)
+    put(page, 2, "level", LEVELS[2])  # 1.2: level 2
+    after_edit(page, 2)
+    put(page, 2, "confidence", "high")  # 1.2: confidence high
+    after_edit(page, 3)
     page.get_by_text("2 of 11 indicators rated").wait_for()  # the live score followed the table
     with page.expect_download() as download:  # the save bar was drawn before the edits: its download has them all
         page.get_by_role("button", name="Download this edit as a snapshot (JSON)").click()

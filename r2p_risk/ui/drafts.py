@@ -47,7 +47,8 @@ def kept_note() -> str:
     kept = st.session_state.get(state.DRAFT_KEPT)
     if isinstance(kept, R2PError):
         return f"draft NOT kept in the database ({kept.summary}): save, or download the edit"
-    return f"draft kept {local_time(kept):%H:%M:%S}" if kept else ""
+    changes = st.session_state.get(state.CHANGES, 0)
+    return f"draft kept {local_time(kept):%H:%M:%S}, {changes} change{'s' * (changes != 1)} since opened" if kept else ""
 
 
 def local_time(moment: dt.datetime) -> dt.datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from r2p_risk.assessment import Assessment
+from r2p_risk.assessment import LEVEL_LABELS, Assessment
 from r2p_risk.compare import ProfileChange
 from r2p_risk.parameters import ScoringParameters
 from r2p_risk.profile import RiskProfile
@@ -18,6 +18,10 @@ FACTOR_COLUMNS = {
     "coverage": st.column_config.ProgressColumn("Coverage", min_value=0.0, max_value=1.0, format="percent"),
     "reliability": st.column_config.NumberColumn("Reliability (0-10)", format="%.1f"),
 }
+
+
+def level_label(level: int | None) -> str:
+    return "not rated" if level is None else f"{level} · {LEVEL_LABELS[level]}"
 
 
 def _fmt(score: float | None) -> str:
@@ -104,8 +108,9 @@ def changes(change: ProfileChange, params: ScoringParameters) -> None:
             f"{params.status_label(change.status_after)}; overall {_fmt(change.overall_before)} → {_fmt(change.overall_after)}"
             + ("" if delta is None else f" ({delta:+.1f})"))
     for title, items in (("Worsened indicators", change.worsened_indicators), ("Newly present triggering factors", change.new_triggering_factors),
-                         ("Improved indicators", change.improved_indicators)):
+                         ("Improved indicators", change.improved_indicators),
+                         ("Newly rated (not rated before: new information, not a change)", change.newly_rated_indicators)):
         if items:
             st.markdown(f"**{title}**")
-            st.dataframe(pd.DataFrame([{"indicator": i.indicator, "text": i.text, "before": i.before, "after": i.after} for i in items]),
-                         hide_index=True, width="stretch")
+            st.dataframe(pd.DataFrame([{"indicator": i.indicator, "text": i.text, "before": level_label(i.before),
+                                        "after": level_label(i.after)} for i in items]), hide_index=True, width="stretch")

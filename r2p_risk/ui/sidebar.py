@@ -44,6 +44,10 @@ def signed_in() -> None:
 
 def show() -> None:
     resume_from_link()
+    if state.editing() is not None:  # a page switch brings the Assess tables' last edits: into the draft before they go
+        from r2p_risk.ui.workspace import take_table_edits
+
+        take_table_edits(services.model().framework)
     with st.sidebar:
         signed_in()
         editing()

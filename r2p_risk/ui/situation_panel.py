@@ -96,25 +96,39 @@ def _delete_expander(situation: Situation) -> None:
             st.rerun()
 
 
+NEW_PROBLEMS = "new_situation_problems"
+
+
+def _create() -> None:
+    """Callback of Create situation: runs before the screen is drawn, so the new situation is the one opened below."""
+    values = {field: st.session_state.get(f"new_situation_{field}") for field in ("name", "country", "area", "tags")}
+    try:
+        situation = Situation(name=(values["name"] or "").strip(), country=values["country"],
+                              area=(values["area"] or "").strip() or None, tags=parse_tags(values["tags"] or ""))
+    except ValidationError as exc:
+        st.session_state[NEW_PROBLEMS] = problems_from_validation_error(exc)
+        return
+    try:
+        created = services.database().create_situation(situation, _actor())
+    except R2PError as error:
+        st.session_state[NEW_PROBLEMS] = error.problems
+        return
+    st.session_state.pop(NEW_PROBLEMS, None)
+    st.session_state[state.SITUATION] = st.session_state[state.OPEN_SITUATION] = created.id
+    state.flash(f"Created {plain(created.name)}.")
+
+
 def new_situation_form() -> None:
     codes = country_codes()
     with st.form("new_situation", clear_on_submit=False, border=False):
-        name = st.text_input("Name", key="new_situation_name", max_chars=200, placeholder="e.g. Darfur, Sudan")
-        country = st.selectbox("Country (ISO 3166-1)", codes, index=None, key="new_situation_country",
-                               format_func=lambda c: f"{country_name(c)} ({c})", placeholder="Type to search")
-        area = st.text_input("Sub-national area (optional)", key="new_situation_area", max_chars=200)
-        tags = st.text_input("Tags, comma-separated (optional)", key="new_situation_tags")
-        submitted = st.form_submit_button("Create situation")
-    if submitted:
-        try:
-            situation = Situation(name=name.strip(), country=country, area=area.strip() or None, tags=parse_tags(tags))
-        except ValidationError as exc:
-            show_problems(problems_from_validation_error(exc), "The situation was not created")
-            return
-        created = services.database().create_situation(situation, _actor())
-        st.session_state[state.SITUATION] = created.id
-        state.flash(f"Created {plain(created.name)}.")
-        st.rerun()
+        st.text_input("Name", key="new_situation_name", max_chars=200, placeholder="e.g. Darfur, Sudan")
+        st.selectbox("Country (ISO 3166-1)", codes, index=None, key="new_situation_country",
+                     format_func=lambda c: f"{country_name(c)} ({c})", placeholder="Type to search")
+        st.text_input("Sub-national area (optional)", key="new_situation_area", max_chars=200)
+        st.text_input("Tags, comma-separated (optional)", key="new_situation_tags")
+        st.form_submit_button("Create situation", on_click=_create)
+    if st.session_state.get(NEW_PROBLEMS):
+        show_problems(st.session_state[NEW_PROBLEMS], "The situation was not created")
 
 
 def deleted_situations() -> None:

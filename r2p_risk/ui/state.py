@@ -30,6 +30,7 @@ DRAFT_HOLDER = "draft_holder"   # DraftHolder: the same edit, for a deferred dow
 DRAFT_KEPT = "draft_kept"       # when the edit was last written to the database, or the problem that stopped it
 DRAFT_OFFER = "draft_offer"     # a storage Draft found for what is being opened: restore or discard, asked on Assess
 TABLE_GENERATION = "table_generation"  # risk factor -> a counter raised when its table must show the draft afresh
+CHANGES = "changes"             # how many changes (a table cell counts one) the edit took since it was opened
 # widget keys
 ANALYST = "analyst_name"
 FACTOR = "assess_factor"
@@ -81,6 +82,7 @@ def start_editing(situation_id: str, assessment: Assessment, dirty: bool = False
     st.session_state.pop(CONFLICT, None)
     st.session_state.pop(DRAFT_KEPT, None)
     st.session_state.pop(DRAFT_OFFER, None)
+    st.session_state[CHANGES] = 0
     link(session)
     return session
 
@@ -99,8 +101,8 @@ def editing() -> EditSession | None:
     return st.session_state.get(DRAFT)
 
 
-def replace_draft(assessment: Assessment, dirty: bool = True, base_revision: int | None = None) -> None:
-    """The edit changed: kept in this session and written to the database as the user's draft."""
+def replace_draft(assessment: Assessment, dirty: bool = True, base_revision: int | None = None, changes: int = 1) -> None:
+    """The edit changed (by `changes` changes): kept in this session and written to the database as the user's draft."""
     from r2p_risk.ui import drafts  # here, not at the top: drafts reads the database through services, which needs state
 
     session = st.session_state[DRAFT]
@@ -109,6 +111,7 @@ def replace_draft(assessment: Assessment, dirty: bool = True, base_revision: int
     changed = EditSession(session.edit_id, session.situation_id, assessment,
                           session.base_revision if base_revision is None else base_revision, dirty)
     _keep(changed)
+    st.session_state[CHANGES] = st.session_state.get(CHANGES, 0) + changes
     if dirty:
         drafts.keep(changed)
 
@@ -121,6 +124,7 @@ def saved(assessment: Assessment) -> None:
     _keep(EditSession(session.edit_id, session.situation_id, assessment, assessment.revision, False))
     st.session_state.pop(CONFLICT, None)
     drafts.discard(session.edit_id)
+    refresh_tables()
     link(st.session_state[DRAFT])
 
 
@@ -138,8 +142,15 @@ def refresh_table(number: int) -> None:
     generations[number] = generations.get(number, 0) + 1
 
 
-def table_generation(number: int) -> int:
-    return st.session_state.get(TABLE_GENERATION, {}).get(number, 0)
+def refresh_tables() -> None:
+    """Every risk factor's table shows the draft afresh at its next run (after a save, which may hold a merge)."""
+    refresh_table(0)
+
+
+def table_generation(number: int) -> str:
+    """The part of a table's key that changes when it must be drawn afresh: all tables' count, then its own."""
+    generations = st.session_state.get(TABLE_GENERATION, {})
+    return f"{generations.get(0, 0)}.{generations.get(number, 0)}"
 
 
 def widget_key(*parts: object) -> str:

@@ -85,7 +85,9 @@ LEVEL_HELP = ("0 not present · 1 weak or isolated signs · 2 clearly present ·
 
 
 FIGURES = "assess_figures"  # the key of the fragment an edit in the table reruns
+FIGURES_HEIGHT = 250  # px: a glide grid closes the cell being typed in when the page moves it
 SEEN = "table_edits_seen"  # table key -> the edited_rows already put into the draft
+SOURCE = "table_source"  # table key -> the frame the table is drawn from (see table_source)
 ROW_HEIGHT = 72  # past 64 px the grid wraps text: the indicator's full wording and the evidence show in the row
 
 
@@ -93,9 +95,39 @@ def table_key(number: int) -> str:
     return state.widget_key("factor", number, "ratings", state.table_generation(number))
 
 
-def _take_table_edits(framework: Framework, number: int) -> state.EditSession:
-    """Put the cells edited since last time in the open risk factor's table into the draft, each in its own row."""
+def table_source(session: state.EditSession, framework: Framework, number: int):
+    """What the table is drawn from: the draft as it was when this table (key) was first drawn, so that every rerun
+    sends the very same table and the cell being typed in is never redrawn under the analyst; the edits since are the
+    table's own state. When that state is gone (the table was not on screen), it is drawn afresh from the draft."""
     key = table_key(number)
+    sources = st.session_state.setdefault(SOURCE, {})
+    if key not in sources or key not in st.session_state:
+        sources[key] = rating_table.table(session.assessment, framework.risk_factor(number))
+        st.session_state.get(SEEN, {}).pop(key, None)
+    return sources[key]
+
+
+def take_table_edits(framework: Framework) -> state.EditSession | None:
+    """Put the cells edited since last time in any table of the open edit into the draft, each in its own row
+    (a table whose last edit came with another run, e.g. a page switch, is taken too)."""
+    session = state.editing()
+    if session is None:
+        return None
+    prefix = f"{session.edit_id}:factor:"
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix) and ":ratings:" in k]:
+        _take_table_edits(framework, int(key.split(":")[2]), key)
+    return state.editing()
+
+
+def _table_edited(number: int) -> None:
+    """Callback of the table: the edit into the draft, then only the figures rerun (the table shows the edit already)."""
+    _take_table_edits(services.model().framework, number)
+    st.rerun(FIGURES)
+
+
+def _take_table_edits(framework: Framework, number: int, key: str | None = None) -> state.EditSession:
+    """Put the cells edited since last time in risk factor `number`'s table into the draft, each in its own row."""
+    key = key or table_key(number)
     edits = st.session_state.get(key)
     if edits and edits.get("edited_rows"):
         seen = st.session_state.setdefault(SEEN, {})
@@ -106,16 +138,10 @@ def _take_table_edits(framework: Framework, number: int) -> state.EditSession:
             changed, problems = rating_table.apply_edits(session.assessment, framework.risk_factor(number), fresh, known)
             seen[key] = copy.deepcopy(edits["edited_rows"])
             if changed is not session.assessment:
-                state.replace_draft(changed)
+                state.replace_draft(changed, changes=sum(map(len, fresh.values())))
                 source_library.add_sources(session.situation_id, rating_table.new_source_titles(changed, known))
             state.set_field_problems(key, problems)
     return state.editing()
-
-
-def _table_edited(number: int) -> None:
-    """Callback of the table: the edit into the draft, then only the figures rerun (the table shows the edit already)."""
-    _take_table_edits(services.model().framework, number)
-    st.rerun(FIGURES)
 
 
 def open_factor(framework: Framework) -> int:
@@ -146,7 +172,7 @@ def rating_editor(framework: Framework, number: int) -> None:
     registered (the save bar's download); the table's callback then swaps it for the figures' rerun.
     """
     session = state.editing()
-    frame = rating_table.table(session.assessment, framework.risk_factor(number))
+    frame = table_source(session, framework, number)
     titles = rating_table.source_titles(session.assessment, source_library.library(session.situation_id))
     grades = {s.title: s.reliability for s in source_library.library(session.situation_id) if s.reliability}
     st.data_editor(
@@ -154,15 +180,15 @@ def rating_editor(framework: Framework, number: int) -> None:
         height=ROW_HEIGHT * len(frame) + 38, disabled=["item", "text"], placeholder="—",
         on_change=_table_edited, args=(number,), alt=f"Ratings of risk factor {number}, one row per indicator",
         column_config={
-            "item": st.column_config.TextColumn("Item", width=50, pinned=True),
-            "text": st.column_config.TextColumn("Indicator", width=330, help="The Framework's indicator, in our paraphrase"),
-            "level": st.column_config.SelectboxColumn("Level", options=list(rating_table.LEVEL_OPTIONS), help=LEVEL_HELP, width=150),
-            "confidence": st.column_config.SelectboxColumn("Confidence", options=rating_table.CONFIDENCES, width=95),
-            "trend": st.column_config.SelectboxColumn("Trend", options=rating_table.TRENDS, width=95),
-            "evidence": st.column_config.TextColumn("Evidence", width=300, max_chars=20_000,
+            "item": st.column_config.TextColumn("Item", width=45, pinned=True),
+            "text": st.column_config.TextColumn("Indicator", width=290, help="The Framework's indicator, in our paraphrase"),
+            "level": st.column_config.SelectboxColumn("Level", options=list(rating_table.LEVEL_OPTIONS), help=LEVEL_HELP, width=130),
+            "confidence": st.column_config.SelectboxColumn("Confidence", options=rating_table.CONFIDENCES, width=85),
+            "trend": st.column_config.SelectboxColumn("Trend", options=rating_table.TRENDS, width=85),
+            "evidence": st.column_config.TextColumn("Evidence", width=240, max_chars=20_000,
                                                     help="What you found, in a line or more (Shift+Enter for a new line)"),
             "sources": st.column_config.MultiselectColumn(
-                "Sources", options=titles, accept_new_options=True, width=190,
+                "Sources", options=titles, accept_new_options=True, width=160,
                 format_func=lambda title: f"{title} [{grades[title]}]" if title in grades else title,
                 help="Pick from this situation's source library, or type a new title: it is added to the library"),
         })
@@ -196,7 +222,7 @@ def scoreboard(model: Model, profile: RiskProfile, session: state.EditSession, n
             f"Assessment: **{profile.assessed_indicators} of {profile.official_indicators}** indicators assessed · "
             f"status **{status}** · overall **{params.risk_level_label(profile.overall.level)}** "
             f"({score_text(profile.overall.score, *profile.overall.range)}) · reliability **{profile.reliability:.1f}** · "
-            + (f"**unsaved changes** ({drafts.kept_note()})" if session.dirty else "saved"))
+            + (("**unsaved changes**" + (f" ({drafts.kept_note()})" if drafts.kept_note() else "")) if session.dirty else "saved"))
 
 
 def to_do(profile: RiskProfile, model: Model) -> None:
@@ -215,26 +241,29 @@ def to_do(profile: RiskProfile, model: Model) -> None:
 @st.fragment(key=FIGURES)
 def live_figures(number: int, model: Model) -> None:
     """Above the table: the open risk factor's and the assessment's scores, why, and edits that were not kept."""
-    session = _take_table_edits(model.framework, number)
+    session = take_table_edits(model.framework)
     profile = score_assessment(session.assessment, model.framework, model.params)
-    st.markdown(scoreboard(model, profile, session, number))
-    with st.expander(f"Why risk factor {number} scores {_fmt(profile.factor(number).score)}"):
-        st.text("\n".join(reason.text for reason in profile.factor(number).reasons))
-    with st.expander("Every risk factor: coverage and scores"):
-        st.markdown(factor_table(profile))
-    to_do(profile, model)
-    for problem in state.field_problems(state.widget_key("factor", number, "ratings")):
-        st.error(f"{plain(problem.where)}: {plain(problem.message)} (this change was not kept)")
+    with st.container(height=FIGURES_HEIGHT, border=False):  # never taller or shorter: the table below never moves
+        st.markdown(scoreboard(model, profile, session, number))
+        with st.expander(f"Why risk factor {number} scores {_fmt(profile.factor(number).score)}"):
+            st.text("\n".join(reason.text for reason in profile.factor(number).reasons))
+        with st.expander("Every risk factor: coverage and scores"):
+            st.markdown(factor_table(profile))
+        to_do(profile, model)
+        for problem in state.field_problems(table_key(number)):
+            st.error(f"{plain(problem.where)}: {plain(problem.message)} (this change was not kept)")
 
 
 @st.fragment
 def save_bar(situation: Situation, model: Model) -> None:
-    """Save and download: a click reruns this bar only; the save and the download take the edit as it is then."""
-    saving.save_panel(state.editing(), situation, model)
+    """Save and download: a click reruns this bar only; the save and the download take the edit as it is then
+    (the click brings the tables' latest edits with it)."""
+    saving.save_panel(take_table_edits(model.framework), situation, model)
 
 
 def workspace(situation: Situation) -> None:
     model = services.model()
+    take_table_edits(model.framework)
     details(state.editing())
     findings_panel(state.editing(), model.params)
     number = open_factor(model.framework)

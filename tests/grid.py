@@ -1,0 +1,155 @@
+"""Driving the Assess screen's ratings table (a glide-data-grid canvas) in Chromium, by keyboard as an analyst would:
+click a row, move to the column with the arrow keys, Enter opens the cell's editor, Enter commits. Shared by the browser
+tests and bench/entry.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HEADER = 35  # px, the grid's header row
+ROW = 72  # px, r2p_risk.ui.workspace.ROW_HEIGHT: rows tall enough to wrap the indicator's wording
+COLUMNS = {"item": 0, "level": 2, "confidence": 3, "trend": 4, "evidence": 5, "sources": 6}
+LEVELS = {0: "not present", 1: "weak or", 2: "clearly", 3: "strongly"}  # typed into the level editor: picks the option
+
+
+def wait_idle(page) -> None:
+    """Until Streamlit has finished running the script (the status widget shows while it runs)."""
+    page.wait_for_timeout(300)
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=30_000)
+
+
+def canvas(page):
+    grid = page.get_by_test_id("stDataFrame").first.get_by_test_id("data-grid-canvas")
+    grid.wait_for()
+    return grid
+
+
+def select_cell(page, row: int, column: str) -> None:
+    """Select a cell: a click on the row's first cell (row 0 rates the risk factor as a whole), then arrows right."""
+    box = canvas(page).bounding_box()
+    page.mouse.click(box["x"] + 20, box["y"] + HEADER + ROW * row + ROW // 2)
+    for _ in range(COLUMNS[column]):
+        page.keyboard.press("ArrowRight")
+
+
+REOPENED = []  # each time an Enter did not open the editor and was pressed again (see type_into_selected)
+RETYPED = []  # (text, what the box held) each time a text box did not hold all that was typed
+
+
+TEXT_COLUMNS = ("evidence",)
+TYPING_DELAY_MS = 15  # between two keys: about 65 words a minute
+
+
+def editor(page, column: str, timeout: float = 30_000) -> None:
+    """Wait until the cell's editor is open and has the keyboard: a text box for evidence, a searchable list otherwise."""
+    selector = "#portal textarea.gdg-input" if column in TEXT_COLUMNS else "#portal input"
+    page.wait_for_function(f"() => document.activeElement && document.activeElement.matches('{selector}')", timeout=timeout)
+
+
+def type_into_selected(page, text: str, column: str = "evidence", row: int | None = None) -> None:
+    """Open the selected cell's editor, type `text` in it, commit with Enter (a select cell takes the first option
+    matching the text; a text cell moves the selection one row down).
+
+    When no editor takes the keyboard (an Enter pressed just as the grid hands its focus back, or the focus taken by
+    the page while the figures are redrawn), a person clicks the cell again and presses Enter: so does this, counted
+    in REOPENED. Nothing is typed until an editor has the keyboard."""
+    for attempt in range(3):
+        if attempt and row is not None:
+            select_cell(page, row, column)
+        page.keyboard.press("Enter")
+        try:
+            editor(page, column, timeout=1_500 if attempt < 2 else 30_000)
+            break
+        except Exception:  # Playwright's TimeoutError
+            REOPENED.append(text)
+    page.keyboard.type(text, delay=TYPING_DELAY_MS)  # key by key, as a (very fast) typist does
+    if column in TEXT_COLUMNS:  # what the box holds before Enter: keys typed as it opens may not reach it
+        box = page.locator("#portal textarea.gdg-input").first
+        if box.input_value() != text:
+            RETYPED.append((text, box.input_value()))
+            box.fill(text)
+    page.keyboard.press("Enter")
+
+
+def put(page, row: int, column: str, text: str) -> None:
+    select_cell(page, row, column)
+    type_into_selected(page, text, column, row)
+
+
+def open_factor(page, number: int) -> None:
+    """Step to a risk factor with Next / Previous and wait until its table is the one shown."""
+    import re
+
+    heading = page.get_by_role("heading", name=re.compile(r"^Risk factor \d+:"))
+    current = int(re.match(r"Risk factor (\d+):", heading.first.text_content()).group(1))
+    while current != number:
+        step = 1 if number > current else -1
+        page.get_by_role("button", name="Next ▶" if step > 0 else "◀ Previous").click()
+        current += step
+        page.get_by_role("heading", name=f"Risk factor {current}:").wait_for()
+        wait_idle(page)
+    show_table(page)
+
+
+def edit_snapshot(page) -> dict:
+    """The edit as it is now, downloaded as a snapshot from the save bar."""
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download this edit as a snapshot (JSON)").click()
+    return json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+
+
+def ratings_by_indicator(snapshot: dict) -> dict[str, dict]:
+    found = {r["indicator"]: r for r in snapshot["assessment"]["ratings"]}
+    found.update({f"RF {r['risk_factor']}": r for r in snapshot["assessment"]["risk_factor_ratings"]})
+    return found
+
+
+def start_assessment(page, app_url: str, analyst: str, situation: str) -> None:
+    """Type the analyst's name, create a (fictional) situation and start a new assessment of it."""
+    page.goto(app_url)
+    wait_idle(page)
+    page.get_by_label("Your name (recorded with every save)").fill(analyst)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    name = page.get_by_label("Name", exact=True)
+    if not name.is_visible():  # situations exist: the form is folded away
+        page.get_by_text("New situation", exact=True).click()
+    name.fill(situation)
+    page.get_by_role("button", name="Create situation").click()
+    wait_idle(page)
+    page.get_by_role("button", name="New assessment").click()
+    page.get_by_role("heading", name="Assess").wait_for()
+    wait_idle(page)
+    show_table(page)
+
+
+def show_table(page) -> None:
+    """Scroll the page so the whole table is in view (the tests use a viewport tall enough for the longest)."""
+    canvas(page).evaluate("element => element.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(100)  # the scroll is instant; the next frame draws the grid where it now is
+
+
+def wait_kept(page, changes: int) -> None:
+    """Until `changes` edits are in the draft: the figures say how many the draft holds
+    ("draft kept 14:32:05, 25 changes since opened")."""
+    try:
+        page.get_by_text(f"{changes} change{'s' * (changes != 1)} since opened").wait_for(timeout=30_000)
+    except Exception:  # Playwright's TimeoutError: fewer arrived; the caller's comparison names the ones missing
+        pass
+
+
+WAITS: list[float] = []  # seconds from each commit until the app said it had the edit (see after_edit)
+
+
+def after_edit(page, changes: int) -> None:
+    """As a person does: the next cell once the app says it has the edit ("... 25 changes since opened"); it says so
+    well under a second after the Enter. The time waited is kept in WAITS.
+
+    Text typed into another cell while the app is still taking the previous edit can be dropped by Streamlit's grid,
+    which closes an open cell editor when the page is redrawn: that is why a person waits for this (README, Assess)."""
+    import time
+
+    start = time.monotonic()
+    page.get_by_text(f"{changes} change{'s' * (changes != 1)} since opened").wait_for(timeout=30_000)
+    WAITS.append(time.monotonic() - start)
