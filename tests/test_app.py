@@ -366,3 +366,33 @@ def test_the_typed_name_survives_a_reload(database_url):
     sign(new_session(), "Ana Grubačić")
     again = new_session()
     assert again.sidebar.text_input(key="analyst_name").value == "Ana Grubačić"
+
+
+def test_an_empty_assessment_saves_and_is_listed_as_not_enough_assessed_everywhere(database_url):
+    at = sign(new_session())
+    situation_id = create_situation(at)
+    at.button(key="new_assessment").click().run()
+    at.button(key="save_assessment").click().run()
+    assert_clean(at)
+    assert "Saved revision 1" in at.success[0].value and "Not enough assessed" in at.success[0].value
+    situations = open_page(at, "situations")
+    watch = situations.dataframe[0].value
+    assert list(watch["status"]) == ["Not enough assessed"] and list(watch["risk_class"]) == ["Not determined"]
+    assert "Not enough assessed" in situations.selectbox(key="pick_assessment").options[0]
+    profile = open_page(at, "profile")
+    assert "Not enough assessed" in profile.selectbox(key="profile_assessment").options[0]
+    compare = open_page(at, "compare")
+    assert "Not enough assessed" in list(compare.dataframe[0].value["status"])
+    assert open_database(database_url).list_assessments(situation_id)[0].ratings == []
+
+
+def test_a_click_on_a_watch_list_row_opens_that_situation(database_url):
+    at = new_session()
+    at.button(key="load_examples").click().run()
+    situations = open_database(database_url).list_situations()
+    second = at.session_state["watch_list_ids"][1]
+    at.session_state["watch_list"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.run()
+    assert at.session_state["situation_id"] == second and at.selectbox(key="open_situation").value == second
+    name = next(s.name for s in situations if s.id == second)
+    assert name in [h.value.replace("\\", "") for h in at.subheader]

@@ -35,7 +35,7 @@ def choose_assessment(page: str) -> Chosen | None:
                                   index=ids.index(current) if current in ids else 0)
     assessments = database.list_assessments(situation_id)
     options = [a.id for a in assessments][::-1]
-    labels = {a.id: f"{a.assessed_on} · {a.analyst} · {a.status} · revision {a.revision}" for a in assessments}
+    labels = {a.id: services.assessment_label(a) for a in assessments}
     editing_here = session is not None and session.situation_id == situation_id
     if editing_here and session.dirty:
         options = [DRAFT_OPTION] + [o for o in options if o != session.assessment.id]

@@ -58,3 +58,14 @@ def database() -> UserDatabase:
 def sources() -> dict[str, str]:
     """The text of each meeting summary the catalogue cites, by meeting id."""
     return load_sources(settings().frameworks_dir, catalogue())
+
+
+def assessment_label(assessment) -> str:
+    """How an assessment is named in pick lists: its date, analyst, draft or final, revision and status in words (an
+    empty or thin one says "Not enough assessed", never passing for low risk)."""
+    from r2p_risk.scoring import score_assessment
+
+    params = model().params
+    status = score_assessment(assessment, model().framework, params).status
+    shown = params.status_label(status.label) + (" (provisional)" if status.provisional else "")
+    return f"{assessment.assessed_on} · {assessment.analyst} · {assessment.status} · revision {assessment.revision} · {shown}"

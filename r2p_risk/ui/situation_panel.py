@@ -31,6 +31,17 @@ WATCH_COLUMNS = {
     "tags": st.column_config.TextColumn("Tags"),
 }
 ASSESS_PAGE = "r2p_risk/ui/pages/assess.py"
+WATCH_IDS = "watch_list_ids"  # the situation ids of the watch list's rows, in the order shown
+CLICKED = "watch_list_clicked"  # the row click already acted on
+
+
+def open_clicked_row(rows: list[int]) -> None:
+    """A row clicked in the watch list opens its situation below (drawn after the list, so it can still be set)."""
+    ids = st.session_state.get(WATCH_IDS, [])
+    clicked = ids[rows[0]] if rows and rows[0] < len(ids) else None
+    if clicked is not None and clicked != st.session_state.get(CLICKED):
+        st.session_state[state.SITUATION] = st.session_state[state.OPEN_SITUATION] = clicked
+    st.session_state[CLICKED] = clicked
 
 
 def _actor() -> str:
@@ -70,7 +81,7 @@ def show(situation_id: str) -> None:
         st.caption("No assessment yet.")
         _delete_controls(situation)
         return
-    labels = {a.id: f"{a.assessed_on} · {a.analyst} · {a.status} · revision {a.revision}" for a in assessments}
+    labels = {a.id: services.assessment_label(a) for a in assessments}
     chosen = st.selectbox("Assessments", list(labels)[::-1], format_func=labels.get, key="pick_assessment")
     if buttons[2].button("Open the chosen assessment", key="open_assessment", type="primary"):
         _open(situation_id, database.load_assessment(chosen))

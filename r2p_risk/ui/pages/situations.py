@@ -27,11 +27,15 @@ if rows:
     statuses = middle.multiselect("Status", list(reversed(STATUSES)), format_func=model.params.status_label, key="filter_status")
     tags = right.multiselect("Tag", sorted({t for r in rows for t in r.tags}), key="filter_tag")
     shown = watchlist.filter_watch_list(rows, regions, statuses, tags)
-    st.caption(f"{len(shown)} of {len(rows)} situations · most severe status first · click a column to sort")
-    st.dataframe(watchlist.watch_list_frame(shown), hide_index=True, width="stretch",
+    st.caption(f"{len(shown)} of {len(rows)} situations · most severe status first · click a row to open it, "
+               "a column to sort")
+    st.session_state[situation_panel.WATCH_IDS] = [r.situation_id for r in shown]
+    clicked = st.dataframe(watchlist.watch_list_frame(shown), hide_index=True, width="stretch", key="watch_list",
+                 on_select="rerun", selection_mode="single-row",
                  column_order=["situation", "country", "region", "status", "risk_class", "overall", "range", "assessed",
                                "reliability", "last_assessed", "change", "assessments", "tags"],
                  column_config=situation_panel.WATCH_COLUMNS)
+    situation_panel.open_clicked_row(clicked.selection.rows)
     names = {r.situation_id: r.situation for r in rows}
     current = st.session_state.get(state.SITUATION)
     options = list(names)
