@@ -11,11 +11,8 @@ PAGES = "r2p_risk/ui/pages"
 with reporting():  # an expected failure anywhere (e.g. the database unreachable) becomes a message
     settings = services.settings()
     identity.sign_in(settings, services.engine_database())  # stops here until somebody is signed in
-    situations = st.Page(f"{PAGES}/situations.py", title="Situations", url_path="situations")
     pages = [
-        # the start page only opens Situations: a default page has no address of its own, and /situations must work
-        st.Page(lambda: st.switch_page(situations), title="Situations", url_path="start", default=True, visibility="hidden"),
-        situations,
+        st.Page(f"{PAGES}/situations.py", title="Situations", url_path="situations", default=True),
         st.Page(f"{PAGES}/assess.py", title="Assess", url_path="assess"),
         st.Page(f"{PAGES}/profile.py", title="Risk profile", url_path="profile"),
         st.Page(f"{PAGES}/recommendations.py", title="Recommendations", url_path="recommendations"),

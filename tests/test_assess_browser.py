@@ -2,6 +2,7 @@
 nothing typed is lost by a reload. Fictional places only."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import LOCAL
 from grid import (LEVELS, REOPENED, RETYPED, after_edit, edit_snapshot, open_factor, put, ratings_by_indicator, select_cell,
@@ -110,7 +111,7 @@ def test_a_reload_loses_nothing_typed_and_keeps_the_name(app_url, tall_page):
     after_edit(page, 3)
     page.reload()
     page.get_by_text("Unsaved draft from").wait_for()
-    assert page.get_by_label("Your name (recorded with every save)").input_value() == "Ana Grubačić"
+    expect(page.get_by_label("Your name (recorded with every save)")).to_have_value("Ana Grubačić")
     page.get_by_role("button", name="Restore the draft").click()
     wait_idle(page)
     ratings = ratings_by_indicator(edit_snapshot(page))

@@ -21,16 +21,6 @@ def table_row(page, item: str) -> str:
     return next(r for r in rows if r.startswith(item) and not r[len(item)].isdigit())
 
 
-def test_every_screen_is_reachable_by_its_address(app_url, page):
-    for path, heading in (("situations", "Situations"), ("assess", "Assess"), ("profile", "Risk profile"),
-                          ("recommendations", "Recommended response tools"), ("compare", "Compare situations"),
-                          ("transfer", "Export and import"), ("framework", "Framework of Analysis and scoring model"),
-                          ("audit", "Audit trail"), ("", "Situations")):
-        page.goto(f"{app_url}/{path}")
-        page.get_by_role("heading", name=heading).first.wait_for()
-        assert page.get_by_text("Page not found").count() == 0, path
-
-
 def test_score_save_reload_and_nothing_leaves_localhost(app_url, page):
     page.goto(app_url)
     wait_idle(page)
