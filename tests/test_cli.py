@@ -55,10 +55,10 @@ def test_framework_lists_factors_and_marks_gaps():
 
 
 def test_template_then_validate_then_csv(tmp_path):
-    template = run("template", "--country", "SDN", "--name", "Darfur watch")
+    template = run("template", "--country", "SDN", "--name", "Keldar watch (fictional)")
     assert template.returncode == 0
     data = json.loads(template.stdout)
-    assert data["situation"] == {"id": None, "name": "Darfur watch", "country": "SDN", "area": None, "tags": []}
+    assert data["situation"] == {"id": None, "name": "Keldar watch (fictional)", "country": "SDN", "area": None, "tags": []}
     data["assessment"]["ratings"][0]["level"] = 2
     path = tmp_path / "filled.json"
     path.write_text(json.dumps(data), encoding="utf-8")

@@ -86,9 +86,9 @@ def test_an_analyst_signs_in_through_the_provider_works_and_signs_out_and_the_ap
     sidebar = page.get_by_test_id("stSidebar")
     assert "Ana Analyst" in sidebar.inner_text() and f"{ANALYST} · role: analyst · groups: desk-a" in sidebar.inner_text()
 
-    page.get_by_label("Name", exact=True).fill("Northern Darfur")
+    page.get_by_label("Name", exact=True).fill("Upper Keldar (fictional)")
     page.get_by_role("button", name="Create situation").click()
-    page.get_by_text("Created Northern Darfur.").wait_for()
+    page.get_by_text("Created Upper Keldar (fictional).").wait_for()
     page.get_by_role("button", name="New assessment").click()
     page.get_by_role("heading", name="Assess").wait_for()
     wait_idle(page)
