@@ -16,7 +16,6 @@ import numpy as np
 
 from r2p_risk.framework import CRIMES, Framework
 from r2p_risk.parameters import ScoringParameters
-from r2p_risk.profile import AssessNext, Reason
 from r2p_risk.rating_arrays import UNKNOWN, RatingArrays
 from r2p_risk.reasons import reason
 from r2p_risk.risk_model import Constants, Figures, score_arrays
@@ -42,7 +41,7 @@ def _narrowing(candidates: np.ndarray, ratings: RatingArrays, figures: Figures, 
 
 
 def assess_next(figures: Figures, ratings: RatingArrays, status: str, c: Constants, framework: Framework,
-                params: ScoringParameters) -> list[AssessNext]:
+                params: ScoringParameters) -> list[dict]:
     candidates = np.flatnonzero(ratings.levels[0] == UNKNOWN)
     if not len(candidates):
         return []
@@ -69,7 +68,7 @@ def assess_next(figures: Figures, ratings: RatingArrays, status: str, c: Constan
         ranked.append(((group, -bool(c.conduct[column]), -round(narrows, 2), column), column, k, narrows))
     ranked.sort(key=lambda item: item[0])
 
-    def why(group: int, k: int, narrows: float) -> Reason:
+    def why(group: int, k: int, narrows: float) -> dict:
         if group == 0:
             numbers = params.crimes[undecided[k]].specific_risk_factors
             return reason("next_decides_crime", crime=params.crime_label(undecided[k]).lower(),
@@ -80,7 +79,7 @@ def assess_next(figures: Figures, ratings: RatingArrays, status: str, c: Constan
             return reason("next_common_gate", evidence=common_evidence, gate=gate, narrowing=narrows)
         return reason("next_narrows", narrowing=narrows)
 
-    return [_entry(column, why(key[0], k, narrows), framework) for key, column, k, narrows in _diverse(ranked)]
+    return [_entry(c.indicators[column], why(key[0], k, narrows)) for key, column, k, narrows in _diverse(ranked)]
 
 
 def _diverse(ranked: list) -> list:
@@ -96,6 +95,6 @@ def _diverse(ranked: list) -> list:
     return (chosen + waiting)[:LIMIT]
 
 
-def _entry(column: int, why: Reason, framework: Framework) -> AssessNext:
-    indicator = framework.indicator(framework.indicator_ids[column])
-    return AssessNext.model_construct(indicator=indicator.id, risk_factor=indicator.risk_factor, text=indicator.text, why=why)
+def _entry(indicator, why: dict) -> dict:
+    """An `AssessNext`, as data."""
+    return {"indicator": indicator.id, "risk_factor": indicator.risk_factor, "text": indicator.text, "why": why}

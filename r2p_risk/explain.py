@@ -21,12 +21,12 @@ from r2p_risk.parameters import (
     ScoringParameters,
     SpecificRiskFactorAtLeast,
 )
-from r2p_risk.profile import Reason
 from r2p_risk.rating_arrays import CONFIDENCE_CODES, UNKNOWN, RatingArrays
 from r2p_risk.reasons import listing, reason
 from r2p_risk.risk_model import Constants, FactorFigures, Figures
 from r2p_risk.status import plain_mean
 
+PRESENT_NAMED = 3  # indicators named per risk factor among those clearly present or stronger; the drivers list has them all
 CONFIDENCE_NAMES = {code: name for name, code in CONFIDENCE_CODES.items() if name}
 
 
@@ -36,9 +36,9 @@ def _f(value) -> float | None:
 
 
 def factor_reasons(k: int, rf: RiskFactor, f: FactorFigures, ratings: RatingArrays, c: Constants, framework: Framework,
-                   params: ScoringParameters) -> list[Reason]:
+                   params: ScoringParameters) -> list[dict]:
     n, count, listed = rf.number, int(f.count[0, k]), len(rf.indicators)
-    counted = framework.counted_indicators(n)
+    counted = float(c.counted[k])
     reasons = []
     if rf.indicators_complete:
         reasons.append(reason("factor_assessed", risk_factor=n, assessed=count, counted=counted))
@@ -53,10 +53,12 @@ def factor_reasons(k: int, rf: RiskFactor, f: FactorFigures, ratings: RatingArra
         else:
             reasons.append(reason(f"factor_{method}", risk_factor=n, mean=mean, peak=peak))
         columns = range(int(c.starts[k]), int(c.ends[k]))
-        present = sorted(((int(ratings.levels[0, i]), framework.indicator_ids[i]) for i in columns
-                          if 2 <= ratings.levels[0, i] < UNKNOWN), key=lambda p: -p[0])
+        levels = ratings.levels[0]
+        present = sorted(((int(levels[i]), c.indicators[i].id) for i in columns if 2 <= levels[i] < UNKNOWN), key=lambda p: -p[0])
         reasons += [reason("indicator_present", risk_factor=n, indicator=i, level=level, level_label=LEVEL_LABELS[level],
-                           points=params.level_points[level]) for level, i in present]
+                           points=params.level_points[level]) for level, i in present[:PRESENT_NAMED]]
+        if len(present) > PRESENT_NAMED:
+            reasons.append(reason("indicators_present_more", risk_factor=n, count=len(present) - PRESENT_NAMED))
     if f.whole[0, k]:
         level = int(ratings.whole_levels[0, k])
         points = float(f.whole_points[0, k])
@@ -80,7 +82,7 @@ def factor_reasons(k: int, rf: RiskFactor, f: FactorFigures, ratings: RatingArra
 
 
 def crime_reasons(crime: str, figures: Figures, ratings: RatingArrays, framework: Framework,
-                  params: ScoringParameters, c: Constants) -> list[Reason]:
+                  params: ScoringParameters, c: Constants) -> list[dict]:
     k = CRIMES.index(crime)
     cf, f = figures.crimes.of(crime), figures.factors
     title = params.crime_label(crime).lower()
@@ -102,7 +104,7 @@ def crime_reasons(crime: str, figures: Figures, ratings: RatingArrays, framework
             reasons.append(reason("crime_combined", crime=title, common=common, specific=specific, rest=round(1 - weight, 2),
                                   weight=weight, score=combined))
     if c.requirement[k] >= 0:
-        indicator = framework.indicator_ids[c.requirement[k]]
+        indicator = c.indicators[c.requirement[k]].id
         level = int(ratings.levels[0, c.requirement[k]])
         if cf.capped[0]:
             reasons.append(reason("crime_capped", crime=title, indicator=indicator, level=level, cap=float(c.cap[k])))
@@ -127,7 +129,7 @@ def undetermined_crimes(figures: Figures, params: ScoringParameters) -> list[str
     return [params.crime_label(crime).lower() for k, crime in enumerate(CRIMES) if not figures.crimes.determined[0, k]]
 
 
-def overall_reasons(figures: Figures, params: ScoringParameters) -> list[Reason]:
+def overall_reasons(figures: Figures, params: ScoringParameters) -> list[dict]:
     o = figures.overall
     reasons = []
     if o.determined[0]:
@@ -142,7 +144,7 @@ def overall_reasons(figures: Figures, params: ScoringParameters) -> list[Reason]
 
 
 def condition_reasons(condition, figures: Figures, ratings: RatingArrays, framework: Framework, params: ScoringParameters,
-                      c: Constants) -> list[Reason]:
+                      c: Constants) -> list[dict]:
     """Why a condition that holds, holds: one reason per finding, indicator, risk factor or crime that meets it."""
     scores = figures.factors.score[0]
     numbers = [rf.number for rf in framework.risk_factors]
@@ -154,7 +156,7 @@ def condition_reasons(condition, figures: Figures, ratings: RatingArrays, framew
         for i in np.flatnonzero(c.conduct):
             level, confidence = int(ratings.levels[0, i]), int(ratings.confidences[0, i])
             if condition.min_level <= level < UNKNOWN and confidence in CONFIDENCE_NAMES:
-                indicator = framework.indicator(framework.indicator_ids[i])
+                indicator = c.indicators[i]
                 found.append((level, confidence, indicator))
         minimum = CONFIDENCE_CODES[condition.min_confidence]
         return [reason("conduct_present", indicator=ind.id, risk_factor=ind.risk_factor, level=level, level_label=LEVEL_LABELS[level],

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from r2p_risk.profile import Reason
-
 TEMPLATES: dict[str, str] = {
     # a risk factor
     "factor_assessed": "{assessed} of {counted:g} indicators assessed",
@@ -21,6 +19,7 @@ TEMPLATES: dict[str, str] = {
     "factor_mean": "Indicators: mean of the rated indicators {mean:.2f}",
     "factor_max": "Indicators: highest rated indicator {peak:.2f}",
     "indicator_present": "Indicator {indicator} {level_label} (level {level}, {points:.1f} points)",
+    "indicators_present_more": "and {count} more indicators clearly present or stronger (see what drives the result)",
     "factor_whole_only": "Rated as a whole: {level_label} (level {level}, {points:.1f} points)",
     "factor_whole_blend": ("Rated as a whole at level {level}: {rest:.2f} x indicators {indicators:.2f} "
                            "+ {weight:.2f} x whole-factor {points:.2f} = {score:.2f}"),
@@ -81,12 +80,9 @@ def render(code: str, params: dict[str, Any]) -> str:
     return TEMPLATES[code].format(**params)
 
 
-def reason(code: str, **params: Any) -> Reason:
-    """A reason with its text rendered now, from the one English table.
-
-    Built without validation: the model makes thousands of these and every field is ours, not input.
-    """
-    return Reason.model_construct(code=code, params=params, text=render(code, params))
+def reason(code: str, **params: Any) -> dict:
+    """A reason as data, its text rendered now from the one English table; `RiskProfile` validates it as a `Reason`."""
+    return {"code": code, "params": params, "text": render(code, params)}
 
 
 def listing(items: list[str]) -> str:

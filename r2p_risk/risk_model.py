@@ -42,6 +42,7 @@ def hundredths(values) -> np.ndarray:
 class Constants:
     """What the arrays need of the framework and the parameters, computed once per model."""
 
+    indicators: tuple  # the Framework's indicators in column order (models: id, text, conduct...)
     starts: np.ndarray  # per risk factor: its first indicator column
     ends: np.ndarray
     weights: np.ndarray  # per indicator, in hundredths
@@ -100,7 +101,7 @@ def _compile(framework: Framework, params: ScoringParameters) -> Constants:
     requires = [params.crimes[crime].requires for crime in CRIMES]
     cw = params.confidence_weights
     return Constants(
-        starts=ends - sizes, ends=ends, weights=weights, listed_weight=listed_weight,
+        indicators=tuple(i for rf in factors for i in rf.indicators), starts=ends - sizes, ends=ends, weights=weights, listed_weight=listed_weight,
         unlisted_weight=np.array([round(framework.unlisted_indicators(rf.number) * 100) for rf in factors], dtype=np.int64),
         counted=np.array([framework.counted_indicators(rf.number) for rf in factors]),
         points=np.array([round(params.level_points[level] * 100) for level in range(4)] + [0], dtype=np.int64),
