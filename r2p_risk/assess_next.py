@@ -18,7 +18,7 @@ from r2p_risk.framework import CRIMES, Framework
 from r2p_risk.parameters import ScoringParameters
 from r2p_risk.rating_arrays import UNKNOWN, RatingArrays
 from r2p_risk.reasons import reason
-from r2p_risk.risk_model import Constants, Figures, score_arrays
+from r2p_risk.risk_model import Constants, Figures, constants, crime_ranges, requirement_levels, score_factors
 
 LIMIT = 10
 PER_RISK_FACTOR = 3  # at most this many of one risk factor before the others have had their turn
@@ -34,9 +34,11 @@ def _narrowing(candidates: np.ndarray, ratings: RatingArrays, figures: Figures, 
     levels[k + rows, candidates] = 0  # the high end moves down
     variants = replace(ratings, levels=levels, **{name: np.repeat(getattr(ratings, name), 2 * k, axis=0)
                                                   for name in ("confidences", "whole_levels", "whole_confidences", "ongoing", "ended")})
-    scored = score_arrays(variants, framework, params)
-    gained = (scored.crimes.low[:k] - figures.crimes.low[0]).sum(axis=1)
-    lost = (figures.crimes.high[0] - scored.crimes.high[k:]).sum(axis=1)
+    c = constants(framework, params)
+    factors = score_factors(variants, c, params)  # only the ranges are needed: the factors', then the crimes'
+    low, high = crime_ranges(factors.low, factors.high, requirement_levels(variants.levels, c), c)
+    gained = (low[:k] - figures.crimes.low[0]).sum(axis=1)
+    lost = (figures.crimes.high[0] - high[k:]).sum(axis=1)
     return (gained + lost) / 2
 
 

@@ -23,7 +23,7 @@ from r2p_risk.parameters import (
 )
 from r2p_risk.rating_arrays import CONFIDENCE_CODES, UNKNOWN, RatingArrays
 from r2p_risk.reasons import listing, reason
-from r2p_risk.risk_model import Constants, FactorFigures, Figures
+from r2p_risk.risk_model import Constants, Figures
 from r2p_risk.status import plain_mean
 
 PRESENT_NAMED = 3  # indicators named per risk factor among those clearly present or stronger; the drivers list has them all
@@ -35,49 +35,53 @@ def _f(value) -> float | None:
     return None if math.isnan(value) else value
 
 
-def factor_reasons(k: int, rf: RiskFactor, f: FactorFigures, ratings: RatingArrays, c: Constants, framework: Framework,
+def first_row(figures) -> dict[str, list]:
+    """Row 0 of every (1, risk factors) array of a FactorFigures, as Python lists (cheaper to read one by one)."""
+    return {name: getattr(figures, name)[0].tolist() for name in figures.__dataclass_fields__}
+
+
+def factor_reasons(k: int, rf: RiskFactor, f: dict[str, list], levels: list[int], whole_levels: list[int], c: Constants,
                    params: ScoringParameters) -> list[dict]:
-    n, count, listed = rf.number, int(f.count[0, k]), len(rf.indicators)
-    counted = float(c.counted[k])
+    """Why risk factor `rf` (column k) scores what it does; `f` is `first_row` of the factor figures."""
+    n, count, listed = rf.number, f["count"][k], len(rf.indicators)
+    counted = c.counted_list[k]
     reasons = []
     if rf.indicators_complete:
         reasons.append(reason("factor_assessed", risk_factor=n, assessed=count, counted=counted))
     else:
         reasons.append(reason("factor_assessed_incomplete", risk_factor=n, assessed=count, listed=listed, counted=counted))
-    indicator = _f(f.indicator_score[0, k])
+    indicator = _f(f["indicator_score"][k])
     if indicator is not None:
-        mean, peak, method = float(f.mean[0, k]), float(f.peak[0, k]), params.aggregation.method
+        mean, peak, method = f["mean"][k], f["peak"][k], params.aggregation.method
         if method == "blend":
             share = params.aggregation.peak_weight
             reasons.append(reason("factor_blend", risk_factor=n, rest=1 - share, mean=mean, share=share, peak=peak, score=indicator))
         else:
             reasons.append(reason(f"factor_{method}", risk_factor=n, mean=mean, peak=peak))
-        columns = range(int(c.starts[k]), int(c.ends[k]))
-        levels = ratings.levels[0]
-        present = sorted(((int(levels[i]), c.indicators[i].id) for i in columns if 2 <= levels[i] < UNKNOWN), key=lambda p: -p[0])
+        present = sorted(((levels[i], c.indicators[i].id) for i in range(c.starts_list[k], c.ends_list[k]) if 2 <= levels[i] < UNKNOWN),
+                         key=lambda p: -p[0])
         reasons += [reason("indicator_present", risk_factor=n, indicator=i, level=level, level_label=LEVEL_LABELS[level],
                            points=params.level_points[level]) for level, i in present[:PRESENT_NAMED]]
         if len(present) > PRESENT_NAMED:
             reasons.append(reason("indicators_present_more", risk_factor=n, count=len(present) - PRESENT_NAMED))
-    if f.whole[0, k]:
-        level = int(ratings.whole_levels[0, k])
-        points = float(f.whole_points[0, k])
+    if f["whole"][k]:
+        level, points = whole_levels[k], f["whole_points"][k]
         if indicator is None:
             reasons.append(reason("factor_whole_only", risk_factor=n, level=level, level_label=LEVEL_LABELS[level], points=points))
         else:
             w = params.whole_factor_rating.weight
             reasons.append(reason("factor_whole_blend", risk_factor=n, level=level, rest=1 - w, indicators=indicator, weight=w,
-                                  points=points, score=float(f.score[0, k])))
-    low, high = float(f.low[0, k]), float(f.high[0, k])
-    if not f.assessed[0, k]:
+                                  points=points, score=f["score"][k]))
+    low, high = f["low"][k], f["high"][k]
+    if not f["assessed"][k]:
         reasons.append(reason("factor_not_assessed", risk_factor=n, low=low, high=high))
     elif low == high:
         reasons.append(reason("factor_settled", risk_factor=n))
     else:
         reasons.append(reason("factor_range", risk_factor=n, low=low, high=high))
-    if f.assessed[0, k]:
-        reasons.append(reason("factor_reliability", risk_factor=n, reliability=float(f.reliability[0, k]),
-                              evidence=float(f.evidence[0, k]), confidence=float(f.confidence[0, k])))
+    if f["assessed"][k]:
+        reasons.append(reason("factor_reliability", risk_factor=n, reliability=f["reliability"][k],
+                              evidence=f["evidence"][k], confidence=f["confidence"][k]))
     return reasons
 
 

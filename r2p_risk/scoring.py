@@ -13,7 +13,7 @@ import math
 
 from r2p_risk.assess_next import assess_next
 from r2p_risk.assessment import Assessment
-from r2p_risk.explain import condition_reasons, crime_reasons, factor_reasons, overall_reasons, undetermined_crimes
+from r2p_risk.explain import condition_reasons, crime_reasons, factor_reasons, first_row, overall_reasons, undetermined_crimes
 from r2p_risk.framework import CRIMES, Framework
 from r2p_risk.parameters import ScoringParameters
 from r2p_risk.profile import RiskProfile
@@ -29,18 +29,18 @@ def _value(x) -> float | None:
 
 
 def _factors(figures: Figures, ratings: RatingArrays, c: Constants, framework: Framework, params: ScoringParameters) -> dict:
-    f = figures.factors
+    f = first_row(figures.factors)
+    levels, whole_levels = ratings.levels[0].tolist(), ratings.whole_levels[0].tolist()
     results = {}
     for k, rf in enumerate(framework.risk_factors):
-        score = _value(f.score[0, k])
+        score = _value(f["score"][k])
         results[str(rf.number)] = {
             "number": rf.number, "title": rf.title, "group": rf.group, "score": score, "level": params.risk_level(score),
-            "range": (float(f.low[0, k]), float(f.high[0, k])), "determined": bool(f.assessed[0, k]),
-            "coverage": float(f.coverage[0, k]), "reliability": float(f.reliability[0, k]), "assessed_indicators": int(f.count[0, k]),
-            "listed_indicators": len(rf.indicators), "counted_indicators": float(c.counted[k]),
-            "indicators_complete": rf.indicators_complete,
-            "whole_factor_level": int(ratings.whole_levels[0, k]) if f.whole[0, k] else None,
-            "reasons": factor_reasons(k, rf, f, ratings, c, framework, params),
+            "range": (f["low"][k], f["high"][k]), "determined": f["assessed"][k], "coverage": f["coverage"][k],
+            "reliability": f["reliability"][k], "assessed_indicators": f["count"][k], "listed_indicators": len(rf.indicators),
+            "counted_indicators": c.counted_list[k], "indicators_complete": rf.indicators_complete,
+            "whole_factor_level": whole_levels[k] if f["whole"][k] else None,
+            "reasons": factor_reasons(k, rf, f, levels, whole_levels, c, params),
         }
     return results
 
