@@ -11,7 +11,6 @@ Reasons and drivers are not produced: for those, score one assessment with `scor
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -28,7 +27,6 @@ NO_LEVEL = 4  # level code of "not rated" and "rated unknown": both are left out
 _LEVEL_CODES = {0: 0, 1: 1, 2: 2, 3: 3, None: NO_LEVEL}
 _CONFIDENCES = ("low", "medium", "high", "unstated")
 _CONFIDENCE_CODES = {"low": 0, "medium": 1, "high": 2, None: 3}
-_COMPENSATED_SUM = sys.version_info >= (3, 12)  # Python 3.12 made sum() of floats Neumaier-compensated
 
 
 @dataclass(frozen=True)
@@ -50,27 +48,17 @@ class BatchScores:
 
 
 class _Sum:
-    """A running sum over columns that adds exactly as Python's built-in `sum` adds floats."""
+    """A running sum over columns that adds left to right, exactly as `r2p_risk.sums.add_up` adds floats."""
 
     def __init__(self, size: int):
         self.total = np.zeros(size)
-        self.compensation = np.zeros(size)
 
     def add(self, values: np.ndarray) -> None:
-        if not _COMPENSATED_SUM:
-            self.total = self.total + values
-            return
-        total = self.total + values
-        bigger = np.abs(self.total) >= np.abs(values)
-        self.compensation = self.compensation + np.where(bigger, (self.total - total) + values, (values - total) + self.total)
-        self.total = total
+        self.total = self.total + values
 
     @property
     def value(self) -> np.ndarray:
-        if not _COMPENSATED_SUM:
-            return self.total
-        usable = (self.compensation != 0) & np.isfinite(self.compensation)
-        return np.where(usable, self.total + self.compensation, self.total)
+        return self.total
 
 
 def round2(values: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ from r2p_risk.profile import (
     RiskProfile,
 )
 from r2p_risk.status import decide_status
+from r2p_risk.sums import add_up
 
 CRIME_NAMES = {"genocide": "genocide", "crimes_against_humanity": "crimes against humanity", "war_crimes": "war crimes"}
 
@@ -28,10 +29,10 @@ def _round(value: float) -> float:
 
 
 def _weighted_mean(pairs: list[tuple[float, float]]) -> float | None:
-    total = sum(weight for _, weight in pairs)
+    total = add_up(weight for _, weight in pairs)
     if not pairs or total == 0:
         return None
-    return sum(value * weight for value, weight in pairs) / total
+    return add_up(value * weight for value, weight in pairs) / total
 
 
 def _aggregate_indicators(points: list[tuple[float, float]], params: ScoringParameters) -> tuple[float | None, str]:
@@ -94,7 +95,7 @@ def score_risk_factor(
     credit = params.whole_factor_rating.evidence_credit if whole_level is not None else 0.0
     evidence = min(1.0, (len(rated) / listed if listed else 0.0) + credit)
     confidences = [_confidence_weight(r, params) for r in rated] + ([_confidence_weight(whole, params)] if whole_level is not None else [])
-    confidence = sum(confidences) / len(confidences) if confidences else 0.0
+    confidence = add_up(confidences) / len(confidences) if confidences else 0.0
     reliability = _round(10 * evidence * confidence)
     if confidences:
         reasons.append(Reason(text=f"Reliability {reliability:.1f} = 10 x evidence {evidence:.2f} x mean confidence {confidence:.2f}", risk_factor=n))
@@ -140,13 +141,13 @@ def score_crime(crime: str, framework: Framework, factors: dict[str, RiskFactorR
             score = requirement.cap_otherwise
             reasons.append(Reason(text=f"No armed conflict (indicator {requirement.indicator} at level {level}): war crimes presuppose one, so the score is capped at {requirement.cap_otherwise:.1f}", indicator=requirement.indicator))
     members = [*common, *specific]
-    reliability = _round(sum(factors[str(n)].reliability for n in members) / len(members))
+    reliability = _round(add_up(factors[str(n)].reliability for n in members) / len(members))
     return CrimeResult(crime=crime, score=score, level=params.risk_level(score), reliability=reliability, reasons=reasons)
 
 
 def score_overall(crimes: dict[str, CrimeResult], factors: dict[str, RiskFactorResult], params: ScoringParameters) -> OverallResult:
     scored = [(c.score, name) for name, c in crimes.items() if c.score is not None]
-    reliability = _round(sum(f.reliability for f in factors.values()) / len(factors))
+    reliability = _round(add_up(f.reliability for f in factors.values()) / len(factors))
     if not scored:
         return OverallResult(score=None, level=None, reliability=reliability, reasons=[Reason(text="Nothing assessed: no overall score")])
     if params.overall.method == "max":
@@ -154,7 +155,7 @@ def score_overall(crimes: dict[str, CrimeResult], factors: dict[str, RiskFactorR
         names = " and ".join(CRIME_NAMES[name] for s, name in scored if s == score)
         text = f"Highest crime risk: {names} at {score:.2f}"
     else:
-        score = _round(sum(s for s, _ in scored) / len(scored))
+        score = _round(add_up(s for s, _ in scored) / len(scored))
         text = f"Mean of {len(scored)} crime risks: {score:.2f}"
     return OverallResult(score=score, level=params.risk_level(score), reliability=reliability, reasons=[Reason(text=text)])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from r2p_risk.parameters import OverallAtLeast, RiskFactorAtLeast, RiskFactorsMeanAtLeast, ScoringParameters
 from r2p_risk.profile import OverallResult, Reason, RiskFactorResult, StatusResult
+from r2p_risk.sums import add_up
 
 
 def _numbers(numbers: list[int]) -> str:
@@ -19,7 +20,7 @@ def check_condition(condition, factors: dict[str, RiskFactorResult], overall: Ov
         return held, Reason(text=f"Overall score {overall.score:.2f} {'reaches' if held else 'is below'} {condition.score:.1f}")
     if isinstance(condition, RiskFactorsMeanAtLeast):
         scores = [factors[str(n)].score for n in condition.risk_factors if factors[str(n)].score is not None]
-        mean = round(sum(scores) / len(scores), 2) if scores else None
+        mean = round(add_up(scores) / len(scores), 2) if scores else None
         held = mean is not None and mean >= condition.score
         if mean is None:
             return False, Reason(text=f"Risk factors {_numbers(condition.risk_factors)} not assessed (threshold for their mean {condition.score:.1f})")

@@ -14,6 +14,7 @@ from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.batch import _Sum, round2, score_many
 from r2p_risk.scoring import score_assessment
 from r2p_risk.storage.files import load_model, read_snapshot_file
+from r2p_risk.sums import add_up
 from r2p_risk.overview import overviews_from_histories
 from r2p_risk.watchlist import build_watch_list, heatmap_frame, trend_frame
 
@@ -167,11 +168,11 @@ def test_round2_is_pythons_round(values):
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=3, max_size=3), min_size=1, max_size=30))
-def test_running_sum_adds_like_the_builtin_sum(rows):
+def test_running_sum_adds_like_the_scoring_model(rows):
     total = _Sum(3)
     for row in rows:
         total.add(np.array(row))
-    assert total.value.tolist() == [sum(column) for column in zip(*rows)]
+    assert total.value.tolist() == [add_up(column) for column in zip(*rows)]
 
 
 @dataclass
