@@ -52,10 +52,6 @@ def examples_dir() -> Path:
     return project_root() / "data" / "examples"
 
 
-def schemas_dir() -> Path:
-    return project_root() / "schemas"
-
-
 def app_script() -> Path:
     """The Streamlit entry script; its .streamlit/config.toml sits beside it and Streamlit reads it."""
     return project_root() / "app.py"
