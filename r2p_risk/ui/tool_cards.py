@@ -1,9 +1,10 @@
 """The parts of the Recommendations screen: where the situation stands, the tools that fit best with the
 rest one click away, those held back until the situation escalates, and the briefing selection.
 
-The tool list is a fragment (`TOOL_LIST`): ticking a tool, filtering or showing all reruns only the
-list, never the scoring and ranking above it. Saving the selection reruns the page, so that the
-revision it made is the one shown, and says so here.
+The selection bar and the tool list are fragments. Ticking a tool reruns only the selection bar
+(`SELECTION_BAR`: the box already shows the tick), however many tools are shown; filtering or
+showing all reruns only the list (`TOOL_LIST`); neither reruns the scoring and ranking above them.
+Saving the selection reruns the page, so that the revision it made is the one shown, and says so.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from r2p_risk.ui import identity, services
 from r2p_risk.ui.choose import Chosen
 from r2p_risk.ui.selection import pending_selection, save_selection, show_outcome, toggle_tool
 
-TOOL_LIST = "tool_list"  # the key of the fragment a tick reruns
+TOOL_LIST = "tool_list"  # the key of the fragment a filter or "show all" reruns
+SELECTION_BAR = "tool_selection_bar"  # the key of the fragment a tick reruns
 
 
 def situation_panel(recommendations: Recommendations, catalogue: Catalogue) -> None:
@@ -43,7 +45,10 @@ def _filters(recommendations: list[Recommendation], catalogue: Catalogue) -> lis
     return shown
 
 
-def _selection_bar(chosen: Chosen, selection: set[str]) -> None:
+@st.fragment(key=SELECTION_BAR)
+def selection_bar(chosen: Chosen) -> None:
+    """How many tools are ticked, whether that is saved, and the one action that saves it."""
+    selection = pending_selection(chosen)
     show_outcome(chosen)
     changed = sorted(selection) != sorted(chosen.assessment.selected_tools)
     st.write(f"**{len(selection)} tools selected for the briefing**" + (" (not saved yet)" if changed else ""))
@@ -56,12 +61,18 @@ def _selection_bar(chosen: Chosen, selection: set[str]) -> None:
               on_click=save_selection, args=(chosen,))
 
 
+def _ticked(chosen: Chosen, tool_id: str, key: str) -> None:
+    """Callback of a tool's tick box: into the selection, then only the selection bar reruns."""
+    toggle_tool(chosen, tool_id, key)
+    st.rerun(SELECTION_BAR)
+
+
 def _card(rec: Recommendation, catalogue: Catalogue, chosen: Chosen, selection: set[str]) -> None:
     tool = catalogue.tool(rec.tool_id)
     with st.container(border=True):
         key = f"select_tool:{rec.tool_id}"
         st.checkbox(f"**{rec.rank}. {tool.name}** · {VENUES[tool.venue]}", value=rec.tool_id in selection, key=key,
-                    on_change=toggle_tool, args=(chosen, rec.tool_id, key), help="include in the briefing")
+                    on_change=_ticked, args=(chosen, rec.tool_id, key), help="include in the briefing")
         st.write(tool.description)
         st.markdown("**Why:** " + "; ".join(r.text for r in rec.reasons) + ".")
         st.caption(f"{catalogue.intrusiveness_label(tool.intrusiveness)} · stages: "
@@ -97,7 +108,6 @@ def _escalation(recommendations: Recommendations, catalogue: Catalogue) -> None:
 def tool_list(chosen: Chosen, recommendations: Recommendations, catalogue: Catalogue) -> None:
     """The best-fitting tools grouped by policy space, the rest one click away, and those held back."""
     selection = pending_selection(chosen)
-    _selection_bar(chosen, selection)
     shown = _filters(recommendations.tools, catalogue)
     best = catalogue.ranking.shown
     everything = st.toggle(f"Show all {len(shown)} fitting tools", key="show_all_tools") if len(shown) > best else True

@@ -18,4 +18,5 @@ if chosen is None:
 profile = score_assessment(chosen.assessment, model.framework, model.params)
 recommendations = recommend_tools(profile, chosen.assessment, catalogue, model.framework, model.params)
 tool_cards.situation_panel(recommendations, catalogue)
+tool_cards.selection_bar(chosen)
 tool_cards.tool_list(chosen, recommendations, catalogue)
