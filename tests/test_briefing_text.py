@@ -108,10 +108,11 @@ def test_every_paragraph_of_the_word_document_is_a_finished_sentence(briefing):
 
 
 def pdf_body(pdf: bytes, situation: str) -> str:
-    """The text of every page without its header and footer (marking, situation, page number), pages joined."""
+    """The text of every page without its header and footer (marking, situation, page number) and without the DRAFT
+    watermark, which the extraction puts wherever it crosses a line, pages joined."""
     lines = [line for page in PdfReader(io.BytesIO(pdf)).pages for line in page.extract_text().splitlines()
              if "RESTRICTED" not in line and line.strip() != situation and not re.fullmatch(r"Page \d+", line.strip())]
-    return " ".join(" ".join(lines).split())
+    return " ".join(re.sub(r"\bDRAFT\b", " ", " ".join(lines)).split())
 
 
 def test_the_pdf_prints_the_same_finished_sentences_without_doubled_words(briefing):

@@ -150,6 +150,24 @@ def test_a_monitoring_situation_gets_no_coercive_or_judicial_tool(model, catalog
     assert not [r.tool_id for r in found.tools if r.intrusiveness in STRONG]
 
 
+@pytest.mark.parametrize("name", ["stable-democracy", "weak-but-peaceful-state", "ceasefire-holding"])
+def test_the_monitoring_vignettes_get_no_coercive_or_judicial_tool(name, model, catalogue):
+    profile, found = recommend(vignette(name, model), model, catalogue)
+    assert profile.status.label == "monitoring"
+    assert not [r.tool_id for r in found.tools if r.intrusiveness in STRONG]
+    assert [e for e in found.if_escalates if e.intrusiveness in STRONG]
+
+
+def test_atrocities_recorded_as_ended_bring_justice_even_at_monitoring_never_coercion(model, catalogue):
+    """The one exception to "monitoring gets no judicial tool": accountability for atrocities that have ended does not
+    lapse when the risk of new ones is low; coercion still needs the risk."""
+    stable = vignette("stable-democracy", model)
+    assessment = type(stable).model_validate({**stable.model_dump(), "atrocity_findings": [ENDED]})
+    profile, found = recommend(assessment, model, catalogue)
+    assert profile.status.label == "monitoring" and found.judgement.current_stage == "accountability_recovery"
+    assert found.tool("universal_jurisdiction") and not [r for r in found.tools if r.intrusiveness == "coercive_measures"]
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_thin_evidence_never_brings_a_coercive_or_judicial_tool(model, catalogue, data):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from r2p_risk.report import Briefing, citation_line, evidence_line
+from r2p_risk.annex import evidence_line
+from r2p_risk.report import Briefing, citation_line
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~$&!])")
 _LIST_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")

@@ -19,7 +19,8 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table
 
 from r2p_risk.exporters.figures import factor_chart_png, trend_chart_png
-from r2p_risk.report import Briefing, citation_line, evidence_line
+from r2p_risk.annex import evidence_line
+from r2p_risk.report import Briefing, citation_line
 
 MARKING_COLOUR = RGBColor(0xA0, 0x14, 0x28)
 DRAFT_COLOUR = RGBColor(0xC8, 0xB4, 0xB8)
