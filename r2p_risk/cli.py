@@ -16,6 +16,7 @@ from pathlib import Path
 
 from r2p_risk.errors import Problem, R2PError
 from r2p_risk.exporters.spreadsheet import assessment_to_csv
+from r2p_risk.logs import configure_logging
 from r2p_risk.recommend import recommend_tools
 from r2p_risk.report import briefing_for
 from r2p_risk.scoring import score_assessment
@@ -317,7 +318,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        model = load_model(Settings.from_environment().frameworks_dir)
+        settings = Settings.from_environment()
+        configure_logging(settings.log_level)
+        model = load_model(settings.frameworks_dir)
         return args.run(args, model)
     except R2PError as exc:
         print(f"r2p-risk {args.command}: {exc.summary}", file=sys.stderr)

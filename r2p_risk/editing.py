@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from r2p_risk.assessment import Assessment, IndicatorRating, RiskFactorRating, Source
 from r2p_risk.errors import Problem, SnapshotError, problems_from_validation_error
+from r2p_risk.models import without_invisible
 from r2p_risk.snapshot import readable_problems
 
 RATING_FIELDS = ("level", "confidence", "trend", "evidence", "sources")
@@ -70,7 +71,7 @@ def parse_source_lines(text: str, where: str = "sources") -> tuple[list[Source],
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        parts = [p.strip() for p in line.split("|")]
+        parts = [without_invisible(p).strip() for p in line.split("|")]
         if len(parts) > 3:
             problems.append(Problem("too_many_parts", f"{where} line {number}", "use at most: title | url | date"))
             continue

@@ -23,7 +23,8 @@ from r2p_risk.storage.tables import audit_events
 AUDIT_ACTIONS = (
     "situation.create", "situation.update", "situation.delete", "situation.restore", "situation.purge",
     "assessment.save", "assessment.restore", "import", "access.change",
-    "user.create", "user.set_role", "user.disable", "user.enable", "database.restore",
+    "user.create", "user.bind", "user.set_role", "user.disable", "user.enable", "database.restore", "database.backup",
+    "export",
 )
 CSV_COLUMNS = ["id", "at", "actor", "action", "situation_id", "assessment_id", "revision", "target", "before", "after"]
 
