@@ -30,11 +30,6 @@ class UserDatabase:
         self._user = user
 
     @property
-    def url(self) -> str:
-        """The database's URL, without its password."""
-        return self._database.url
-
-    @property
     def user(self) -> User:
         """The user as stored now (role, groups and disabled flag as an admin last set them)."""
         if self._user.local:
