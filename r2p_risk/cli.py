@@ -246,7 +246,7 @@ def write_backup(args, model: Model) -> int:
 
     database = _open_configured_database()
     try:
-        counts = backup_database(database, Path(args.output))
+        counts = backup_database(database, Path(args.output), _command_actor())
     finally:
         database.close()
     print(f"{args.output}: backup of {database.url}: " + ", ".join(f"{table} {n}" for table, n in counts.items()))
@@ -258,7 +258,8 @@ def restore_backup(args, model: Model) -> int:
 
     database = _open_configured_database()
     try:
-        counts = restore_database(database, Path(args.file), _command_actor(), force=args.force)
+        counts = restore_database(database, Path(args.file), _command_actor(), force=args.force,
+                                  sizes=Settings.from_environment().sizes)
     finally:
         database.close()
     print(f"restored {args.file} into {database.url}: " + ", ".join(f"{table} {n}" for table, n in counts.items()))

@@ -55,7 +55,7 @@ class AuditFilter:
 
 
 class AuditTrail:
-    """Mixed into `Database` (which provides `_transaction`): reading the trail; nothing can change it."""
+    """Mixed into `Database` (which provides `_transaction` and `_now`): reading the trail, and adding to it."""
 
     def list_audit(self, actor: str | None = None, action: str | None = None, situation_id: str | None = None,
                    since: dt.datetime | None = None, until: dt.datetime | None = None, limit: int | None = None) -> list[AuditEvent]:
@@ -63,6 +63,12 @@ class AuditTrail:
         query = audit_query(AuditFilter(actor, action, situation_id, since, until), limit)
         with self._transaction("read the audit trail") as conn:
             return [audit_event(row) for row in conn.execute(query)]
+
+    def record_event(self, actor: str, action: str, *, before: dict | None = None, after: dict | None = None,
+                     **targets) -> None:
+        """One event in a transaction of its own, for what changes nothing else: a backup, an export, a download."""
+        with self._transaction("record the event in the audit trail", write=True) as conn:
+            record_event(conn, self._now(), actor, action, before=before, after=after, **targets)
 
     def audit_csv(self, **filters) -> bytes:
         """`list_audit(**filters)` as CSV bytes."""
