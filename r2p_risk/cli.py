@@ -118,9 +118,21 @@ def write_briefing(args, model: Model) -> int:
         raise R2PError([Problem("unknown_format", "-o", f"{output.name}: the briefing is written as .pdf, .docx or .md")])
     module, function = BRIEFING_FORMATS[output.suffix.lower()]
     render = getattr(importlib.import_module(f"r2p_risk.exporters.{module}"), function)
-    output.write_bytes(render(briefing))
+    _write_file(output, render(briefing), "could not write the briefing")
     print(f"{output}: briefing on {snapshot.situation.name!r}, {briefing.status}, marked {args.marking!r}")
     return 0
+
+
+def _write_file(output: Path, data: bytes, summary: str) -> None:
+    """Write `data` to `output`, whole or not at all; an unwritable place is a problem, not a traceback."""
+    partial = output.with_name(output.name + ".partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(output)
+    except OSError as error:
+        if partial.parent.is_dir():
+            partial.unlink(missing_ok=True)
+        raise R2PError([Problem("unwritable_file", str(output), error.strerror or str(error))], summary) from None
 
 
 def export_bundle(args, model: Model) -> int:
@@ -130,14 +142,11 @@ def export_bundle(args, model: Model) -> int:
 
     database = open_database(Settings.from_environment().database_url)
     try:
-        data = export_all(database, model, None if args.all else args.situation)
+        data = export_all(database, model, None if args.all else args.situation, actor=_command_actor())
     finally:
         database.close()
     output = Path(args.output)
-    try:
-        output.write_bytes(data)
-    except OSError as error:
-        raise R2PError([Problem("unwritable_file", str(output), error.strerror or str(error))], "could not write the bundle") from None
+    _write_file(output, data, "could not write the bundle")
     counts = read_manifest(data)["counts"]
     print(f"{output}: {counts['situations']} situation(s), {counts['assessments']} assessment(s), "
           f"{counts['revisions']} revision(s) from {database.url}")
@@ -148,7 +157,7 @@ def import_bundles(args, model: Model) -> int:
     from r2p_risk.storage.database import open_database  # here, so other commands start without SQLAlchemy
     from r2p_risk.storage.transfer import apply_import, plan_import, read_import_paths
 
-    files = read_import_paths(args.files, model)
+    files = read_import_paths(args.files, model, Settings.from_environment().sizes)
     database = open_database(Settings.from_environment().database_url)
     try:
         plan = plan_import(database, files)

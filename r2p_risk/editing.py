@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from r2p_risk.assessment import Assessment, IndicatorRating, RiskFactorRating, Source
 from r2p_risk.errors import Problem, SnapshotError, problems_from_validation_error
 from r2p_risk.models import without_invisible
+from r2p_risk.sizes import ASSESSMENT_BYTES, megabytes
 from r2p_risk.snapshot import readable_problems
 
 RATING_FIELDS = ("level", "confidence", "trend", "evidence", "sources")
@@ -41,7 +42,18 @@ def _set_rating_field(assessment: Assessment, collection: str, key: str, ident, 
     rating = _validated(model_cls, {**data, field: value}, where)
     others = [r for r in ratings if getattr(r, key) != ident]
     changed = sorted(others if _is_empty(rating) else others + [rating], key=sort_key)
-    return assessment.model_copy(update={collection: changed})
+    return within_size(assessment.model_copy(update={collection: changed}), f"{where}.{field}")
+
+
+def within_size(assessment: Assessment, where: str = "assessment") -> Assessment:
+    """The assessment, unless this change made it larger than an assessment may be (the size policy)."""
+    size = len(assessment.model_dump_json().encode("utf-8"))
+    if size > ASSESSMENT_BYTES:
+        raise SnapshotError([Problem("too_large", where, f"this change would make the assessment {megabytes(size)}; an "
+                                     f"assessment may hold {megabytes(ASSESSMENT_BYTES)}, so that it can always be "
+                                     "exported and imported: shorten the evidence, or move some to the sources")],
+                            "this change was not kept")
+    return assessment
 
 
 def set_indicator_field(assessment: Assessment, indicator: str, field: str, value) -> Assessment:
@@ -62,7 +74,7 @@ def set_assessment_field(assessment: Assessment, field: str, value) -> Assessmen
         raise ValueError(f"not an assessment field: {field}")
     data = assessment.model_dump()
     data[field] = value
-    return _validated(Assessment, data, "assessment")
+    return within_size(_validated(Assessment, data, "assessment"), f"assessment.{field}")
 
 
 def parse_source_lines(text: str, where: str = "sources") -> tuple[list[Source], list[Problem]]:

@@ -44,8 +44,8 @@ class SizePolicy:
 
     @property
     def unpacked_bytes(self) -> int:
-        """What one imported ZIP may unpack to in all."""
-        return UNPACKED_PER_UPLOAD * self.upload_bytes
+        """What one imported ZIP may unpack to in all (200 MB for a 50 MB upload)."""
+        return UNPACKED_PER_UPLOAD * self.upload_mb * 1_000_000
 
     @property
     def restore_bytes(self) -> int:

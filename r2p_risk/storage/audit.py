@@ -70,6 +70,10 @@ class AuditTrail:
         with self._transaction("record the event in the audit trail", write=True) as conn:
             record_event(conn, self._now(), actor, action, before=before, after=after, **targets)
 
+    def record_export(self, actor: str, what: dict, **targets) -> None:
+        """An export or download (`what`: its format and what it held) as an audit event."""
+        self.record_event(actor or "unnamed", "export", after=what, **targets)
+
     def audit_csv(self, **filters) -> bytes:
         """`list_audit(**filters)` as CSV bytes."""
         return audit_to_csv(self.list_audit(**filters))

@@ -120,6 +120,28 @@ class Database(AssessmentRevisions, ScoreSummaries, UserAccounts, AuditTrail):
             raise storage_error("already_exists", f"situation {created.id}", "a situation with this id already exists") from None
         return created
 
+    def create_situation_with_assessment(self, situation: Situation, assessment: Assessment, actor: str, note: str = "",
+                                         *, action: str = "import") -> tuple[Situation, Assessment]:
+        """A new situation and the first revision of an assessment in it, in one transaction: both are stored, or neither."""
+        created = situation.model_copy(update={"id": situation.id or uuid.uuid4().hex})
+        now = self._now()
+        try:
+            with self._transaction("import the assessment", write=True) as conn:
+                conn.execute(insert(situations).values(
+                    id=created.id, **_situation_values(created), created_at=now, created_by=actor,
+                    updated_at=now, updated_by=actor))
+                record_event(conn, now, actor, action, situation_id=created.id, after=_situation_fields(created))
+                saved = self._add_revision(conn, created.id, assessment.model_copy(update={"id": assessment.id or uuid.uuid4().hex}),
+                                           actor, None, note, action)
+        except ConflictError:
+            raise storage_error("already_exists", f"situation {created.id}", "a situation with this id already exists") from None
+        return created, saved
+
+    def situation_exists(self, situation_id: str) -> bool:
+        """Whether a situation with this id is stored, deleted or not."""
+        with self._transaction("read the situation") as conn:
+            return conn.execute(select(situations.c.id).where(situations.c.id == situation_id)).first() is not None
+
     def update_situation(self, situation: Situation, actor: str) -> Situation:
         with self._transaction("update the situation", write=True) as conn:
             old = _situation(self._open_situation(conn, situation.id))
