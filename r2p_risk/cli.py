@@ -108,11 +108,14 @@ def print_recommendations(args, model: Model) -> int:
 
 
 def write_briefing(args, model: Model) -> int:
+    from r2p_risk.exports import check_marking
+
+    marking = check_marking(args.marking)
     snapshot = read_snapshot_file(Path(args.file), model)
     earlier = [read_snapshot_file(Path(f), model).assessment for f in args.earlier]
     catalogue = verify_catalogue(Settings.from_environment().frameworks_dir, model.framework)
     briefing = briefing_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
-                            args.marking, dt.datetime.now(dt.timezone.utc))
+                            marking, dt.datetime.now(dt.timezone.utc))
     output = Path(args.output)
     if output.suffix.lower() not in BRIEFING_FORMATS:
         raise R2PError([Problem("unknown_format", "-o", f"{output.name}: the briefing is written as .pdf, .docx or .md")])

@@ -155,5 +155,8 @@ def test_the_audit_screen_lists_changes_with_who_made_them_and_offers_the_csv(ex
     today = dt.datetime.now(dt.timezone.utc).date()
     ann.date_input(key="audit_dates").set_value((today - dt.timedelta(days=9), today - dt.timedelta(days=1))).run()
     assert ann.dataframe[0].value.empty
-    assert ann.download_button(key="download_audit")
-    assert keys(ann) == {"sign_out"} and not ann.get("data_editor")  # nothing on the screen changes the record
+    assert keys(ann) == {"sign_out", "prepare_audit"} and not ann.get("data_editor")  # nothing on it changes the record
+    ann.button(key="prepare_audit").click().run()
+    assert ann.download_button(key="download_audit").label == "Save the CSV"
+    [event] = examples.list_audit(action="export")
+    assert (event.actor, event.after["of"]) == ("ann@example.org", "audit trail")
