@@ -11,11 +11,11 @@ import re
 from r2p_risk.report import Briefing
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~$&!])")
-_LIST_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+_LIST_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
 
 
 def escape(text: str) -> str:
-    """Backslash-escape Markdown and HTML characters, and a list or heading marker opening the text."""
+    """Backslash-escape Markdown and HTML characters, and a list, heading or rule marker opening any line."""
     def marker(match: re.Match) -> str:
         token = match.group(2)
         return match.group(1) + (token[:-1] + "\\" + token[-1] if token[0].isdigit() else "\\" + token)
@@ -70,8 +70,8 @@ def _changes_and_drivers(b: Briefing) -> list[str]:
                          + (f"; {detail}" if detail else "") + ".")
             if item.evidence:
                 lines.append(f"  Evidence: {_cell(item.evidence)}")
-            for source in item.sources:
-                parts = [escape(source.title), escape(source.url) if source.url else "", source.date.isoformat() if source.date else ""]
+            for source in item.sources:  # one line each, whatever the text holds
+                parts = [_cell(source.title), _cell(source.url) if source.url else "", source.date.isoformat() if source.date else ""]
                 lines.append("  Source: " + ", ".join(p for p in parts if p))
         lines.append("")
     return lines
