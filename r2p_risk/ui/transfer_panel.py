@@ -53,8 +53,12 @@ def import_section() -> None:
         st.info(f"Importing needs the analyst role; yours is {identity.current_user().role}.")
         return
     sizes = services.settings().sizes
+    server_limit = st.get_option("server.maxUploadSize")  # what Streamlit's server lets through, in MB
+    if server_limit < sizes.upload_mb:
+        log.warning("server.maxUploadSize is %s MB, below R2P_RISK_MAX_UPLOAD_MB (%s MB); uploads are limited to the lower",
+                    server_limit, sizes.upload_mb)
     uploads = st.file_uploader("Snapshots (.json) or exports (.zip)", type=["json", "zip"], accept_multiple_files=True,
-                               key="import_files", max_upload_size=sizes.upload_mb)
+                               key="import_files", max_upload_size=min(sizes.upload_mb, server_limit))
     if not uploads:
         st.session_state.pop(PLAN, None)
         return
@@ -84,4 +88,4 @@ def import_section() -> None:
             state.flash(f"Imported {len(report.imported)} snapshot(s); {len(report.not_imported)} not imported.\n\n" + "\n".join(lines))
             st.rerun()
     st.caption(f"Nothing stored is ever overwritten: a changed assessment becomes a new revision. Limits: "
-               f"{megabytes(sizes.snapshot_bytes)} per snapshot, {sizes.upload_mb} MB per ZIP.")
+               f"{megabytes(sizes.snapshot_bytes)} per snapshot, {min(sizes.upload_mb, server_limit)} MB per ZIP.")
