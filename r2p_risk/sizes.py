@@ -1,8 +1,9 @@
 """The one size policy: how large an assessment, a snapshot, an upload, a ZIP and a backup may be.
 
 Two kinds of limit. The limits of the data format are fixed, so that a snapshot written by any
-r2p-risk can be read by any other: an assessment as stored (its JSON) may have `ASSESSMENT_BYTES`,
-and a snapshot file, which adds the situation, the profile and indentation, `SNAPSHOT_BYTES`.
+r2p-risk can be read by any other: an assessment may take `ASSESSMENT_BYTES` in a snapshot file
+(its indented JSON, `editing.size_in_a_snapshot`), and a snapshot file, which adds the situation and
+the profile, `SNAPSHOT_BYTES`.
 The editor refuses a change that would pass the first, saving refuses it again, and reading a
 snapshot refuses a file past the second, so whatever the app stores can be exported and imported.
 

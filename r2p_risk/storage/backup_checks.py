@@ -19,6 +19,7 @@ from sqlalchemy import Engine, inspect, text
 
 from r2p_risk.access import AccessRule, User, normalise_identity
 from r2p_risk.assessment import Assessment, Situation
+from r2p_risk.editing import size_in_a_snapshot
 from r2p_risk.errors import Problem, problems_from_validation_error
 from r2p_risk.models import text_field
 from r2p_risk.sizes import DEFAULT_SIZES, SizePolicy
@@ -113,6 +114,9 @@ def _revision(row: dict, sizes: SizePolicy) -> list[Problem]:
         assessment = Assessment.model_validate_json(data)
     except ValidationError as error:
         return problems_from_validation_error(error, "data_json > ")
+    if size_in_a_snapshot(assessment) > sizes.assessment_bytes:
+        return [Problem("too_large", "data_json", f"the assessment would take more than the {sizes.assessment_bytes:,} "
+                                                  "bytes an assessment may have in a snapshot")]
     stated = {"id": row["assessment_id"], "revision": row["revision"], "assessed_on": str(row["assessed_on"]),
               "analyst": row["analyst"], "status": row["status"]}
     held = {"id": assessment.id, "revision": assessment.revision, "assessed_on": str(assessment.assessed_on),

@@ -16,6 +16,7 @@ from sqlalchemy import and_, exc, func, insert, select
 from sqlalchemy.engine import Connection, Row
 
 from r2p_risk.assessment import Assessment
+from r2p_risk.editing import size_in_a_snapshot
 from r2p_risk.errors import ConflictError, Problem, StorageError, problems_from_validation_error
 from r2p_risk.sizes import ASSESSMENT_BYTES, megabytes
 from r2p_risk.storage.audit import assessment_fields, changes, record_event
@@ -119,7 +120,7 @@ class AssessmentRevisions:
         check_base(assessment.id, situation_id, latest, based_on)
         saved = assessment.model_copy(update={"revision": (latest.revision if latest else 0) + 1})
         now, data_json = self._now(), saved.model_dump_json()
-        if len(data_json.encode("utf-8")) > ASSESSMENT_BYTES:
+        if size_in_a_snapshot(saved) > ASSESSMENT_BYTES:
             raise storage_error("too_large", f"assessment {saved.id}", f"the assessment is larger than the "
                                 f"{megabytes(ASSESSMENT_BYTES)} an assessment may hold; shorten its evidence")
         conn.execute(insert(revisions).values(
