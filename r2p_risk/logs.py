@@ -21,7 +21,16 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class _OperatorHandler(logging.StreamHandler):
-    """Our handler, told apart from any other so configuring twice adds it once."""
+    """Our handler, told apart from any other so configuring twice adds it once; it writes to whatever standard
+    error is when it writes (a process may replace it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
 
 
 def configure_logging(level: str) -> logging.Logger:
@@ -29,7 +38,7 @@ def configure_logging(level: str) -> logging.Logger:
     logger = logging.getLogger(ROOT)
     logger.setLevel(level)
     if not any(isinstance(handler, _OperatorHandler) for handler in logger.handlers):
-        handler = _OperatorHandler(sys.stderr)
+        handler = _OperatorHandler()
         handler.setFormatter(logging.Formatter(FORMAT))
         logger.addHandler(handler)
     return logger

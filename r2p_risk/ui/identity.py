@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from r2p_risk.access import LOCAL_USER, User, can
-from r2p_risk.errors import Problem, R2PError, SignInRefused
+from r2p_risk.errors import Problem, R2PError, SignInRefused, StorageError
 from r2p_risk.logs import problem_codes, user_ref
 from r2p_risk.settings import Settings, check_cookie_secret
 from r2p_risk.signin import (
@@ -28,7 +28,7 @@ from r2p_risk.signin import (
 )
 from r2p_risk.storage.database import Database
 from r2p_risk.ui import state
-from r2p_risk.ui.feedback import plain, show_problems
+from r2p_risk.ui.feedback import plain, show_problems, unreachable
 
 log = logging.getLogger(__name__)
 OIDC_KEYS = ("redirect_uri", "client_id", "client_secret", "server_metadata_url")  # besides cookie_secret
@@ -40,7 +40,7 @@ __all__ = ["allowed", "auth_settings_problems", "current_user", "identity_from_h
 def sign_in(settings: Settings, database: Database) -> User:
     """The user of this session, signed in and registered; stops the script (with a message) otherwise."""
     if settings.auth == "none":
-        _refuse_start(single_user_problems(settings, database.holds_team_data()), "r2p-risk will not start in single-user mode")
+        _refuse_start(single_user_problems(settings, _holds_team_data(database)), "r2p-risk will not start in single-user mode")
         return _keep(LOCAL_USER)
     try:
         user = _oidc_user(settings, database) if settings.auth == "oidc" else _header_user(settings, database)
@@ -51,6 +51,17 @@ def sign_in(settings: Settings, database: Database) -> User:
         log.warning("sign-in refused: %s is disabled", user_ref(user.identity))
         _refuse(f"The account {user.identity} is disabled. Ask an admin of this deployment to enable it.", settings)
     return _keep(user)
+
+
+def _holds_team_data(database: Database) -> bool:
+    """Whether the database is a team's; while it cannot be reached nothing in it can be read either, so the
+    edit on screen stays usable (and downloadable), and the check is made again at the next run."""
+    try:
+        return database.holds_team_data()
+    except StorageError as error:
+        if not unreachable(error):
+            raise
+        return False
 
 
 def current_user() -> User:
