@@ -28,7 +28,7 @@ def run(model, frameworks_dir, quick: bool) -> list[Figure]:
     framework, params = model.framework, model.params
     rng = random.Random(3)
     history = [fully_rated(framework, rng, quarter(dt.date(2024, 1, 1), k), 0.3 + 0.05 * k) for k in range(8)]
-    situation = Situation(name="Benchmark situation", country="SDN", area="Darfur", tags=["bench"])
+    situation = Situation(name="Benchmark situation (fictional)", area="Kessan Highlands", tags=["bench"])
     briefing = briefing_for(situation, history[-1], history[:-1], framework, params, load_catalogue(frameworks_dir, framework),
                             "Restricted", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     figures = []

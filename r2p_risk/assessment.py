@@ -7,7 +7,7 @@ import json
 from typing import Annotated, Literal
 
 import pycountry
-from pydantic import AfterValidator, Field, StrictInt
+from pydantic import AfterValidator, Field, StrictInt, model_validator
 
 from r2p_risk.errors import Problem
 from r2p_risk.models import LongText, ShortText, StrictModel, text_field
@@ -15,6 +15,7 @@ from r2p_risk.models import LongText, ShortText, StrictModel, text_field
 Level = Annotated[StrictInt, Field(ge=0, le=3)]
 Confidence = Literal["low", "medium", "high"]
 Trend = Literal["improving", "stable", "worsening"]
+Crime = Literal["genocide", "crimes_against_humanity", "war_crimes"]
 LEVEL_LABELS: dict[int | None, str] = {
     None: "unknown / not assessed",
     0: "not present",
@@ -65,6 +66,24 @@ class RiskFactorRating(RatingFields):
     risk_factor: StrictInt = Field(ge=1, le=99)
 
 
+class AtrocityFinding(StrictModel):
+    """A recorded finding that atrocity crimes are being, or were, committed: a judgement with its evidence, never inferred."""
+
+    crime: Crime
+    state: Literal["ongoing", "ended"]
+    ended_on: dt.date | None = None
+    evidence: text_field(20_000, min_length=1, multiline=True)
+    sources: list[Source] = Field(default_factory=list, max_length=100)
+
+    @model_validator(mode="after")
+    def _dated_when_ended(self) -> "AtrocityFinding":
+        if self.state == "ended" and self.ended_on is None:
+            raise ValueError("an ended finding needs ended_on, the date the crimes ended")
+        if self.state == "ongoing" and self.ended_on is not None:
+            raise ValueError("an ongoing finding has no ended_on")
+        return self
+
+
 class Situation(StrictModel):
     id: text_field(64, min_length=1) | None = None
     name: ShortText
@@ -83,6 +102,14 @@ class Assessment(StrictModel):
     ratings: list[IndicatorRating] = Field(default_factory=list, max_length=1_000)
     risk_factor_ratings: list[RiskFactorRating] = Field(default_factory=list, max_length=100)
     selected_tools: list[text_field(100, min_length=1)] = Field(default_factory=list, max_length=200)
+    atrocity_findings: list[AtrocityFinding] = Field(default_factory=list, max_length=30)
+
+    @model_validator(mode="after")
+    def _findings_not_after_assessment(self) -> "Assessment":
+        for finding in self.atrocity_findings:
+            if finding.ended_on is not None and finding.ended_on > self.assessed_on:
+                raise ValueError(f"a finding cannot have ended ({finding.ended_on}) after the assessment date ({self.assessed_on})")
+        return self
 
     def rating_for(self, indicator_id: str) -> IndicatorRating | None:
         return next((r for r in self.ratings if r.indicator == indicator_id), None)

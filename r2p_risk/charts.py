@@ -9,6 +9,7 @@ from r2p_risk.compare import ProfileChange
 from r2p_risk.profile import RiskProfile
 
 GROUP_COLOURS = {"common": "#5b7083", "genocide": "#8e2c48", "crimes_against_humanity": "#c2571a", "war_crimes": "#2f6f8f"}
+GROUP_PATTERNS = {"common": "", "genocide": "/", "crimes_against_humanity": "x", "war_crimes": "."}  # not by colour alone
 GROUP_NAMES = {"common": "Common", "genocide": "Genocide", "crimes_against_humanity": "Crimes against humanity", "war_crimes": "War crimes"}
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=12)
 
@@ -24,11 +25,15 @@ def factor_scores_figure(profile: RiskProfile, thresholds: list[float]) -> go.Fi
     for group, colour in GROUP_COLOURS.items():
         members = [f for f in factors if f.group == group]
         figure.add_bar(
-            name=GROUP_NAMES[group], orientation="h", marker_color=colour,
+            name=GROUP_NAMES[group], orientation="h", marker_color=colour, marker_pattern_shape=GROUP_PATTERNS[group],
             y=[f"{f.number}. {_short(f.title)}" for f in members], x=[f.score or 0 for f in members],
-            text=[f"{f.score:.1f}" if f.score is not None else "not assessed" for f in members], textposition="outside",
-            customdata=[[f"{f.coverage:.0%}", f"{f.reliability:.1f}"] for f in members],
-            hovertemplate="%{y}<br>score %{x:.2f}<br>coverage %{customdata[0]}, reliability %{customdata[1]}<extra></extra>",
+            error_x=dict(type="data", symmetric=False, color="#333333", thickness=1.2, width=4,
+                         array=[f.range[1] - (f.score or 0) for f in members],
+                         arrayminus=[(f.score or 0) - f.range[0] if f.score is not None else 0 for f in members]),
+            text=[_bar_text(f) for f in members], textposition="outside",
+            customdata=[[f"{f.coverage:.0%}", f"{f.reliability:.1f}", f"{f.range[0]:.1f}-{f.range[1]:.1f}"] for f in members],
+            hovertemplate=("%{y}<br>score %{x:.2f}, could be %{customdata[2]}<br>coverage %{customdata[0]}, "
+                           "reliability %{customdata[1]}<extra></extra>"),
         )
     for bound in thresholds:
         figure.add_vline(x=bound, line_dash="dot", line_color="#999999", line_width=1)
@@ -39,6 +44,13 @@ def factor_scores_figure(profile: RiskProfile, thresholds: list[float]) -> go.Fi
         yaxis=dict(categoryorder="array", categoryarray=order),
     )
     return figure
+
+
+def _bar_text(factor) -> str:
+    if factor.score is None:
+        return "not assessed"
+    low, high = factor.range
+    return f"{factor.score:.1f}" if low == high else f"{factor.score:.1f} ({low:.1f}-{high:.1f})"
 
 
 def factor_change_figure(change: ProfileChange) -> go.Figure:
@@ -67,10 +79,19 @@ def heatmap_figure(frame: pd.DataFrame) -> go.Figure:
 
 
 def trend_figure(frame: pd.DataFrame, value: str = "overall") -> go.Figure:
-    """One line per situation: a score over assessment dates."""
+    """One line per situation: a score over assessment dates, with the range it could take as a bar at each date.
+
+    Where the score is not determined there is no point, only the range.
+    """
     figure = go.Figure()
     for situation, rows in frame.groupby("situation", sort=True):
-        figure.add_scatter(x=rows["assessed_on"], y=rows[value], mode="lines+markers", name=situation)
-    figure.update_layout(height=360, margin=dict(l=10, r=10, t=30, b=30), font=FONT, yaxis=dict(range=[0, 10], title=f"{value} score"),
-                         legend_orientation="h")
+        middle = (rows[f"{value}_low"] + rows[f"{value}_high"]) / 2
+        figure.add_scatter(x=rows["assessed_on"], y=middle, mode="markers", showlegend=False, marker=dict(size=1, opacity=0),
+                           error_y=dict(type="data", symmetric=True, array=(rows[f"{value}_high"] - rows[f"{value}_low"]) / 2,
+                                        thickness=1, width=6, color="#888888"),
+                           hoverinfo="skip", name=f"{situation} range")
+        figure.add_scatter(x=rows["assessed_on"], y=rows[value], mode="lines+markers", name=situation,
+                           hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>")
+    figure.update_layout(height=360, margin=dict(l=10, r=10, t=30, b=30), font=FONT, legend_orientation="h",
+                         yaxis=dict(range=[0, 10], title=f"{value.replace('_', ' ')} score (r2p-risk model), bars: range"))
     return figure

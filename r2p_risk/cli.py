@@ -46,11 +46,18 @@ def show_framework(args, model: Model) -> int:
         print(f"\n== {group.title}")
         for number in framework.factors_in_group(group.id):
             factor = framework.risk_factor(number)
-            gap = "" if factor.indicators_complete else "  [indicator list incomplete: rate as a whole]"
+            gap = "" if factor.indicators_complete else (
+                f"  [indicator list incomplete: {len(factor.indicators)} listed, coverage counted against "
+                f"{framework.counted_indicators(number):g}; rate as a whole]")
             print(f"\nRisk factor {factor.number}: {factor.title}{gap}")
             for indicator in factor.indicators:
                 mark = "" if indicator.wording_check == "checked" else f"  [wording {indicator.wording_check}]"
+                mark += "  [conduct]" if indicator.conduct else ""
+                mark += f" ({indicator.wording_note})" if indicator.wording_note else ""
                 print(f"  {indicator.id:>6}  {indicator.text}{mark}")
+    listed = len(framework.indicator_ids)
+    print(f"\n{listed} of the Framework's {framework.official_indicator_count} official indicators are listed here; "
+          "indicator texts are r2p-risk's paraphrases, numbering and titles are the Framework's.")
     return 0
 
 

@@ -11,7 +11,7 @@ import json
 
 from pydantic import ValidationError
 
-from r2p_risk.assessment import Assessment, IndicatorRating, RiskFactorRating, Source
+from r2p_risk.assessment import Assessment, AtrocityFinding, IndicatorRating, RiskFactorRating, Source
 from r2p_risk.errors import Problem, SnapshotError, problems_from_validation_error
 from r2p_risk.models import without_invisible
 from r2p_risk.sizes import ASSESSMENT_BYTES, megabytes
@@ -82,6 +82,30 @@ def set_assessment_field(assessment: Assessment, field: str, value) -> Assessmen
     data = assessment.model_dump()
     data[field] = value
     return within_size(_validated(Assessment, data, "assessment"), f"assessment.{field}")
+
+
+def add_finding(assessment: Assessment, crime: str, state: str, ended_on: dt.date | None, evidence: str,
+                sources_text: str = "") -> Assessment:
+    """The assessment with one more recorded finding of atrocity crimes; every problem of the new finding at once."""
+    where = f"atrocity_findings[{len(assessment.atrocity_findings)}]"
+    sources, problems = parse_source_lines(sources_text, f"{where}.sources")
+    data = {"crime": crime, "state": state, "ended_on": ended_on if state == "ended" else None, "evidence": evidence,
+            "sources": [s.model_dump() for s in sources]}
+    try:
+        finding = AtrocityFinding.model_validate(data)
+    except ValidationError as exc:
+        problems = problems_from_validation_error(exc, f"{where}.") + problems
+        finding = None
+    if problems or finding is None:
+        raise SnapshotError(readable_problems(problems), "this finding was not recorded")
+    data = assessment.model_dump()
+    data["atrocity_findings"] = [*data["atrocity_findings"], finding.model_dump()]
+    return within_size(_validated(Assessment, data, "assessment"), f"{where}.evidence")
+
+
+def remove_finding(assessment: Assessment, index: int) -> Assessment:
+    findings = [f for k, f in enumerate(assessment.atrocity_findings) if k != index]
+    return assessment.model_copy(update={"atrocity_findings": findings})
 
 
 def parse_source_lines(text: str, where: str = "sources") -> tuple[list[Source], list[Problem]]:

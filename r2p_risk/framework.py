@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Literal
 
-from pydantic import Field, PrivateAttr, ValidationError
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from r2p_risk.errors import FrameworkError, Problem, problems_from_validation_error
-from r2p_risk.models import StrictModel
+from r2p_risk.models import StrictModel, text_field
 
 GroupId = Literal["common", "genocide", "crimes_against_humanity", "war_crimes"]
 CRIMES: tuple[str, ...] = ("genocide", "crimes_against_humanity", "war_crimes")
@@ -23,6 +23,15 @@ class Indicator(StrictModel):
     id: str = Field(pattern=r"^\d{1,2}\.\d{1,2}$")
     text: str = Field(min_length=1)
     wording_check: Literal["checked", "recollection", "uncertain"]
+    conduct: bool = Field(default=False, description="describes acts being committed, not a condition or a threat")
+    wording_note: text_field(300, min_length=10) | None = Field(
+        default=None, description="what about the wording is unconfirmed; kept out of the text, which briefings print")
+
+    @model_validator(mode="after")
+    def _note_only_on_unconfirmed_wording(self) -> "Indicator":
+        if self.wording_note is not None and self.wording_check == "checked":
+            raise ValueError("wording_note explains an unconfirmed wording; a checked indicator has none")
+        return self
 
     @property
     def risk_factor(self) -> int:
@@ -35,6 +44,7 @@ class RiskFactor(StrictModel):
     group: GroupId
     description: str = Field(min_length=1)
     indicators_complete: bool
+    official_indicator_count: int | None = Field(ge=0, description="indicators in the official text; null where not known exactly")
     indicators: list[Indicator]
 
 
@@ -57,10 +67,12 @@ class Framework(StrictModel):
 
     _indicators: dict[str, Indicator] = PrivateAttr(default_factory=dict)
     _factors: dict[int, RiskFactor] = PrivateAttr(default_factory=dict)
+    _counted: dict[int, float] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, __context) -> None:
         self._factors = {rf.number: rf for rf in self.risk_factors}
         self._indicators = {i.id: i for rf in self.risk_factors for i in rf.indicators}
+        self._counted = _counted_indicators(self)
 
     def risk_factor(self, number: int) -> RiskFactor:
         return self._factors[number]
@@ -83,6 +95,23 @@ class Framework(StrictModel):
 
     def group_title(self, group: str) -> str:
         return next(g.title for g in self.groups if g.id == group)
+
+    def counted_indicators(self, number: int) -> float:
+        """The indicators a risk factor's coverage is counted against: its official count where known;
+        else the listed ones plus an even share of the official indicators this file does not list."""
+        return self._counted[number]
+
+    def unlisted_indicators(self, number: int) -> float:
+        """Official indicators of a risk factor that this file does not list (an even share where not known exactly)."""
+        return self._counted[number] - len(self._factors[number].indicators)
+
+
+def _counted_indicators(framework: Framework) -> dict[int, float]:
+    known = {rf.number: rf.official_indicator_count for rf in framework.risk_factors if rf.official_indicator_count is not None}
+    unknown = [rf for rf in framework.risk_factors if rf.official_indicator_count is None]
+    unlisted = framework.official_indicator_count - sum(known.values()) - sum(len(rf.indicators) for rf in unknown)
+    share = round(max(unlisted, 0) / len(unknown), 2) if unknown else 0.0
+    return {**{n: float(c) for n, c in known.items()}, **{rf.number: len(rf.indicators) + share for rf in unknown}}
 
 
 def check_framework_consistency(raw: dict) -> list[Problem]:
@@ -110,6 +139,18 @@ def check_framework_consistency(raw: dict) -> list[Problem]:
             seen_ids.add(ind_id)
             if ind_id.split(".")[0] != str(number):
                 problems.append(Problem("misplaced_indicator", where, f'indicator "{ind_id}" is listed under risk factor {number}'))
+        official = rf.get("official_indicator_count")
+        complete = rf.get("indicators_complete")
+        if isinstance(official, int) and not isinstance(official, bool):
+            if complete is True and official != len(indicators):
+                problems.append(Problem("official_count_mismatch", f"risk_factors[{f_index}].official_indicator_count",
+                                        f"the list is marked complete with {len(indicators)} indicators, but the official count is {official}"))
+            if complete is False and official <= len(indicators):
+                problems.append(Problem("official_count_mismatch", f"risk_factors[{f_index}].official_indicator_count",
+                                        f"the list is marked incomplete, so the official count must exceed the {len(indicators)} listed"))
+        elif official is None and complete is True:
+            problems.append(Problem("official_count_missing", f"risk_factors[{f_index}].official_indicator_count",
+                                    "a complete list has a known official count"))
     expected = list(range(1, len(factors) + 1))
     if sorted(n for n in numbers if isinstance(n, int)) != expected and not problems:
         problems.append(Problem("numbering_gap", "risk_factors", f"risk factors must be numbered 1 to {len(factors)} without gaps"))

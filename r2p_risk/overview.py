@@ -1,20 +1,18 @@
 """Score summaries: the few figures the watch list and Compare show of each saved assessment.
 
-The Situations and Compare screens need, per assessment, its overall score, level, reliability,
-status and the crime and risk-factor scores, never the ratings themselves. A `ScoreSummary` holds
-exactly that, computed on the batch path; the database keeps one per revision under the
-`model_key` of the framework, scoring model and scoring code that computed it, so a change to any
-of them makes the stored summaries stale and they are computed again.
+The Situations and Compare screens need, per assessment, its status, overall score and range, the
+crime and risk-factor scores, never the ratings themselves. A `ScoreSummary` holds exactly that,
+computed on the batch path; the database keeps one per revision under the `model_key` of the
+framework and scoring model that computed it, so a change to either makes the stored summaries
+stale and they are computed again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Protocol
 
 from r2p_risk import batch
@@ -24,11 +22,15 @@ from r2p_risk.models import StrictModel
 
 
 class ScoreSummary(StrictModel):
-    overall: float | None
+    overall: float | None  # null while the overall risk is not determined
     level: str | None  # the risk level of the overall score
+    range: tuple[float, float]  # of the overall score
     reliability: float | None
     status: str
-    crimes: dict[str, float | None]
+    provisional: bool
+    assessed: int  # indicators assessed
+    crimes: dict[str, float | None]  # null where not determined
+    crime_ranges: dict[str, tuple[float, float]]
     risk_factors: dict[str, float | None]  # by risk factor number, in framework order
 
 
@@ -52,35 +54,45 @@ class History(Protocol):
 
 
 def model_key(model) -> str:
-    """A fingerprint of what a summary depends on: the framework, the scoring parameters and the batch scoring code."""
+    """What a summary depends on: the framework and the scoring model, by their versions and their content.
+
+    A change to the model's code comes with a new scoring-model version (frameworks/README.md), so the key
+    follows the data alone, never the bytes of a source file or the Python version.
+    """
     digest = hashlib.sha256()
+    for part in (model.framework.id, model.framework.data_version, model.params.id, model.params.version):
+        digest.update(part.encode() + b"\0")
     digest.update(model.framework.model_dump_json().encode())
     digest.update(model.params.model_dump_json().encode())
-    digest.update(resources.files("r2p_risk").joinpath("batch.py").read_bytes())
     return digest.hexdigest()
 
 
-def _value(x):
-    """A figure of the batch tables (from `tolist()`) as the single path gives it: NaN becomes None."""
-    return None if isinstance(x, float) and math.isnan(x) else x
-
-
-def summarise(assessments: Sequence[Assessment], model) -> list[ScoreSummary]:
-    """The summary of each assessment, scored in one batch: the figures `score_assessment` gives."""
-    scores = batch.score_many(assessments, model.framework, model.params)
-    overall = {name: scores.overall[name].tolist() for name in ("score", "level", "reliability", "status")}
-    crimes = {crime: scores.crimes[("score", crime)].tolist() for crime in CRIMES}
+def summaries(scores: batch.BatchScores, model) -> list[ScoreSummary]:
+    """The summary of each assessment of a batch: the figures `score_assessment` gives."""
+    figures, params = scores.figures, model.params
+    overall, crimes, factors = figures.overall, figures.crimes, figures.factors
     numbers = [str(rf.number) for rf in model.framework.risk_factors]
-    factors = {n: scores.risk_factors[("score", n)].tolist() for n in numbers}
+    overall_scores = batch.optional(overall.score)
+    crime_scores = [batch.optional(crimes.score[:, k]) for k in range(len(CRIMES))]
+    factor_scores = [batch.optional(factors.score[:, k]) for k in range(len(numbers))]
+    lows, highs = overall.low.tolist(), overall.high.tolist()
+    crime_lows, crime_highs = crimes.low.tolist(), crimes.high.tolist()
     return [
-        ScoreSummary(
-            overall=_value(overall["score"][i]), level=overall["level"][i], reliability=_value(overall["reliability"][i]),
-            status=overall["status"][i],
-            crimes={crime: _value(values[i]) for crime, values in crimes.items()},
-            risk_factors={n: _value(values[i]) for n, values in factors.items()},
+        ScoreSummary.model_construct(
+            overall=overall_scores[i], level=params.risk_level(overall_scores[i]), range=(lows[i], highs[i]),
+            reliability=float(overall.reliability[i]), status=str(scores.status.status[i]),
+            provisional=bool(scores.status.provisional[i]), assessed=int(overall.assessed[i]),
+            crimes={crime: crime_scores[k][i] for k, crime in enumerate(CRIMES)},
+            crime_ranges={crime: (crime_lows[i][k], crime_highs[i][k]) for k, crime in enumerate(CRIMES)},
+            risk_factors={n: factor_scores[k][i] for k, n in enumerate(numbers)},
         )
         for i in range(len(scores))
     ]
+
+
+def summarise(assessments: Sequence[Assessment], model) -> list[ScoreSummary]:
+    """The summary of each assessment, scored in one batch."""
+    return summaries(batch.score_many(assessments, model.framework, model.params), model)
 
 
 def overviews_from_histories(histories: Sequence[History], model) -> list[SituationOverview]:

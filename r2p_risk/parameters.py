@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import AfterValidator, Field, ValidationError, model_validator
 
 from r2p_risk.errors import FrameworkError, Problem, problems_from_validation_error
 from r2p_risk.models import StrictModel
 
 RiskLevel = Literal["very_low", "low", "medium", "high", "very_high"]
 RISK_LEVELS: tuple[str, ...] = ("very_low", "low", "medium", "high", "very_high")
-Status = Literal["monitoring", "serious_concern", "imminent_risk", "current_crisis"]
-STATUSES: tuple[str, ...] = ("monitoring", "serious_concern", "imminent_risk", "current_crisis")
+Status = Literal["monitoring", "insufficient_evidence", "serious_concern", "imminent_risk", "current_crisis"]
+STATUSES: tuple[str, ...] = ("monitoring", "insufficient_evidence", "serious_concern", "imminent_risk", "current_crisis")
 Crime = Literal["genocide", "crimes_against_humanity", "war_crimes"]
 Score = Annotated[float, Field(ge=0, le=10)]
+PARAMETERS_SCHEMA_VERSION = 2
+
+
+def _two_decimals(value: float) -> float:
+    """Points and weights are summed exactly in hundredths, so each has at most two decimals."""
+    if abs(value * 100 - round(value * 100)) > 1e-6:
+        raise ValueError("must have at most two decimals")
+    return value
+
+
+Hundredths = Annotated[float, Field(ge=0), AfterValidator(_two_decimals)]
+Weight = Annotated[float, Field(gt=0, le=100), AfterValidator(_two_decimals)]
 
 
 class Aggregation(StrictModel):
@@ -28,33 +40,45 @@ class WholeFactorRating(StrictModel):
 
 
 class ConfidenceWeights(StrictModel):
-    low: float = Field(ge=0, le=1)
-    medium: float = Field(ge=0, le=1)
-    high: float = Field(ge=0, le=1)
-    unstated: float = Field(ge=0, le=1)
+    low: Hundredths = Field(le=1)
+    medium: Hundredths = Field(le=1)
+    high: Hundredths = Field(le=1)
+    unstated: Hundredths = Field(le=1)
 
 
 class ConflictRequirement(StrictModel):
     indicator: str
-    min_level: int = Field(ge=0, le=3)
+    min_level: int = Field(ge=1, le=3)
     cap_otherwise: Score
     explanation: str
 
 
 class CrimeModel(StrictModel):
+    label: str = Field(min_length=1)
     specific_risk_factors: list[int] = Field(min_length=1)
-    specific_weight: float = Field(ge=0, le=1)
+    specific_weight: float = Field(gt=0, lt=1)
     requires: ConflictRequirement | None = None
 
 
+class EvidenceGates(StrictModel):
+    min_common_evidence: float = Field(ge=0, le=1)
+
+
 class Overall(StrictModel):
-    method: Literal["max", "mean"]
+    method: Literal["max"]
 
 
 class RiskClass(StrictModel):
     level: RiskLevel
     label: str
     below: Score | None
+
+
+class StatusDefinition(StrictModel):
+    status: Status
+    label: str
+    description: str
+    borrowed_from: str | None = None
 
 
 class RiskFactorAtLeast(StrictModel):
@@ -70,47 +94,74 @@ class RiskFactorsMeanAtLeast(StrictModel):
     score: Score
 
 
-class OverallAtLeast(StrictModel):
-    kind: Literal["overall_at_least"]
+class CrimeAtLeast(StrictModel):
+    """A determined crime risk, not capped for want of an armed conflict, reaches `score`."""
+
+    kind: Literal["crime_at_least"]
     score: Score
 
 
+class SpecificRiskFactorAtLeast(StrictModel):
+    """A risk factor specific to a crime reaches `score`, unless that crime is capped for want of an armed conflict."""
+
+    kind: Literal["specific_risk_factor_at_least"]
+    score: Score
+
+
+class FindingIs(StrictModel):
+    kind: Literal["finding"]
+    state: Literal["ongoing"]
+
+
+class ConductPresent(StrictModel):
+    """An indicator marked `conduct` in the framework is rated at least `min_level` with at least `min_confidence`."""
+
+    kind: Literal["conduct"]
+    min_level: int = Field(ge=1, le=3)
+    min_confidence: Literal["low", "medium", "high"]
+
+
 StatusCondition = Annotated[
-    Union[RiskFactorAtLeast, RiskFactorsMeanAtLeast, OverallAtLeast], Field(discriminator="kind")
+    Union[FindingIs, ConductPresent, RiskFactorAtLeast, RiskFactorsMeanAtLeast, CrimeAtLeast, SpecificRiskFactorAtLeast],
+    Field(discriminator="kind"),
 ]
 
 
 class StatusRule(StrictModel):
     status: Status
-    label: str
     description: str
     match: Literal["any", "all"]
     conditions: list[StatusCondition] = Field(min_length=1)
 
+    @property
+    def rests_on_finding(self) -> bool:
+        return any(isinstance(c, FindingIs) for c in self.conditions)
 
-class DefaultStatus(StrictModel):
-    status: Status
-    label: str
-    description: str
+
+class NoAlarm(StrictModel):
+    determined: Status
+    undetermined: Status
 
 
 class ScoringParameters(StrictModel):
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     version: str
     framework: str
     method: str
-    level_points: dict[int, Score]
+    level_points: dict[int, Annotated[Hundredths, Field(le=10)]]
     aggregation: Aggregation
-    indicator_weights: dict[str, float] = Field(default_factory=dict)
+    indicator_weights: dict[str, Weight] = Field(default_factory=dict)
     whole_factor_rating: WholeFactorRating
     confidence_weights: ConfidenceWeights
-    risk_factor_weights: dict[int, float] = Field(default_factory=dict)
+    risk_factor_weights: dict[int, Weight] = Field(default_factory=dict)
     crimes: dict[Crime, CrimeModel]
+    evidence_gates: EvidenceGates
     overall: Overall
     risk_classes: list[RiskClass]
+    statuses: list[StatusDefinition]
     status_rules: list[StatusRule]
-    default_status: DefaultStatus
+    no_alarm: NoAlarm
 
     @model_validator(mode="after")
     def _consistent(self) -> "ScoringParameters":
@@ -126,9 +177,18 @@ class ScoringParameters(StrictModel):
             raise ValueError(f"risk_classes must list {', '.join(RISK_LEVELS)} in that order")
         if bounds[-1] is not None or None in bounds[:-1] or bounds[:-1] != sorted(bounds[:-1]):
             raise ValueError("risk_classes need rising `below` bounds, and none on the last class")
-        if any(w < 0 for w in [*self.indicator_weights.values(), *self.risk_factor_weights.values()]):
-            raise ValueError("weights must not be negative")
+        if [s.status for s in self.statuses] != list(STATUSES):
+            raise ValueError(f"statuses must list {', '.join(STATUSES)}, least to most severe, in that order")
+        order = [self.severity(rule.status) for rule in self.status_rules]
+        if order != sorted(order, reverse=True):
+            raise ValueError("status_rules must be ordered most severe first")
+        if self.no_alarm.determined != "monitoring" or self.no_alarm.undetermined != "insufficient_evidence":
+            raise ValueError("no_alarm must be monitoring when determined and insufficient_evidence otherwise")
         return self
+
+    def severity(self, status: str) -> int:
+        """0 for the least severe status (monitoring) up to 4 for current crisis."""
+        return STATUSES.index(status)
 
     def risk_level(self, score: float | None) -> RiskLevel | None:
         if score is None:
@@ -139,11 +199,16 @@ class ScoringParameters(StrictModel):
         raise AssertionError("unreachable: the last risk class is unbounded")
 
     def risk_level_label(self, level: str | None) -> str:
-        return next((c.label for c in self.risk_classes if c.level == level), "Not assessed")
+        return next((c.label for c in self.risk_classes if c.level == level), "Not determined")
+
+    def status_definition(self, status: str) -> StatusDefinition:
+        return next(s for s in self.statuses if s.status == status)
 
     def status_label(self, status: str) -> str:
-        rules = [*self.status_rules, self.default_status]
-        return next(r.label for r in rules if r.status == status)
+        return self.status_definition(status).label
+
+    def crime_label(self, crime: str) -> str:
+        return self.crimes[crime].label
 
 
 def check_parameters_against_framework(params: ScoringParameters, framework) -> list[Problem]:
@@ -161,12 +226,20 @@ def check_parameters_against_framework(params: ScoringParameters, framework) -> 
             named_factors += [(f"status_rules[{r_index}].conditions[{c_index}]", n) for n in getattr(cond, "risk_factors", [])]
     problems += [Problem("unknown_risk_factor", where, f"unknown risk factor {n}") for where, n in named_factors if not framework.has_risk_factor(n)]
     problems += [Problem("unknown_indicator", "indicator_weights", f'unknown indicator "{i}"') for i in params.indicator_weights if not framework.has_indicator(i)]
+    common = set(framework.factors_in_group("common"))
+    specific = [n for model in params.crimes.values() for n in model.specific_risk_factors]
+    if common & set(specific) or len(specific) != len(set(specific)):
+        problems.append(Problem("overlapping_risk_factors", "crimes", "a risk factor is common and specific, or specific to two crimes"))
     return problems
 
 
 def parse_parameters(raw: object, framework, source: str = "scoring parameters") -> ScoringParameters:
     """Validate a mapping read from YAML against the models and the framework; all problems at once."""
     prefix = f"{source} > "
+    if isinstance(raw, dict) and raw.get("schema_version") == 1:
+        raise FrameworkError([Problem("old_scoring_model", prefix + "schema_version",
+                                      "this is a scoring model of schema 1 (model 1.x); this version of r2p-risk reads "
+                                      "schema 2 (model 2.0): see CHANGELOG.md")], f"{source} is too old")
     try:
         params = ScoringParameters.model_validate(raw)
     except ValidationError as exc:

@@ -17,7 +17,6 @@ from r2p_risk.parameters import RISK_LEVELS
 from r2p_risk.profile import RiskProfile
 from r2p_risk.tools import (
     POLICY_SPACES,
-    STAGES,
     Catalogue,
     Citation,
     CrimeRiskAtLeast,
@@ -30,7 +29,8 @@ from r2p_risk.tools import (
 
 CRIME_TITLES = {"genocide": "genocide", "crimes_against_humanity": "crimes against humanity", "war_crimes": "war crimes"}
 LEVEL_TITLES = {"very_low": "very low", "low": "low", "medium": "medium", "high": "high", "very_high": "very high"}
-STATUS_TITLES = {"monitoring": "monitoring", "serious_concern": "serious concern", "imminent_risk": "imminent risk", "current_crisis": "current crisis"}
+STATUS_TITLES = {"monitoring": "monitoring", "insufficient_evidence": "not enough assessed", "serious_concern": "serious concern",
+                 "imminent_risk": "imminent risk", "current_crisis": "current crisis"}
 
 
 class Recommendation(StrictModel):
@@ -46,8 +46,15 @@ class Recommendation(StrictModel):
 
 
 def situation_stages(profile: RiskProfile, catalogue: Catalogue) -> list[str]:
-    """The stages the status puts the situation in; the last one is the current stage."""
-    return list(getattr(catalogue.status_stages, profile.status.label))
+    """The stages the status puts the situation in; the last one is the current stage.
+
+    Atrocities recorded as ended, with none ongoing, make accountability and recovery the current stage.
+    """
+    stages = list(getattr(catalogue.status_stages, profile.status.label))
+    ended = any(f.state == "ended" for f in profile.findings) and not any(f.state == "ongoing" for f in profile.findings)
+    if ended and profile.status.label != "current_crisis":
+        stages = [s for s in stages if s != "accountability_recovery"] + ["accountability_recovery"]
+    return stages
 
 
 def _factor_phrase(profile: RiskProfile, number: int) -> str:
@@ -55,13 +62,13 @@ def _factor_phrase(profile: RiskProfile, number: int) -> str:
     return f"{factor.title[0].lower() + factor.title[1:]} (risk factor {number}) at {factor.score:.1f} of 10"
 
 
-def condition_reasons(condition, profile: RiskProfile, assessment: Assessment, stages: list[str]) -> list[str]:
+def condition_reasons(condition, profile: RiskProfile, assessment: Assessment, stages: list[str], catalogue: Catalogue) -> list[str]:
     """The reasons a condition holds, in words; an empty list when it does not hold."""
     if isinstance(condition, StatusIs):
         label = profile.status.label
         return [f"status: {STATUS_TITLES[label]}"] if label in condition.statuses else []
     if isinstance(condition, StageIs):
-        return [f"stage: {STAGES[s].lower()}" for s in condition.stages if s == stages[-1]]
+        return [f"stage: {catalogue.stage_label(s).lower()}" for s in condition.stages if s == stages[-1]]
     if isinstance(condition, RiskFactorAtLeast):
         return [
             _factor_phrase(profile, n)
@@ -100,17 +107,17 @@ def evaluate_tool(tool: Tool, profile: RiskProfile, assessment: Assessment, cata
     if stages[-1] in tool.stages:
         stage_fit = "current"
         relevance += weights.primary_stage
-        reasons.append(f"fits the current stage: {STAGES[stages[-1]].lower()}")
+        reasons.append(f"fits the current stage: {catalogue.stage_label(stages[-1]).lower()}")
     elif set(stages) & set(tool.stages):
         stage_fit = "earlier"
         relevance += weights.other_stage
-        earlier = [STAGES[s].lower() for s in stages if s in tool.stages]
+        earlier = [catalogue.stage_label(s).lower() for s in stages if s in tool.stages]
         reasons.append(f"fits an earlier stage: {', '.join(earlier)}")
     else:
         stage_fit = "none"
     listed_by_condition = False
     for condition in tool.when:
-        matched = condition_reasons(condition, profile, assessment, stages)
+        matched = condition_reasons(condition, profile, assessment, stages, catalogue)
         if matched:
             relevance += weights.condition
             reasons.extend(matched)
@@ -118,7 +125,7 @@ def evaluate_tool(tool: Tool, profile: RiskProfile, assessment: Assessment, cata
     if stage_fit == "none" and not listed_by_condition:
         return None
     elevated = [
-        n for n in tool.risk_factors
+        n for n in catalogue.risk_factors_answered(tool)
         if str(n) in profile.risk_factors and profile.factor(n).score is not None and profile.factor(n).score >= weights.elevated_from
     ]
     if elevated:

@@ -21,17 +21,19 @@ from r2p_risk.recommend import Recommendation, briefing_selection, evaluate_tool
 from r2p_risk.scoring import score_assessment
 from r2p_risk.tools import POLICY_SPACES, VENUES, Catalogue
 
-CRIME_TITLES = {"genocide": "Genocide", "crimes_against_humanity": "Crimes against humanity", "war_crimes": "War crimes"}
 HANDLING_MARKINGS = ("Unclassified", "For official use only", "Restricted", "Confidential")
 Marking = text_field(60, min_length=1)
 
 
 class Figure(StrictModel):
-    """A labelled score with its reliability, as the bottom line prints it."""
+    """A labelled score with its range and reliability, as the bottom line prints it."""
 
     label: str
-    level: str
+    level: str  # the risk class in words, or "not determined"
     score: float | None
+    range: tuple[float, float]
+    determined: bool
+    score_text: str = Field(description='e.g. "5.2, could be 3.1-8.0" or "not determined, could be 0.3-9.9"')
     reliability: float
 
 
@@ -91,6 +93,8 @@ class ActionGroup(StrictModel):
 class TrendPoint(StrictModel):
     assessed_on: dt.date
     overall: float | None
+    low: float
+    high: float
     status: str
 
 
@@ -99,6 +103,8 @@ class FactorBar(StrictModel):
     title: str
     group: str
     score: float | None
+    low: float
+    high: float
     coverage: float
 
 
@@ -124,17 +130,22 @@ class Briefing(StrictModel):
     assessment_status: str
     versions: str = Field(description="framework edition, scoring model and catalogue versions, for the header")
     key_judgements: str
-    status: str
+    status: str  # the status in words, "(provisional)" added to an alarm on an incomplete assessment
+    status_provisional: bool
     status_reasons: list[str]
+    status_note: str = Field(description="where the status labels come from and who assigns them")
+    model_note: str = Field(description="the figures are r2p-risk's model, not the UN's: printed beside them")
     overall: Figure
     crimes: list[Figure]
     coverage: float
+    coverage_line: str
     reliability: float
     factor_bars: list[FactorBar]
     class_thresholds: list[float]
     trend: list[TrendPoint]
     change: ProfileChange | None
     change_summary: list[str]
+    assess_next: list[str]
     drivers: list[DriverSection]
     actions_selected_by_analyst: bool
     action_groups: list[ActionGroup]
@@ -143,11 +154,36 @@ class Briefing(StrictModel):
 
 
 def _fmt(score: float | None) -> str:
-    return "not assessed" if score is None else f"{score:.1f}"
+    return "not determined" if score is None else f"{score:.1f}"
 
 
 def _level(params: ScoringParameters, level: str | None) -> str:
-    return params.risk_level_label(level) if level else "not assessed"
+    return params.risk_level_label(level) if level else "not determined"
+
+
+def score_text(score: float | None, low: float, high: float) -> str:
+    """A score with the range it could still take, in words: "5.2, could be 3.1-8.0"."""
+    if low == high:
+        return _fmt(score)
+    return f"{_fmt(score)}, could be {low:.1f}-{high:.1f}"
+
+
+def _figure(label: str, result, params: ScoringParameters) -> Figure:
+    return Figure(label=label, level=_level(params, result.level), score=result.score, range=result.range,
+                  determined=result.determined, score_text=score_text(result.score, *result.range), reliability=result.reliability)
+
+
+def status_note(params: ScoringParameters) -> str:
+    borrowed = [s for s in params.statuses if s.borrowed_from]
+    names = ", ".join(s.label for s in borrowed)
+    return (f"The status labels {names} are the categories of the Global Centre for the Responsibility to Protect's "
+            f"{borrowed[0].borrowed_from}; r2p-risk assigns them by its own documented rules, and adds "
+            f"{params.status_label('monitoring')} and {params.status_label('insufficient_evidence')}.")
+
+
+MODEL_NOTE = ("Every figure here is r2p-risk's own scoring model applied to the UN Framework of Analysis for Atrocity "
+              "Crimes, not the UN's: the Framework prescribes no numbers. Each score comes with the range it could still "
+              "take while indicators are unassessed.")
 
 
 def _change_summary(change: ProfileChange | None, params: ScoringParameters) -> list[str]:
@@ -214,8 +250,12 @@ def _methodology(profile: RiskProfile, params: ScoringParameters, catalogue: Cat
         f"r2p-risk's own scoring model, {versions.scoring_id} version {versions.scoring_version}, applied to "
         f"{versions.framework_edition} (data {versions.framework_data_version}).",
         profile.method,
-        "Coverage is the share of a risk factor's listed indicators that were assessed; unknown ratings are left out, "
-        "never counted as absent. Reliability (0-10) falls with low coverage and low stated confidence.",
+        "Coverage is the share of the Framework's official indicators that were assessed (risk factors 11-14 list only "
+        "some of theirs here, so they can never be fully covered); unknown ratings are left out, never counted as absent. "
+        "A range gives the lowest and highest a figure could take if every unassessed indicator were absent, resp. "
+        "strongly present. A crime's risk is determined only when its specific risk factors and enough of the common ones "
+        "are assessed. Reliability (0-10) falls with low coverage and low stated confidence.",
+        status_note(params),
         "Risk classes: " + ", ".join(f"{c.label} below {c.below:.1f}" if c.below is not None else f"{c.label} from there on"
                                     for c in params.risk_classes) + ".",
         f"Recommended actions come from {catalogue.title} (version {catalogue.version}); each cites the meeting summary "
@@ -263,17 +303,22 @@ def build_briefing(
         assessment_status=assessment.status,
         versions=f"{framework.title} ({versions.framework_edition}) · scoring model {versions.scoring_version} · tool catalogue {catalogue.version}",
         key_judgements=assessment.key_judgements or "(no key judgements recorded)",
-        status=profile.status.title, status_reasons=[r.text for r in profile.status.reasons],
-        overall=Figure(label="Overall", level=_level(params, profile.overall.level), score=profile.overall.score,
-                       reliability=profile.overall.reliability),
-        crimes=[Figure(label=CRIME_TITLES[c], level=_level(params, r.level), score=r.score, reliability=r.reliability)
-                for c, r in profile.crimes.items()],
+        status=profile.status.title + (" (provisional)" if profile.status.provisional else ""),
+        status_provisional=profile.status.provisional, status_reasons=[r.text for r in profile.status.reasons],
+        status_note=status_note(params), model_note=MODEL_NOTE,
+        overall=_figure("Overall", profile.overall, params),
+        crimes=[_figure(params.crime_label(c), r, params) for c, r in profile.crimes.items()],
         coverage=profile.coverage, reliability=profile.reliability,
-        factor_bars=[FactorBar(number=f.number, title=f.title, group=f.group, score=f.score, coverage=f.coverage)
+        coverage_line=(f"{profile.assessed_indicators} of the Framework's {profile.official_indicators} indicators assessed "
+                       f"({profile.coverage:.0%}); overall reliability {profile.reliability:.1f} of 10."),
+        factor_bars=[FactorBar(number=f.number, title=f.title, group=f.group, score=f.score, low=f.range[0], high=f.range[1],
+                               coverage=f.coverage)
                      for f in profile.risk_factors.values()],
         class_thresholds=[c.below for c in params.risk_classes if c.below is not None],
-        trend=[TrendPoint(assessed_on=a.assessed_on, overall=p.overall.score, status=p.status.title) for a, p in points] if len(points) > 1 else [],
+        trend=[TrendPoint(assessed_on=a.assessed_on, overall=p.overall.score, low=p.overall.range[0], high=p.overall.range[1],
+                          status=p.status.title) for a, p in points] if len(points) > 1 else [],
         change=change, change_summary=_change_summary(change, params),
+        assess_next=[f"{n.indicator} {n.text} ({n.why.text})" for n in profile.assess_next],
         drivers=_drivers(assessment, profile, framework, params),
         actions_selected_by_analyst=bool(assessment.selected_tools),
         action_groups=_actions(profile, assessment, recommendations, catalogue),

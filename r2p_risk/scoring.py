@@ -1,199 +1,118 @@
-"""The scoring model: a pure function from an assessment to a `RiskProfile`, with reasons.
+"""Scoring one assessment: the model of risk_model.py applied to one row, with the reasons in words.
 
-Every number comes from frameworks/scoring-model.yaml; frameworks/README.md works an example.
-Figures are rounded to two decimals at each step, so an analyst can redo the sums by hand.
+`score_assessment` is the single path: the same array code the watch list runs on thousands of
+assessments (batch.py), run on one, then explained (explain.py) and given the indicators to assess
+next (assess_next.py). The profile is put together as plain data and validated once as a
+`RiskProfile`. Every number comes from frameworks/scoring-model.yaml; frameworks/README.md works
+three vignettes by hand.
 """
 
 from __future__ import annotations
 
-from r2p_risk.assessment import LEVEL_LABELS, Assessment, IndicatorRating, RiskFactorRating
-from r2p_risk.framework import CRIMES, Framework, RiskFactor
+import math
+
+from r2p_risk.assess_next import assess_next
+from r2p_risk.assessment import Assessment
+from r2p_risk.explain import condition_reasons, crime_reasons, factor_reasons, first_row, overall_reasons, undetermined_crimes
+from r2p_risk.framework import CRIMES, Framework
 from r2p_risk.parameters import ScoringParameters
-from r2p_risk.profile import (
-    CrimeResult,
-    Driver,
-    ModelVersions,
-    OverallResult,
-    Reason,
-    RiskFactorResult,
-    RiskProfile,
-)
-from r2p_risk.status import decide_status
-
-CRIME_NAMES = {"genocide": "genocide", "crimes_against_humanity": "crimes against humanity", "war_crimes": "war crimes"}
+from r2p_risk.profile import RiskProfile
+from r2p_risk.rating_arrays import RatingArrays, arrays_from_assessments
+from r2p_risk.reasons import listing, reason
+from r2p_risk.risk_model import Constants, Figures, constants, score_arrays
+from r2p_risk.status import StatusFigures, decide_status
 
 
-def _round(value: float) -> float:
-    return round(value + 0.0, 2)
+def _value(x) -> float | None:
+    x = float(x)
+    return None if math.isnan(x) else x
 
 
-def _weighted_mean(pairs: list[tuple[float, float]]) -> float | None:
-    total = sum(weight for _, weight in pairs)
-    if not pairs or total == 0:
-        return None
-    return sum(value * weight for value, weight in pairs) / total
+def _factors(figures: Figures, ratings: RatingArrays, c: Constants, framework: Framework, params: ScoringParameters) -> dict:
+    f = first_row(figures.factors)
+    levels, whole_levels = ratings.levels[0].tolist(), ratings.whole_levels[0].tolist()
+    results = {}
+    for k, rf in enumerate(framework.risk_factors):
+        score = _value(f["score"][k])
+        results[str(rf.number)] = {
+            "number": rf.number, "title": rf.title, "group": rf.group, "score": score, "level": params.risk_level(score),
+            "range": (f["low"][k], f["high"][k]), "determined": f["assessed"][k], "coverage": f["coverage"][k],
+            "reliability": f["reliability"][k], "assessed_indicators": f["count"][k], "listed_indicators": len(rf.indicators),
+            "counted_indicators": c.counted_list[k], "indicators_complete": rf.indicators_complete,
+            "whole_factor_level": whole_levels[k] if f["whole"][k] else None,
+            "reasons": factor_reasons(k, rf, f, levels, whole_levels, c, params),
+        }
+    return results
 
 
-def _aggregate_indicators(points: list[tuple[float, float]], params: ScoringParameters) -> tuple[float | None, str]:
-    """Points and weights of the rated indicators -> (score, how it was reached)."""
-    mean = _weighted_mean(points)
-    if mean is None:
-        return None, ""
-    peak = max(value for value, _ in points)
-    method = params.aggregation.method
-    if method == "mean":
-        return _round(mean), f"mean of rated indicators {mean:.2f}"
-    if method == "max":
-        return _round(peak), f"highest rated indicator {peak:.2f}"
-    share = params.aggregation.peak_weight
-    score = _round((1 - share) * mean + share * peak)
-    return score, f"{1 - share:.2f} x mean {mean:.2f} + {share:.2f} x highest {peak:.2f} = {score:.2f}"
+def _crimes(figures: Figures, ratings: RatingArrays, c: Constants, framework: Framework, params: ScoringParameters) -> dict:
+    cf = figures.crimes
+    results = {}
+    for k, crime in enumerate(CRIMES):
+        score = _value(cf.score[0, k])
+        results[crime] = {
+            "crime": crime, "score": score, "level": params.risk_level(score), "range": (float(cf.low[0, k]), float(cf.high[0, k])),
+            "determined": bool(cf.determined[0, k]), "capped": bool(cf.capped[0, k]), "reliability": float(cf.reliability[0, k]),
+            "reasons": crime_reasons(crime, figures, ratings, framework, params, c),
+        }
+    return results
 
 
-def _confidence_weight(rating: IndicatorRating | RiskFactorRating, params: ScoringParameters) -> float:
-    return getattr(params.confidence_weights, rating.confidence or "unstated")
-
-
-def score_risk_factor(
-    factor: RiskFactor,
-    ratings: dict[str, IndicatorRating],
-    whole: RiskFactorRating | None,
-    params: ScoringParameters,
-) -> RiskFactorResult:
-    """Score one risk factor from its rated indicators and its optional whole-factor rating."""
-    rated = [ratings[i.id] for i in factor.indicators if i.id in ratings and ratings[i.id].level is not None]
-    listed = len(factor.indicators)
-    whole_level = whole.level if whole is not None else None
-    reasons: list[Reason] = []
-    n = factor.number
-    if listed:
-        reasons.append(Reason(text=f"{len(rated)} of {listed} listed indicators assessed", risk_factor=n))
-    if not factor.indicators_complete:
-        reasons.append(Reason(text="The indicator list here is incomplete (the official Framework lists more); a whole-factor rating fills the gap", risk_factor=n))
-    points = [(params.level_points[r.level], params.indicator_weights.get(r.indicator, 1.0)) for r in rated]
-    indicator_score, how = _aggregate_indicators(points, params)
-    if how:
-        reasons.append(Reason(text=f"Indicators: {how}", risk_factor=n))
-    for rating in sorted(rated, key=lambda r: (-r.level, r.indicator)):
-        if rating.level >= 2:
-            reasons.append(Reason(text=f"Indicator {rating.indicator} {LEVEL_LABELS[rating.level]} (level {rating.level}, {params.level_points[rating.level]:.1f} points)", risk_factor=n, indicator=rating.indicator))
-    if whole_level is None:
-        score = indicator_score
+def _status(status: StatusFigures, figures: Figures, ratings: RatingArrays, c: Constants, framework: Framework,
+            params: ScoringParameters) -> dict:
+    label = str(status.status[0])
+    index = int(status.rule[0])
+    counts = {"assessed": int(figures.overall.assessed[0]), "official": framework.official_indicator_count}
+    undetermined = undetermined_crimes(figures, params)
+    reasons: list[dict] = []
+    if index >= 0:
+        rule = params.status_rules[index]
+        reasons.append(reason("status_rule", status=label, rule=index, description=rule.description))
+        for condition, held in zip(rule.conditions, status.held[index]):
+            if held[0]:
+                reasons += condition_reasons(condition, figures, ratings, framework, params, c)
+        if status.provisional[0]:
+            reasons.append(reason("status_provisional", crimes=listing(undetermined), **counts))
+    elif label == params.no_alarm.determined:
+        reasons.append(reason("status_monitoring", **counts))
     else:
-        whole_points = params.level_points[whole_level]
-        if indicator_score is None:
-            score = _round(whole_points)
-            reasons.append(Reason(text=f"Rated as a whole: {LEVEL_LABELS[whole_level]} (level {whole_level}, {whole_points:.1f} points)", risk_factor=n))
-        else:
-            w = params.whole_factor_rating.weight
-            score = _round((1 - w) * indicator_score + w * whole_points)
-            reasons.append(Reason(text=f"Rated as a whole at level {whole_level}: {1 - w:.2f} x indicators {indicator_score:.2f} + {w:.2f} x whole-factor {whole_points:.2f} = {score:.2f}", risk_factor=n))
-    if score is None:
-        reasons.append(Reason(text="Nothing assessed: no score (unknown is not counted as absent)", risk_factor=n))
-    coverage = len(rated) / listed if listed else float(whole_level is not None)
-    credit = params.whole_factor_rating.evidence_credit if whole_level is not None else 0.0
-    evidence = min(1.0, (len(rated) / listed if listed else 0.0) + credit)
-    confidences = [_confidence_weight(r, params) for r in rated] + ([_confidence_weight(whole, params)] if whole_level is not None else [])
-    confidence = sum(confidences) / len(confidences) if confidences else 0.0
-    reliability = _round(10 * evidence * confidence)
-    if confidences:
-        reasons.append(Reason(text=f"Reliability {reliability:.1f} = 10 x evidence {evidence:.2f} x mean confidence {confidence:.2f}", risk_factor=n))
-    return RiskFactorResult(
-        number=n, title=factor.title, group=factor.group, score=score, level=params.risk_level(score),
-        coverage=_round(coverage), reliability=reliability, assessed_indicators=len(rated),
-        listed_indicators=listed, indicators_complete=factor.indicators_complete,
-        whole_factor_level=whole_level, reasons=reasons,
-    )
+        reasons.append(reason("status_insufficient", crimes=listing(undetermined), **counts))
+    return {"label": label, "title": params.status_label(label), "provisional": bool(status.provisional[0]), "reasons": reasons}
 
 
-def _mean_of_factors(numbers: list[int], factors: dict[str, RiskFactorResult], params: ScoringParameters) -> tuple[float | None, int]:
-    pairs = [(factors[str(n)].score, params.risk_factor_weights.get(n, 1.0)) for n in numbers if factors[str(n)].score is not None]
-    mean = _weighted_mean(pairs)
-    return (None if mean is None else _round(mean)), len(pairs)
-
-
-def score_crime(crime: str, framework: Framework, factors: dict[str, RiskFactorResult], ratings: dict[str, IndicatorRating], params: ScoringParameters) -> CrimeResult:
-    """Combine the common risk factors with the crime's specific ones."""
-    model = params.crimes[crime]
-    common = framework.factors_in_group("common")
-    specific = model.specific_risk_factors
-    common_mean, common_n = _mean_of_factors(common, factors, params)
-    specific_mean, specific_n = _mean_of_factors(specific, factors, params)
-    listing = ", ".join(str(n) for n in specific)
-    reasons = [
-        Reason(text=f"Common risk factors: mean {common_mean:.2f} over {common_n} assessed" if common_mean is not None else "Common risk factors: none assessed"),
-        Reason(text=f"Specific risk factors {listing}: mean {specific_mean:.2f} over {specific_n} assessed" if specific_mean is not None else f"Specific risk factors {listing}: none assessed"),
-    ]
-    if common_mean is not None and specific_mean is not None:
-        w = model.specific_weight
-        score = _round((1 - w) * common_mean + w * specific_mean)
-        reasons.append(Reason(text=f"{1 - w:.2f} x common {common_mean:.2f} + {w:.2f} x specific {specific_mean:.2f} = {score:.2f}"))
-    else:
-        score = common_mean if specific_mean is None else specific_mean
-    if model.requires is not None and score is not None:
-        requirement = model.requires
-        rating = ratings.get(requirement.indicator)
-        level = rating.level if rating is not None else None
-        if level is None:
-            reasons.append(Reason(text=f"Armed conflict not assessed (indicator {requirement.indicator} unknown): no cap applied", indicator=requirement.indicator))
-        elif level < requirement.min_level and score > requirement.cap_otherwise:
-            score = requirement.cap_otherwise
-            reasons.append(Reason(text=f"No armed conflict (indicator {requirement.indicator} at level {level}): war crimes presuppose one, so the score is capped at {requirement.cap_otherwise:.1f}", indicator=requirement.indicator))
-    members = [*common, *specific]
-    reliability = _round(sum(factors[str(n)].reliability for n in members) / len(members))
-    return CrimeResult(crime=crime, score=score, level=params.risk_level(score), reliability=reliability, reasons=reasons)
-
-
-def score_overall(crimes: dict[str, CrimeResult], factors: dict[str, RiskFactorResult], params: ScoringParameters) -> OverallResult:
-    scored = [(c.score, name) for name, c in crimes.items() if c.score is not None]
-    reliability = _round(sum(f.reliability for f in factors.values()) / len(factors))
-    if not scored:
-        return OverallResult(score=None, level=None, reliability=reliability, reasons=[Reason(text="Nothing assessed: no overall score")])
-    if params.overall.method == "max":
-        score = max(s for s, _ in scored)
-        names = " and ".join(CRIME_NAMES[name] for s, name in scored if s == score)
-        text = f"Highest crime risk: {names} at {score:.2f}"
-    else:
-        score = _round(sum(s for s, _ in scored) / len(scored))
-        text = f"Mean of {len(scored)} crime risks: {score:.2f}"
-    return OverallResult(score=score, level=params.risk_level(score), reliability=reliability, reasons=[Reason(text=text)])
-
-
-def find_drivers(assessment: Assessment, framework: Framework, params: ScoringParameters) -> list[Driver]:
-    """Indicators rated clearly or strongly present, strongest first, in framework order."""
-    # indicator id -> (framework order, risk factor, text) in one pass; Framework.indicator() reads a
-    # pydantic private attribute, which is slow enough to be a third of the scoring time in this loop
-    indicators = [(rf.number, i) for rf in framework.risk_factors for i in rf.indicators]
-    listed = {i.id: (order, number, i.text) for order, (number, i) in enumerate(indicators)}
+def find_drivers(assessment: Assessment, c: Constants, params: ScoringParameters) -> list[dict]:
+    """Indicators rated clearly or strongly present, strongest first, in framework order (as `Driver` data)."""
+    listed = {i.id: (order, i) for order, i in enumerate(c.indicators)}
     rated = [r for r in assessment.ratings if r.level is not None and r.level >= 2 and r.indicator in listed]
     rated.sort(key=lambda r: (-r.level, listed[r.indicator][0]))
-    return [
-        Driver(indicator=r.indicator, risk_factor=listed[r.indicator][1], level=r.level,
-               points=params.level_points[r.level], text=listed[r.indicator][2])
-        for r in rated
-    ]
+    return [{"indicator": r.indicator, "risk_factor": listed[r.indicator][1].risk_factor, "level": r.level,
+             "points": params.level_points[r.level], "text": listed[r.indicator][1].text} for r in rated]
 
 
 def score_assessment(assessment: Assessment, framework: Framework, params: ScoringParameters) -> RiskProfile:
     """Assessment + framework + parameters -> RiskProfile. Pure: same input, same output."""
-    ratings = {r.indicator: r for r in assessment.ratings}
-    wholes = {r.risk_factor: r for r in assessment.risk_factor_ratings}
-    factors = {str(rf.number): score_risk_factor(rf, ratings, wholes.get(rf.number), params) for rf in framework.risk_factors}
-    crimes = {crime: score_crime(crime, framework, factors, ratings, params) for crime in CRIMES}
-    overall = score_overall(crimes, factors, params)
-    listed = sum(f.listed_indicators for f in factors.values())
-    assessed = sum(f.assessed_indicators for f in factors.values())
-    return RiskProfile(
-        method=params.method.strip(),
-        versions=ModelVersions(
-            framework_id=framework.id, framework_edition=framework.edition, framework_data_version=framework.data_version,
-            scoring_id=params.id, scoring_version=params.version,
-        ),
-        risk_factors=factors,
-        crimes=crimes,
-        overall=overall,
-        status=decide_status(factors, overall, params),
-        reliability=overall.reliability,
-        coverage=_round(assessed / listed) if listed else 0.0,
-        drivers=find_drivers(assessment, framework, params),
-    )
+    ratings = arrays_from_assessments([assessment], framework)
+    figures = score_arrays(ratings, framework, params)
+    status = decide_status(figures, ratings, framework, params)
+    c = constants(framework, params)
+    overall = figures.overall
+    score = _value(overall.score[0])
+    return RiskProfile.model_validate({
+        "method": params.method.strip(),
+        "versions": {"framework_id": framework.id, "framework_edition": framework.edition,
+                     "framework_data_version": framework.data_version, "scoring_id": params.id, "scoring_version": params.version},
+        "risk_factors": _factors(figures, ratings, c, framework, params),
+        "crimes": _crimes(figures, ratings, c, framework, params),
+        "overall": {"score": score, "level": params.risk_level(score), "range": (float(overall.low[0]), float(overall.high[0])),
+                    "determined": bool(overall.determined[0]), "reliability": float(overall.reliability[0]),
+                    "reasons": overall_reasons(figures, params)},
+        "status": _status(status, figures, ratings, c, framework, params),
+        "reliability": float(overall.reliability[0]),
+        "coverage": float(overall.coverage[0]),
+        "assessed_indicators": int(overall.assessed[0]),
+        "official_indicators": framework.official_indicator_count,
+        "drivers": find_drivers(assessment, c, params),
+        "findings": [{"crime": f.crime, "state": f.state, "ended_on": f.ended_on.isoformat() if f.ended_on else None}
+                     for f in assessment.atrocity_findings],
+        "assess_next": assess_next(figures, ratings, str(status.status[0]), c, framework, params),
+    })

@@ -42,7 +42,7 @@ class ScoringRef(StrictModel):
 
 class Snapshot(StrictModel):
     format: Literal["r2p-risk-snapshot"]
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     framework: FrameworkRef
     scoring: ScoringRef
     situation: Situation

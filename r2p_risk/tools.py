@@ -1,80 +1,43 @@
 """The response-tool catalogue: what the Focal Points meetings said works, as validated data.
 
 The catalogue lives in ``frameworks/response-tools/``: ``catalogue.yaml`` holds the meetings
-(the cited sources) and the ranking weights, each ``tools-*.yaml`` a list of tools. Every tool
-cites a meeting, a section and a short verbatim quote; `check_quotes` proves each quote is in
-the summary it cites.
+(the cited sources), the labelled vocabularies (crisis stages, the intrusiveness scale, topics)
+and the ranking weights, each ``tools-*.yaml`` a list of tools. Every tool cites a meeting, a
+section and a short verbatim quote; `check_quotes` proves each quote is in the summary it cites.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from r2p_risk.errors import FrameworkError, Problem, problems_from_validation_error
 from r2p_risk.framework import Framework
 from r2p_risk.models import StrictModel, text_field
 from r2p_risk.parameters import RiskLevel, Status
+from r2p_risk.tool_vocabulary import (  # noqa: F401  (ACTORS, POLICY_SPACES, VENUES are read from here too)
+    ACTORS,
+    POLICY_SPACES,
+    VENUES,
+    Actor,
+    CrisisStage,
+    Description,
+    Id,
+    Intrusiveness,
+    IntrusivenessLevel,
+    Name,
+    PolicySpace,
+    Stage,
+    Topic,
+    Venue,
+)
 
-PolicySpace = Literal["new_york", "geneva", "capital", "regional", "accountability"]
-POLICY_SPACES: dict[str, str] = {
-    "new_york": "New York",
-    "geneva": "Geneva",
-    "capital": "Capital",
-    "regional": "Regional",
-    "accountability": "Courts and accountability",
-}
-Stage = Literal["structural_prevention", "rising_risk", "imminent_risk", "ongoing_atrocities", "accountability_recovery"]
-STAGES: dict[str, str] = {
-    "structural_prevention": "Structural prevention",
-    "rising_risk": "Rising risk",
-    "imminent_risk": "Imminent risk",
-    "ongoing_atrocities": "Ongoing atrocities",
-    "accountability_recovery": "Accountability and recovery",
-}
-Actor = Literal[
-    "focal_point", "mission_new_york", "mission_geneva", "embassy", "ministry", "parliament",
-    "regional_organisation", "un_system", "civil_society", "courts",
-]
-ACTORS: dict[str, str] = {
-    "focal_point": "R2P Focal Point",
-    "mission_new_york": "Mission in New York",
-    "mission_geneva": "Mission in Geneva",
-    "embassy": "Embassy",
-    "ministry": "Ministry in capital",
-    "parliament": "Parliament",
-    "regional_organisation": "Regional organisation",
-    "un_system": "UN system",
-    "civil_society": "Civil society",
-    "courts": "Courts and prosecutors",
-}
-Venue = Literal[
-    "security_council", "general_assembly", "human_rights_council", "un_secretariat", "un_field",
-    "international_courts", "national_courts", "regional_organisation", "national_government",
-    "bilateral", "civil_society", "global_network",
-]
-VENUES: dict[str, str] = {
-    "security_council": "UN Security Council",
-    "general_assembly": "UN General Assembly",
-    "human_rights_council": "Human Rights Council",
-    "un_secretariat": "UN Secretariat and Joint Office",
-    "un_field": "UN presence in the field",
-    "international_courts": "International courts and mechanisms",
-    "national_courts": "National courts",
-    "regional_organisation": "Regional organisation",
-    "national_government": "National government",
-    "bilateral": "Bilateral diplomacy",
-    "civil_society": "Civil society and survivors",
-    "global_network": "Global Network of R2P Focal Points",
-}
 MeetingId = Literal["doha_2017", "helsinki_2018", "brussels_2019", "brussels_2025"]
 MAX_QUOTE_WORDS = 25
-
-Name = text_field(120, min_length=3)
-Description = text_field(1_000, min_length=10)
+CATALOGUE_SCHEMA_VERSION = 2
 
 
 class Meeting(StrictModel):
@@ -156,7 +119,7 @@ Condition = Annotated[
 
 
 class Tool(StrictModel):
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]{2,60}$")
+    id: Id
     name: Name
     description: Description
     category: Literal[
@@ -168,11 +131,21 @@ class Tool(StrictModel):
     policy_space: PolicySpace
     actors: list[Actor] = Field(min_length=1)
     stages: list[Stage] = Field(min_length=1)
-    risk_factors: list[int] = Field(default_factory=list)
+    intrusiveness: Intrusiveness
+    topics: list[str] = Field(default_factory=list)
+    general_purpose: bool = False
     when: list[Condition] = Field(default_factory=list)
     citations: list[Citation] = Field(min_length=1)
     cases: list[Case] = Field(default_factory=list)
     cautions: list[Caution] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _answers_topics_or_is_general(self) -> "Tool":
+        if bool(self.topics) == self.general_purpose:
+            raise ValueError("a tool either names the topics it answers or is marked general_purpose, not both or neither")
+        if len(set(self.stages)) != len(self.stages) or len(set(self.topics)) != len(self.topics):
+            raise ValueError("stages and topics are listed once each")
+        return self
 
 
 class Ranking(StrictModel):
@@ -189,24 +162,50 @@ class Ranking(StrictModel):
 
 class StatusStages(StrictModel):
     monitoring: list[Stage]
+    insufficient_evidence: list[Stage]
     serious_concern: list[Stage]
     imminent_risk: list[Stage]
     current_crisis: list[Stage]
 
 
 class Catalogue(StrictModel):
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     id: str
     version: str
     title: str
     note: str
     meetings: list[Meeting] = Field(min_length=1)
+    stages: list[CrisisStage]
+    intrusiveness_levels: list[IntrusivenessLevel]
+    topics: list[Topic] = Field(min_length=1)
     status_stages: StatusStages
     ranking: Ranking
     tools: list[Tool]
 
     def meeting(self, meeting_id: str) -> Meeting:
         return next(m for m in self.meetings if m.id == meeting_id)
+
+    def stage_label(self, stage: str) -> str:
+        return next(s.label for s in self.stages if s.id == stage)
+
+    def intrusiveness_label(self, level: str) -> str:
+        return next(i.label for i in self.intrusiveness_levels if i.id == level)
+
+    def intrusiveness_rank(self, level: str) -> int:
+        """0 for the least intrusive step of the scale, 4 for the most."""
+        return [i.id for i in self.intrusiveness_levels].index(level)
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.topics if t.id == topic_id)
+
+    def indicators_answered(self, tool: Tool) -> list[str]:
+        """The Framework indicators the tool's topics name, in topic order, each once."""
+        return list(dict.fromkeys(i for topic_id in tool.topics for i in self.topic(topic_id).indicators))
+
+    def risk_factors_answered(self, tool: Tool) -> list[int]:
+        """The risk factors its topics name, and those holding an indicator they name; none for a general-purpose tool."""
+        named = {n for topic_id in tool.topics for n in self.topic(topic_id).risk_factors}
+        return sorted(named | {int(i.split(".")[0]) for i in self.indicators_answered(tool)})
 
     def tool(self, tool_id: str) -> Tool:
         return next(t for t in self.tools if t.id == tool_id)
@@ -228,6 +227,11 @@ def parse_catalogue(header: object, tool_files: dict[str, object], framework: Fr
     problems: list[Problem] = []
     if not isinstance(header, dict):
         raise FrameworkError([Problem("not_a_mapping", "catalogue.yaml", "must be a mapping of fields")])
+    if header.get("schema_version") == 1:
+        raise FrameworkError([Problem(
+            "unsupported_schema_version", "catalogue.yaml > schema_version",
+            f"version 1 is no longer read: version {CATALOGUE_SCHEMA_VERSION} gives every tool an intrusiveness and the topics "
+            "it answers, which cannot be inferred from version 1 (see CHANGELOG.md)")])
     tools: list[object] = []
     places: list[str] = []
     for name, data in sorted(tool_files.items()):
@@ -244,22 +248,41 @@ def parse_catalogue(header: object, tool_files: dict[str, object], framework: Fr
             where = places[int(match.group(1))] + match.group(2) if match else f"catalogue.yaml > {problem.where}"
             problems.append(Problem(problem.code, where, problem.message))
         raise FrameworkError(problems, "the response-tool catalogue is not valid") from None
-    problems += _check_references(catalogue, framework, places)
+    problems += _check_vocabularies(catalogue, framework) + _check_references(catalogue, framework, places)
     if problems:
         raise FrameworkError(problems, "the response-tool catalogue is not valid")
     return catalogue
+
+
+def _check_vocabularies(catalogue: Catalogue, framework: Framework) -> list[Problem]:
+    """Stages and intrusiveness levels are each labelled once; topics are unique and name what the Framework has."""
+    problems = []
+    for field, listed, known in (("stages", [s.id for s in catalogue.stages], get_args(Stage)),
+                                 ("intrusiveness_levels", [i.id for i in catalogue.intrusiveness_levels], get_args(Intrusiveness))):
+        if sorted(listed) != sorted(known):
+            problems.append(Problem("incomplete_vocabulary", f"catalogue.yaml > {field}", f"must list each of {', '.join(known)} once"))
+    counts = Counter(t.id for t in catalogue.topics)
+    for i, topic in enumerate(catalogue.topics):
+        where = f"catalogue.yaml > topics[{i}]"
+        if counts[topic.id] > 1:
+            problems.append(Problem("duplicate_id", f"{where}.id", f'duplicate topic id "{topic.id}"'))
+        problems += [Problem("unknown_indicator", f"{where}.indicators", f'no indicator "{indicator}"')
+                     for indicator in topic.indicators if not framework.has_indicator(indicator)]
+        problems += [Problem("unknown_risk_factor", f"{where}.risk_factors", f"no risk factor {number}")
+                     for number in topic.risk_factors if not framework.has_risk_factor(number)]
+    return problems
 
 
 def _check_references(catalogue: Catalogue, framework: Framework, places: list[str]) -> list[Problem]:
     problems = []
     counts = Counter(t.id for t in catalogue.tools)
     meeting_ids = {m.id for m in catalogue.meetings}
+    topic_ids = {t.id for t in catalogue.topics}
     for tool, place in zip(catalogue.tools, places):
         if counts[tool.id] > 1:
             problems.append(Problem("duplicate_id", f"{place}.id", f'duplicate tool id "{tool.id}"'))
-        for number in tool.risk_factors:
-            if not framework.has_risk_factor(number):
-                problems.append(Problem("unknown_risk_factor", f"{place}.risk_factors", f"no risk factor {number}"))
+        problems += [Problem("unknown_topic", f"{place}.topics", f'no topic "{topic}" in catalogue.yaml')
+                     for topic in tool.topics if topic not in topic_ids]
         for i, condition in enumerate(tool.when):
             if isinstance(condition, RiskFactorAtLeast):
                 for number in condition.risk_factors:

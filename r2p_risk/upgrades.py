@@ -1,8 +1,7 @@
 """Upgrades of older file versions, one small step per version; writing is always current.
 
 A step takes the data of version N and returns it as version N + 1. Snapshot history is in
-CHANGELOG.md; version 1 is the first, so there is no step yet. The next format change adds
-`SNAPSHOT_STEPS[1]` and raises `SNAPSHOT_SCHEMA_VERSION`, with an old-version fixture in tests.
+CHANGELOG.md; each step has an old-version fixture in tests/fixtures/ and a test.
 """
 
 from __future__ import annotations
@@ -13,8 +12,18 @@ from typing import Any, Callable
 from r2p_risk.errors import Problem, SnapshotError
 
 Step = Callable[[dict], dict]
-SNAPSHOT_SCHEMA_VERSION = 1
-SNAPSHOT_STEPS: dict[int, Step] = {}
+SNAPSHOT_SCHEMA_VERSION = 2
+
+
+def _add_atrocity_findings(data: dict) -> dict:
+    """1 -> 2 (scoring model 2.0): assessments record findings of atrocity crimes; older ones have none."""
+    assessment = data.get("assessment")
+    if isinstance(assessment, dict) and "atrocity_findings" not in assessment:
+        assessment["atrocity_findings"] = []
+    return data
+
+
+SNAPSHOT_STEPS: dict[int, Step] = {1: _add_atrocity_findings}
 
 
 def upgrade(data: dict[str, Any], current: int, steps: dict[int, Step], what: str = "file") -> dict[str, Any]:

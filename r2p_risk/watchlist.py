@@ -9,10 +9,10 @@ import pandas as pd
 from r2p_risk.assessment import country_name
 from r2p_risk.models import StrictModel
 from r2p_risk.overview import SituationOverview
+from r2p_risk.parameters import STATUSES
 from r2p_risk.regions import Region
 
-STATUS_ORDER = {"current_crisis": 0, "imminent_risk": 1, "serious_concern": 2, "monitoring": 3}
-STATUS_TITLES = {"current_crisis": "Current crisis", "imminent_risk": "Imminent risk", "serious_concern": "Serious concern", "monitoring": "Monitoring"}
+NOT_ASSESSED = "No assessment yet"
 
 
 class WatchRow(StrictModel):
@@ -23,8 +23,12 @@ class WatchRow(StrictModel):
     tags: list[str]
     assessment_id: str | None
     status: str | None
-    risk_class: str | None
+    status_label: str  # the status in words; "(provisional)" when the alarm rests on an incomplete assessment
+    provisional: bool
+    risk_class: str | None  # the overall risk class in words, or "Not determined"
     overall: float | None
+    overall_range: tuple[float, float] | None
+    assessed: int | None  # indicators assessed in the latest assessment
     reliability: float | None
     last_assessed: dt.date | None
     change: float | None
@@ -41,19 +45,31 @@ def build_watch_list(overviews: list[SituationOverview], model, regions: dict[st
         before = pair[-2].summary.overall if len(pair) > 1 else None
         overall = latest.summary.overall if latest else None
         region = regions.get(situation.country) if situation.country else None
+        summary = latest.summary if latest else None
         rows.append(WatchRow(
             situation_id=situation.id, situation=situation.name,
             country=country_name(situation.country), region=region.region if region else None, tags=situation.tags,
             assessment_id=latest.assessment_id if latest else None,
-            status=latest.summary.status if latest else None,
-            risk_class=model.params.risk_level_label(latest.summary.level) if latest and latest.summary.level else None,
-            overall=overall, reliability=latest.summary.reliability if latest else None,
+            status=summary.status if summary else None, status_label=status_label(summary, model.params),
+            provisional=bool(summary and summary.provisional),
+            risk_class=model.params.risk_level_label(summary.level) if summary else None,
+            overall=overall, overall_range=summary.range if summary else None, assessed=summary.assessed if summary else None,
+            reliability=summary.reliability if summary else None,
             last_assessed=latest.assessed_on if latest else None,
             change=None if overall is None or before is None else round(overall - before, 2),
             assessments=len(overview.assessments),
         ))
-    rows.sort(key=lambda r: (STATUS_ORDER.get(r.status, 9), -(r.overall or -1), r.situation))
+    severity = {status: -model.params.severity(status) for status in STATUSES}  # most severe first, unassessed last
+    rows.sort(key=lambda r: (severity.get(r.status, 1), -(r.overall if r.overall is not None else -1), r.situation))
     return rows
+
+
+def status_label(summary, params) -> str:
+    """The status of a summary in words, the provisional mark included; "No assessment yet" without one."""
+    if summary is None:
+        return NOT_ASSESSED
+    label = params.status_label(summary.status)
+    return f"{label} (provisional)" if summary.provisional else label
 
 
 def filter_watch_list(rows: list[WatchRow], regions: list[str], statuses: list[str], tags: list[str]) -> list[WatchRow]:
@@ -65,8 +81,10 @@ def filter_watch_list(rows: list[WatchRow], regions: list[str], statuses: list[s
 
 
 def watch_list_frame(rows: list[WatchRow]) -> pd.DataFrame:
+    """The rows as a table for people: the status in words, the overall score with the range it could still take."""
     frame = pd.DataFrame([r.model_dump() for r in rows], columns=list(WatchRow.model_fields))
-    frame["status"] = frame["status"].map(lambda s: STATUS_TITLES.get(s, "Not assessed"))
+    frame["status"] = frame["status_label"]
+    frame["range"] = frame["overall_range"].map(lambda r: f"{r[0]:.1f}-{r[1]:.1f}" if r is not None else "")
     frame["tags"] = frame["tags"].map(", ".join)
     return frame
 
@@ -83,11 +101,17 @@ def heatmap_frame(overviews: list[SituationOverview], model) -> pd.DataFrame:
 
 
 def trend_frame(overviews: list[SituationOverview], situation_ids: list[str]) -> pd.DataFrame:
-    """Overall and per-crime scores of every assessment of the chosen situations, by date."""
-    records = [
-        {"situation": o.situation.name, "assessed_on": a.assessed_on, "overall": a.summary.overall, "status": a.summary.status,
-         **a.summary.crimes}
-        for o in overviews if o.situation.id in situation_ids for a in o.assessments
-    ]
-    columns = ["situation", "assessed_on", "overall", "status", "genocide", "crimes_against_humanity", "war_crimes"]
+    """Overall and per-crime scores of every assessment of the chosen situations, by date, each with its range
+    (`overall_low`, `overall_high`, ...); a score not determined is empty, its range is not."""
+    records = []
+    for o in overviews:
+        if o.situation.id not in situation_ids:
+            continue
+        for a in o.assessments:
+            ranges = {"overall": a.summary.range, **a.summary.crime_ranges}
+            records.append({"situation": o.situation.name, "assessed_on": a.assessed_on, "overall": a.summary.overall,
+                            "status": a.summary.status, **a.summary.crimes,
+                            **{f"{name}_low": r[0] for name, r in ranges.items()}, **{f"{name}_high": r[1] for name, r in ranges.items()}})
+    figures = ["overall", "genocide", "crimes_against_humanity", "war_crimes"]
+    columns = ["situation", "assessed_on", "status", *figures, *(f"{f}_{end}" for f in figures for end in ("low", "high"))]
     return pd.DataFrame(records, columns=columns).sort_values(["situation", "assessed_on"], ignore_index=True)

@@ -44,9 +44,11 @@ def key(at: AppTest, *parts) -> str:
     return ":".join([at.session_state["draft"].edit_id, *map(str, parts)])
 
 
-def create_situation(at: AppTest, name="Darfur", country="SDN") -> str:
+def create_situation(at: AppTest, name="Upper Keldar (fictional)", country=None) -> str:
+    """A situation through the form; fictional and with no country, as test data with scores must be."""
     at.text_input(key="new_situation_name").input(name)
-    at.selectbox(key="new_situation_country").select(country)
+    if country:
+        at.selectbox(key="new_situation_country").select(country)
     at.text_input(key="new_situation_tags").input("Sahel, priority")
     at.button(key="FormSubmitter:new_situation-Create situation").click().run()
     assert_clean(at)
@@ -290,3 +292,39 @@ def test_restoring_over_unsaved_table_edits_asks_first(database_url):
     at.button(key="restore_button").click().run()
     assert open_database(database_url).load_assessment(assessment_id).rating_for("1.1").level == 1
     assert table_row(at, "1.1")["level"] == LEVEL_CELLS[1] and not at.session_state["draft"].dirty
+
+
+def test_a_thin_alarm_and_a_recorded_finding_are_said_plainly_on_screen(database_url):
+    at = sign(new_session())
+    create_situation(at)
+    at.button(key="new_assessment").click().run()
+    edit_ratings(at, "10.1", level=2)  # one manifesto
+    assert any("status **Serious concern (provisional)**" in m.value and "1 of 143" in m.value for m in at.markdown)
+    assert any(e.label.startswith("What to assess next") for e in at.expander)
+    at = open_page(at, "profile")
+    assert_clean(at)
+    assert at.metric[0].value == "Serious concern (provisional)" and at.metric[1].value == "Not determined"
+    assert any("Provisional" in w.value for w in at.warning)
+    assert any("could be" in c.value for c in at.caption), "each crime's score comes with its range"
+    assert any("not the UN's" in c.value and "R2P Monitor" in c.value for c in at.caption)
+
+    at = open_page(at, "assess")
+    at.selectbox(key="finding_new_crime").select("genocide")
+    at.radio(key="finding_new_state").set_value("ongoing")
+    at.text_area(key="finding_new_evidence").input("Fictional: killings of the Vessany reported by the fictional commission.")
+    at.button(key="finding_add").click().run()
+    assert_clean(at)
+    assert [f.crime for f in at.session_state["draft"].assessment.atrocity_findings] == ["genocide"]
+    at = open_page(at, "profile")
+    assert at.metric[0].value == "Current crisis", "a recorded ongoing finding is no provisional alarm"
+    assert any("Recorded finding: Genocide ongoing" in t.value for t in at.text)
+
+
+def test_a_finding_without_evidence_is_refused_and_nothing_is_recorded(database_url):
+    at = sign(new_session())
+    create_situation(at)
+    at.button(key="new_assessment").click().run()
+    at.radio(key="finding_new_state").set_value("ended")
+    at.button(key="finding_add").click().run()
+    assert any("evidence" in e.value and "not recorded" in e.value for e in at.error)
+    assert at.session_state["draft"].assessment.atrocity_findings == []

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "r2p_risk"
-PURE = {"errors", "models", "framework", "parameters", "assessment", "profile", "scoring", "status", "compare", "snapshot", "upgrades", "tools", "recommend", "report", "batch", "access", "editing", "watchlist"}
+PURE = {"errors", "models", "framework", "parameters", "assessment", "profile", "scoring", "status", "compare", "snapshot", "upgrades", "tools", "tool_vocabulary", "recommend", "report", "batch", "access", "editing", "watchlist",
+        "rating_arrays", "risk_model", "explain", "reasons", "assess_next", "overview"}
 IO_MODULES = {"os", "pathlib", "sqlite3", "sqlalchemy", "shutil", "subprocess", "socket", "requests", "urllib", "httpx", "open"}
 
 

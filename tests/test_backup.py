@@ -34,7 +34,7 @@ def populate(db) -> None:
     """A bit of everything: users, a restricted situation, revisions, a deleted situation, audit events."""
     db.ensure_user("ada@example.org", "Ada")
     db.ensure_user("ana@example.org", "Ana", groups=["desk-east"])
-    kept = db.create_situation(Situation(name="Grubačić · دارفور", country="SDN", tags=["a"]), "ana")
+    kept = db.create_situation(Situation(name="Grubačić · وادي الكسان (fictional)", country="ATA", tags=["a"]), "ana")
     first = db.save_assessment(kept.id, Assessment(assessed_on=dt.date(2026, 1, 2), analyst="Ana",
                                                    ratings=[{"indicator": "1.1", "level": 2, "evidence": "رأي"}]), "ana", None)
     db.save_assessment(kept.id, first.model_copy(update={"status": "final"}), "ben", 1, note="signed off")
@@ -73,7 +73,7 @@ def test_a_backup_restores_everything_into_an_empty_database(database_url, other
     assert {**after, "assessment_scores": before["assessment_scores"]} == before
     assert restore_event[2:4] == ("cli:ops", "database.restore")
     assert target.situation_overviews(model) == source.situation_overviews(model)
-    assert target.as_user(target.ensure_user("ana@example.org", "Ana", groups=["desk-east"])).list_situations()[0].country == "SDN"
+    assert target.as_user(target.ensure_user("ana@example.org", "Ana", groups=["desk-east"])).list_situations()[0].country == "ATA"
     situation_id = before["assessment_revisions"][0][2]
     assert target.save_assessment(situation_id, target.list_assessments(situation_id)[0], "cai", 2).revision == 3
     source.close()
@@ -89,7 +89,7 @@ def test_restore_refuses_a_database_holding_data_unless_forced(database_url, oth
         restore_database(target, tmp_path / "backup.zip", "ops")
     assert caught.value.problems[0].code == "not_empty" and [s.name for s in target.list_situations()] == ["Already here"]
     restore_database(target, tmp_path / "backup.zip", "ops", force=True)
-    assert [s.name for s in target.list_situations()] == ["Grubačić · دارفور"]
+    assert [s.name for s in target.list_situations()] == ["Grubačić · وادي الكسان (fictional)"]
     source.close()
     target.close()
 

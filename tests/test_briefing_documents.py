@@ -21,7 +21,7 @@ SELECTED = ["peacekeeping_protection_mandate", "arms_embargo"]
 HOSTILE = '<script>alert(1)</script> **bold** [x](javascript:alert(1)) =HYPERLINK("http://evil")'
 ARABIC = "محمد عبد الله"
 JUDGEMENTS = f"Sources include Grubačić and Acción Solidaria.\n{ARABIC}\n{HOSTILE}\nAtrocity crimes are under way."
-SECTIONS = ["Key judgements", "Bottom line", "What changed", "What drives the result", "Recommended actions",
+SECTIONS = ["Key judgements", "Bottom line", "What changed", "What to assess next", "What drives the result", "Recommended actions",
             "Methodology", "Annex: rated indicators"]
 
 

@@ -29,6 +29,24 @@ def test_score_prints_the_profile_as_json():
     assert "prescribes no" in profile["method"]
 
 
+def test_score_keeps_the_model_2_contract():
+    """Ranges and `determined` on every figure, level null when undetermined, the five statuses, assess_next, coded reasons."""
+    profile = json.loads(run("score", str(ROOT / "tests" / "fixtures" / "vignettes" / "one-manifesto.json")).stdout)
+    figures = [*profile["risk_factors"].values(), *profile["crimes"].values(), profile["overall"]]
+    for figure in figures:
+        low, high = figure["range"]
+        assert 0 <= low <= high <= 10 and isinstance(figure["determined"], bool)
+        assert {"score", "level"} <= set(figure)
+    for crime in profile["crimes"].values():
+        assert crime["determined"] is False and crime["level"] is None and crime["score"] is None
+    assert profile["status"]["label"] == "serious_concern" and profile["status"]["provisional"] is True
+    assert profile["status"]["label"] in {"current_crisis", "imminent_risk", "serious_concern", "monitoring", "insufficient_evidence"}
+    assert 1 <= len(profile["assess_next"]) <= 10
+    assert all(set(n) >= {"indicator", "why"} and set(n["why"]) == {"code", "params", "text"} for n in profile["assess_next"])
+    reasons = [r for f in figures for r in f["reasons"]] + profile["status"]["reasons"]
+    assert all(set(r) == {"code", "params", "text"} for r in reasons)
+
+
 def test_framework_lists_factors_and_marks_gaps():
     result = run("framework")
     assert result.returncode == 0
@@ -37,10 +55,10 @@ def test_framework_lists_factors_and_marks_gaps():
 
 
 def test_template_then_validate_then_csv(tmp_path):
-    template = run("template", "--country", "SDN", "--name", "Darfur watch")
+    template = run("template", "--country", "SDN", "--name", "Keldar watch (fictional)")
     assert template.returncode == 0
     data = json.loads(template.stdout)
-    assert data["situation"] == {"id": None, "name": "Darfur watch", "country": "SDN", "area": None, "tags": []}
+    assert data["situation"] == {"id": None, "name": "Keldar watch (fictional)", "country": "SDN", "area": None, "tags": []}
     data["assessment"]["ratings"][0]["level"] = 2
     path = tmp_path / "filled.json"
     path.write_text(json.dumps(data), encoding="utf-8")

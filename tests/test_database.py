@@ -24,7 +24,7 @@ ARABIC = "تقارير عن اعتقالات جماعية في المنطقة ا
 
 @pytest.fixture
 def situation(db):
-    return db.create_situation(Situation(name="Eastern Region", country="COD", area="Ituri", tags=["great_lakes"]), "ana")
+    return db.create_situation(Situation(name="Eastern Region (fictional)", country="ATA", area="Kessan Highlands", tags=["great_lakes"]), "ana")
 
 
 def draft(level: int | None = None, **fields) -> Assessment:
@@ -52,10 +52,10 @@ def test_a_sqlite_database_is_created_in_a_new_folder(sqlite_url, tmp_path):
 
 
 def test_situation_round_trip_keeps_every_field(db):
-    made = db.create_situation(Situation(name="Grubačić / " + ARABIC, country="SDN", area="شمال دارفور", tags=["a", "ب"]), "ana")
+    made = db.create_situation(Situation(name="Grubačić / " + ARABIC, country="ATA", area="شمال الكسان", tags=["a", "ب"]), "ana")
     assert len(made.id) == 32
     assert db.get_situation(made.id) == made
-    renamed = db.update_situation(made.model_copy(update={"name": "Darfur", "country": None, "tags": []}), "ben")
+    renamed = db.update_situation(made.model_copy(update={"name": "Keldar (fictional)", "country": None, "tags": []}), "ben")
     assert db.get_situation(made.id) == renamed and renamed.country is None
 
 
@@ -129,7 +129,7 @@ def test_soft_delete_hides_a_situation_restore_brings_it_back(db, situation):
     db.delete_situation(situation.id, "ben")
     assert db.list_situations() == [kept] and db.deleted_situations() == [situation]
     assert [h.situation for h in db.situation_histories()] == [kept]
-    assert [h.situation.name for h in db.situation_histories(include_deleted=True)] == ["Another", "Eastern Region"]
+    assert [h.situation.name for h in db.situation_histories(include_deleted=True)] == ["Another", "Eastern Region (fictional)"]
     assert db.get_situation(situation.id, include_deleted=True) == situation
     with pytest.raises(StorageError, match="deleted"):
         db.get_situation(situation.id)

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from conftest import make_assessment
+from r2p_risk import editing
 from r2p_risk.editing import (
     copy_assessment, format_source_lines, parse_source_lines, set_assessment_field, set_factor_field, set_indicator_field,
 )
@@ -53,3 +54,22 @@ def test_a_copy_starts_a_new_draft_with_the_same_ratings():
     copy = copy_assessment(previous, "Bo", dt.date(2026, 11, 27))
     assert (copy.id, copy.revision, copy.status, copy.analyst) == (None, None, "draft", "Bo")
     assert copy.ratings == previous.ratings and copy.assessed_on == dt.date(2026, 11, 27)
+
+
+def test_a_finding_is_recorded_with_its_sources_and_removed_again():
+    assessment = make_assessment()
+    recorded = editing.add_finding(assessment, "genocide", "ended", dt.date(2025, 3, 1), "Fictional: massacres ended.",
+                                   "Fictional commission report | https://example.org/report | 2025-04-01")
+    [finding] = recorded.atrocity_findings
+    assert (finding.crime, finding.state, finding.ended_on) == ("genocide", "ended", dt.date(2025, 3, 1))
+    assert finding.sources[0].url == "https://example.org/report"
+    assert editing.remove_finding(recorded, 0).atrocity_findings == []
+
+
+def test_a_finding_without_evidence_or_date_is_refused_naming_each_problem():
+    with pytest.raises(SnapshotError) as error:
+        editing.add_finding(make_assessment(), "genocide", "ended", None, "", "x | not-a-url")
+    places = [p.where for p in error.value.problems]
+    assert any("evidence" in w for w in places) and any("sources line 1" in w for w in places)
+    ongoing = editing.add_finding(make_assessment(), "war_crimes", "ongoing", dt.date(2025, 1, 1), "Fictional shelling.")
+    assert ongoing.atrocity_findings[0].ended_on is None, "an ongoing finding has no end date"

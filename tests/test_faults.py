@@ -46,7 +46,7 @@ def contents(database: Database) -> dict[str, list[tuple]]:
 def populate(url: str) -> tuple[Situation, Assessment, dict]:
     """A situation with two revisions of an assessment; returns them and every row stored."""
     database = open_database(url)
-    situation = database.create_situation(Situation(name="Eastern Region", country="COD"), "ana")
+    situation = database.create_situation(Situation(name="Eastern Region (fictional)"), "ana")
     first = database.save_assessment(situation.id, Assessment(assessed_on=dt.date(2026, 1, 15), analyst="Ana",
                                                               ratings=[{"indicator": "1.1", "level": 1}]), "ana", None)
     second = database.save_assessment(situation.id, first.model_copy(update={"key_judgements": "second"}), "ana", 1)

@@ -1,6 +1,7 @@
 """The Framework file: official numbering and titles, honest flags, and every problem reported at once."""
 
 import json
+import re
 
 import pytest
 import yaml
@@ -86,3 +87,35 @@ def test_broken_parameters_are_rejected_with_a_reason(framework, path, value, me
     target[path[-1]] = value
     with pytest.raises(FrameworkError, match=message):
         parse_parameters(raw, framework)
+
+
+@pytest.mark.parametrize(("indicator", "kept"), [
+    ("7.8", "populations or individuals"),      # not narrowed to protected groups: political groups count too
+    ("7.10", "populations or individuals"),
+    ("9.4", "protected groups"),
+    ("13.7", "show of strength"),             # threats made ahead of further violence
+])
+def test_paraphrases_keep_the_scope_of_the_official_indicator(framework, indicator, kept):
+    assert kept in framework.indicator(indicator).text
+
+
+def test_editorial_remarks_sit_beside_the_wording_check_not_in_the_text(framework):
+    remark = re.compile(r"unconfirmed|exact (ending|wording)|not sure|wording", re.I)
+    assert not [i.id for i in (framework.indicator(n) for n in framework.indicator_ids) if remark.search(i.text)]
+    note = framework.indicator("13.10")
+    assert note.wording_check == "uncertain" and "unconfirmed" in note.wording_note
+    assert note.text.endswith("weapons of an unlawful kind.")
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"wording_check": "checked", "wording_note": "The ending is unconfirmed."}, "a checked indicator has none"),
+    ({"wording_check": "uncertain", "wording_note": "short"}, "at least 10 characters"),
+    ({"wording_check": "uncertain", "wording_note": "x" * 301}, "at most 300 characters"),
+])
+def test_a_wording_note_is_only_a_short_remark_on_unconfirmed_wording(change, message):
+    raw = raw_framework()
+    raw["risk_factors"][0]["indicators"][0].update(change)
+    with pytest.raises(FrameworkError) as caught:
+        parse_framework(raw, "un-framework-2014.yaml")
+    [problem] = caught.value.problems
+    assert problem.where.startswith("un-framework-2014.yaml > risk_factors[0].indicators[0]") and message in problem.message

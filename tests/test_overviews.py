@@ -56,8 +56,8 @@ def test_overviews_give_the_figures_of_scoring_every_assessment_and_store_them_o
 
 
 def test_a_new_revision_is_summarised_at_the_next_read_and_the_old_summary_stays(db, model, framework):
-    situation = db.create_situation(Situation(name="Eastern Region", country="COD"), "ana")
-    saved = db.save_assessment(situation.id, make_assessment({"1.1": 1}), "ana", None)
+    situation = db.create_situation(Situation(name="Eastern Region (fictional)"), "ana")
+    saved = db.save_assessment(situation.id, make_assessment({i: 1 for i in framework.indicator_ids}), "ana", None)
     before = db.situation_overviews(model)[0].assessments[0].summary
     worse = saved.model_copy(update={"ratings": [r.model_copy(update={"level": 3}) for r in saved.ratings]})
     db.save_assessment(situation.id, worse, "ana", saved.revision)

@@ -72,7 +72,26 @@ def test_the_annex_lists_every_rating_in_framework_order(model, catalogue):
 
 def test_the_methodology_says_the_framework_prescribes_no_numbers(model, catalogue):
     text = " ".join(make(model, catalogue).methodology)
-    assert "prescribes no numbers" in text and "1.0.0" in text
+    assert "prescribes no numbers" in text and "2.0.0" in text
+
+
+def test_every_figure_comes_with_its_range_and_the_model_note_beside_it(model, catalogue):
+    briefing = make(model, catalogue)
+    assert "not the UN's" in briefing.model_note and "R2P Monitor" in briefing.status_note
+    assert all(f.score_text.startswith(f"{f.score:.1f}") and ("could be" in f.score_text) == (f.range[0] != f.range[1])
+               for f in [briefing.overall, *briefing.crimes])
+    assert briefing.coverage_line.startswith(f"{sum(r.level is not None for r in tamaris(model)[0].assessment.ratings)} of the Framework's 143")
+
+
+def test_a_thin_alarm_is_marked_provisional_and_undetermined_crimes_say_so(model, catalogue):
+    assessment = make_assessment({"10.1": 2})
+    briefing = briefing_for(Situation(name="Ostric Plateau (fictional)"), assessment, [], model.framework, model.params,
+                            catalogue, "Restricted", NOW)
+    assert briefing.status == "Serious concern (provisional)" and briefing.status_provisional
+    assert all(f.level == "not determined" and f.score_text.startswith("not determined, could be") for f in briefing.crimes)
+    assert briefing.assess_next and all("(" in line for line in briefing.assess_next)
+    markdown = briefing_to_markdown(briefing).decode()
+    assert "Serious concern \\(provisional\\)" in markdown and "## What to assess next" in markdown
 
 
 def test_hostile_text_is_inert_in_markdown(model, catalogue):

@@ -87,9 +87,9 @@ def test_an_analyst_signs_in_through_the_provider_works_and_signs_out_and_the_ap
     shown = sidebar.inner_text().replace("\u2060", "")  # word joiners keep addresses from becoming links
     assert "Ana Analyst" in shown and f"{ANALYST} · role: analyst · groups: desk-a" in shown
 
-    page.get_by_label("Name", exact=True).fill("Northern Darfur")
+    page.get_by_label("Name", exact=True).fill("Upper Keldar (fictional)")
     page.get_by_role("button", name="Create situation").click()
-    page.get_by_text("Created Northern Darfur.").wait_for()
+    page.get_by_text("Created Upper Keldar (fictional).").wait_for()
     page.get_by_role("button", name="New assessment").click()
     page.get_by_role("heading", name="Assess").wait_for()
     wait_idle(page)

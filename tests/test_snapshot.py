@@ -117,3 +117,14 @@ def test_round_trip_of_a_generated_assessment_keeps_unicode(model):
     snapshot = build_snapshot(Situation(name="Łódź (fictional)"), assessment, model.framework, model.params, None)
     again = load_snapshot_text(dump_snapshot(snapshot).encode("utf-8"), model.framework, model.params)
     assert again.assessment == assessment and again.situation.name == "Łódź (fictional)"
+
+
+def test_a_version_1_snapshot_upgrades_on_read_with_no_findings(model):
+    """Snapshots written before scoring model 2.0 (schema 1, with a model 1.0 profile) still read, and are scored anew."""
+    old = FRAMEWORKS.parent / "tests" / "fixtures" / "snapshot-v1-varesia.json"
+    raw = json.loads(old.read_text(encoding="utf-8"))
+    assert raw["schema_version"] == 1 and "atrocity_findings" not in raw["assessment"]
+    snapshot = load_snapshot_text(old.read_bytes(), model.framework, model.params)
+    assert snapshot.schema_version == 2 and snapshot.assessment.atrocity_findings == []
+    assert snapshot.profile["versions"]["scoring_version"] == "2.0.0" and "range" in snapshot.profile["overall"]
+    assert json.loads(dump_snapshot(snapshot))["schema_version"] == 2, "written in the current version"

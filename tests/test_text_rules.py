@@ -15,7 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from conftest import FRAMEWORKS, ROOT, free_port, wait_idle
 from r2p_risk.access import AccessRule, User
-from r2p_risk.assessment import Assessment, IndicatorRating, Situation, Source
+from r2p_risk.assessment import Assessment, AtrocityFinding, IndicatorRating, Situation, Source
 from r2p_risk.exporters.markdown import briefing_to_markdown, escape
 from r2p_risk.report import Marking, briefing_for
 from r2p_risk.storage.database import open_database
@@ -37,6 +37,7 @@ FIELDS = {
     "assessment.selected_tools": (lambda t: Assessment(assessed_on="2026-01-01", analyst="a", selected_tools=[t]),
                                   lambda m: m.selected_tools[0], False),
     "rating.evidence": (lambda t: IndicatorRating(indicator="1.1", evidence=t), lambda m: m.evidence, True),
+    "finding.evidence": (lambda t: AtrocityFinding(crime="genocide", state="ongoing", evidence=t), lambda m: m.evidence, True),
     "source.title": (lambda t: Source(title=t), lambda m: m.title, False),
     "source.url": (lambda t: Source(title="t", url="https://example.org/" + t), lambda m: m.url.removeprefix("https://example.org/"), False),
     "user.name": (lambda t: User(identity="u", name=t), lambda m: m.name, False),

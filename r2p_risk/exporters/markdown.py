@@ -28,7 +28,7 @@ def _cell(text: str) -> str:
 
 
 def _score(value: float | None) -> str:
-    return "not assessed" if value is None else f"{value:.1f}"
+    return "not determined" if value is None else f"{value:.1f}"
 
 
 def _header(b: Briefing) -> list[str]:
@@ -46,20 +46,23 @@ def _bottom_line(b: Briefing) -> list[str]:
     lines = ["## Key judgements", "", *[escape(p) for p in b.key_judgements.splitlines()], "", "## Bottom line", "",
              f"**Status: {escape(b.status)}**", ""]
     lines += [f"- {escape(reason)}" for reason in b.status_reasons]
-    lines += ["", "| | risk | score (0-10) | reliability (0-10) |", "|---|---|---|---|"]
+    lines += ["", "| | risk | score (0-10) and range | reliability (0-10) |", "|---|---|---|---|"]
     for figure in [b.overall, *b.crimes]:
-        lines.append(f"| {figure.label} | {figure.level} | {_score(figure.score)} | {figure.reliability:.1f} |")
-    lines += ["", f"Coverage: {b.coverage:.0%} of listed indicators assessed; overall reliability {b.reliability:.1f} of 10.", ""]
-    lines += ["### The 14 risk factors", "", "| risk factor | score | coverage |", "|---|---|---|"]
-    lines += [f"| {f.number}. {escape(f.title)} | {_score(f.score)} | {f.coverage:.0%} |" for f in b.factor_bars]
+        lines.append(f"| {figure.label} | {figure.level} | {figure.score_text} | {figure.reliability:.1f} |")
+    lines += ["", f"*{escape(b.model_note)}*", "", escape(b.coverage_line), "", f"*{escape(b.status_note)}*", ""]
+    lines += ["### The 14 risk factors", "", "| risk factor | score | range | coverage |", "|---|---|---|---|"]
+    lines += [f"| {f.number}. {escape(f.title)} | {_score(f.score)} | {f.low:.1f}-{f.high:.1f} | {f.coverage:.0%} |" for f in b.factor_bars]
     if b.trend:
-        lines += ["", "### Trend", "", "| assessed on | overall | status |", "|---|---|---|"]
-        lines += [f"| {p.assessed_on.isoformat()} | {_score(p.overall)} | {escape(p.status)} |" for p in b.trend]
+        lines += ["", "### Trend", "", "| assessed on | overall | range | status |", "|---|---|---|---|"]
+        lines += [f"| {p.assessed_on.isoformat()} | {_score(p.overall)} | {p.low:.1f}-{p.high:.1f} | {escape(p.status)} |" for p in b.trend]
     return lines + [""]
 
 
 def _changes_and_drivers(b: Briefing) -> list[str]:
-    lines = ["## What changed", "", *[f"- {escape(line)}" for line in b.change_summary], "", "## What drives the result", ""]
+    lines = ["## What changed", "", *[f"- {escape(line)}" for line in b.change_summary], ""]
+    if b.assess_next:
+        lines += ["## What to assess next", "", *[f"- {escape(line)}" for line in b.assess_next], ""]
+    lines += ["## What drives the result", ""]
     for section in b.drivers:
         lines += [f"### Risk factor {section.risk_factor}: {escape(section.title)}", "",
                   f"Score {_score(section.score)} ({section.level}), coverage {section.coverage:.0%}, reliability {section.reliability:.1f}.", ""]

@@ -14,7 +14,7 @@ ANNEX_WIDTHS = (62, 21, 18, 17, 34, 26)
 
 
 def _score(value: float | None) -> str:
-    return "not assessed" if value is None else f"{value:.1f}"
+    return "not determined" if value is None else f"{value:.1f}"
 
 
 def _title_block(pdf: BriefingPage, b: Briefing) -> None:
@@ -35,10 +35,12 @@ def _bottom_line(pdf: BriefingPage, b: Briefing) -> None:
     for reason in b.status_reasons:
         pdf.bullet(reason)
     pdf.gap()
-    rows = [["", "risk", "score (0-10)", "reliability (0-10)"]]
-    rows += [[f.label, f.level, _score(f.score), f"{f.reliability:.1f}"] for f in [b.overall, *b.crimes]]
-    pdf.table_of(rows, widths=(64, 40, 35, 35))
-    pdf.paragraph(f"Coverage: {b.coverage:.0%} of listed indicators assessed; overall reliability {b.reliability:.1f} of 10.")
+    rows = [["", "risk", "score (0-10) and range", "reliability (0-10)"]]
+    rows += [[f.label, f.level, f.score_text, f"{f.reliability:.1f}"] for f in [b.overall, *b.crimes]]
+    pdf.table_of(rows, widths=(50, 34, 60, 30))
+    pdf.paragraph(b.model_note, colour=MUTED)
+    pdf.paragraph(b.coverage_line)
+    pdf.paragraph(b.status_note, colour=MUTED)
 
 
 def _charts(pdf: BriefingPage, b: Briefing) -> None:
@@ -55,6 +57,10 @@ def _changes_and_drivers(pdf: BriefingPage, b: Briefing) -> None:
     pdf.heading("What changed")
     for line in b.change_summary:
         pdf.bullet(line)
+    if b.assess_next:
+        pdf.heading("What to assess next")
+        for line in b.assess_next:
+            pdf.bullet(line)
     pdf.heading("What drives the result")
     for section in b.drivers:
         pdf.heading(f"Risk factor {section.risk_factor}: {section.title}", level=2)

@@ -27,7 +27,7 @@ HEADINGS = {0: "Title", 1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
 
 
 def _score(value: float | None) -> str:
-    return "not assessed" if value is None else f"{value:.1f}"
+    return "not determined" if value is None else f"{value:.1f}"
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -119,9 +119,11 @@ def _title_and_bottom_line(w: _Writer, b: Briefing) -> None:
     w.paragraph(f"Status: {b.status}", bold=True)
     for reason in b.status_reasons:
         w.paragraph(reason, style="List Bullet")
-    w.table([["", "risk", "score (0-10)", "reliability (0-10)"],
-                 *[[f.label, f.level, _score(f.score), f"{f.reliability:.1f}"] for f in [b.overall, *b.crimes]]])
-    w.paragraph(f"Coverage: {b.coverage:.0%} of listed indicators assessed; overall reliability {b.reliability:.1f} of 10.")
+    w.table([["", "risk", "score (0-10) and range", "reliability (0-10)"],
+                 *[[f.label, f.level, f.score_text, f"{f.reliability:.1f}"] for f in [b.overall, *b.crimes]]])
+    w.paragraph(b.model_note)
+    w.paragraph(b.coverage_line)
+    w.paragraph(b.status_note)
     w.heading("The 14 risk factors", 2)
     w.doc.add_picture(io.BytesIO(factor_chart_png(b)), width=Cm(16.5))
     trend = trend_chart_png(b)
@@ -134,6 +136,10 @@ def _changes_and_drivers(w: _Writer, b: Briefing) -> None:
     w.heading("What changed", 1)
     for line in b.change_summary:
         w.paragraph(line, style="List Bullet")
+    if b.assess_next:
+        w.heading("What to assess next", 1)
+        for line in b.assess_next:
+            w.paragraph(line, style="List Bullet")
     w.heading("What drives the result", 1)
     for section in b.drivers:
         w.heading(f"Risk factor {section.risk_factor}: {section.title}", 2)

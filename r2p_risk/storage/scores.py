@@ -17,7 +17,8 @@ from sqlalchemy import and_, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from r2p_risk.errors import R2PError
-from r2p_risk.overview import ScoreSummary, summarise
+from r2p_risk import batch
+from r2p_risk.overview import ScoreSummary, summaries, summarise
 from r2p_risk.storage.revisions import assessment_from_row, validated
 from r2p_risk.storage.tables import assessment_scores, revisions
 
@@ -37,7 +38,7 @@ class ScoreSummaries:
                      .where(tuple_(revisions.c.assessment_id, revisions.c.revision).in_(chunk)))
             with self._transaction("read the assessments to score") as conn:
                 rows = conn.execute(query).all()
-            summaries = summarise([assessment_from_row(row) for row in rows], model)
+            summaries = _summarise_rows(rows, model)
             found.update({(row.assessment_id, row.revision): s for row, s in zip(rows, summaries)})
             self._store_summaries([{"assessment_id": row.assessment_id, "revision": row.revision, "model_key": key,
                                     "situation_id": row.situation_id, "summary_json": s.model_dump_json()}
@@ -54,6 +55,17 @@ class ScoreSummaries:
                 conn.execute(dialect.insert(assessment_scores).on_conflict_do_nothing(), values)
         except R2PError as error:
             log.warning("score summaries not stored, they will be computed again: %s", error)
+
+
+def _summarise_rows(rows, model) -> list[ScoreSummary]:
+    """Score stored revisions straight from their JSON, which was validated when saved: no model object per rating.
+
+    A row that does not read as a stored assessment is validated the slow way, which reports what is wrong with it.
+    """
+    try:
+        return summaries(batch.score_json([row.data_json for row in rows], model.framework, model.params), model)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return summarise([assessment_from_row(row) for row in rows], model)
 
 
 def latest_with_summaries(which, key: str):

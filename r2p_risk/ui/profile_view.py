@@ -9,10 +9,10 @@ from r2p_risk.assessment import Assessment
 from r2p_risk.compare import ProfileChange
 from r2p_risk.parameters import ScoringParameters
 from r2p_risk.profile import RiskProfile
+from r2p_risk.report import MODEL_NOTE, score_text, status_note
 from r2p_risk.ui.choose import Chosen
 from r2p_risk.ui.feedback import plain
 
-CRIME_TITLES = {"genocide": "Genocide", "crimes_against_humanity": "Crimes against humanity", "war_crimes": "War crimes"}
 FACTOR_COLUMNS = {
     "score": st.column_config.NumberColumn("Score (0-10)", format="%.1f"),
     "coverage": st.column_config.ProgressColumn("Coverage", min_value=0.0, max_value=1.0, format="percent"),
@@ -21,21 +21,32 @@ FACTOR_COLUMNS = {
 
 
 def _fmt(score: float | None) -> str:
-    return "not assessed" if score is None else f"{score:.1f}"
+    return "not determined" if score is None else f"{score:.1f}"
 
 
 def headline(chosen: Chosen, profile: RiskProfile, params: ScoringParameters) -> None:
     assessment = chosen.assessment
     st.caption(plain(f"{chosen.situation.name} · assessed on {assessment.assessed_on} by {assessment.analyst} · {assessment.status}"))
-    columns = st.columns([3, 2, 2, 1])
-    columns[0].metric("Status", profile.status.title)
-    columns[1].metric("Overall risk", params.risk_level_label(profile.overall.level) if profile.overall.level else "—",
-                      help=f"score {_fmt(profile.overall.score)} of 10")
+    columns = st.columns([3, 2, 2, 2])
+    status = profile.status.title + (" (provisional)" if profile.status.provisional else "")
+    columns[0].metric("Status", status, help=params.status_definition(profile.status.label).description)
+    columns[1].metric("Overall risk", params.risk_level_label(profile.overall.level),
+                      help=f"score {score_text(profile.overall.score, *profile.overall.range)} of 10 (r2p-risk model)")
     columns[2].metric("Reliability", f"{profile.reliability:.1f} of 10", help="falls with low coverage and low confidence")
-    columns[3].metric("Coverage", f"{profile.coverage:.0%}", help="share of listed indicators assessed")
+    columns[3].metric("Assessed", f"{profile.assessed_indicators} of {profile.official_indicators}",
+                      help="indicators assessed, of the Framework's official ones")
+    st.caption(MODEL_NOTE + " " + status_note(params))
+    if profile.status.provisional:
+        st.warning("Provisional: this alarm rests on an incomplete assessment. It is raised so that it is seen; "
+                   "assess what is listed under 'What to assess next' before relying on it.", icon="⚠️")
+    elif profile.status.label == params.no_alarm.undetermined:
+        st.info("Not enough assessed for a verdict: an empty or thin assessment is never an all-clear.", icon="ℹ️")
     st.markdown("**Why this status**")
     for reason in profile.status.reasons:
         st.text("• " + reason.text)
+    for finding in profile.findings:
+        ended = f", ended {finding.ended_on}" if finding.ended_on else ""
+        st.text(f"Recorded finding: {params.crime_label(finding.crime)} {finding.state}{ended}")
     if assessment.key_judgements:
         st.markdown("**Key judgements**")
         st.text(assessment.key_judgements)
@@ -45,21 +56,32 @@ def crimes(profile: RiskProfile, params: ScoringParameters) -> None:
     st.subheader("Risk of each crime")
     columns = st.columns(len(profile.crimes))
     for column, (crime, result) in zip(columns, profile.crimes.items()):
-        level = params.risk_level_label(result.level) if result.level else "—"
-        column.metric(CRIME_TITLES[crime], level, help=f"score {_fmt(result.score)} of 10, reliability {result.reliability:.1f}")
-        column.caption(f"score {_fmt(result.score)} · reliability {result.reliability:.1f}")
+        column.metric(params.crime_label(crime), params.risk_level_label(result.level),
+                      help=f"score {score_text(result.score, *result.range)} of 10, reliability {result.reliability:.1f}")
+        column.caption(f"score {score_text(result.score, *result.range)} · reliability {result.reliability:.1f}")
         with column.expander("Why"):
             for reason in result.reasons:
                 st.text(reason.text)
 
 
-def factor_frame(profile: RiskProfile) -> pd.DataFrame:
+def factor_frame(profile: RiskProfile, params: ScoringParameters) -> pd.DataFrame:
     return pd.DataFrame([
-        {"RF": f.number, "risk factor": f.title, "score": f.score, "class": f.level or "—", "coverage": f.coverage,
-         "reliability": f.reliability, "rated": f"{f.assessed_indicators}/{f.listed_indicators}",
+        {"RF": f.number, "risk factor": f.title, "score": f.score, "could be": f"{f.range[0]:.1f}-{f.range[1]:.1f}",
+         "class": params.risk_level_label(f.level) if f.determined else "Not assessed", "coverage": f.coverage,
+         "reliability": f.reliability, "rated": f"{f.assessed_indicators} of {f.counted_indicators:g}",
          "list complete": "yes" if f.indicators_complete else "no (rate as a whole)"}
         for f in profile.risk_factors.values()
     ])
+
+
+def assess_next(profile: RiskProfile) -> None:
+    st.subheader("What to assess next")
+    if not profile.assess_next:
+        st.caption("Every listed indicator is assessed.")
+        return
+    st.caption("The unassessed indicators whose rating would change this picture most.")
+    st.dataframe(pd.DataFrame([{"indicator": n.indicator, "text": n.text, "why": n.why.text} for n in profile.assess_next]),
+                 hide_index=True, width="stretch")
 
 
 def drivers(profile: RiskProfile, assessment: Assessment) -> None:
@@ -76,10 +98,10 @@ def drivers(profile: RiskProfile, assessment: Assessment) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def changes(change: ProfileChange) -> None:
+def changes(change: ProfileChange, params: ScoringParameters) -> None:
     delta = change.overall_delta
-    st.text(f"From {change.earlier_assessed_on} to {change.later_assessed_on}: status {change.status_before} → "
-            f"{change.status_after}; overall {_fmt(change.overall_before)} → {_fmt(change.overall_after)}"
+    st.text(f"From {change.earlier_assessed_on} to {change.later_assessed_on}: status {params.status_label(change.status_before)} → "
+            f"{params.status_label(change.status_after)}; overall {_fmt(change.overall_before)} → {_fmt(change.overall_after)}"
             + ("" if delta is None else f" ({delta:+.1f})"))
     for title, items in (("Worsened indicators", change.worsened_indicators), ("Newly present triggering factors", change.new_triggering_factors),
                          ("Improved indicators", change.improved_indicators)):

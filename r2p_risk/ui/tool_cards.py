@@ -10,7 +10,6 @@ from r2p_risk.recommend import Recommendation, by_policy_space
 from r2p_risk.tools import (
     ACTORS,
     POLICY_SPACES,
-    STAGES,
     VENUES,
     Catalogue,
     passage_around,
@@ -26,7 +25,7 @@ def filters(recommendations: list[Recommendation], catalogue: Catalogue) -> list
     columns = st.columns(3)
     venues = columns[0].multiselect("Venue", list(VENUES), format_func=VENUES.get, key="filter_venue")
     actors = columns[1].multiselect("Who acts", list(ACTORS), format_func=ACTORS.get, key="filter_actor")
-    stages = columns[2].multiselect("Stage", list(STAGES), format_func=STAGES.get, key="filter_stage")
+    stages = columns[2].multiselect("Stage", [s.id for s in catalogue.stages], format_func=catalogue.stage_label, key="filter_stage")
     shown = []
     for rec in recommendations:
         tool = catalogue.tool(rec.tool_id)
@@ -95,7 +94,7 @@ def cards(recommendations: list[Recommendation], catalogue: Catalogue, chosen: C
                             key=key, on_change=_toggle, args=(chosen, rec.tool_id, key), help="include in the briefing")
                 st.write(tool.description)
                 st.markdown("**Why:** " + "; ".join(rec.reasons) + f" (relevance {rec.relevance:g})")
-                st.caption("Stages: " + ", ".join(STAGES[s] for s in tool.stages) + " · who acts: "
+                st.caption("Stages: " + ", ".join(catalogue.stage_label(s) for s in tool.stages) + " · who acts: "
                            + ", ".join(ACTORS[a] for a in tool.actors))
                 for citation in tool.citations:
                     meeting = catalogue.meeting(citation.meeting)

@@ -17,10 +17,12 @@ from r2p_risk.assessment import Situation
 from r2p_risk.errors import R2PError
 from r2p_risk.framework import Framework
 from r2p_risk.profile import RiskProfile
+from r2p_risk.report import score_text
 from r2p_risk.scoring import score_assessment
 from r2p_risk.storage.files import Model
 from r2p_risk.ui import saving, services, state
 from r2p_risk.ui.feedback import plain
+from r2p_risk.ui.findings_panel import findings_panel
 from r2p_risk.ui.rating import evidence_panel
 
 GROUP_SHORT = {"common": "common", "genocide": "genocide", "crimes_against_humanity": "crimes against humanity",
@@ -33,10 +35,10 @@ def _fmt(score: float | None) -> str:
 
 def factor_table(profile: RiskProfile) -> str:
     """Every risk factor's coverage and scores as a Markdown table (one element: cheap to redraw on every edit)."""
-    lines = ["| RF | rated | score | reliability | risk factor |", "|---:|---|---:|---:|---|"]
+    lines = ["| RF | rated | score | could be | reliability | risk factor |", "|---:|---|---:|---|---:|---|"]
     for f in profile.risk_factors.values():
-        rated = f"{f.assessed_indicators}/{f.listed_indicators}" + (" + whole" if f.whole_factor_level is not None else "")
-        lines.append(f"| {f.number} | {rated} | {_fmt(f.score)} | {f.reliability:.1f} | {plain(f.title)} |")
+        rated = f"{f.assessed_indicators}/{f.counted_indicators:g}" + (" + whole" if f.whole_factor_level is not None else "")
+        lines.append(f"| {f.number} | {rated} | {_fmt(f.score)} | {f.range[0]:.1f}-{f.range[1]:.1f} | {f.reliability:.1f} | {plain(f.title)} |")
     return "\n".join(lines)
 
 
@@ -117,8 +119,10 @@ def factor_heading(framework: Framework, number: int) -> None:
     st.subheader(f"Risk factor {number}: {factor.title}")
     st.caption(f"{framework.group_title(factor.group)} · {factor.description}")
     if not factor.indicators_complete:
-        st.warning("The indicator list of this risk factor is incomplete: the official text could not be obtained. "
-                   "Rate what is listed and rate the risk factor as a whole (first row).")
+        st.warning(f"The indicator list of this risk factor is incomplete: the official text could not be obtained. "
+                   f"Coverage counts against an estimated {framework.counted_indicators(number):g} official indicators "
+                   f"({len(factor.indicators)} listed), so it never reaches 100% from this list. Rate what is listed and "
+                   "rate the risk factor as a whole (first row).")
 
 
 @st.fragment
@@ -146,12 +150,27 @@ def rating_editor(framework: Framework, number: int) -> None:
 def scoreboard(model: Model, profile: RiskProfile, session: state.EditSession, number: int) -> str:
     """The live figures: the open risk factor's, then the assessment's, as two lines of Markdown (one element)."""
     result = profile.factor(number)
-    level = model.params.risk_level_label(profile.overall.level) if profile.overall.level else "not scored"
-    return (f"**Risk factor {number}: score {_fmt(result.score)}** of 10 · reliability {result.reliability:.1f} · "
-            f"{result.assessed_indicators} of {result.listed_indicators} indicators rated  \n"
-            f"Assessment: coverage **{profile.coverage:.0%}** of listed indicators · status **{profile.status.title}** · "
-            f"overall **{_fmt(profile.overall.score)}** ({level}) · reliability **{profile.reliability:.1f}** · "
+    params = model.params
+    status = profile.status.title + (" (provisional)" if profile.status.provisional else "")
+    return (f"**Risk factor {number}: score {score_text(result.score, *result.range)}** of 10 · "
+            f"reliability {result.reliability:.1f} · {result.assessed_indicators} of {result.counted_indicators:g} indicators rated  \n"
+            f"Assessment: **{profile.assessed_indicators} of {profile.official_indicators}** indicators assessed · "
+            f"status **{status}** · overall **{params.risk_level_label(profile.overall.level)}** "
+            f"({score_text(profile.overall.score, *profile.overall.range)}) · reliability **{profile.reliability:.1f}** · "
             + ("**unsaved changes**" if session.dirty else "saved"))
+
+
+def to_do(profile: RiskProfile, model: Model) -> None:
+    """What to assess next, each with a button that opens its risk factor."""
+    with st.expander(f"What to assess next ({len(profile.assess_next)})"):
+        if not profile.assess_next:
+            st.caption("Every listed indicator is assessed.")
+        for item in profile.assess_next:
+            left, right = st.columns([7, 2], vertical_alignment="center")
+            left.markdown(f"**{item.indicator}** {plain(item.text)}  \n{plain(item.why.text)}")
+            if right.button(f"Open risk factor {item.risk_factor}", key=f"todo_{item.indicator}", width="stretch"):
+                st.session_state[state.FACTOR] = item.risk_factor
+                st.rerun()
 
 
 @st.fragment(key=FIGURES)
@@ -164,6 +183,7 @@ def live_figures(number: int, model: Model) -> None:
         st.text("\n".join(reason.text for reason in profile.factor(number).reasons))
     with st.expander("Every risk factor: coverage and scores"):
         st.markdown(factor_table(profile))
+    to_do(profile, model)
     for problem in state.field_problems(state.widget_key("factor", number, "ratings")):
         st.error(f"{plain(problem.where)}: {plain(problem.message)} (this change was not kept)")
 
@@ -177,6 +197,7 @@ def save_bar(situation: Situation, model: Model) -> None:
 def workspace(situation: Situation) -> None:
     model = services.model()
     details(state.editing())
+    findings_panel(state.editing(), model.params)
     number = open_factor(model.framework)
     factor_heading(model.framework, number)
     save_bar(situation, model)

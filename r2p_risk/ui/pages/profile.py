@@ -23,8 +23,9 @@ st.subheader("The 14 risk factors")
 thresholds = [c.below for c in model.params.risk_classes if c.below is not None]
 st.plotly_chart(charts.factor_scores_figure(profile, thresholds), width="stretch", key="factor_chart",
                 config={"displaylogo": False})
-st.dataframe(profile_view.factor_frame(profile), hide_index=True, width="stretch",
+st.dataframe(profile_view.factor_frame(profile, model.params), hide_index=True, width="stretch",
              column_config=profile_view.FACTOR_COLUMNS)
+profile_view.assess_next(profile)
 profile_view.drivers(profile, chosen.assessment)
 st.subheader("What changed since the previous assessment")
 if chosen.previous is None:
@@ -32,7 +33,7 @@ if chosen.previous is None:
 else:
     previous_profile = score_assessment(chosen.previous, model.framework, model.params)
     change = compare_assessments(chosen.previous, previous_profile, chosen.assessment, profile, model.framework)
-    profile_view.changes(change)
+    profile_view.changes(change, model.params)
     st.plotly_chart(charts.factor_change_figure(change), width="stretch", key="change_chart",
                     config={"displaylogo": False})
 with st.expander("How these numbers are made"):

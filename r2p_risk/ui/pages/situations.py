@@ -3,6 +3,7 @@
 import streamlit as st
 
 from r2p_risk import watchlist
+from r2p_risk.parameters import STATUSES
 from r2p_risk.ui import identity, services, situation_panel, state
 
 st.title("Situations")
@@ -22,13 +23,13 @@ rows = watchlist.build_watch_list(overviews, model, services.regions())
 if rows:
     left, middle, right = st.columns(3)
     regions = left.multiselect("UN region", sorted({r.region for r in rows if r.region}), key="filter_region")
-    statuses = middle.multiselect("Status", list(watchlist.STATUS_TITLES), format_func=watchlist.STATUS_TITLES.get, key="filter_status")
+    statuses = middle.multiselect("Status", list(reversed(STATUSES)), format_func=model.params.status_label, key="filter_status")
     tags = right.multiselect("Tag", sorted({t for r in rows for t in r.tags}), key="filter_tag")
     shown = watchlist.filter_watch_list(rows, regions, statuses, tags)
     st.caption(f"{len(shown)} of {len(rows)} situations · most severe status first · click a column to sort")
     st.dataframe(watchlist.watch_list_frame(shown), hide_index=True, width="stretch",
-                 column_order=["situation", "country", "region", "status", "risk_class", "overall", "reliability",
-                               "last_assessed", "change", "assessments", "tags"],
+                 column_order=["situation", "country", "region", "status", "risk_class", "overall", "range", "assessed",
+                               "reliability", "last_assessed", "change", "assessments", "tags"],
                  column_config=situation_panel.WATCH_COLUMNS)
     names = {r.situation_id: r.situation for r in rows}
     current = st.session_state.get(state.SITUATION)

@@ -1,0 +1,177 @@
+"""Assessments as arrays: what the scoring model reads, one row per assessment.
+
+The model (risk_model.py) is written once, on arrays, and scores one assessment or thousands the
+same way. Here the ratings become those arrays, either from validated `Assessment` models or, for
+the watch list, straight from the JSON the database stored (validated when it was saved), which
+avoids building a model object per rating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter, itemgetter
+
+import numpy as np
+import orjson
+
+from r2p_risk.framework import CRIMES, Framework
+
+UNKNOWN = 4  # level code of "not rated" and "rated unknown": both are left out, never counted as absent
+CONFIDENCE_CODES = {"low": 0, "medium": 1, "high": 2, None: 3}  # 3: none stated
+_LEVEL_CODES = {0: 0, 1: 1, 2: 2, 3: 3, None: UNKNOWN}
+_CRIME_INDEX = {crime: k for k, crime in enumerate(CRIMES)}
+
+
+@dataclass(frozen=True)
+class RatingArrays:
+    """Level and confidence codes of n assessments: indicators in framework order, risk factors 1..14.
+
+    `levels` (n, indicators) and `whole_levels` (n, risk factors) hold 0-3 or UNKNOWN; the confidence
+    arrays hold CONFIDENCE_CODES; `ongoing` and `ended` (n, 3) say which crimes have a recorded finding.
+    """
+
+    levels: np.ndarray
+    confidences: np.ndarray
+    whole_levels: np.ndarray
+    whole_confidences: np.ndarray
+    ongoing: np.ndarray
+    ended: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.levels)
+
+    def row(self, index: int) -> "RatingArrays":
+        return RatingArrays(*(a[index:index + 1] for a in (self.levels, self.confidences, self.whole_levels,
+                                                            self.whole_confidences, self.ongoing, self.ended)))
+
+
+class _Codes(dict):
+    """(key, level, confidence) -> column << 5 | level code << 2 | confidence code; -1 for a key not listed."""
+
+    def __init__(self, columns: dict):
+        super().__init__(
+            ((key, level, confidence), (column << 5) | (level_code << 2) | confidence_code)
+            for key, column in columns.items()
+            for level, level_code in _LEVEL_CODES.items()
+            for confidence, confidence_code in CONFIDENCE_CODES.items()
+        )
+
+    def __missing__(self, triple) -> int:
+        return -1
+
+
+_code_tables: dict[tuple, _Codes] = {}
+
+
+def _codes(columns: dict) -> _Codes:
+    key = tuple(columns)
+    if key not in _code_tables:
+        _code_tables[key] = _Codes(columns)
+    return _code_tables[key]
+
+
+def _matrix(triples: Iterable[tuple], counts: list[int], columns: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of (key, level, confidence) triples, `counts[i]` of them for assessment i -> (levels, confidences).
+
+    A key the framework does not list is left out; of a key rated twice the last rating counts, as in a dict.
+    """
+    size, width = len(counts), len(columns)
+    codes = np.fromiter(map(_codes(columns).__getitem__, triples), dtype=np.int64, count=sum(counts))
+    owner = np.repeat(np.arange(size, dtype=np.int64), counts)
+    if len(codes) and codes.min() < 0:
+        codes, owner = codes[codes >= 0], owner[codes >= 0]
+    cell = owner * width + (codes >> 5)
+    if len(cell) > 1 and not np.all(cell[1:] > cell[:-1]):
+        _, first_from_end = np.unique(cell[::-1], return_index=True)
+        last = len(cell) - 1 - first_from_end
+        codes, cell = codes[last], cell[last]
+    levels = np.full(size * width, UNKNOWN, dtype=np.int8)
+    confidences = np.full(size * width, CONFIDENCE_CODES[None], dtype=np.int8)
+    levels[cell] = (codes >> 2) & 7
+    confidences[cell] = codes & 3
+    return levels.reshape(size, width), confidences.reshape(size, width)
+
+
+def _findings(per_assessment: list[list[tuple[str, str]]]) -> tuple[np.ndarray, np.ndarray]:
+    ongoing = np.zeros((len(per_assessment), len(CRIMES)), dtype=bool)
+    ended = np.zeros_like(ongoing)
+    for row, findings in enumerate(per_assessment):
+        for crime, state in findings:
+            (ongoing if state == "ongoing" else ended)[row, _CRIME_INDEX[crime]] = True
+    return ongoing, ended
+
+
+_INDICATOR_TRIPLE = attrgetter("indicator", "level", "confidence")
+_WHOLE_TRIPLE = attrgetter("risk_factor", "level", "confidence")
+
+
+def arrays_from_assessments(assessments: Sequence, framework: Framework) -> RatingArrays:
+    """Validated `Assessment` models -> arrays."""
+    ratings = [a.ratings for a in assessments]
+    wholes = [a.risk_factor_ratings for a in assessments]
+    levels, confidences = _matrix(map(_INDICATOR_TRIPLE, chain.from_iterable(ratings)), list(map(len, ratings)),
+                                  _indicator_columns(framework))
+    whole_levels, whole_confidences = _matrix(map(_WHOLE_TRIPLE, chain.from_iterable(wholes)), list(map(len, wholes)),
+                                              _factor_columns(framework))
+    ongoing, ended = _findings([[(f.crime, f.state) for f in a.atrocity_findings] for a in assessments])
+    return RatingArrays(levels, confidences, whole_levels, whole_confidences, ongoing, ended)
+
+
+def _rating(r: dict) -> tuple:
+    return r["indicator"], r.get("level"), r.get("confidence")
+
+
+def _whole(r: dict) -> tuple:
+    return r["risk_factor"], r.get("level"), r.get("confidence")
+
+
+_STORED_RATING = itemgetter("indicator", "level", "confidence")
+_STORED_WHOLE = itemgetter("risk_factor", "level", "confidence")
+
+
+def _triples(items: list, complete, tolerant) -> list:
+    """(key, level, confidence) of each stored rating: every key is there in what the app stores; older or hand-made
+    JSON may leave out a null level or confidence."""
+    try:
+        return list(map(complete, items))
+    except KeyError:
+        return list(map(tolerant, items))
+
+
+def _inputs(stored: dict) -> tuple[list, list, list]:
+    """What the model reads of one stored assessment: its rating triples, whole-factor triples and findings."""
+    return (_triples(stored.get("ratings", []), _STORED_RATING, _rating),
+            _triples(stored.get("risk_factor_ratings", []), _STORED_WHOLE, _whole),
+            [(f["crime"], f["state"]) for f in stored.get("atrocity_findings", [])])
+
+
+def _arrays(inputs: list[tuple[list, list, list]], framework: Framework) -> RatingArrays:
+    ratings, wholes, findings = zip(*inputs) if inputs else ((), (), ())
+    levels, confidences = _matrix(chain.from_iterable(ratings), list(map(len, ratings)), _indicator_columns(framework))
+    whole_levels, whole_confidences = _matrix(chain.from_iterable(wholes), list(map(len, wholes)), _factor_columns(framework))
+    ongoing, ended = _findings(list(findings))
+    return RatingArrays(levels, confidences, whole_levels, whole_confidences, ongoing, ended)
+
+
+def arrays_from_stored(data: Sequence[dict], framework: Framework) -> RatingArrays:
+    """Assessments as the database stores them (the JSON of a validated `Assessment`, parsed) -> arrays."""
+    return _arrays([_inputs(d) for d in data], framework)
+
+
+def arrays_from_json(texts: Iterable[str | bytes], framework: Framework) -> RatingArrays:
+    """Assessments as JSON text, as the database stores them -> arrays.
+
+    Each text is parsed and reduced to the few fields the model reads at once, so thousands of parsed
+    assessments, evidence and all, never live together (which made the garbage collector the slowest part).
+    """
+    return _arrays([_inputs(orjson.loads(text)) for text in texts], framework)
+
+
+def _indicator_columns(framework: Framework) -> dict[str, int]:
+    return {indicator_id: k for k, indicator_id in enumerate(framework.indicator_ids)}
+
+
+def _factor_columns(framework: Framework) -> dict[int, int]:
+    return {rf.number: k for k, rf in enumerate(framework.risk_factors)}

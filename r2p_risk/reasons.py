@@ -1,0 +1,90 @@
+"""Every sentence the scoring model says, by stable code: the one English wording, rendered from parameters.
+
+A reason is `{code, params, text}`: screens and briefings show `text`; a translation supplies another
+table of the same codes. `tests/test_reasons.py` checks every template renders with the parameters
+the model gives it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TEMPLATES: dict[str, str] = {
+    # a risk factor
+    "factor_assessed": "{assessed} of {counted:g} indicators assessed",
+    "factor_assessed_incomplete": (
+        "{assessed} of {listed} listed indicators assessed; the official Framework has more here (counted as {counted:g}), "
+        "so this list alone can never cover the risk factor fully"),
+    "factor_blend": "Indicators: {rest:.2f} x mean {mean:.2f} + {share:.2f} x highest {peak:.2f} = {score:.2f}",
+    "factor_mean": "Indicators: mean of the rated indicators {mean:.2f}",
+    "factor_max": "Indicators: highest rated indicator {peak:.2f}",
+    "indicator_present": "Indicator {indicator} {level_label} (level {level}, {points:.1f} points)",
+    "indicators_present_more": "and {count} more indicators clearly present or stronger (see what drives the result)",
+    "factor_whole_only": "Rated as a whole: {level_label} (level {level}, {points:.1f} points)",
+    "factor_whole_blend": ("Rated as a whole at level {level}: {rest:.2f} x indicators {indicators:.2f} "
+                           "+ {weight:.2f} x whole-factor {points:.2f} = {score:.2f}"),
+    "factor_not_assessed": "Nothing assessed: no score (unknown is not counted as absent); it could be anything from {low:.1f} to {high:.1f}",
+    "factor_range": "Could still be {low:.2f} to {high:.2f}: the unassessed indicators all absent, or all strongly present",
+    "factor_settled": "Every indicator counted here is assessed: no range left",
+    "factor_reliability": "Reliability {reliability:.1f} = 10 x evidence {evidence:.2f} x mean confidence {confidence:.2f}",
+    # a crime
+    "crime_common": "Common risk factors (1-8): mean {mean:.2f} over {count} assessed",
+    "crime_common_none": "Common risk factors (1-8): none assessed",
+    "crime_specific": "Specific risk factors {factors}: mean {mean:.2f} over {count} assessed",
+    "crime_specific_none": "Specific risk factors {factors}: none assessed",
+    "crime_combined": "(common {common:.2f} + 1) ^ {rest:g} x (specific {specific:.2f} + 1) ^ {weight:g} - 1 = {score:.2f}",
+    "crime_undetermined_specific": (
+        "Not determined: none of its specific risk factors ({factors}) is assessed, and the risk of {crime} cannot be "
+        "judged without them"),
+    "crime_undetermined_common": "Not determined: the common risk factors are {evidence:.0%} assessed; {gate:.0%} is needed",
+    "crime_capped": ("No armed conflict (indicator {indicator} rated {level}): war crimes presuppose one, so the risk is "
+                     "capped at {cap:.1f} and cannot set the status by itself"),
+    "crime_capped_without_specific": ("With no armed conflict, risk factors {factors} (conflict-related conduct) count as absent "
+                                      "where unassessed: (common {common:.2f} + 1) ^ {rest:g} x (0 + 1) ^ {weight:g} - 1, "
+                                      "capped: {score:.2f}"),
+    "crime_cap_unknown": "Armed conflict not assessed (indicator {indicator} unknown): the lower end of the range allows for none",
+    "crime_range": "Could still be {low:.2f} to {high:.2f} with what is unassessed",
+    "crime_settled": "Everything this risk rests on is assessed: no range left",
+    # overall
+    "overall_highest": "Highest crime risk: {crimes} at {score:.2f}",
+    "overall_undetermined": "Not determined while the risk of {crimes} is not",
+    "overall_range": "Could still be {low:.2f} to {high:.2f} with what is unassessed",
+    "overall_settled": "Everything the overall risk rests on is assessed: no range left",
+    # the status
+    "status_rule": "{description}",
+    "finding_ongoing": "Recorded finding: {crime} ongoing",
+    "conduct_present": "Indicator {indicator} is rated {level_label} with {confidence} confidence: {text}",
+    "factor_at_least": "{title} (risk factor {risk_factor}) scores {score:.2f}, at least {threshold:.1f}",
+    "factors_mean_at_least": "Mean of risk factors {factors}: {mean:.2f}, at least {threshold:.1f}",
+    "crime_at_least": "Risk of {crime}: {score:.2f} ({level_label}), at least {threshold:.1f}",
+    "specific_factor_at_least": "{title} (risk factor {risk_factor}, specific to {crime}) scores {score:.2f}, at least {threshold:.1f}",
+    "status_provisional": (
+        "Provisional: the risk of {crimes} is not determined yet ({assessed} of {official} indicators assessed), "
+        "so this alarm rests on an incomplete assessment and may change as it is completed"),
+    "status_monitoring": ("{assessed} of {official} indicators assessed, enough to determine the risk of every crime, "
+                          "and no rule for a higher status holds"),
+    "status_insufficient": ("Only {assessed} of {official} indicators assessed: the risk of {crimes} is not determined, "
+                            "so no all-clear can be given"),
+    # what to assess next
+    "next_decides_crime": ("The risk of {crime} cannot be determined until one of risk factors {factors} is assessed; "
+                           "rating this narrows the crime ranges by about {narrowing:.1f} points in all"),
+    "next_conduct": ("Describes conduct: rated clearly present, it would show that atrocity crimes may be under way; "
+                     "rating it narrows the crime ranges by about {narrowing:.1f} points in all"),
+    "next_common_gate": ("The common risk factors are {evidence:.0%} assessed and {gate:.0%} is needed to determine any "
+                         "crime's risk; rating this narrows the crime ranges by about {narrowing:.1f} points in all"),
+    "next_narrows": "Rating it narrows the crime ranges by about {narrowing:.1f} points in all",
+}
+
+
+def render(code: str, params: dict[str, Any]) -> str:
+    return TEMPLATES[code].format(**params)
+
+
+def reason(code: str, **params: Any) -> dict:
+    """A reason as data, its text rendered now from the one English table; `RiskProfile` validates it as a `Reason`."""
+    return {"code": code, "params": params, "text": render(code, params)}
+
+
+def listing(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,60 @@
+"""The fictional examples in Debian's Chromium: every screen opens, nothing is fetched from outside, and the README's
+screenshots show an example (written only when asked: scripts/screenshots)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import wait_idle
+
+pytestmark = pytest.mark.browser
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+TAKE_SCREENSHOTS = bool(os.environ.get("R2P_RISK_SCREENSHOTS"))  # a plain test run leaves the working tree clean
+
+
+@pytest.fixture(scope="module")
+def with_examples(app_url, browser):
+    """This module's app, with the fictional examples loaded once through the Situations screen."""
+    page = browser.new_page()
+    page.goto(app_url)
+    page.get_by_role("heading", name="Situations").wait_for()
+    page.get_by_role("button", name="Load fictional examples").click()
+    page.get_by_role("combobox", name="Open a situation").wait_for()
+    page.close()
+    return app_url
+
+
+def test_every_screen_opens_with_examples_and_fetches_nothing_from_outside(with_examples, page):
+    page.goto(with_examples)
+    page.get_by_role("heading", name="Situations").wait_for()
+    for name in ("Assess", "Risk profile", "Recommendations", "Compare", "Export and import", "Framework", "Audit", "Situations"):
+        page.get_by_role("link", name=name).click()
+        page.get_by_role("heading").first.wait_for()
+        wait_idle(page)
+        assert page.get_by_test_id("stException").count() == 0, name
+    assert page.outside_requests == []
+
+
+def test_the_readme_screenshots_show_a_fictional_example(with_examples, page):
+    page.goto(with_examples)
+    page.get_by_role("combobox", name="Open a situation").click()
+    page.keyboard.type("Kessan Highlands")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Open the chosen assessment").click()
+    page.get_by_role("heading", name="Assess").wait_for()
+    page.get_by_text("status **Imminent risk").or_(page.get_by_text("status Imminent risk")).first.wait_for()
+    if TAKE_SCREENSHOTS:
+        wait_idle(page)
+        page.get_by_test_id("stDataFrame").first.get_by_test_id("data-grid-canvas").scroll_into_view_if_needed()
+        page.wait_for_timeout(500)  # the grid paints its canvas after it scrolls into view
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "assess.png")
+    page.get_by_role("link", name="Risk profile").click()
+    page.get_by_role("heading", name="Risk profile").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    assert page.get_by_text("Kessan Highlands, Federation of Orlavia (fictional)").count()
+    if TAKE_SCREENSHOTS:
+        wait_idle(page)
+        page.screenshot(path=SCREENSHOTS / "risk-profile.png", full_page=True)
+    assert page.outside_requests == []
