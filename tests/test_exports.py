@@ -5,7 +5,6 @@ The package is tested on SQLite and PostgreSQL; the screens through the real app
 """
 
 import datetime as dt
-import os
 import subprocess
 import sys
 
@@ -14,6 +13,7 @@ from signin_app import open_page, signed_in
 from signin_app import team_deployment  # noqa: F401 (the team_url fixture)
 
 from conftest import FRAMEWORKS, ROOT, make_assessment
+from r2p_risk import cli
 from r2p_risk.access import LOCAL_USER
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import PermissionDenied, R2PError, StorageError
@@ -96,13 +96,13 @@ def test_a_bulk_export_is_recorded_with_what_it_held(desk, model):
     assert event.actor == "bob@example.org" and event.after == {"format": "zip", "situations": [situation.id], "revisions": 1}
 
 
-def test_exports_backups_and_downloads_on_the_command_line_are_recorded(tmp_path, monkeypatch, sqlite_url):
+def test_exports_and_backups_on_the_command_line_are_recorded(tmp_path, monkeypatch, sqlite_url, capsys):
     db = open_database(sqlite_url)
     situation = db.create_situation(Situation(name="Desk file"), "ana")
     db.save_assessment(situation.id, make_assessment({"1.1": 1}), "ana", None)
-    env = {"R2P_RISK_DATABASE_URL": sqlite_url}
-    for command in (["export", "--all", "-o", str(tmp_path / "all.zip")], ["backup", "-o", str(tmp_path / "b.zip")]):
-        subprocess.run([sys.executable, "-m", "r2p_risk", *command], env={**os.environ, **env}, check=True, cwd=ROOT)
+    monkeypatch.setenv("R2P_RISK_DATABASE_URL", sqlite_url)
+    assert cli.main(["export", "--all", "-o", str(tmp_path / "all.zip")]) == 0
+    assert cli.main(["backup", "-o", str(tmp_path / "b.zip")]) == 0
     assert [e.action for e in db.list_audit(limit=2)] == ["database.backup", "export"]
     assert all(e.actor.startswith("cli") for e in db.list_audit(limit=2))
 
@@ -138,23 +138,33 @@ def test_a_marking_that_cannot_be_printed_is_refused_where_it_is_typed():
         assert [(p.code, p.where) for p in caught.value.problems] == [(code, "handling marking")]
 
 
-def test_the_command_line_refuses_a_long_marking_and_an_unwritable_output_in_words(tmp_path):
+def test_the_command_line_refuses_a_long_marking_and_an_unwritable_output_in_words(tmp_path, capsys):
     example = str(ROOT / "data" / "examples" / "varesia-near-monitoring.json")
     for arguments, words in ((["-o", str(tmp_path / "b.md"), "--marking", "x" * 61], "handling marking: String should have at most 60"),
                              (["-o", "/nonexistent/x.pdf"], "/nonexistent/x.pdf: No such file or directory")):
-        done = subprocess.run([sys.executable, "-m", "r2p_risk", "briefing", example, *arguments], capture_output=True, text=True,
-                              cwd=ROOT)
-        assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
+        assert cli.main(["briefing", example, *arguments]) == 2
+        err = capsys.readouterr().err
+        assert words in err and "Traceback" not in err
     assert not list(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize("command", ["validate", "score", "csv", "briefing"])
-def test_commands_reading_a_snapshot_stop_at_the_limit_of_an_endless_file(command, tmp_path):
+def test_commands_reading_a_snapshot_stop_at_the_limit_of_an_endless_file(command, tmp_path, capsys):
     extra = ["-o", str(tmp_path / "b.md")] if command == "briefing" else []
-    for source in ("/dev/zero", "/dev/stdin"):
-        done = subprocess.run([sys.executable, "-m", "r2p_risk", command, source, *extra], capture_output=True, text=True,
-                              cwd=ROOT, timeout=60, stdin=subprocess.Popen(["yes"], stdout=subprocess.PIPE).stdout)
-        assert done.returncode == 2 and "larger than 5 MB" in done.stderr and "Traceback" not in done.stderr
+    assert cli.main([command, "/dev/zero", *extra]) == 2
+    err = capsys.readouterr().err
+    assert "larger than 5 MB" in err and "Traceback" not in err
+
+
+def test_a_snapshot_read_from_an_endless_pipe_stops_at_the_limit():
+    endless = subprocess.Popen(["yes"], stdout=subprocess.PIPE)
+    try:
+        done = subprocess.run([sys.executable, "-m", "r2p_risk", "validate", "/dev/stdin"], capture_output=True, text=True,
+                              cwd=ROOT, timeout=60, stdin=endless.stdout)
+    finally:
+        endless.kill()
+        endless.wait()
+    assert done.returncode == 2 and "larger than 5 MB" in done.stderr and "Traceback" not in done.stderr
 
 
 # --- on the screens ---------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from signin_app import team_deployment  # noqa: F401 (the team_url fixture)
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, make_assessment
+from r2p_risk import cli
 from r2p_risk.assessment import Situation
 from r2p_risk.errors import PermissionDenied
 from r2p_risk.logs import configure_logging, user_ref
@@ -54,12 +55,18 @@ def test_an_empty_variable_counts_as_unset(monkeypatch, value):
     assert (load_settings().auth, load_settings().log_level) == ("none", "INFO")
 
 
-def test_the_command_line_reports_bad_settings_with_exit_2_and_no_traceback():
-    for variable, value, words in BAD:
-        done = subprocess.run([sys.executable, "-m", "r2p_risk", "framework"], capture_output=True, text=True, cwd=ROOT,
-                              env={"PATH": "/usr/bin:/bin", variable: value})
-        assert done.returncode == 2 and f"{variable}: " in done.stderr and words in done.stderr, done.stderr
-        assert "Traceback" not in done.stderr
+@pytest.mark.parametrize("variable, value, words", BAD, ids=[b[0] for b in BAD])
+def test_the_command_line_reports_a_bad_setting_with_exit_2_and_no_traceback(monkeypatch, capsys, variable, value, words):
+    monkeypatch.setenv(variable, value)
+    assert cli.main(["framework"]) == 2
+    err = capsys.readouterr().err
+    assert f"{variable}: " in err and words in err and "Traceback" not in err
+
+
+def test_a_bad_setting_stops_the_installed_command_too():
+    done = subprocess.run([sys.executable, "-m", "r2p_risk", "framework"], capture_output=True, text=True, cwd=ROOT,
+                          env={"PATH": "/usr/bin:/bin", "R2P_RISK_AUTH": "bogus"})
+    assert done.returncode == 2 and "R2P_RISK_AUTH: Input should be" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_the_app_shows_a_bad_setting_by_its_name_and_logs_it(tmp_path, monkeypatch, caplog):
