@@ -304,6 +304,16 @@ def _add_team_commands(commands) -> None:
     restore.set_defaults(run=restore_backup)
 
 
+def start_app(args, model: Model) -> int:
+    """`streamlit run` on the app script (the checkout's, or the copy an installed wheel carries)."""
+    from r2p_risk.resources import app_script
+
+    command = [sys.executable, "-m", "streamlit", "run", str(app_script()), *args.streamlit_options]
+    sys.stdout.flush()
+    os.execv(sys.executable, command)  # the server replaces this process, so it gets Ctrl-C and `docker stop` itself
+    return 0  # not reached
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="r2p-risk", description="Atrocity-risk assessment on the UN Framework of Analysis (2014).")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -332,11 +342,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("catalogue", help="check the response-tool catalogue and its quotes").set_defaults(run=check_catalogue)
     _add_transfer_commands(commands)
     _add_team_commands(commands)
+    commands.add_parser("app", help="start the app (further options go to streamlit, e.g. --server.port 8600)").set_defaults(run=start_app)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)  # only `app` takes options of its own: streamlit's
+    if unknown and args.command != "app":
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    args.streamlit_options = unknown
     try:
         settings = Settings.from_environment()
         configure_logging(settings.log_level)

@@ -13,10 +13,10 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from r2p_risk import resources
 from r2p_risk.errors import Problem, R2PError
 from r2p_risk.sizes import RESTORE_MB, UPLOAD_MB, SizePolicy
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 PREFIX = "R2P_RISK_"
 
 
@@ -37,12 +37,14 @@ class Settings(BaseSettings):
                                       validate_default=True)
 
     database_url: str = Field(
-        default=f"sqlite:///{PROJECT_DIR / 'data' / 'r2p-risk.sqlite3'}",
-        description="R2P_RISK_DATABASE_URL: SQLAlchemy URL of the database; default an SQLite file under data/.",
+        default_factory=resources.default_database_url,
+        description="R2P_RISK_DATABASE_URL: SQLAlchemy URL of the database; default an SQLite file under data/ "
+                    "in a checkout, in the user's data folder when installed.",
     )
     frameworks_dir: Path = Field(
-        default=PROJECT_DIR / "frameworks",
-        description="R2P_RISK_FRAMEWORKS_DIR: folder holding the framework, scoring model and tool catalogue files.",
+        default_factory=resources.frameworks_dir,
+        description="R2P_RISK_FRAMEWORKS_DIR: folder holding the framework, scoring model and tool catalogue files; "
+                    "default the files shipped with r2p-risk (frameworks/ in a checkout).",
     )
     auth: Annotated[Literal["none", "oidc", "header"], BeforeValidator(_lower)] = Field(
         default="none",

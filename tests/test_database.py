@@ -273,6 +273,7 @@ def test_six_threads_saving_the_same_assessment_lose_no_revision_and_are_told_of
     assert sum(conflicts) > 0  # six writers on one assessment: stale saves were refused, then redone
 
 
+@pytest.mark.processes
 def test_three_processes_saving_the_same_assessment_lose_no_revision(db, situation, database_url):
     first = db.save_assessment(situation.id, draft(), "ana", None)
     spawn = multiprocessing.get_context("spawn")

@@ -49,7 +49,8 @@ def test_compose_names_the_public_address_listens_on_no_wildcard_and_passes_the_
     assert APP_ENV["STREAMLIT_SERVER_HEADLESS"] == "true" and APP_ENV["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] == "false"
     assert "R2P_RISK_AUTH_PROXY_SECRET" in APP_ENV
     app = COMPOSE["services"]["app"]
-    assert "0.0.0.0" not in " ".join(app["command"]) + app["build"]["dockerfile_inline"]
+    assert not any(option.startswith("--server.address") for option in app["command"])  # the image's 0.0.0.0 is replaced
+    assert "STREAMLIT_SERVER_ADDRESS" in " ".join(app["healthcheck"]["test"])  # checked where it listens
     assert app["ports"] == ["127.0.0.1:8501:8501"]
 
 

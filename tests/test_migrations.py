@@ -53,6 +53,7 @@ def test_a_database_made_before_migrations_is_stamped_and_upgraded_keeping_its_d
     database.close()
 
 
+@pytest.mark.processes
 def test_several_processes_opening_a_new_database_at_once_migrate_it_once(database_url):
     spawn = multiprocessing.get_context("spawn")
     start, results = spawn.Barrier(4), spawn.Queue()

@@ -316,6 +316,7 @@ def run_cli(database, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "r2p_risk", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
 
 
+@pytest.mark.processes
 def test_cli_export_and_import_round_trip_and_a_bad_file_exits_2(source, tmp_path):
     bundle, bad = tmp_path / "all.zip", tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
