@@ -1,15 +1,18 @@
-"""r2p-risk: the frame of the app. Run with `streamlit run app.py` (or scripts/run)."""
+"""r2p-risk: the frame of the app. Run with `streamlit run app.py` (or scripts/run, or `r2p-risk app` when installed)."""
 
 import streamlit as st
 
+from r2p_risk.logs import configure_logging
+from r2p_risk.resources import pages_dir
 from r2p_risk.ui import identity, services, sidebar
 from r2p_risk.ui.feedback import reporting
 
 st.set_page_config(page_title="r2p-risk", page_icon="🛡️", layout="wide")
 
-PAGES = "r2p_risk/ui/pages"
+PAGES = pages_dir()  # inside the package, also when this file is the copy an installed wheel carries
 with reporting():  # an expected failure anywhere (e.g. the database unreachable) becomes a message
     settings = services.settings()
+    configure_logging(settings.log_level)
     identity.sign_in(settings, services.engine_database())  # stops here until somebody is signed in
     pages = [
         st.Page(f"{PAGES}/situations.py", title="Situations", url_path="situations", default=True),

@@ -16,10 +16,9 @@ import numpy as np
 
 from r2p_risk.framework import CRIMES, Framework
 from r2p_risk.parameters import ScoringParameters
-from r2p_risk.profile import AssessNext, Reason
 from r2p_risk.rating_arrays import UNKNOWN, RatingArrays
-from r2p_risk.reasons import reason
-from r2p_risk.risk_model import Constants, Figures, score_arrays
+from r2p_risk.reasons import reason_data
+from r2p_risk.risk_model import Constants, Figures, constants, crime_ranges, requirement_levels, score_factors
 
 LIMIT = 10
 PER_RISK_FACTOR = 3  # at most this many of one risk factor before the others have had their turn
@@ -35,14 +34,16 @@ def _narrowing(candidates: np.ndarray, ratings: RatingArrays, figures: Figures, 
     levels[k + rows, candidates] = 0  # the high end moves down
     variants = replace(ratings, levels=levels, **{name: np.repeat(getattr(ratings, name), 2 * k, axis=0)
                                                   for name in ("confidences", "whole_levels", "whole_confidences", "ongoing", "ended")})
-    scored = score_arrays(variants, framework, params)
-    gained = (scored.crimes.low[:k] - figures.crimes.low[0]).sum(axis=1)
-    lost = (figures.crimes.high[0] - scored.crimes.high[k:]).sum(axis=1)
+    c = constants(framework, params)
+    factors = score_factors(variants, c, params)  # only the ranges are needed: the factors', then the crimes'
+    low, high = crime_ranges(factors.low, factors.high, requirement_levels(variants.levels, c), c)
+    gained = (low[:k] - figures.crimes.low[0]).sum(axis=1)
+    lost = (figures.crimes.high[0] - high[k:]).sum(axis=1)
     return (gained + lost) / 2
 
 
 def assess_next(figures: Figures, ratings: RatingArrays, status: str, c: Constants, framework: Framework,
-                params: ScoringParameters) -> list[AssessNext]:
+                params: ScoringParameters) -> list[dict]:
     candidates = np.flatnonzero(ratings.levels[0] == UNKNOWN)
     if not len(candidates):
         return []
@@ -69,18 +70,18 @@ def assess_next(figures: Figures, ratings: RatingArrays, status: str, c: Constan
         ranked.append(((group, -bool(c.conduct[column]), -round(narrows, 2), column), column, k, narrows))
     ranked.sort(key=lambda item: item[0])
 
-    def why(group: int, k: int, narrows: float) -> Reason:
+    def why(group: int, k: int, narrows: float) -> dict:
         if group == 0:
             numbers = params.crimes[undecided[k]].specific_risk_factors
-            return reason("next_decides_crime", crime=params.crime_label(undecided[k]).lower(),
+            return reason_data("next_decides_crime", crime=params.crime_label(undecided[k]).lower(),
                           factors=" or ".join(str(n) for n in numbers), narrowing=narrows)
         if group == 1:
-            return reason("next_conduct", narrowing=narrows)
+            return reason_data("next_conduct", narrowing=narrows)
         if group == 2:
-            return reason("next_common_gate", evidence=common_evidence, gate=gate, narrowing=narrows)
-        return reason("next_narrows", narrowing=narrows)
+            return reason_data("next_common_gate", evidence=common_evidence, gate=gate, narrowing=narrows)
+        return reason_data("next_narrows", narrowing=narrows)
 
-    return [_entry(column, why(key[0], k, narrows), framework) for key, column, k, narrows in _diverse(ranked)]
+    return [_entry(c.indicators[column], why(key[0], k, narrows)) for key, column, k, narrows in _diverse(ranked)]
 
 
 def _diverse(ranked: list) -> list:
@@ -96,6 +97,6 @@ def _diverse(ranked: list) -> list:
     return (chosen + waiting)[:LIMIT]
 
 
-def _entry(column: int, why: Reason, framework: Framework) -> AssessNext:
-    indicator = framework.indicator(framework.indicator_ids[column])
-    return AssessNext.model_construct(indicator=indicator.id, risk_factor=indicator.risk_factor, text=indicator.text, why=why)
+def _entry(indicator, why: dict) -> dict:
+    """An `AssessNext`, as data."""
+    return {"indicator": indicator.id, "risk_factor": indicator.risk_factor, "text": indicator.text, "why": why}

@@ -8,14 +8,14 @@ profile (`scoring.score_assessment`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from r2p_risk.framework import Framework
 from r2p_risk.parameters import ScoringParameters
-from r2p_risk.rating_arrays import RatingArrays, arrays_from_assessments, arrays_from_stored
+from r2p_risk.rating_arrays import RatingArrays, arrays_from_assessments, arrays_from_json, arrays_from_stored
 from r2p_risk.risk_model import Figures, score_arrays
 from r2p_risk.status import StatusFigures, decide_status
 
@@ -44,6 +44,11 @@ def score_many(assessments: Sequence, framework: Framework, params: ScoringParam
 def score_stored(data: Sequence[dict], framework: Framework, params: ScoringParameters) -> BatchScores:
     """Score assessments as the database stores them (parsed JSON of validated assessments), without building models."""
     return score_rating_arrays(arrays_from_stored(data, framework), framework, params)
+
+
+def score_json(texts: Iterable[str | bytes], framework: Framework, params: ScoringParameters) -> BatchScores:
+    """Score assessments from the JSON text the database stores, without building models."""
+    return score_rating_arrays(arrays_from_json(texts, framework), framework, params)
 
 
 def optional(values: np.ndarray) -> list:

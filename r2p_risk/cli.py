@@ -16,6 +16,7 @@ from pathlib import Path
 
 from r2p_risk.errors import Problem, R2PError
 from r2p_risk.exporters.spreadsheet import assessment_to_csv
+from r2p_risk.logs import configure_logging
 from r2p_risk.recommend import recommend_tools
 from r2p_risk.report import briefing_for
 from r2p_risk.scoring import score_assessment
@@ -31,6 +32,7 @@ from r2p_risk.storage.files import (
 EXIT_BAD_INPUT = 2
 # suffix -> exporter module and function; imported when used, so other commands start without matplotlib or fpdf
 BRIEFING_FORMATS = {".pdf": ("pdf", "briefing_to_pdf"), ".docx": ("word", "briefing_to_docx"), ".md": ("markdown", "briefing_to_markdown")}
+BRIEF_FORMATS = {".pdf": ("one_page", "brief_to_pdf"), ".docx": ("one_page", "brief_to_docx"), ".md": ("one_page", "brief_to_markdown")}
 
 
 def _print_json(data) -> None:
@@ -104,29 +106,57 @@ def print_recommendations(args, model: Model) -> int:
     snapshot = read_snapshot_file(Path(args.file), model)
     catalogue = verify_catalogue(Settings.from_environment().frameworks_dir, model.framework)
     profile = score_assessment(snapshot.assessment, model.framework, model.params)
-    recommendations = recommend_tools(profile, snapshot.assessment, catalogue)
+    recommendations = recommend_tools(profile, snapshot.assessment, catalogue, model.framework, model.params)
     _print_json({
         "situation": snapshot.situation.name, "status": profile.status.label,
         "catalogue": {"id": catalogue.id, "version": catalogue.version},
-        "recommendations": [r.model_dump(mode="json") for r in recommendations],
+        "stage": recommendations.judgement.model_dump(mode="json"),
+        "recommendations": [r.model_dump(mode="json") for r in recommendations.tools],
+        "if_the_situation_escalates": [e.model_dump(mode="json") for e in recommendations.if_escalates],
     })
     return 0
 
 
+def _renderer(output: Path, formats: dict, what: str):
+    if output.suffix.lower() not in formats:
+        raise R2PError([Problem("unknown_format", "-o", f"{output.name}: the {what} is written as .pdf, .docx or .md")])
+    module, function = formats[output.suffix.lower()]
+    return getattr(importlib.import_module(f"r2p_risk.exporters.{module}"), function)
+
+
 def write_briefing(args, model: Model) -> int:
+    """The full briefing (`briefing`) or the one-page brief (`brief`) on a snapshot."""
+    from r2p_risk.exports import check_marking
+
+    marking = check_marking(args.marking)
+    output = Path(args.output)
+    one_page = args.command == "brief"
+    render = _renderer(output, BRIEF_FORMATS if one_page else BRIEFING_FORMATS, "brief" if one_page else "briefing")
     snapshot = read_snapshot_file(Path(args.file), model)
     earlier = [read_snapshot_file(Path(f), model).assessment for f in args.earlier]
     catalogue = verify_catalogue(Settings.from_environment().frameworks_dir, model.framework)
-    briefing = briefing_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
-                            args.marking, dt.datetime.now(dt.timezone.utc))
-    output = Path(args.output)
-    if output.suffix.lower() not in BRIEFING_FORMATS:
-        raise R2PError([Problem("unknown_format", "-o", f"{output.name}: the briefing is written as .pdf, .docx or .md")])
-    module, function = BRIEFING_FORMATS[output.suffix.lower()]
-    render = getattr(importlib.import_module(f"r2p_risk.exporters.{module}"), function)
-    output.write_bytes(render(briefing))
-    print(f"{output}: briefing on {snapshot.situation.name!r}, {briefing.status}, marked {args.marking!r}")
+    if one_page:
+        from r2p_risk.brief import brief_for  # here, so other commands start without it
+        document = brief_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
+                             marking, dt.datetime.now(dt.timezone.utc), author=args.author)
+    else:
+        document = briefing_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
+                                marking, dt.datetime.now(dt.timezone.utc), author=args.author)
+    _write_file(output, render(document), f"could not write the {args.command}")
+    print(f"{output}: {args.command} on {snapshot.situation.name!r}, {document.status}, marked {args.marking!r}")
     return 0
+
+
+def _write_file(output: Path, data: bytes, summary: str) -> None:
+    """Write `data` to `output`, whole or not at all; an unwritable place is a problem, not a traceback."""
+    partial = output.with_name(output.name + ".partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(output)
+    except OSError as error:
+        if partial.parent.is_dir():
+            partial.unlink(missing_ok=True)
+        raise R2PError([Problem("unwritable_file", str(output), error.strerror or str(error))], summary) from None
 
 
 def export_bundle(args, model: Model) -> int:
@@ -136,14 +166,11 @@ def export_bundle(args, model: Model) -> int:
 
     database = open_database(Settings.from_environment().database_url)
     try:
-        data = export_all(database, model, None if args.all else args.situation)
+        data = export_all(database, model, None if args.all else args.situation, actor=_command_actor())
     finally:
         database.close()
     output = Path(args.output)
-    try:
-        output.write_bytes(data)
-    except OSError as error:
-        raise R2PError([Problem("unwritable_file", str(output), error.strerror or str(error))], "could not write the bundle") from None
+    _write_file(output, data, "could not write the bundle")
     counts = read_manifest(data)["counts"]
     print(f"{output}: {counts['situations']} situation(s), {counts['assessments']} assessment(s), "
           f"{counts['revisions']} revision(s) from {database.url}")
@@ -154,7 +181,7 @@ def import_bundles(args, model: Model) -> int:
     from r2p_risk.storage.database import open_database  # here, so other commands start without SQLAlchemy
     from r2p_risk.storage.transfer import apply_import, plan_import, read_import_paths
 
-    files = read_import_paths(args.files, model)
+    files = read_import_paths(args.files, model, Settings.from_environment().sizes)
     database = open_database(Settings.from_environment().database_url)
     try:
         plan = plan_import(database, files)
@@ -252,7 +279,7 @@ def write_backup(args, model: Model) -> int:
 
     database = _open_configured_database()
     try:
-        counts = backup_database(database, Path(args.output))
+        counts = backup_database(database, Path(args.output), _command_actor())
     finally:
         database.close()
     print(f"{args.output}: backup of {database.url}: " + ", ".join(f"{table} {n}" for table, n in counts.items()))
@@ -264,7 +291,8 @@ def restore_backup(args, model: Model) -> int:
 
     database = _open_configured_database()
     try:
-        counts = restore_database(database, Path(args.file), _command_actor(), force=args.force)
+        counts = restore_database(database, Path(args.file), _command_actor(), force=args.force,
+                                  sizes=Settings.from_environment().sizes)
     finally:
         database.close()
     print(f"restored {args.file} into {database.url}: " + ", ".join(f"{table} {n}" for table, n in counts.items()))
@@ -290,6 +318,16 @@ def _add_team_commands(commands) -> None:
     restore.set_defaults(run=restore_backup)
 
 
+def start_app(args, model: Model) -> int:
+    """`streamlit run` on the app script (the checkout's, or the copy an installed wheel carries)."""
+    from r2p_risk.resources import app_script
+
+    command = [sys.executable, "-m", "streamlit", "run", str(app_script()), *args.streamlit_options]
+    sys.stdout.flush()
+    os.execv(sys.executable, command)  # the server replaces this process, so it gets Ctrl-C and `docker stop` itself
+    return 0  # not reached
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="r2p-risk", description="Atrocity-risk assessment on the UN Framework of Analysis (2014).")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -308,23 +346,34 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("file", help="snapshot JSON file")
         sub.set_defaults(run=run)
     commands.add_parser("schema", help="print the JSON Schema of snapshots").set_defaults(run=print_schema)
-    briefing = commands.add_parser("briefing", help="write a Focal Point's briefing on a snapshot as PDF, Word or Markdown")
-    briefing.add_argument("file", help="snapshot JSON file")
-    briefing.add_argument("-o", "--output", required=True, help="output file: .pdf, .docx or .md")
-    briefing.add_argument("--marking", default="Restricted", help='handling marking printed on every page (default "Restricted")')
-    briefing.add_argument("--earlier", action="append", default=[], metavar="FILE",
-                          help="an earlier snapshot of the same situation, for the trend and what changed (repeatable)")
-    briefing.set_defaults(run=write_briefing)
+    for name, text in (("briefing", "write a Focal Point's full briefing on a snapshot as PDF, Word or Markdown"),
+                       ("brief", "write the one-page brief on a snapshot (one A4 page) as PDF, Word or Markdown")):
+        document = commands.add_parser(name, help=text)
+        document.add_argument("file", help="snapshot JSON file")
+        document.add_argument("-o", "--output", required=True, help="output file: .pdf, .docx or .md")
+        document.add_argument("--marking", default="Restricted", help='handling marking printed on every page (default "Restricted")')
+        document.add_argument("--earlier", action="append", default=[], metavar="FILE",
+                              help="an earlier snapshot of the same situation, for what changed (repeatable)")
+        document.add_argument("--author", action="store_true",
+                              help="print the analyst's name recorded in the assessment (left out unless asked for)")
+        document.set_defaults(run=write_briefing)
     commands.add_parser("catalogue", help="check the response-tool catalogue and its quotes").set_defaults(run=check_catalogue)
     _add_transfer_commands(commands)
     _add_team_commands(commands)
+    commands.add_parser("app", help="start the app (further options go to streamlit, e.g. --server.port 8600)").set_defaults(run=start_app)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)  # only `app` takes options of its own: streamlit's
+    if unknown and args.command != "app":
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    args.streamlit_options = unknown
     try:
-        model = load_model(Settings.from_environment().frameworks_dir)
+        settings = Settings.from_environment()
+        configure_logging(settings.log_level)
+        model = load_model(settings.frameworks_dir)
         return args.run(args, model)
     except R2PError as exc:
         print(f"r2p-risk {args.command}: {exc.summary}", file=sys.stderr)

@@ -51,6 +51,10 @@ class PermissionDenied(R2PError):
     """The signed-in user's role does not allow this action."""
 
 
+class SignInRefused(R2PError):
+    """Nobody may be signed in from this request, or the sign-in settings are unsafe."""
+
+
 def format_location(loc: tuple | list, prefix: str = "") -> str:
     """('risk_factors', 3, 'indicators', 2, 'id') -> 'risk_factors[3].indicators[2].id'."""
     out = ""

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from operator import attrgetter, itemgetter
 
 import numpy as np
+import orjson
 
 from r2p_risk.framework import CRIMES, Framework
 
@@ -101,16 +103,18 @@ def _findings(per_assessment: list[list[tuple[str, str]]]) -> tuple[np.ndarray, 
     return ongoing, ended
 
 
+_INDICATOR_TRIPLE = attrgetter("indicator", "level", "confidence")
+_WHOLE_TRIPLE = attrgetter("risk_factor", "level", "confidence")
+
+
 def arrays_from_assessments(assessments: Sequence, framework: Framework) -> RatingArrays:
     """Validated `Assessment` models -> arrays."""
     ratings = [a.ratings for a in assessments]
     wholes = [a.risk_factor_ratings for a in assessments]
-    levels, confidences = _matrix(
-        ((r.indicator, r.level, r.confidence) for r in chain.from_iterable(ratings)),
-        list(map(len, ratings)), _indicator_columns(framework))
-    whole_levels, whole_confidences = _matrix(
-        ((r.risk_factor, r.level, r.confidence) for r in chain.from_iterable(wholes)),
-        list(map(len, wholes)), _factor_columns(framework))
+    levels, confidences = _matrix(map(_INDICATOR_TRIPLE, chain.from_iterable(ratings)), list(map(len, ratings)),
+                                  _indicator_columns(framework))
+    whole_levels, whole_confidences = _matrix(map(_WHOLE_TRIPLE, chain.from_iterable(wholes)), list(map(len, wholes)),
+                                              _factor_columns(framework))
     ongoing, ended = _findings([[(f.crime, f.state) for f in a.atrocity_findings] for a in assessments])
     return RatingArrays(levels, confidences, whole_levels, whole_confidences, ongoing, ended)
 
@@ -123,16 +127,46 @@ def _whole(r: dict) -> tuple:
     return r["risk_factor"], r.get("level"), r.get("confidence")
 
 
+_STORED_RATING = itemgetter("indicator", "level", "confidence")
+_STORED_WHOLE = itemgetter("risk_factor", "level", "confidence")
+
+
+def _triples(items: list, complete, tolerant) -> list:
+    """(key, level, confidence) of each stored rating: every key is there in what the app stores; older or hand-made
+    JSON may leave out a null level or confidence."""
+    try:
+        return list(map(complete, items))
+    except KeyError:
+        return list(map(tolerant, items))
+
+
+def _inputs(stored: dict) -> tuple[list, list, list]:
+    """What the model reads of one stored assessment: its rating triples, whole-factor triples and findings."""
+    return (_triples(stored.get("ratings", []), _STORED_RATING, _rating),
+            _triples(stored.get("risk_factor_ratings", []), _STORED_WHOLE, _whole),
+            [(f["crime"], f["state"]) for f in stored.get("atrocity_findings", [])])
+
+
+def _arrays(inputs: list[tuple[list, list, list]], framework: Framework) -> RatingArrays:
+    ratings, wholes, findings = zip(*inputs) if inputs else ((), (), ())
+    levels, confidences = _matrix(chain.from_iterable(ratings), list(map(len, ratings)), _indicator_columns(framework))
+    whole_levels, whole_confidences = _matrix(chain.from_iterable(wholes), list(map(len, wholes)), _factor_columns(framework))
+    ongoing, ended = _findings(list(findings))
+    return RatingArrays(levels, confidences, whole_levels, whole_confidences, ongoing, ended)
+
+
 def arrays_from_stored(data: Sequence[dict], framework: Framework) -> RatingArrays:
     """Assessments as the database stores them (the JSON of a validated `Assessment`, parsed) -> arrays."""
-    ratings = [d.get("ratings", []) for d in data]
-    wholes = [d.get("risk_factor_ratings", []) for d in data]
-    levels, confidences = _matrix(map(_rating, chain.from_iterable(ratings)), list(map(len, ratings)),
-                                  _indicator_columns(framework))
-    whole_levels, whole_confidences = _matrix(map(_whole, chain.from_iterable(wholes)), list(map(len, wholes)),
-                                              _factor_columns(framework))
-    ongoing, ended = _findings([[(f["crime"], f["state"]) for f in d.get("atrocity_findings", [])] for d in data])
-    return RatingArrays(levels, confidences, whole_levels, whole_confidences, ongoing, ended)
+    return _arrays([_inputs(d) for d in data], framework)
+
+
+def arrays_from_json(texts: Iterable[str | bytes], framework: Framework) -> RatingArrays:
+    """Assessments as JSON text, as the database stores them -> arrays.
+
+    Each text is parsed and reduced to the few fields the model reads at once, so thousands of parsed
+    assessments, evidence and all, never live together (which made the garbage collector the slowest part).
+    """
+    return _arrays([_inputs(orjson.loads(text)) for text in texts], framework)
 
 
 def _indicator_columns(framework: Framework) -> dict[str, int]:

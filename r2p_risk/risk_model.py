@@ -42,12 +42,16 @@ def hundredths(values) -> np.ndarray:
 class Constants:
     """What the arrays need of the framework and the parameters, computed once per model."""
 
+    indicators: tuple  # the Framework's indicators in column order (models: id, text, conduct...)
     starts: np.ndarray  # per risk factor: its first indicator column
     ends: np.ndarray
     weights: np.ndarray  # per indicator, in hundredths
     listed_weight: np.ndarray  # per risk factor: the weight of all its listed indicators, in hundredths
     unlisted_weight: np.ndarray  # per risk factor: its official indicators this file does not list, as weight
     counted: np.ndarray  # per risk factor: the indicators its coverage is counted against
+    counted_list: list  # the same, and the column ranges below, as Python lists for reading one by one
+    starts_list: list
+    ends_list: list
     points: np.ndarray  # points of levels 0-3 and UNKNOWN (0), in hundredths
     confidence_weights: np.ndarray  # by confidence code, in hundredths
     conduct: np.ndarray  # per indicator: describes conduct
@@ -100,9 +104,11 @@ def _compile(framework: Framework, params: ScoringParameters) -> Constants:
     requires = [params.crimes[crime].requires for crime in CRIMES]
     cw = params.confidence_weights
     return Constants(
-        starts=ends - sizes, ends=ends, weights=weights, listed_weight=listed_weight,
+        indicators=tuple(i for rf in factors for i in rf.indicators), starts=ends - sizes, ends=ends, weights=weights, listed_weight=listed_weight,
         unlisted_weight=np.array([round(framework.unlisted_indicators(rf.number) * 100) for rf in factors], dtype=np.int64),
         counted=np.array([framework.counted_indicators(rf.number) for rf in factors]),
+        counted_list=[framework.counted_indicators(rf.number) for rf in factors],
+        starts_list=(ends - sizes).tolist(), ends_list=ends.tolist(),
         points=np.array([round(params.level_points[level] * 100) for level in range(4)] + [0], dtype=np.int64),
         confidence_weights=np.array([round(w * 100) for w in (cw.low, cw.medium, cw.high, cw.unstated)], dtype=np.int64),
         conduct=np.array([framework.indicator(i).conduct for i in framework.indicator_ids]),

@@ -2,8 +2,9 @@
 
 `score_assessment` is the single path: the same array code the watch list runs on thousands of
 assessments (batch.py), run on one, then explained (explain.py) and given the indicators to assess
-next (assess_next.py). Every number comes from frameworks/scoring-model.yaml; frameworks/README.md
-works three vignettes by hand.
+next (assess_next.py). The profile is put together as plain data and validated once as a
+`RiskProfile`. Every number comes from frameworks/scoring-model.yaml; frameworks/README.md works
+three vignettes by hand.
 """
 
 from __future__ import annotations
@@ -12,22 +13,12 @@ import math
 
 from r2p_risk.assess_next import assess_next
 from r2p_risk.assessment import Assessment
-from r2p_risk.explain import condition_reasons, crime_reasons, factor_reasons, overall_reasons, undetermined_crimes
+from r2p_risk.explain import condition_reasons, crime_reasons, factor_reasons, first_row, overall_reasons, undetermined_crimes
 from r2p_risk.framework import CRIMES, Framework
 from r2p_risk.parameters import ScoringParameters
-from r2p_risk.profile import (
-    CrimeResult,
-    Driver,
-    FindingResult,
-    ModelVersions,
-    OverallResult,
-    Reason,
-    RiskFactorResult,
-    RiskProfile,
-    StatusResult,
-)
+from r2p_risk.profile import RiskProfile
 from r2p_risk.rating_arrays import RatingArrays, arrays_from_assessments
-from r2p_risk.reasons import listing, reason
+from r2p_risk.reasons import listing, reason_data
 from r2p_risk.risk_model import Constants, Figures, constants, score_arrays
 from r2p_risk.status import StatusFigures, decide_status
 
@@ -38,69 +29,64 @@ def _value(x) -> float | None:
 
 
 def _factors(figures: Figures, ratings: RatingArrays, c: Constants, framework: Framework, params: ScoringParameters) -> dict:
-    f = figures.factors
+    f = first_row(figures.factors)
+    levels, whole_levels = ratings.levels[0].tolist(), ratings.whole_levels[0].tolist()
     results = {}
     for k, rf in enumerate(framework.risk_factors):
-        score = _value(f.score[0, k])
-        whole = int(ratings.whole_levels[0, k]) if f.whole[0, k] else None
-        results[str(rf.number)] = RiskFactorResult(
-            number=rf.number, title=rf.title, group=rf.group, score=score, level=params.risk_level(score),
-            range=(float(f.low[0, k]), float(f.high[0, k])), determined=bool(f.assessed[0, k]),
-            coverage=float(f.coverage[0, k]), reliability=float(f.reliability[0, k]), assessed_indicators=int(f.count[0, k]),
-            listed_indicators=len(rf.indicators), counted_indicators=framework.counted_indicators(rf.number),
-            indicators_complete=rf.indicators_complete, whole_factor_level=whole,
-            reasons=factor_reasons(k, rf, f, ratings, c, framework, params),
-        )
+        score = _value(f["score"][k])
+        results[str(rf.number)] = {
+            "number": rf.number, "title": rf.title, "group": rf.group, "score": score, "level": params.risk_level(score),
+            "range": (f["low"][k], f["high"][k]), "determined": f["assessed"][k], "coverage": f["coverage"][k],
+            "reliability": f["reliability"][k], "assessed_indicators": f["count"][k], "listed_indicators": len(rf.indicators),
+            "counted_indicators": c.counted_list[k], "indicators_complete": rf.indicators_complete,
+            "whole_factor_level": whole_levels[k] if f["whole"][k] else None,
+            "reasons": factor_reasons(k, rf, f, levels, whole_levels, c, params),
+        }
     return results
 
 
 def _crimes(figures: Figures, ratings: RatingArrays, c: Constants, framework: Framework, params: ScoringParameters) -> dict:
+    cf = figures.crimes
     results = {}
     for k, crime in enumerate(CRIMES):
-        cf = figures.crimes
         score = _value(cf.score[0, k])
-        results[crime] = CrimeResult(
-            crime=crime, score=score, level=params.risk_level(score), range=(float(cf.low[0, k]), float(cf.high[0, k])),
-            determined=bool(cf.determined[0, k]), capped=bool(cf.capped[0, k]), reliability=float(cf.reliability[0, k]),
-            reasons=crime_reasons(crime, figures, ratings, framework, params, c),
-        )
+        results[crime] = {
+            "crime": crime, "score": score, "level": params.risk_level(score), "range": (float(cf.low[0, k]), float(cf.high[0, k])),
+            "determined": bool(cf.determined[0, k]), "capped": bool(cf.capped[0, k]), "reliability": float(cf.reliability[0, k]),
+            "reasons": crime_reasons(crime, figures, ratings, framework, params, c),
+        }
     return results
 
 
 def _status(status: StatusFigures, figures: Figures, ratings: RatingArrays, c: Constants, framework: Framework,
-            params: ScoringParameters) -> StatusResult:
+            params: ScoringParameters) -> dict:
     label = str(status.status[0])
     index = int(status.rule[0])
-    overall = figures.overall
-    counts = {"assessed": int(overall.assessed[0]), "official": framework.official_indicator_count}
+    counts = {"assessed": int(figures.overall.assessed[0]), "official": framework.official_indicator_count}
     undetermined = undetermined_crimes(figures, params)
-    reasons: list[Reason] = []
+    reasons: list[dict] = []
     if index >= 0:
         rule = params.status_rules[index]
-        reasons.append(reason("status_rule", status=label, rule=index, description=rule.description))
+        reasons.append(reason_data("status_rule", status=label, rule=index, description=rule.description))
         for condition, held in zip(rule.conditions, status.held[index]):
             if held[0]:
                 reasons += condition_reasons(condition, figures, ratings, framework, params, c)
         if status.provisional[0]:
-            reasons.append(reason("status_provisional", crimes=listing(undetermined), **counts))
+            reasons.append(reason_data("status_provisional", crimes=listing(undetermined), **counts))
     elif label == params.no_alarm.determined:
-        reasons.append(reason("status_monitoring", **counts))
+        reasons.append(reason_data("status_monitoring", **counts))
     else:
-        reasons.append(reason("status_insufficient", crimes=listing(undetermined), **counts))
-    return StatusResult(label=label, title=params.status_label(label), provisional=bool(status.provisional[0]), reasons=reasons)
+        reasons.append(reason_data("status_insufficient", crimes=listing(undetermined), **counts))
+    return {"label": label, "title": params.status_label(label), "provisional": bool(status.provisional[0]), "reasons": reasons}
 
 
-def find_drivers(assessment: Assessment, framework: Framework, params: ScoringParameters) -> list[Driver]:
-    """Indicators rated clearly or strongly present, strongest first, in framework order."""
-    indicators = [(rf.number, i) for rf in framework.risk_factors for i in rf.indicators]
-    listed = {i.id: (order, number, i.text) for order, (number, i) in enumerate(indicators)}
+def find_drivers(assessment: Assessment, c: Constants, params: ScoringParameters) -> list[dict]:
+    """Indicators rated clearly or strongly present, strongest first, in framework order (as `Driver` data)."""
+    listed = {i.id: (order, i) for order, i in enumerate(c.indicators)}
     rated = [r for r in assessment.ratings if r.level is not None and r.level >= 2 and r.indicator in listed]
     rated.sort(key=lambda r: (-r.level, listed[r.indicator][0]))
-    return [
-        Driver(indicator=r.indicator, risk_factor=listed[r.indicator][1], level=r.level,
-               points=params.level_points[r.level], text=listed[r.indicator][2])
-        for r in rated
-    ]
+    return [{"indicator": r.indicator, "risk_factor": listed[r.indicator][1].risk_factor, "level": r.level,
+             "points": params.level_points[r.level], "text": listed[r.indicator][1].text} for r in rated]
 
 
 def score_assessment(assessment: Assessment, framework: Framework, params: ScoringParameters) -> RiskProfile:
@@ -110,27 +96,23 @@ def score_assessment(assessment: Assessment, framework: Framework, params: Scori
     status = decide_status(figures, ratings, framework, params)
     c = constants(framework, params)
     overall = figures.overall
-    label = str(status.status[0])
-    return RiskProfile(
-        method=params.method.strip(),
-        versions=ModelVersions(
-            framework_id=framework.id, framework_edition=framework.edition, framework_data_version=framework.data_version,
-            scoring_id=params.id, scoring_version=params.version,
-        ),
-        risk_factors=_factors(figures, ratings, c, framework, params),
-        crimes=_crimes(figures, ratings, c, framework, params),
-        overall=OverallResult(
-            score=_value(overall.score[0]), level=params.risk_level(_value(overall.score[0])),
-            range=(float(overall.low[0]), float(overall.high[0])), determined=bool(overall.determined[0]),
-            reliability=float(overall.reliability[0]), reasons=overall_reasons(figures, params),
-        ),
-        status=_status(status, figures, ratings, c, framework, params),
-        reliability=float(overall.reliability[0]),
-        coverage=float(overall.coverage[0]),
-        assessed_indicators=int(overall.assessed[0]),
-        official_indicators=framework.official_indicator_count,
-        drivers=find_drivers(assessment, framework, params),
-        findings=[FindingResult(crime=f.crime, state=f.state, ended_on=f.ended_on.isoformat() if f.ended_on else None)
-                  for f in assessment.atrocity_findings],
-        assess_next=assess_next(figures, ratings, label, c, framework, params),
-    )
+    score = _value(overall.score[0])
+    return RiskProfile.model_validate({
+        "method": params.method.strip(),
+        "versions": {"framework_id": framework.id, "framework_edition": framework.edition,
+                     "framework_data_version": framework.data_version, "scoring_id": params.id, "scoring_version": params.version},
+        "risk_factors": _factors(figures, ratings, c, framework, params),
+        "crimes": _crimes(figures, ratings, c, framework, params),
+        "overall": {"score": score, "level": params.risk_level(score), "range": (float(overall.low[0]), float(overall.high[0])),
+                    "determined": bool(overall.determined[0]), "reliability": float(overall.reliability[0]),
+                    "reasons": overall_reasons(figures, params)},
+        "status": _status(status, figures, ratings, c, framework, params),
+        "reliability": float(overall.reliability[0]),
+        "coverage": float(overall.coverage[0]),
+        "assessed_indicators": int(overall.assessed[0]),
+        "official_indicators": framework.official_indicator_count,
+        "drivers": find_drivers(assessment, c, params),
+        "findings": [{"crime": f.crime, "state": f.state, "ended_on": f.ended_on.isoformat() if f.ended_on else None}
+                     for f in assessment.atrocity_findings],
+        "assess_next": assess_next(figures, ratings, str(status.status[0]), c, framework, params),
+    })

@@ -44,9 +44,11 @@ def key(at: AppTest, *parts) -> str:
     return ":".join([at.session_state["draft"].edit_id, *map(str, parts)])
 
 
-def create_situation(at: AppTest, name="Darfur", country="SDN") -> str:
+def create_situation(at: AppTest, name="Upper Keldar (fictional)", country=None) -> str:
+    """A situation through the form; fictional and with no country, as test data with scores must be."""
     at.text_input(key="new_situation_name").input(name)
-    at.selectbox(key="new_situation_country").select(country)
+    if country:
+        at.selectbox(key="new_situation_country").select(country)
     at.text_input(key="new_situation_tags").input("Sahel, priority")
     at.button(key="FormSubmitter:new_situation-Create situation").click().run()
     assert_clean(at)
@@ -239,32 +241,7 @@ def test_copying_the_latest_assessment_keeps_its_ratings(database_url):
     assert draft.assessment.id is None and draft.assessment.status == "draft" and len(draft.assessment.ratings) == 110
 
 
-def test_tools_marked_on_recommendations_are_saved_with_the_assessment(database_url):
-    at = new_session()
-    at.button(key="load_examples").click().run()
-    database = open_database(database_url)
-    situation = next(s for s in database.list_situations() if "Tamaris" in s.name)
-    assessment = database.list_assessments(situation.id)[-1]  # the latest, which the screen shows first
-    sign(at)
-    at = open_page(at, "recommendations")
-    at.selectbox(key="recommendations_situation").select(situation.id).run()
-    assert any("Why:" in m.value and "status: current crisis" in m.value for m in at.markdown)
-    at.checkbox(key="select_tool:peacekeeping_protection_mandate").check().run()
-    at.checkbox(key="select_tool:arms_embargo").check().run()
-    at.button(key="save_tool_selection").click().run()
-    assert_clean(at)
-    saved = database.load_assessment(assessment.id)
-    assert saved.revision == 2 and sorted(saved.selected_tools) == ["arms_embargo", "peacekeeping_protection_mandate"]
-    assert at.checkbox(key="select_tool:arms_embargo").value
-
-
-def test_recommendations_filter_by_venue(database_url):
-    at = new_session()
-    at.button(key="load_examples").click().run()
-    at = open_page(at, "recommendations")
-    at.multiselect(key="filter_venue").select("human_rights_council").run()
-    ticked = [c.key for c in at.checkbox if c.key.startswith("select_tool:")]
-    assert ticked and all(k.removeprefix("select_tool:").startswith(("hrc_",)) for k in ticked), ticked
+# The Recommendations screen's flows are in tests/test_recommendations_screen.py.
 
 
 def test_import_shows_the_plan_first_and_stores_only_on_confirmation(database_url):
@@ -396,3 +373,39 @@ def test_a_click_on_a_watch_list_row_opens_that_situation(database_url):
     assert at.session_state["situation_id"] == second and at.selectbox(key="open_situation").value == second
     name = next(s.name for s in situations if s.id == second)
     assert name in [h.value.replace("\\", "") for h in at.subheader]
+
+
+def test_a_thin_alarm_and_a_recorded_finding_are_said_plainly_on_screen(database_url):
+    at = sign(new_session())
+    create_situation(at)
+    at.button(key="new_assessment").click().run()
+    edit_ratings(at, "10.1", level=2)  # one manifesto
+    assert any("status **Serious concern (provisional)**" in m.value and "1 of 143" in m.value for m in at.markdown)
+    assert any(e.label.startswith("What to assess next") for e in at.expander)
+    at = open_page(at, "profile")
+    assert_clean(at)
+    assert at.metric[0].value == "Serious concern (provisional)" and at.metric[1].value == "Not determined"
+    assert any("Provisional" in w.value for w in at.warning)
+    assert any("could be" in c.value for c in at.caption), "each crime's score comes with its range"
+    assert any("not the UN's" in c.value and "R2P Monitor" in c.value for c in at.caption)
+
+    at = open_page(at, "assess")
+    at.selectbox(key="finding_new_crime").select("genocide")
+    at.radio(key="finding_new_state").set_value("ongoing")
+    at.text_area(key="finding_new_evidence").input("Fictional: killings of the Vessany reported by the fictional commission.")
+    at.button(key="finding_add").click().run()
+    assert_clean(at)
+    assert [f.crime for f in at.session_state["draft"].assessment.atrocity_findings] == ["genocide"]
+    at = open_page(at, "profile")
+    assert at.metric[0].value == "Current crisis", "a recorded ongoing finding is no provisional alarm"
+    assert any("Recorded finding: Genocide ongoing" in t.value for t in at.text)
+
+
+def test_a_finding_without_evidence_is_refused_and_nothing_is_recorded(database_url):
+    at = sign(new_session())
+    create_situation(at)
+    at.button(key="new_assessment").click().run()
+    at.radio(key="finding_new_state").set_value("ended")
+    at.button(key="finding_add").click().run()
+    assert any("evidence" in e.value and "not recorded" in e.value for e in at.error)
+    assert at.session_state["draft"].assessment.atrocity_findings == []

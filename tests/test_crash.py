@@ -17,6 +17,7 @@ import signal
 import sqlite3
 import time
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
@@ -112,6 +113,7 @@ def check_consistent(url: str, assessment_id: str, seen: dict[int, str], framewo
         database.close()
 
 
+@pytest.mark.processes
 def test_a_writer_killed_mid_save_leaves_every_revision_whole_and_audited(database_url, framework):
     database = open_database(database_url)
     situation = database.create_situation(Situation(name="Crash test"), "ana")

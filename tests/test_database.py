@@ -24,7 +24,7 @@ ARABIC = "تقارير عن اعتقالات جماعية في المنطقة ا
 
 @pytest.fixture
 def situation(db):
-    return db.create_situation(Situation(name="Eastern Region", country="COD", area="Ituri", tags=["great_lakes"]), "ana")
+    return db.create_situation(Situation(name="Eastern Region (fictional)", country="ATA", area="Kessan Highlands", tags=["great_lakes"]), "ana")
 
 
 def draft(level: int | None = None, **fields) -> Assessment:
@@ -52,10 +52,10 @@ def test_a_sqlite_database_is_created_in_a_new_folder(sqlite_url, tmp_path):
 
 
 def test_situation_round_trip_keeps_every_field(db):
-    made = db.create_situation(Situation(name="Grubačić / " + ARABIC, country="SDN", area="شمال دارفور", tags=["a", "ب"]), "ana")
+    made = db.create_situation(Situation(name="Grubačić / " + ARABIC, country="ATA", area="شمال الكسان", tags=["a", "ب"]), "ana")
     assert len(made.id) == 32
     assert db.get_situation(made.id) == made
-    renamed = db.update_situation(made.model_copy(update={"name": "Darfur", "country": None, "tags": []}), "ben")
+    renamed = db.update_situation(made.model_copy(update={"name": "Keldar (fictional)", "country": None, "tags": []}), "ben")
     assert db.get_situation(made.id) == renamed and renamed.country is None
 
 
@@ -129,7 +129,7 @@ def test_soft_delete_hides_a_situation_restore_brings_it_back(db, situation):
     db.delete_situation(situation.id, "ben")
     assert db.list_situations() == [kept] and db.deleted_situations() == [situation]
     assert [h.situation for h in db.situation_histories()] == [kept]
-    assert [h.situation.name for h in db.situation_histories(include_deleted=True)] == ["Another", "Eastern Region"]
+    assert [h.situation.name for h in db.situation_histories(include_deleted=True)] == ["Another", "Eastern Region (fictional)"]
     assert db.get_situation(situation.id, include_deleted=True) == situation
     with pytest.raises(StorageError, match="deleted"):
         db.get_situation(situation.id)
@@ -195,7 +195,7 @@ def test_unknown_situations_and_assessments_are_not_found(db, situation, call):
     assert [p.code for p in caught.value.problems] == ["not_found"]
 
 
-def test_read_only_database_refuses_to_save_with_a_clear_message_and_keeps_the_data(sqlite_url, tmp_path):
+def test_read_only_database_refuses_to_save_with_a_clear_message_and_keeps_the_data(sqlite_url, tmp_path, caplog):
     db = open_database(sqlite_url)
     situation = db.create_situation(Situation(name="Eastern Region"), "ana")
     saved = db.save_assessment(situation.id, draft(), "ana", None)
@@ -208,21 +208,28 @@ def test_read_only_database_refuses_to_save_with_a_clear_message_and_keeps_the_d
     finally:
         read_only.close()
     problem = caught.value.problems[0]
-    assert problem.code == "database_unavailable" and f"database file {path}" in problem.message
-    assert problem.message.startswith("could not save the assessment: the database is read-only")
+    assert problem.code == "database_unavailable" and str(path) not in problem.message  # people see no connection detail
+    assert problem.message == "could not save the assessment: the database is read-only"
+    assert f"could not save the assessment: the database is read-only (attempt to write a readonly database); database file {path}" \
+        in caplog.text  # the operator does
     assert db.load_assessment(saved.id) == saved and db.counts()["revisions"] == 1
     db.close()
 
 
-def test_an_unreachable_server_is_a_storage_error_that_hides_the_password():
+@pytest.mark.parametrize("credentials, query", [("ana:hunter2-secret@", "connect_timeout=5"),
+                                                ("ana@", "password=hunter2-secret&connect_timeout=5")],
+                         ids=["password in the URL", "password as a query parameter"])
+def test_an_unreachable_server_is_a_storage_error_that_shows_no_credential_or_connection_detail(caplog, credentials, query):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with pytest.raises(StorageError) as caught:
-        open_database(f"postgresql+psycopg://ana:hunter2-secret@127.0.0.1:{port}/risk?connect_timeout=5")
+        open_database(f"postgresql+psycopg://{credentials}127.0.0.1:{port}/risk?{query}")
     problem = caught.value.problems[0]
-    assert problem.code == "database_unavailable" and "the database server could not be reached" in problem.message
-    assert "hunter2" not in str(caught.value) and f"ana:***@127.0.0.1:{port}/risk" in problem.message
+    assert problem.code == "database_unavailable"
+    assert problem.message == "could not open the database: the database server could not be reached"
+    assert "hunter2" not in str(caught.value) and "hunter2" not in caplog.text
+    assert f"ana:***@127.0.0.1:{port}/risk" in caplog.text or f"ana@127.0.0.1:{port}/risk?connect_timeout=5&password=***" in caplog.text
 
 
 def test_a_situation_id_cannot_be_used_twice(db, situation):
@@ -266,6 +273,7 @@ def test_six_threads_saving_the_same_assessment_lose_no_revision_and_are_told_of
     assert sum(conflicts) > 0  # six writers on one assessment: stale saves were refused, then redone
 
 
+@pytest.mark.processes
 def test_three_processes_saving_the_same_assessment_lose_no_revision(db, situation, database_url):
     first = db.save_assessment(situation.id, draft(), "ana", None)
     spawn = multiprocessing.get_context("spawn")

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from r2p_risk.assessment import Assessment
-from r2p_risk.batch import score_many, score_stored
+from r2p_risk.batch import score_json, score_many, score_stored
 from r2p_risk.framework import CRIMES
 from r2p_risk.overview import summaries
 from r2p_risk.scoring import score_assessment
@@ -166,7 +166,7 @@ def test_the_single_path_equals_the_batch_path_to_the_last_bit(cases):
     assessments = [build(*case) for case in cases]
     batch = summaries(score_many(assessments, FRAMEWORK, PARAMS), MODEL)
     stored = summaries(score_stored([json.loads(a.model_dump_json()) for a in assessments], FRAMEWORK, PARAMS), MODEL)
-    for assessment, from_batch, from_json in zip(assessments, batch, stored):
+    texts = summaries(score_json([a.model_dump_json() for a in assessments], FRAMEWORK, PARAMS), MODEL)
+    for assessment, from_batch, from_dict, from_text in zip(assessments, batch, stored, texts):
         single = summary_of(score_assessment(assessment, FRAMEWORK, PARAMS))
-        assert from_batch.model_dump() == single
-        assert from_json.model_dump() == single
+        assert from_batch.model_dump() == from_dict.model_dump() == from_text.model_dump() == single

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from r2p_risk.resources import examples_dir
 from r2p_risk.storage.database import Database
 from r2p_risk.storage.files import Model, read_snapshot_file
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "examples"
 
-
-def load_examples(database: Database, model: Model, actor: str, folder: Path = EXAMPLES_DIR) -> int:
+def load_examples(database: Database, model: Model, actor: str, folder: Path | None = None) -> int:
     """Add every example snapshot: one situation per situation name, its assessments oldest first.
 
     Returns the number of assessments added. Every example situation is tagged "fictional".
     """
+    folder = examples_dir() if folder is None else folder
     snapshots = [read_snapshot_file(path, model) for path in sorted(folder.glob("*.json"))]
     snapshots.sort(key=lambda s: (s.situation.name, s.assessment.assessed_on))
     situations: dict[str, str] = {}

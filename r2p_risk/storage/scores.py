@@ -10,7 +10,6 @@ database), the figures are shown all the same and computed again next time.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 
@@ -64,8 +63,7 @@ def _summarise_rows(rows, model) -> list[ScoreSummary]:
     A row that does not read as a stored assessment is validated the slow way, which reports what is wrong with it.
     """
     try:
-        data = [json.loads(row.data_json) for row in rows]
-        return summaries(batch.score_stored(data, model.framework, model.params), model)
+        return summaries(batch.score_json([row.data_json for row in rows], model.framework, model.params), model)
     except (ValueError, KeyError, TypeError, AttributeError):
         return summarise([assessment_from_row(row) for row in rows], model)
 

@@ -11,12 +11,16 @@ The actor recorded for every change is the signed-in identity; in local single-u
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from r2p_risk.access import READ, AccessRule, Role, User, can_see, require
 from r2p_risk.assessment import Assessment, Situation, Source
 from r2p_risk.errors import PermissionDenied, Problem
+from r2p_risk.logs import user_ref
 from r2p_risk.storage.engine import not_found
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from r2p_risk.storage.audit import AuditEvent
@@ -28,11 +32,6 @@ class UserDatabase:
     def __init__(self, database: Database, user: User):
         self._database = database
         self._user = user
-
-    @property
-    def url(self) -> str:
-        """The database's URL, without its password."""
-        return self._database.url
 
     @property
     def user(self) -> User:
@@ -101,7 +100,16 @@ class UserDatabase:
     # --- changing -----------------------------------------------------------------------------------
     def create_situation(self, situation: Situation, actor: str = "", *, action: str = "situation.create",
                          origin=None) -> Situation:
-        return self._database.create_situation(situation, self._actor(action, actor), action=action, origin=origin)
+        who = self._actor(action, actor)
+        return self._database.create_situation(self._unseen_as_new(situation), who, action=action, origin=origin)
+
+    def create_situation_with_assessment(self, situation: Situation, assessment: Assessment, actor: str = "", note: str = "",
+                                         *, action: str = "import", origin=None) -> tuple[Situation, Assessment]:
+        """A new situation and its first assessment, both or neither; ids this user cannot see are replaced by new ones.
+        `origin` (an imported snapshot's provenance) keeps who created the situation and saved the revision, and when."""
+        who = self._actor(action, actor)
+        return self._database.create_situation_with_assessment(
+            self._unseen_as_new(situation), self._assessment_id_for(assessment, None), who, note, action=action, origin=origin)
 
     def update_situation(self, situation: Situation, actor: str = "") -> Situation:
         return self._database.update_situation(situation, self._actor("situation.update", actor, situation.id))
@@ -118,8 +126,7 @@ class UserDatabase:
     def save_assessment(self, situation_id: str, assessment: Assessment, actor: str, based_on_revision: int | None,
                         note: str = "", *, action: str = "assessment.save", origin=None) -> Assessment:
         who = self._actor(action, actor, situation_id)
-        if based_on_revision is not None and assessment.id is not None:
-            self._see_assessment(assessment.id)
+        assessment = self._assessment_id_for(assessment, based_on_revision)
         return self._database.save_assessment(situation_id, assessment, who, based_on_revision, note, action=action, origin=origin)
 
     def restore_revision(self, assessment_id: str, revision: int, actor: str = "") -> Assessment:
@@ -185,11 +192,42 @@ class UserDatabase:
         self._actor("audit.read")
         return self._database.audit_csv(**filters)
 
+    # --- exports and downloads: the rights checked again when the file is made, and recorded ------------------
+    def record_export(self, actor: str, what: dict, situation_id: str | None = None, **targets) -> None:
+        """Check, at the moment a file is made, that this user may still read what it holds; record it as an export."""
+        who = self._actor(READ, actor, situation_id)
+        self._database.record_export(who, what, situation_id=situation_id, **targets)
+
+    # --- ids this user cannot see: answered exactly as ids nobody has -------------------------------------
+    def _unseen_as_new(self, situation: Situation) -> Situation:
+        """A new situation keeps its id unless a situation hidden from this user has it: then it gets a new one,
+        just as an id-less situation does, so the answer never tells that the hidden one exists."""
+        if situation.id is None or self._visible()(situation.id) or not self._database.situation_exists(situation.id):
+            return situation
+        return situation.model_copy(update={"id": None})
+
+    def _assessment_id_for(self, assessment: Assessment, based_on_revision: int | None) -> Assessment:
+        """Visibility first: an assessment id of a hidden situation is, for a new assessment, free (a new id is
+        given), and for a revision of one, an assessment that no longer exists; either as if nobody had it."""
+        if assessment.id is None:
+            return assessment
+        situation_id = self._database.find_situation_of(assessment.id)
+        if situation_id is None or self._visible()(situation_id):
+            return assessment
+        if based_on_revision is not None:
+            raise not_found(f"assessment {assessment.id}", "this assessment no longer exists")
+        return assessment.model_copy(update={"id": None})
+
     # --- the checks ---------------------------------------------------------------------------------
     def _actor(self, action: str, given: str = "", situation_id: str | None = None) -> str:
         """Check the role (and that the situation is visible); the name to record as having done it."""
         user = self.user
-        require(user, action)
+        try:
+            require(user, action)
+        except PermissionDenied:
+            log.warning("denied: %s for %s (role %s%s)", action, user_ref(user.identity), user.role,
+                        ", disabled" if user.disabled else "")
+            raise
         if situation_id is not None:
             self._see_situation(situation_id, user)
         return (given or user.name or user.identity) if user.local else user.identity
@@ -203,6 +241,7 @@ class UserDatabase:
 
     def _see_situation(self, situation_id: str, user: User | None = None) -> None:
         if not self._visible(user)(situation_id):
+            log.info("refused: a situation hidden from %s, or none", user_ref((user or self._user).identity))
             raise not_found(f"situation {situation_id}", "no such situation")
 
     def _see_assessment(self, assessment_id: str) -> str:

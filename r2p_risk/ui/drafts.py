@@ -17,6 +17,7 @@ import streamlit as st
 
 from r2p_risk.assessment import Assessment
 from r2p_risk.errors import R2PError
+from r2p_risk.resources import pages_dir
 from r2p_risk.storage.drafts import Draft
 from r2p_risk.ui import identity, services, state
 
@@ -117,7 +118,7 @@ def drafts_panel() -> None:
                 st.rerun()
 
 
-ASSESS_PAGE = "r2p_risk/ui/pages/assess.py"
+ASSESS_PAGE = pages_dir() / "assess.py"
 
 
 def describe(draft: Draft, situation_name: str) -> str:

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from r2p_risk import editing
 from r2p_risk.assessment import Situation, country_codes, country_name, parse_tags
 from r2p_risk.errors import R2PError, problems_from_validation_error
+from r2p_risk.resources import pages_dir
 from r2p_risk.storage.examples import load_examples as load_example_files
 from r2p_risk.ui import drafts, identity, services, state
 from r2p_risk.ui.feedback import plain, show_error, show_problems
@@ -30,7 +31,7 @@ WATCH_COLUMNS = {
     "assessments": st.column_config.NumberColumn("Assessments"),
     "tags": st.column_config.TextColumn("Tags"),
 }
-ASSESS_PAGE = "r2p_risk/ui/pages/assess.py"
+ASSESS_PAGE = pages_dir() / "assess.py"
 WATCH_IDS = "watch_list_ids"  # the situation ids of the watch list's rows, in the order shown
 CLICKED = "watch_list_clicked"  # the row click already acted on
 

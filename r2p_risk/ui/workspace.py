@@ -160,8 +160,10 @@ def factor_heading(framework: Framework, number: int) -> None:
     st.subheader(f"Risk factor {number}: {factor.title}")
     st.caption(f"{framework.group_title(factor.group)} · {factor.description}")
     if not factor.indicators_complete:
-        st.warning("The indicator list of this risk factor is incomplete: the official text could not be obtained. "
-                   "Rate what is listed and rate the risk factor as a whole (first row).")
+        st.warning(f"The indicator list of this risk factor is incomplete: the official text could not be obtained. "
+                   f"Coverage counts against an estimated {framework.counted_indicators(number):g} official indicators "
+                   f"({len(factor.indicators)} listed), so it never reaches 100% from this list. Rate what is listed and "
+                   "rate the risk factor as a whole (first row).")
 
 
 @st.fragment

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from r2p_risk.resources import pages_dir
 from r2p_risk.ui import drafts, saving, state
 from r2p_risk.ui.feedback import plain, reporting
 from r2p_risk.ui.workspace import workspace
@@ -14,7 +15,7 @@ session = state.editing()
 if session is None:
     st.info("Nothing is open for editing. On the Situations screen, open a situation and start a new assessment, "
             "copy the latest one, or open an existing one.")
-    st.page_link("r2p_risk/ui/pages/situations.py", label="Go to Situations")
+    st.page_link(pages_dir() / "situations.py", label="Go to Situations")
     st.stop()
 state.link(session)  # the tab's address names the edit (a page switch clears it), so a reload finds it again
 situation = saving.situation_of(session)  # the edit stays on screen when the database cannot be reached

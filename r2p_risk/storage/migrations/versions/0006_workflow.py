@@ -2,14 +2,14 @@
 situation, and imported revisions that keep who saved them (the import recorded beside).
 
 Revision ID: 0006_workflow
-Revises: 0003_scores (after merging: security's 0005_oidc_binding)
+Revises: 0005_oidc_binding
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_workflow"
-down_revision = "0003_scores"
+down_revision = "0005_oidc_binding"
 branch_labels = None
 depends_on = None
 
