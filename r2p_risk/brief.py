@@ -15,7 +15,7 @@ from r2p_risk.assessment import LEVEL_LABELS, Assessment, Situation, country_nam
 from r2p_risk.compare import compare_assessments
 from r2p_risk.framework import Framework
 from r2p_risk.models import StrictModel
-from r2p_risk.parameters import ScoringParameters
+from r2p_risk.parameters import ScoringParameters, score_figure
 from r2p_risk.profile import Reason, RiskProfile
 from r2p_risk.reasons import listing
 from r2p_risk.recommend import Recommendations, chosen_tools, recommend_tools
@@ -157,10 +157,10 @@ def build_brief(
 
 
 def _figure(score: float | None, low_high: tuple[float, float]) -> str:
-    low, high = low_high
+    low, high = (score_figure(end) for end in low_high)
     if score is None:
-        return f"could be {low:.1f}-{high:.1f}"
-    return f"{score:.1f}" if low == high else f"{score:.1f}, could be {low:.1f}-{high:.1f}"
+        return f"could be {low}-{high}"
+    return score_figure(score) if low == high else f"{score_figure(score)}, could be {low}-{high}"
 
 
 def _why_next(why: Reason) -> str:

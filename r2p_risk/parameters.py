@@ -25,6 +25,23 @@ def _two_decimals(value: float) -> float:
     return value
 
 
+def shown_score(score: float) -> float:
+    """A score (0-10, at most two decimals) as people read it: one decimal, cut, not rounded, so a score below a class
+    bound is never shown at the bound (6.47 is High and shows as 6.4, never as 6.5, the bound of Very high).
+    Every screen and document shows scores, their ranges and reliabilities through this (`score_figure`)."""
+    return (round(score * 100) // 10) / 10
+
+
+def score_figure(score: float | None, missing: str = "not determined") -> str:
+    """A score in words: "6.4", or `missing` when there is none."""
+    return missing if score is None else f"{shown_score(score):.1f}"
+
+
+def change_figure(before: float, after: float) -> str:
+    """A change between two scores as the difference of the numbers shown, so the sum a reader does comes out."""
+    return f"{shown_score(after) - shown_score(before):+.1f}"
+
+
 Hundredths = Annotated[float, Field(ge=0), AfterValidator(_two_decimals)]
 Weight = Annotated[float, Field(gt=0, le=100), AfterValidator(_two_decimals)]
 

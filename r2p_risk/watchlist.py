@@ -9,7 +9,7 @@ import pandas as pd
 from r2p_risk.assessment import country_name
 from r2p_risk.models import StrictModel
 from r2p_risk.overview import SituationOverview
-from r2p_risk.parameters import STATUSES
+from r2p_risk.parameters import STATUSES, score_figure
 from r2p_risk.regions import Region
 
 NOT_ASSESSED = "No assessment yet"
@@ -80,13 +80,31 @@ def filter_watch_list(rows: list[WatchRow], regions: list[str], statuses: list[s
     ]
 
 
+NOTHING = "—"  # in a cell that has no value (a table would print "None" for it)
+
+
 def watch_list_frame(rows: list[WatchRow]) -> pd.DataFrame:
-    """The rows as a table for people: the status in words, the overall score with the range it could still take."""
+    """The rows as a table for people: words, never ids or "None"; every score as `score_figure` shows it (so the
+    class beside it matches); the overall score with the range it could still take."""
     frame = pd.DataFrame([r.model_dump() for r in rows], columns=list(WatchRow.model_fields))
     frame["status"] = frame["status_label"]
-    frame["range"] = frame["overall_range"].map(lambda r: f"{r[0]:.1f}-{r[1]:.1f}" if r is not None else "")
+    frame["range"] = frame["overall_range"].map(lambda r: f"{score_figure(r[0])}-{score_figure(r[1])}" if r is not None else NOTHING)
+    frame["overall"] = [score_figure(r.overall, "not determined" if r.status else NOTHING) for r in rows]
+    frame["reliability"] = [score_figure(r.reliability, NOTHING) for r in rows]
+    frame["change"] = [NOTHING if r.change is None else f"{r.change:+.1f}" for r in rows]
+    frame["assessed"] = [NOTHING if r.assessed is None else str(r.assessed) for r in rows]
+    frame["last_assessed"] = [NOTHING if r.last_assessed is None else r.last_assessed.isoformat() for r in rows]
+    for column in ("country", "region", "risk_class"):
+        frame[column] = frame[column].fillna(NOTHING)
     frame["tags"] = frame["tags"].map(", ".join)
     return frame
+
+
+def compact_lines(rows: list[WatchRow]) -> list[tuple[str, str]]:
+    """Each situation as (name, what it is at) for a narrow screen: status, risk class and overall score in words."""
+    return [(r.situation, r.status_label if r.status is None else
+             f"{r.status_label} · overall risk {r.risk_class}" + (f" ({score_figure(r.overall)})" if r.overall is not None else ""))
+            for r in rows]
 
 
 def heatmap_frame(overviews: list[SituationOverview], model) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from r2p_risk.compare import ProfileChange
 from r2p_risk.framework import Framework, Indicator
-from r2p_risk.parameters import ScoringParameters
+from r2p_risk.parameters import ScoringParameters, change_figure, score_figure
 from r2p_risk.reasons import listing
 
 MODEL_LINE = "Figures: r2p-risk's own model applied to the UN Framework of Analysis for Atrocity Crimes (2014), not the UN's."
@@ -22,14 +22,14 @@ PARAPHRASE_NOTE = ("Indicator texts marked ≈ are r2p-risk's paraphrases of the
 
 
 def fmt(score: float | None) -> str:
-    return "not determined" if score is None else f"{score:.1f}"
+    return score_figure(score)
 
 
 def score_text(score: float | None, low: float, high: float) -> str:
     """A score with the range it could still take, in words: "5.2, could be 3.1-8.0"."""
     if low == high:
         return fmt(score)
-    return f"{fmt(score)}, could be {low:.1f}-{high:.1f}"
+    return f"{fmt(score)}, could be {fmt(low)}-{fmt(high)}"
 
 
 def status_note(params: ScoringParameters) -> str:
@@ -75,7 +75,7 @@ def change_lines(change: ProfileChange | None, params: ScoringParameters, factor
     lines = [f"Since the assessment of {change.earlier_assessed_on}: {status}; overall score {fmt(change.overall_before)} → "
              f"{fmt(change.overall_after)}."]
     moved = sorted((f for f in change.risk_factors if f.delta), key=lambda f: -abs(f.delta))[:factors]
-    lines += [f"Risk factor {f.number} ({f.title}): {fmt(f.before)} → {fmt(f.after)} ({f.delta:+.1f})." for f in moved]
+    lines += [f"Risk factor {f.number} ({f.title}): {fmt(f.before)} → {fmt(f.after)} ({change_figure(f.before, f.after)})." for f in moved]
     lines += [f"New triggering factor: {i.indicator} {i.text}" for i in change.new_triggering_factors]
     lines.append(f"{len(change.worsened_indicators)} indicators worsened and {len(change.improved_indicators)} improved.")
     return lines

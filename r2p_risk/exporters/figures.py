@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from PIL import Image
 
+from r2p_risk.parameters import score_figure
 from r2p_risk.report import Briefing
 
 GROUP_COLOURS = {"common": "#5b7083", "genocide": "#8e2c48", "crimes_against_humanity": "#c2571a", "war_crimes": "#2f6f8f"}
@@ -50,7 +51,7 @@ def factor_chart_png(briefing: Briefing) -> bytes:
                   hatch=[GROUP_HATCHES.get(b.group, "") for b in bars], edgecolor="white", linewidth=0)
         axes.hlines(list(rows), [b.low for b in bars], [b.high for b in bars], color="#222222", linewidth=1.0)  # the range
         for row, bar in zip(rows, bars):
-            label = "not assessed" if bar.score is None else f"{bar.score:.1f}"
+            label = score_figure(bar.score, "not assessed")
             axes.text(max(bar.score or 0, bar.high) + 0.12, row, label, va="center", fontsize=7,
                       color="#666666" if bar.score is None else "#222222", style="italic" if bar.score is None else "normal")
         for bound in briefing.class_thresholds:
@@ -76,7 +77,7 @@ def trend_chart_png(briefing: Briefing) -> bytes | None:
         points = [p for p in briefing.trend if p.overall is not None]
         axes.plot([p.assessed_on for p in points], [p.overall for p in points], marker="o", color="#8e2c48", linewidth=1.5)
         for point in points:
-            axes.annotate(f"{point.overall:.1f}", (point.assessed_on, point.overall), textcoords="offset points",
+            axes.annotate(score_figure(point.overall), (point.assessed_on, point.overall), textcoords="offset points",
                           xytext=(0, 6), ha="center", fontsize=7)
         for bound in briefing.class_thresholds:
             axes.axhline(bound, linestyle=":", color="#999999", linewidth=0.9)

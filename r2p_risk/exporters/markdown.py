@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from r2p_risk.annex import evidence_line
+from r2p_risk.parameters import score_figure
 from r2p_risk.report import Briefing, citation_line
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~$&!])")
@@ -29,7 +30,7 @@ def _cell(text: str) -> str:
 
 
 def _score(value: float | None) -> str:
-    return "not determined" if value is None else f"{value:.1f}"
+    return score_figure(value)
 
 
 def _header(b: Briefing) -> list[str]:
@@ -60,11 +61,11 @@ def _changes(b: Briefing) -> list[str]:
 
 def _figures(b: Briefing) -> list[str]:
     lines = ["### The 14 risk factors", "", "| risk factor | score | range | coverage |", "|---|---|---|---|"]
-    lines += [f"| {f.number}. {escape(f.title)} | {_score(f.score)} | {f.low:.1f}-{f.high:.1f} | {f.coverage:.0%} |" for f in b.factor_bars]
+    lines += [f"| {f.number}. {escape(f.title)} | {_score(f.score)} | {_score(f.low)}-{_score(f.high)} | {f.coverage:.0%} |" for f in b.factor_bars]
     lines += ["", f"*{escape(b.incomplete_note)}*", ""] if b.incomplete_note else [""]
     if b.trend:
         lines += ["### Trend", "", "| assessed on | overall | range | status |", "|---|---|---|---|"]
-        lines += [f"| {p.assessed_on.isoformat()} | {_score(p.overall)} | {p.low:.1f}-{p.high:.1f} | {escape(p.status)} |" for p in b.trend]
+        lines += [f"| {p.assessed_on.isoformat()} | {_score(p.overall)} | {_score(p.low)}-{_score(p.high)} | {escape(p.status)} |" for p in b.trend]
         lines.append("")
     return lines
 

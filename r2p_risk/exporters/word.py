@@ -20,6 +20,7 @@ from docx.table import Table
 
 from r2p_risk.exporters.figures import factor_chart_png, trend_chart_png
 from r2p_risk.annex import evidence_line
+from r2p_risk.parameters import score_figure
 from r2p_risk.report import Briefing, citation_line
 
 MARKING_COLOUR = RGBColor(0xA0, 0x14, 0x28)
@@ -29,7 +30,7 @@ HEADINGS = {0: "Title", 1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
 
 
 def _score(value: float | None) -> str:
-    return "not determined" if value is None else f"{value:.1f}"
+    return score_figure(value)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

@@ -7,16 +7,17 @@ import streamlit as st
 
 from r2p_risk.assessment import LEVEL_LABELS, Assessment
 from r2p_risk.compare import ProfileChange
-from r2p_risk.parameters import ScoringParameters
+from r2p_risk.parameters import ScoringParameters, change_figure, score_figure
 from r2p_risk.profile import RiskProfile
 from r2p_risk.report import MODEL_NOTE, score_text, status_note
 from r2p_risk.ui.choose import Chosen
 from r2p_risk.ui.feedback import plain
 
 FACTOR_COLUMNS = {
-    "score": st.column_config.NumberColumn("Score (0-10)", format="%.1f"),
+    "score": st.column_config.TextColumn("Score (0-10)", alignment="right", help="r2p-risk's model, one decimal, cut "
+                                         "(6.47 shows as 6.4), so the class beside it always matches"),
     "coverage": st.column_config.ProgressColumn("Coverage", min_value=0.0, max_value=1.0, format="percent"),
-    "reliability": st.column_config.NumberColumn("Reliability (0-10)", format="%.1f"),
+    "reliability": st.column_config.TextColumn("Reliability (0-10)", alignment="right"),
 }
 
 
@@ -25,7 +26,7 @@ def level_label(level: int | None) -> str:
 
 
 def _fmt(score: float | None) -> str:
-    return "not determined" if score is None else f"{score:.1f}"
+    return score_figure(score)
 
 
 def headline(chosen: Chosen, profile: RiskProfile, params: ScoringParameters) -> None:
@@ -36,7 +37,7 @@ def headline(chosen: Chosen, profile: RiskProfile, params: ScoringParameters) ->
     columns[0].metric("Status", status, help=params.status_definition(profile.status.label).description)
     columns[1].metric("Overall risk", params.risk_level_label(profile.overall.level),
                       help=f"score {score_text(profile.overall.score, *profile.overall.range)} of 10 (r2p-risk model)")
-    columns[2].metric("Reliability", f"{profile.reliability:.1f} of 10", help="falls with low coverage and low confidence")
+    columns[2].metric("Reliability", f"{score_figure(profile.reliability)} of 10", help="falls with low coverage and low confidence")
     columns[3].metric("Assessed", f"{profile.assessed_indicators} of {profile.official_indicators}",
                       help="indicators assessed, of the Framework's official ones")
     st.caption(MODEL_NOTE + " " + status_note(params))
@@ -61,8 +62,8 @@ def crimes(profile: RiskProfile, params: ScoringParameters) -> None:
     columns = st.columns(len(profile.crimes))
     for column, (crime, result) in zip(columns, profile.crimes.items()):
         column.metric(params.crime_label(crime), params.risk_level_label(result.level),
-                      help=f"score {score_text(result.score, *result.range)} of 10, reliability {result.reliability:.1f}")
-        column.caption(f"score {score_text(result.score, *result.range)} · reliability {result.reliability:.1f}")
+                      help=f"score {score_text(result.score, *result.range)} of 10, reliability {score_figure(result.reliability)}")
+        column.caption(f"score {score_text(result.score, *result.range)} · reliability {score_figure(result.reliability)}")
         with column.expander("Why"):
             for reason in result.reasons:
                 st.text(reason.text)
@@ -70,9 +71,10 @@ def crimes(profile: RiskProfile, params: ScoringParameters) -> None:
 
 def factor_frame(profile: RiskProfile, params: ScoringParameters) -> pd.DataFrame:
     return pd.DataFrame([
-        {"RF": f.number, "risk factor": f.title, "score": f.score, "could be": f"{f.range[0]:.1f}-{f.range[1]:.1f}",
+        {"RF": f.number, "risk factor": f.title, "score": score_figure(f.score, "—"),
+         "could be": f"{score_figure(f.range[0])}-{score_figure(f.range[1])}",
          "class": params.risk_level_label(f.level) if f.determined else "Not assessed", "coverage": f.coverage,
-         "reliability": f.reliability, "rated": f"{f.assessed_indicators} of {f.counted_indicators:g}",
+         "reliability": score_figure(f.reliability), "rated": f"{f.assessed_indicators} of {f.counted_indicators:g}",
          "list complete": "yes" if f.indicators_complete else "no (rate as a whole)"}
         for f in profile.risk_factors.values()
     ])
@@ -106,7 +108,7 @@ def changes(change: ProfileChange, params: ScoringParameters) -> None:
     delta = change.overall_delta
     st.text(f"From {change.earlier_assessed_on} to {change.later_assessed_on}: status {params.status_label(change.status_before)} → "
             f"{params.status_label(change.status_after)}; overall {_fmt(change.overall_before)} → {_fmt(change.overall_after)}"
-            + ("" if delta is None else f" ({delta:+.1f})"))
+            + ("" if delta is None else f" ({change_figure(change.overall_before, change.overall_after)})"))
     for title, items in (("Worsened indicators", change.worsened_indicators), ("Newly present triggering factors", change.new_triggering_factors),
                          ("Improved indicators", change.improved_indicators),
                          ("Newly rated (not rated before: new information, not a change)", change.newly_rated_indicators)):

@@ -20,6 +20,7 @@ from r2p_risk import editing, rating_table
 from r2p_risk.assessment import Situation
 from r2p_risk.errors import R2PError
 from r2p_risk.framework import Framework
+from r2p_risk.parameters import score_figure
 from r2p_risk.profile import RiskProfile
 from r2p_risk.report import score_text
 from r2p_risk.scoring import score_assessment
@@ -33,7 +34,7 @@ GROUP_SHORT = {"common": "common", "genocide": "genocide", "crimes_against_human
 
 
 def _fmt(score: float | None) -> str:
-    return "—" if score is None else f"{score:.1f}"
+    return score_figure(score, "—")
 
 
 def factor_table(profile: RiskProfile) -> str:
@@ -41,7 +42,7 @@ def factor_table(profile: RiskProfile) -> str:
     lines = ["| RF | rated | score | could be | reliability | risk factor |", "|---:|---|---:|---|---:|---|"]
     for f in profile.risk_factors.values():
         rated = f"{f.assessed_indicators}/{f.counted_indicators:g}" + (" + whole" if f.whole_factor_level is not None else "")
-        lines.append(f"| {f.number} | {rated} | {_fmt(f.score)} | {f.range[0]:.1f}-{f.range[1]:.1f} | {f.reliability:.1f} | {plain(f.title)} |")
+        lines.append(f"| {f.number} | {rated} | {_fmt(f.score)} | {_fmt(f.range[0])}-{_fmt(f.range[1])} | {_fmt(f.reliability)} | {plain(f.title)} |")
     return "\n".join(lines)
 
 
@@ -220,10 +221,10 @@ def scoreboard(model: Model, profile: RiskProfile, session: state.EditSession, n
     params = model.params
     status = profile.status.title + (" (provisional)" if profile.status.provisional else "")
     return (f"**Risk factor {number}: score {score_text(result.score, *result.range)}** of 10 · "
-            f"reliability {result.reliability:.1f} · {result.assessed_indicators} of {result.counted_indicators:g} indicators rated  \n"
+            f"reliability {score_figure(result.reliability)} · {result.assessed_indicators} of {result.counted_indicators:g} indicators rated  \n"
             f"Assessment: **{profile.assessed_indicators} of {profile.official_indicators}** indicators assessed · "
             f"status **{status}** · overall **{params.risk_level_label(profile.overall.level)}** "
-            f"({score_text(profile.overall.score, *profile.overall.range)}) · reliability **{profile.reliability:.1f}** · "
+            f"({score_text(profile.overall.score, *profile.overall.range)}) · reliability **{score_figure(profile.reliability)}** · "
             + (("**unsaved changes**" + (f" ({drafts.kept_note()})" if drafts.kept_note() else "")) if session.dirty else "saved"))
 
 
