@@ -4,10 +4,11 @@ import streamlit as st
 
 from r2p_risk.logs import configure_logging
 from r2p_risk.resources import pages_dir
-from r2p_risk.ui import identity, services, sidebar
+from r2p_risk.ui import identity, look, services, sidebar
 from r2p_risk.ui.feedback import reporting
 
 st.set_page_config(page_title="r2p-risk", page_icon="🛡️", layout="wide")
+look.apply_style()  # contrast, focus and the phone layout (r2p_risk/ui/style.css)
 
 PAGES = pages_dir()  # inside the package, also when this file is the copy an installed wheel carries
 with reporting():  # an expected failure anywhere (e.g. the database unreachable) becomes a message
@@ -15,7 +16,9 @@ with reporting():  # an expected failure anywhere (e.g. the database unreachable
     configure_logging(settings.log_level)
     identity.sign_in(settings, services.engine_database())  # stops here until somebody is signed in
     pages = [
-        st.Page(f"{PAGES}/situations.py", title="Situations", url_path="situations", default=True),
+        st.Page(f"{PAGES}/situations.py", title="Situations", url_path="start", default=True),
+        # a default page is served at / only; the same script again, unlisted, so that /situations opens too
+        st.Page(f"{PAGES}/situations.py", title="Situations", url_path="situations", visibility="hidden"),
         st.Page(f"{PAGES}/assess.py", title="Assess", url_path="assess"),
         st.Page(f"{PAGES}/profile.py", title="Risk profile", url_path="profile"),
         st.Page(f"{PAGES}/recommendations.py", title="Recommendations", url_path="recommendations"),

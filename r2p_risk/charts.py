@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from r2p_risk.compare import ProfileChange
+from r2p_risk.parameters import score_figure
 from r2p_risk.profile import RiskProfile
 
 GROUP_COLOURS = {"common": "#5b7083", "genocide": "#8e2c48", "crimes_against_humanity": "#c2571a", "war_crimes": "#2f6f8f"}
@@ -18,6 +19,19 @@ def _short(title: str, width: int = 48) -> str:
     return title if len(title) <= width else title[: width - 1].rstrip() + "…"
 
 
+def _two_lines(title: str, width: int = 28) -> str:
+    """A risk factor's title on at most two lines of `width` characters, so the labels leave the bars room on a phone."""
+    words, lines = title.split(), [""]
+    for word in words:
+        if lines[-1] and len(lines[-1]) + 1 + len(word) > width:
+            if len(lines) == 2:
+                return "<br>".join(lines[:1] + [_short(lines[1] + " " + word, width)])
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}".strip()
+    return "<br>".join(lines)
+
+
 def factor_scores_figure(profile: RiskProfile, thresholds: list[float]) -> go.Figure:
     """Horizontal bars of the 14 risk-factor scores, coloured by group, unassessed ones marked."""
     factors = list(profile.risk_factors.values())[::-1]
@@ -26,31 +40,37 @@ def factor_scores_figure(profile: RiskProfile, thresholds: list[float]) -> go.Fi
         members = [f for f in factors if f.group == group]
         figure.add_bar(
             name=GROUP_NAMES[group], orientation="h", marker_color=colour, marker_pattern_shape=GROUP_PATTERNS[group],
-            y=[f"{f.number}. {_short(f.title)}" for f in members], x=[f.score or 0 for f in members],
+            y=[_factor_label(f) for f in members], x=[f.score or 0 for f in members],
             error_x=dict(type="data", symmetric=False, color="#333333", thickness=1.2, width=4,
                          array=[f.range[1] - (f.score or 0) for f in members],
                          arrayminus=[(f.score or 0) - f.range[0] if f.score is not None else 0 for f in members]),
             text=[_bar_text(f) for f in members], textposition="outside",
-            customdata=[[f"{f.coverage:.0%}", f"{f.reliability:.1f}", f"{f.range[0]:.1f}-{f.range[1]:.1f}"] for f in members],
-            hovertemplate=("%{y}<br>score %{x:.2f}, could be %{customdata[2]}<br>coverage %{customdata[0]}, "
+            customdata=[[f"{f.coverage:.0%}", score_figure(f.reliability), f"{score_figure(f.range[0])}-{score_figure(f.range[1])}",
+                         score_figure(f.score, "not assessed")] for f in members],
+            hovertemplate=("%{y}<br>score %{customdata[3]}, could be %{customdata[2]}<br>coverage %{customdata[0]}, "
                            "reliability %{customdata[1]}<extra></extra>"),
         )
     for bound in thresholds:
         figure.add_vline(x=bound, line_dash="dot", line_color="#999999", line_width=1)
-    order = [f"{f.number}. {_short(f.title)}" for f in factors]
-    figure.update_layout(
-        barmode="overlay", height=520, margin=dict(l=10, r=30, t=30, b=30), font=FONT, legend_orientation="h",
-        legend_y=1.06, xaxis=dict(range=[0, 11], title="score (0-10, r2p-risk model)"),
-        yaxis=dict(categoryorder="array", categoryarray=order),
+    order = [_factor_label(f) for f in factors]
+    figure.update_layout(  # the legend above the bars, pushing them down: never over the labels, however narrow the screen
+        barmode="overlay", height=640, margin=dict(l=10, r=30, t=10, b=10), font=FONT,
+        legend=dict(orientation="h", x=0, xanchor="left", y=1.01, yanchor="bottom"),
+        xaxis=dict(range=[0, 11], title="score (0-10)<br>r2p-risk model", automargin=True),
+        yaxis=dict(categoryorder="array", categoryarray=order, automargin=True),
     )
     return figure
+
+
+def _factor_label(factor) -> str:
+    return f"{factor.number}. {_two_lines(factor.title)}"
 
 
 def _bar_text(factor) -> str:
     if factor.score is None:
         return "not assessed"
     low, high = factor.range
-    return f"{factor.score:.1f}" if low == high else f"{factor.score:.1f} ({low:.1f}-{high:.1f})"
+    return score_figure(factor.score) if low == high else f"{score_figure(factor.score)} ({score_figure(low)}-{score_figure(high)})"
 
 
 def factor_change_figure(change: ProfileChange) -> go.Figure:
@@ -59,7 +79,7 @@ def factor_change_figure(change: ProfileChange) -> go.Figure:
     figure = go.Figure(go.Bar(
         x=[f"RF {f.number}" for f in moved], y=[f.delta for f in moved],
         marker_color=["#b8322a" if f.delta > 0 else "#2e7d4f" for f in moved],
-        hovertext=[f"{f.title}: {f.before:.2f} -> {f.after:.2f}" for f in moved], hoverinfo="text+y",
+        hovertext=[f"{f.title}: {score_figure(f.before)} -> {score_figure(f.after)}" for f in moved], hoverinfo="text+y",
     ))
     figure.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=30), font=FONT,
                          yaxis_title=f"change {change.earlier_assessed_on} -> {change.later_assessed_on}")
@@ -71,7 +91,7 @@ def heatmap_figure(frame: pd.DataFrame) -> go.Figure:
     figure = go.Figure(go.Heatmap(
         z=frame.to_numpy(), x=[f"RF {c}" for c in frame.columns], y=list(frame.index), zmin=0, zmax=10,
         colorscale="YlOrRd", hoverongaps=False, colorbar_title="score",
-        text=frame.map(lambda v: "" if pd.isna(v) else f"{v:.1f}").to_numpy(), texttemplate="%{text}",
+        text=frame.map(lambda v: "" if pd.isna(v) else score_figure(v)).to_numpy(), texttemplate="%{text}",
     ))
     figure.update_layout(height=max(300, 28 * len(frame) + 120), margin=dict(l=10, r=10, t=30, b=30), font=FONT,
                          yaxis=dict(autorange="reversed"))
@@ -91,7 +111,8 @@ def trend_figure(frame: pd.DataFrame, value: str = "overall") -> go.Figure:
                                         thickness=1, width=6, color="#888888"),
                            hoverinfo="skip", name=f"{situation} range")
         figure.add_scatter(x=rows["assessed_on"], y=rows[value], mode="lines+markers", name=situation,
-                           hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>")
+                           text=[score_figure(v, "not determined") if pd.notna(v) else "not determined" for v in rows[value]],
+                           hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>")
     figure.update_layout(height=360, margin=dict(l=10, r=10, t=30, b=30), font=FONT, legend_orientation="h",
                          yaxis=dict(range=[0, 10], title=f"{value.replace('_', ' ')} score (r2p-risk model), bars: range"))
     return figure

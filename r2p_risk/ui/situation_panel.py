@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 from pydantic import ValidationError
 
-from r2p_risk import editing
+from r2p_risk import editing, watchlist
 from r2p_risk.assessment import Situation, country_codes, country_name, parse_tags
 from r2p_risk.errors import R2PError, problems_from_validation_error
 from r2p_risk.resources import pages_dir
@@ -16,18 +16,19 @@ from r2p_risk.ui import drafts, identity, services, state
 from r2p_risk.ui.feedback import plain, show_error, show_problems
 
 WATCH_COLUMNS = {
-    "situation": st.column_config.TextColumn("Situation"),
+    "situation": st.column_config.TextColumn("Situation", pinned=True),
     "country": st.column_config.TextColumn("Country"),
     "region": st.column_config.TextColumn("UN region"),
     "status": st.column_config.TextColumn("Status", help="Current crisis, Imminent risk and Serious concern are the R2P "
                                           "Monitor's categories, assigned by r2p-risk's own rules"),
     "risk_class": st.column_config.TextColumn("Risk class"),
-    "overall": st.column_config.NumberColumn("Overall (0-10)", format="%.1f", help="r2p-risk's model; empty while not determined"),
+    "overall": st.column_config.TextColumn("Overall (0-10)", alignment="right", help="r2p-risk's model, one decimal, cut "
+                                           "(6.47 shows as 6.4) so the class beside it matches"),
     "range": st.column_config.TextColumn("Could be", help="the range the overall score could still take while indicators are unassessed"),
-    "assessed": st.column_config.NumberColumn("Indicators assessed", help="of the Framework's 143"),
-    "reliability": st.column_config.NumberColumn("Reliability (0-10)", format="%.1f"),
-    "last_assessed": st.column_config.DateColumn("Last assessed"),
-    "change": st.column_config.NumberColumn("Change", format="%+.1f", help="overall score change since the previous assessment"),
+    "assessed": st.column_config.TextColumn("Indicators assessed", alignment="right", help="of the Framework's 143"),
+    "reliability": st.column_config.TextColumn("Reliability (0-10)", alignment="right"),
+    "last_assessed": st.column_config.TextColumn("Last assessed"),
+    "change": st.column_config.TextColumn("Change", alignment="right", help="overall score change since the previous assessment"),
     "assessments": st.column_config.NumberColumn("Assessments"),
     "tags": st.column_config.TextColumn("Tags"),
 }
@@ -43,6 +44,13 @@ def open_clicked_row(rows: list[int]) -> None:
     if clicked is not None and clicked != st.session_state.get(CLICKED):
         st.session_state[state.SITUATION] = st.session_state[state.OPEN_SITUATION] = clicked
     st.session_state[CLICKED] = clicked
+
+
+def compact_watch_list(rows) -> None:
+    """The watch list for a phone (style.css shows it only on narrow screens, and hides the table there): each
+    situation's name and status on screen, whatever the width."""
+    with st.container(key="watch_compact"):
+        st.markdown("\n".join(f"- **{plain(name)}**: {plain(status)}" for name, status in watchlist.compact_lines(rows)))
 
 
 def _actor() -> str:
@@ -133,7 +141,7 @@ def _create() -> None:
 def new_situation_form() -> None:
     codes = country_codes()
     with st.form("new_situation", clear_on_submit=False, border=False):
-        st.text_input("Name", key="new_situation_name", max_chars=200, placeholder="e.g. Darfur, Sudan")
+        st.text_input("Name", key="new_situation_name", max_chars=200, placeholder="e.g. Upper Keldar (a place, region or country)")
         st.selectbox("Country (ISO 3166-1)", codes, index=None, key="new_situation_country",
                      format_func=lambda c: f"{country_name(c)} ({c})", placeholder="Type to search")
         st.text_input("Sub-national area (optional)", key="new_situation_area", max_chars=200)

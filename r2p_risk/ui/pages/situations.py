@@ -30,11 +30,13 @@ if rows:
     st.caption(f"{len(shown)} of {len(rows)} situations · most severe status first · click a row to open it, "
                "a column to sort")
     st.session_state[situation_panel.WATCH_IDS] = [r.situation_id for r in shown]
-    clicked = st.dataframe(watchlist.watch_list_frame(shown), hide_index=True, width="stretch", key="watch_list",
-                 on_select="rerun", selection_mode="single-row",
-                 column_order=["situation", "country", "region", "status", "risk_class", "overall", "range", "assessed",
-                               "reliability", "last_assessed", "change", "assessments", "tags"],
-                 column_config=situation_panel.WATCH_COLUMNS)
+    situation_panel.compact_watch_list(shown)  # on a phone, instead of the table
+    with st.container(key="watch_table"):
+        clicked = st.dataframe(watchlist.watch_list_frame(shown), hide_index=True, width="stretch", key="watch_list",
+                               on_select="rerun", selection_mode="single-row",
+                               column_order=["situation", "status", "risk_class", "overall", "range", "country", "region",
+                                             "assessed", "reliability", "last_assessed", "change", "assessments", "tags"],
+                               column_config=situation_panel.WATCH_COLUMNS)
     situation_panel.open_clicked_row(clicked.selection.rows)
     names = {r.situation_id: r.situation for r in rows}
     current = st.session_state.get(state.SITUATION)
