@@ -51,6 +51,10 @@ class PermissionDenied(R2PError):
     """The signed-in user's role does not allow this action."""
 
 
+class ReviewError(R2PError):
+    """A review step the rules do not allow: the wrong state, open comments, or the same person editing and reviewing."""
+
+
 def format_location(loc: tuple | list, prefix: str = "") -> str:
     """('risk_factors', 3, 'indicators', 2, 'id') -> 'risk_factors[3].indicators[2].id'."""
     out = ""

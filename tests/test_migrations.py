@@ -7,7 +7,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, func, insert, inspect, select, text
+from sqlalchemy import MetaData, Table, create_engine, func, insert, inspect, select, text
 
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import StorageError
@@ -23,7 +23,8 @@ def test_the_migrations_build_exactly_the_tables_of_tables_py(database_url):
         differences = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     database.close()
     assert differences == []
-    assert schema.known_revisions() == ("0001_initial", "0002_team", "0003_scores") and schema.head_revision() == "0003_scores"
+    assert schema.known_revisions() == ("0001_initial", "0002_team", "0003_scores", "0007_dossier")
+    assert schema.head_revision() == "0007_dossier"
 
 
 def test_a_database_made_before_migrations_is_stamped_and_upgraded_keeping_its_data(database_url):
@@ -31,9 +32,13 @@ def test_a_database_made_before_migrations_is_stamped_and_upgraded_keeping_its_d
     if engine.dialect.name == "sqlite":
         open_database(database_url).close()  # only to make the folder; the tables are dropped again
         with engine.begin() as conn:
-            for table in ("audit_events", "situation_access", "users", "assessment_scores", "assessment_revisions", "situations", "alembic_version"):
+            for table in ("round_members", "rating_rounds", "audit_events", "situation_access", "users", "assessment_scores",
+                          "assessment_revisions", "situations", "alembic_version"):
                 conn.execute(text(f"DROP TABLE {table}"))
-    metadata.create_all(engine, tables=[situations, revisions])  # exactly what the code before migrations made
+    before = MetaData()  # exactly what the code before migrations made: situations had no review cadence yet
+    Table("situations", before, *(c._copy() for c in situations.columns if c.name != "review_every_months"))
+    revisions.to_metadata(before)
+    before.create_all(engine)
     old = Assessment(id="a1", revision=1, assessed_on=dt.date(2025, 1, 1), analyst="Ana", ratings=[{"indicator": "1.1", "level": 2}])
     now = dt.datetime(2025, 1, 2, tzinfo=dt.UTC)
     with engine.begin() as conn:
@@ -45,7 +50,7 @@ def test_a_database_made_before_migrations_is_stamped_and_upgraded_keeping_its_d
     engine.dispose()
 
     database = open_database(database_url)
-    assert database.schema_revision() == "0003_scores"
+    assert database.schema_revision() == "0007_dossier"
     assert database.load_assessment("a1") == old and database.list_users() == []
     saved = database.save_assessment("s1", old, "ben", 1)
     assert saved.revision == 2 and [e.action for e in database.list_audit()] == ["assessment.save"]
@@ -62,10 +67,10 @@ def test_several_processes_opening_a_new_database_at_once_migrate_it_once(databa
     for worker in workers:
         worker.join(timeout=60)
     assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
-    assert sorted(results.get(timeout=5) for _ in workers) == ["0003_scores"] * 4
+    assert sorted(results.get(timeout=5) for _ in workers) == ["0007_dossier"] * 4
     engine = create_engine(database_url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003_scores"]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0007_dossier"]
         assert set(metadata.tables) <= set(inspect(conn).get_table_names())
     engine.dispose()
 
@@ -91,7 +96,7 @@ def test_every_migration_downgrades_and_upgrades_again(database_url):
         command.downgrade(schema.alembic_config(conn), "base")
         assert not inspect(conn).has_table("situations")
     database.create_schema()
-    assert database.schema_revision() == "0003_scores" and database.list_situations() == []
+    assert database.schema_revision() == "0007_dossier" and database.list_situations() == []
     with database.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(situations)).scalar() == 0
     database.close()

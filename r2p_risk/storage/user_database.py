@@ -6,7 +6,8 @@ are left out of every list, and asking for one (or for one of its assessments) i
 exactly as if it did not exist. For a signed-in user the role, groups and disabled flag are read
 from the users table at every call, so a change by an admin applies at the user's next action.
 The actor recorded for every change is the signed-in identity; in local single-user mode
-(`LOCAL_USER`) it is the name passed by the caller, as before.
+(`LOCAL_USER`) it is the name passed by the caller, as before. Review steps and rounds of
+independent ratings, with their rules (four eyes, blind until submitted), are in `user_reviews.py`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from r2p_risk.access import READ, AccessRule, Role, User, can_see, require
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import PermissionDenied, Problem
 from r2p_risk.storage.engine import not_found
+from r2p_risk.storage.user_reviews import UserReviews, UserRounds
 
 if TYPE_CHECKING:
     from r2p_risk.storage.audit import AuditEvent
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
     from r2p_risk.storage.database import Database, RevisionInfo, SituationHistory
 
 
-class UserDatabase:
+class UserDatabase(UserReviews, UserRounds):
     def __init__(self, database: Database, user: User):
         self._database = database
         self._user = user
@@ -115,7 +117,8 @@ class UserDatabase:
         who = self._actor(action, actor, situation_id)
         if based_on_revision is not None and assessment.id is not None:
             self._see_assessment(assessment.id)
-        return self._database.save_assessment(situation_id, assessment, who, based_on_revision, note, action=action)
+        return self._database.save_assessment(situation_id, assessment, who, based_on_revision, note, action=action,
+                                              approve=self._approve_save(who, action, assessment))
 
     def restore_revision(self, assessment_id: str, revision: int, actor: str = "") -> Assessment:
         who = self._actor("assessment.restore", actor, self._see_assessment(assessment_id))
@@ -170,4 +173,5 @@ class UserDatabase:
         situation_id = self._database.situation_of(assessment_id)
         if not self._visible()(situation_id):
             raise not_found(f"assessment {assessment_id}", "no such assessment")
+        self._check_hidden(assessment_id)  # another analyst's independent rating, not submitted yet (user_reviews.py)
         return situation_id
