@@ -14,6 +14,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from r2p_risk.access import ROLES
+from r2p_risk.cli_dossier import add_dossier_commands
 from r2p_risk.errors import Problem, R2PError
 from r2p_risk.exporters.spreadsheet import assessment_to_csv
 from r2p_risk.recommend import recommend_tools
@@ -81,6 +83,13 @@ def print_score(args, model: Model) -> int:
 
 def print_csv(args, model: Model) -> int:
     snapshot = read_snapshot_file(Path(args.file), model)
+    if args.dossier:
+        from r2p_risk.exporters.dossier_csv import dossier_to_csv
+        from r2p_risk.storage.files import load_dossier_vocabulary
+
+        vocabulary = load_dossier_vocabulary(Settings.from_environment().frameworks_dir)
+        sys.stdout.buffer.write(dossier_to_csv(snapshot.assessment.dossier, vocabulary))
+        return 0
     sys.stdout.buffer.write(assessment_to_csv(snapshot.assessment, model.framework))
     return 0
 
@@ -277,7 +286,7 @@ def _add_team_commands(commands) -> None:
     actions.add_parser("list", help="every user: identity, role, enabled or disabled, name, groups (tab-separated)")
     role = actions.add_parser("set-role", help="give a user a role (adds the user if they have not signed in yet)")
     role.add_argument("identity", help="e-mail or user name as the identity provider reports it")
-    role.add_argument("role", choices=["viewer", "analyst", "admin"])
+    role.add_argument("role", choices=ROLES)
     for action, text in (("disable", "stop a user from doing anything"), ("enable", "let a disabled user in again")):
         actions.add_parser(action, help=text).add_argument("identity", help="e-mail or user name")
     users.set_defaults(run=manage_users)
@@ -317,6 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text)
         sub.add_argument("file", help="snapshot JSON file")
         sub.set_defaults(run=run)
+        if name == "csv":
+            sub.add_argument("--dossier", action="store_true", help="write the assessment's dossier instead of its ratings")
     commands.add_parser("schema", help="print the JSON Schema of snapshots").set_defaults(run=print_schema)
     briefing = commands.add_parser("briefing", help="write a Focal Point's briefing on a snapshot as PDF, Word or Markdown")
     briefing.add_argument("file", help="snapshot JSON file")
@@ -328,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("catalogue", help="check the response-tool catalogue and its quotes").set_defaults(run=check_catalogue)
     _add_transfer_commands(commands)
     _add_team_commands(commands)
+    add_dossier_commands(commands)
     commands.add_parser("app", help="start the app (further options go to streamlit, e.g. --server.port 8600)").set_defaults(run=start_app)
     return parser
 
