@@ -25,6 +25,7 @@ from r2p_risk.settings import Settings
 from r2p_risk.snapshot import Snapshot, blank_snapshot, dump_snapshot
 from r2p_risk.storage.files import (
     Model,
+    load_dossier_vocabulary,
     load_model,
     read_snapshot_file,
     verify_catalogue,
@@ -85,7 +86,6 @@ def print_csv(args, model: Model) -> int:
     snapshot = read_snapshot_file(Path(args.file), model)
     if args.dossier:
         from r2p_risk.exporters.dossier_csv import dossier_to_csv
-        from r2p_risk.storage.files import load_dossier_vocabulary
 
         vocabulary = load_dossier_vocabulary(Settings.from_environment().frameworks_dir)
         sys.stdout.buffer.write(dossier_to_csv(snapshot.assessment.dossier, vocabulary))
@@ -126,8 +126,9 @@ def write_briefing(args, model: Model) -> int:
     snapshot = read_snapshot_file(Path(args.file), model)
     earlier = [read_snapshot_file(Path(f), model).assessment for f in args.earlier]
     catalogue = verify_catalogue(Settings.from_environment().frameworks_dir, model.framework)
+    vocabulary = load_dossier_vocabulary(Settings.from_environment().frameworks_dir)
     briefing = briefing_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
-                            args.marking, dt.datetime.now(dt.timezone.utc))
+                            args.marking, dt.datetime.now(dt.timezone.utc), vocabulary=vocabulary)
     output = Path(args.output)
     if output.suffix.lower() not in BRIEFING_FORMATS:
         raise R2PError([Problem("unknown_format", "-o", f"{output.name}: the briefing is written as .pdf, .docx or .md")])

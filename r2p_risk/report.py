@@ -12,6 +12,7 @@ import datetime as dt
 from pydantic import Field
 
 from r2p_risk.assessment import LEVEL_LABELS, Assessment, Situation, country_name
+from r2p_risk.briefing_dossier import BriefingDossier, dossier_section
 from r2p_risk.compare import ProfileChange, compare_assessments
 from r2p_risk.framework import Framework
 from r2p_risk.models import StrictModel, text_field
@@ -151,6 +152,7 @@ class Briefing(StrictModel):
     action_groups: list[ActionGroup]
     methodology: list[str]
     annex: list[AnnexRow]
+    dossier: BriefingDossier | None = None  # issue 18: the situation's dossier, review and disagreement (briefing_dossier.py)
 
 
 def _fmt(score: float | None) -> str:
@@ -329,10 +331,14 @@ def build_briefing(
 
 def briefing_for(
     situation: Situation, assessment: Assessment, others: list[Assessment], framework: Framework, params: ScoringParameters,
-    catalogue: Catalogue, marking: str, generated_at: dt.datetime,
+    catalogue: Catalogue, marking: str, generated_at: dt.datetime, vocabulary=None,
 ) -> Briefing:
-    """Score the assessment and the situation's other assessments, recommend tools, build the briefing."""
+    """Score the assessment and the situation's other assessments, recommend tools, build the briefing;
+    with the dossier vocabulary (frameworks/dossier.yaml), the dossier section too."""
     profile = score_assessment(assessment, framework, params)
     history = [(a, score_assessment(a, framework, params)) for a in others if a is not assessment]
     recommendations = recommend_tools(profile, assessment, catalogue)
-    return build_briefing(situation, assessment, profile, history, recommendations, catalogue, framework, params, marking, generated_at)
+    briefing = build_briefing(situation, assessment, profile, history, recommendations, catalogue, framework, params, marking, generated_at)
+    if vocabulary is None:
+        return briefing
+    return briefing.model_copy(update={"dossier": dossier_section(assessment, vocabulary, generated_at.date())})

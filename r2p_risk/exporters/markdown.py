@@ -103,7 +103,19 @@ def _methodology_and_annex(b: Briefing) -> list[str]:
     return lines + ["", f"**{escape(b.marking.upper())}**", ""]
 
 
+def _dossier(b: Briefing) -> list[str]:
+    """The situation's dossier, its review and the analysts' disagreement (issue 18), a section of its own."""
+    if b.dossier is None:
+        return []
+    d = b.dossier
+    lines = [f"## {escape(d.title)}", "", f"- Review: {escape(d.review)}"]
+    lines += [f"- Independent ratings: {escape(d.consensus)}"] if d.consensus else []
+    for block in d.blocks:
+        lines += ["", f"### {escape(block.title)}", "", *[f"- {escape(line)}" for line in block.lines]]
+    return lines + [""]
+
+
 def briefing_to_markdown(briefing: Briefing) -> bytes:
     lines = [*_header(briefing), *_bottom_line(briefing), *_changes_and_drivers(briefing), *_actions(briefing),
-             *_methodology_and_annex(briefing)]
+             *_dossier(briefing), *_methodology_and_annex(briefing)]
     return "\n".join(lines).encode("utf-8")

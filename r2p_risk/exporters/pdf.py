@@ -108,6 +108,20 @@ def _methodology_and_annex(pdf: BriefingPage, b: Briefing) -> None:
     pdf.table_of(rows, widths=ANNEX_WIDTHS, size=7)
 
 
+def _dossier(pdf: BriefingPage, b: Briefing) -> None:
+    """The situation's dossier, its review and the analysts' disagreement (issue 18), a section of its own."""
+    if b.dossier is None:
+        return
+    pdf.heading(b.dossier.title)
+    pdf.paragraph(f"Review: {b.dossier.review}")
+    if b.dossier.consensus:
+        pdf.paragraph(f"Independent ratings: {b.dossier.consensus}")
+    for block in b.dossier.blocks:
+        pdf.heading(block.title, level=2)
+        for line in block.lines:
+            pdf.paragraph(line, indent=2)
+
+
 def briefing_to_pdf(briefing: Briefing) -> bytes:
     """The whole briefing as PDF bytes."""
     pdf = BriefingPage(briefing.marking, briefing.situation)
@@ -118,6 +132,6 @@ def briefing_to_pdf(briefing: Briefing) -> bytes:
     pdf.set_creation_date(briefing.generated_at)
     pdf.add_page()
     pdf.set_font(FAMILY, size=9)
-    for section in (_title_block, _bottom_line, _charts, _changes_and_drivers, _actions, _methodology_and_annex):
+    for section in (_title_block, _bottom_line, _charts, _changes_and_drivers, _actions, _dossier, _methodology_and_annex):
         section(pdf, briefing)
     return bytes(pdf.output())

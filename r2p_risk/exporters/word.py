@@ -184,6 +184,20 @@ def _methodology_and_annex(w: _Writer, b: Briefing) -> None:
     w.table(rows, size=8, widths=ANNEX_WIDTHS)
 
 
+def _dossier(w: _Writer, b: Briefing) -> None:
+    """The situation's dossier, its review and the analysts' disagreement (issue 18), a section of its own."""
+    if b.dossier is None:
+        return
+    w.heading(b.dossier.title, 1)
+    w.paragraph(f"Review: {b.dossier.review}")
+    if b.dossier.consensus:
+        w.paragraph(f"Independent ratings: {b.dossier.consensus}")
+    for block in b.dossier.blocks:
+        w.heading(block.title, 2)
+        for line in block.lines:
+            w.paragraph(line, style="List Bullet")
+
+
 def briefing_to_docx(briefing: Briefing) -> bytes:
     """The whole briefing as .docx bytes."""
     doc = Document()
@@ -195,7 +209,7 @@ def briefing_to_docx(briefing: Briefing) -> bytes:
     properties.revision = 1
     _page_setup(doc, briefing)
     writer = _Writer(doc)
-    for section in (_title_and_bottom_line, _changes_and_drivers, _actions, _methodology_and_annex):
+    for section in (_title_and_bottom_line, _changes_and_drivers, _actions, _dossier, _methodology_and_annex):
         section(writer, briefing)
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -36,7 +36,8 @@ def _briefing(chosen: Chosen, marking: str, database: UserDatabase) -> Briefing:
     model = services.model()
     others = database.list_assessments(chosen.situation.id)
     return briefing_for(chosen.situation, chosen.assessment, [a for a in others if a.id != chosen.assessment.id],
-                        model.framework, model.params, services.catalogue(), marking, dt.datetime.now(dt.timezone.utc))
+                        model.framework, model.params, services.catalogue(), marking, dt.datetime.now(dt.timezone.utc),
+                        vocabulary=services.vocabulary())
 
 
 def downloads(chosen: Chosen) -> None:
