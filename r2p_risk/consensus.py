@@ -191,3 +191,15 @@ def indicator_rows(consensus: Consensus, framework, only_divergent: bool = False
         row["diverging"] = ", ".join(spread.diverging)
         rows.append(row)
     return rows
+
+
+def analyst_rows(consensus: Consensus, params) -> list[dict]:
+    """Each analyst's bottom line: status, overall score with model 2.0's range, how much they assessed."""
+    rows = []
+    for name, scores in consensus.scores.items():
+        overall = "not determined" if scores.overall is None else f"{scores.overall:.1f}"
+        status = params.status_label(scores.status) + (" (provisional)" if scores.provisional else "")
+        rows.append({"analyst": name, "status": status,
+                     "overall": f"{overall} (could be {scores.overall_range[0]:.1f}-{scores.overall_range[1]:.1f})",
+                     "indicators_assessed": scores.assessed})
+    return rows

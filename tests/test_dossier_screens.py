@@ -207,9 +207,11 @@ def test_two_analysts_rate_blind_see_the_consensus_and_the_lead_reconciles(datab
     assert "consensus_reconcile" not in {b.key for b in ben.button}  # Ana leads
 
     ana = open_page(ana, "consensus")
-    rows = ana.dataframe[1].value.set_index("indicator")
+    analysts, factors, indicators = (frame.value for frame in ana.dataframe)
+    rows = indicators.set_index("indicator")
     assert (rows.loc["7.14", "Ana"], rows.loc["7.14", "Ben"], rows.loc["7.14", "diverging"]) == ("0", "3", "Ana, Ben")
-    assert "could be" in ana.dataframe[0].value.set_index("risk_factor").loc["7", "Ana"]
+    assert "could be" in factors.set_index("risk_factor").loc["7", "Ana"]
+    assert list(analysts["analyst"]) == ["Ana", "Ben"] and analysts["status"].iloc[0] == "Not enough assessed"
     ana.button(key="consensus_reconcile").click().run()
     assert_clean(ana)
     assert ana.title[0].value == "Assess" and ana.session_state["draft"].assessment.consensus.analysts == ["Ana", "Ben"]

@@ -8,7 +8,7 @@ import pytest
 from conftest import make_assessment
 from r2p_risk.access import LOCAL_USER
 from r2p_risk.assessment import Situation
-from r2p_risk.consensus import build_consensus, disagreement_text, record_of, record_summary, spread_of, unique_names
+from r2p_risk.consensus import analyst_rows, build_consensus, disagreement_text, record_of, record_summary, spread_of, unique_names
 from r2p_risk.errors import PermissionDenied, ReviewError, StorageError
 from r2p_risk.reconcile import reconcile, upper_median
 from r2p_risk.rounds import RatingRound, RoundMember, visible_members
@@ -56,6 +56,8 @@ def test_the_consensus_view_puts_each_analysts_scores_and_model_ranges_beside_th
         assert low <= factor.scores[name].score <= high  # model 2.0's range beside each analyst's score
     assert factor.min == min(s.score for s in factor.scores.values()) and set(result.scores) == {"Ana", "Ben", "Cai"}
     assert result.scores["Cai"].assessed == 2
+    rows = {r["analyst"]: r for r in analyst_rows(result, params)}
+    assert rows["Cai"]["indicators_assessed"] == 2 and "could be" in rows["Cai"]["overall"]
 
 
 def test_the_record_kept_in_the_assessment_says_the_same_as_the_view(framework, params):

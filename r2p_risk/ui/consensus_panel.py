@@ -112,6 +112,7 @@ def view(found: RatingRound) -> None:
     st.markdown(f"**{plain(result.summary)}** (two levels or more apart)")
     st.caption("Beside each analyst's risk factor score, model 2.0's range: what the score could still be while indicators are "
                "unassessed. The spread between analysts is the other uncertainty: of judgement. Scores are r2p-risk's own model.")
+    st.dataframe(pd.DataFrame(views.analyst_rows(result, model.params)), hide_index=True, width="stretch", key="consensus_analysts")
     st.dataframe(pd.DataFrame(views.factor_rows(result)), hide_index=True, width="stretch", key="consensus_factors")
     only = st.checkbox("Only the indicators where analysts diverge by two levels or more", value=True, key=ONLY_DIVERGENT)
     rows = views.indicator_rows(result, model.framework, only)
