@@ -159,3 +159,23 @@ def test_review_records_travel_in_the_stored_revision_as_json(db, team):
     assert [r.note for r in revisions[:2]] == ["comment on the dossier", "submitted for review"]
     assert db.load_assessment(saved.id, revisions[1].revision).review.comments == []  # each revision keeps its own record
     assert dt.datetime.now(dt.UTC) > db.load_assessment(saved.id).review.comments[0].at
+
+
+def test_examples_load_as_drafts_for_who_may_not_sign_off(db, model):
+    from r2p_risk.storage.examples import load_examples
+
+    db.set_role("ana@example.org", "analyst", "setup")
+    load_examples(db.as_user(db.user("ana@example.org")), model, "", keep_review=False)
+    stored = [a for s in db.list_situations() for a in db.list_assessments(s.id)]
+    assert len(stored) == 8 and {(a.status, a.review.state) for a in stored} == {("draft", "draft")}
+    assert all(r.note.endswith("loaded as a draft (signing off needs a reviewer)") for r in db.list_revisions(stored[0].id))
+
+
+def test_examples_keep_their_fictional_review_records(db, model):
+    from r2p_risk.storage.examples import load_examples
+
+    load_examples(db, model, "setup")
+    stored = [a for s in db.list_situations() for a in db.list_assessments(s.id)]
+    assert sum(a.status == "final" for a in stored) == 7 and [a.review.state for a in stored if a.status != "final"] == ["in_review"]
+    assert {a.review.reviewer for a in stored if a.status == "final"} == {"Example Reviewer (fictional)"}
+    assert [e.action for e in db.list_audit(action="import")] == ["import"] * 8
