@@ -39,5 +39,12 @@ def run(model, frameworks_dir, quick: bool) -> list[Figure]:
         later = timings(lambda: export(briefing), repeat=3 if quick else 10, warmup=0)
         figures.append(Figure(f"briefing_{name}", median_ms(later) / 1000, "s", "<= 1",
                               f"first {first:.2f} s (warm-up), then median of {len(later)}; {size / 1024:.0f} KB, "
-                              f"{len(briefing.annex)} annex rows, {len(briefing.trend)} trend points"))
+                              f"{len(history[-1].ratings)} ratings in the annex, {len(briefing.trend)} trend points"))
+    from r2p_risk.brief import brief_for
+    from r2p_risk.exporters.one_page import brief_to_pdf
+
+    brief = brief_for(situation, history[-1], history[:-1], framework, params, load_catalogue(frameworks_dir, framework),
+                      "Restricted", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    later = timings(lambda: brief_to_pdf(brief), repeat=3 if quick else 10, warmup=1)
+    figures.append(Figure("brief_pdf", median_ms(later) / 1000, "s", note=f"the one-page brief of the same assessment; median of {len(later)}"))
     return figures

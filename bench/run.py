@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import briefing, memory, pages, scoring, storage  # noqa: E402
+from bench import briefing, memory, pages, recommendations, scoring, storage  # noqa: E402
 from bench.common import ROOT, Figure, format_value, machine_lines  # noqa: E402
 from bench.data import fill_database  # noqa: E402
 from r2p_risk.storage.database import open_database  # noqa: E402
@@ -43,6 +43,7 @@ def run(quick: bool) -> list[Figure]:
         figures += pages.assess_ratio(url, info["assessment_id"], quick)
         if not quick:
             figures += pages.big_pages(url, SITUATIONS, quick)
+        figures += recommendations.run(quick)
         figures += pages.cold_start(quick)
         figures += briefing.run(model, FRAMEWORKS, quick)
         if not quick:

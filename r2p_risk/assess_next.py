@@ -17,7 +17,7 @@ import numpy as np
 from r2p_risk.framework import CRIMES, Framework
 from r2p_risk.parameters import ScoringParameters
 from r2p_risk.rating_arrays import UNKNOWN, RatingArrays
-from r2p_risk.reasons import reason
+from r2p_risk.reasons import reason_data
 from r2p_risk.risk_model import Constants, Figures, constants, crime_ranges, requirement_levels, score_factors
 
 LIMIT = 10
@@ -73,13 +73,13 @@ def assess_next(figures: Figures, ratings: RatingArrays, status: str, c: Constan
     def why(group: int, k: int, narrows: float) -> dict:
         if group == 0:
             numbers = params.crimes[undecided[k]].specific_risk_factors
-            return reason("next_decides_crime", crime=params.crime_label(undecided[k]).lower(),
+            return reason_data("next_decides_crime", crime=params.crime_label(undecided[k]).lower(),
                           factors=" or ".join(str(n) for n in numbers), narrowing=narrows)
         if group == 1:
-            return reason("next_conduct", narrowing=narrows)
+            return reason_data("next_conduct", narrowing=narrows)
         if group == 2:
-            return reason("next_common_gate", evidence=common_evidence, gate=gate, narrowing=narrows)
-        return reason("next_narrows", narrowing=narrows)
+            return reason_data("next_common_gate", evidence=common_evidence, gate=gate, narrowing=narrows)
+        return reason_data("next_narrows", narrowing=narrows)
 
     return [_entry(c.indicators[column], why(key[0], k, narrows)) for key, column, k, narrows in _diverse(ranked)]
 

@@ -44,6 +44,16 @@ def review_line(assessment: Assessment, vocabulary) -> str:
     return label + (f": {open_comments} open comment{'s' if open_comments != 1 else ''}" if open_comments else "")
 
 
+def brief_dossier(assessment: Assessment, vocabulary, today: dt.date, most: int = 3) -> dict:
+    """For the one-page brief: the populations at risk and the next triggers (a few of each), and the disagreement."""
+    d = assessment.dossier
+    groups = [f"At risk: {p.name} ({vocabulary.label('identities', p.identity).lower()}"
+              + (f", in {p.where}" if p.where else "") + (f", {p.size}" if p.size else "") + ")" for p in d.populations_at_risk[:most]]
+    ahead = sorted((t for t in d.triggers if t.date >= today), key=lambda t: t.date)[:most]
+    triggers = [f"Next: {t.title}, {t.date.isoformat()} ({in_days(t.date, today)})" for t in ahead]
+    return {"at_risk": groups + triggers, "disagreement": record_summary(assessment.consensus) if assessment.consensus else ""}
+
+
 def dossier_section(assessment: Assessment, vocabulary, today: dt.date) -> BriefingDossier:
     d = assessment.dossier
     labels, blocks = vocabulary.labels("dossier_sections"), []

@@ -34,6 +34,7 @@ from r2p_risk.storage.files import (
 EXIT_BAD_INPUT = 2
 # suffix -> exporter module and function; imported when used, so other commands start without matplotlib or fpdf
 BRIEFING_FORMATS = {".pdf": ("pdf", "briefing_to_pdf"), ".docx": ("word", "briefing_to_docx"), ".md": ("markdown", "briefing_to_markdown")}
+BRIEF_FORMATS = {".pdf": ("one_page", "brief_to_pdf"), ".docx": ("one_page", "brief_to_docx"), ".md": ("one_page", "brief_to_markdown")}
 
 
 def _print_json(data) -> None:
@@ -113,29 +114,45 @@ def print_recommendations(args, model: Model) -> int:
     snapshot = read_snapshot_file(Path(args.file), model)
     catalogue = verify_catalogue(Settings.from_environment().frameworks_dir, model.framework)
     profile = score_assessment(snapshot.assessment, model.framework, model.params)
-    recommendations = recommend_tools(profile, snapshot.assessment, catalogue)
+    recommendations = recommend_tools(profile, snapshot.assessment, catalogue, model.framework, model.params)
     _print_json({
         "situation": snapshot.situation.name, "status": profile.status.label,
         "catalogue": {"id": catalogue.id, "version": catalogue.version},
-        "recommendations": [r.model_dump(mode="json") for r in recommendations],
+        "stage": recommendations.judgement.model_dump(mode="json"),
+        "recommendations": [r.model_dump(mode="json") for r in recommendations.tools],
+        "if_the_situation_escalates": [e.model_dump(mode="json") for e in recommendations.if_escalates],
     })
     return 0
 
 
+def _renderer(output: Path, formats: dict, what: str):
+    if output.suffix.lower() not in formats:
+        raise R2PError([Problem("unknown_format", "-o", f"{output.name}: the {what} is written as .pdf, .docx or .md")])
+    module, function = formats[output.suffix.lower()]
+    return getattr(importlib.import_module(f"r2p_risk.exporters.{module}"), function)
+
+
 def write_briefing(args, model: Model) -> int:
+    """The full briefing (`briefing`) or the one-page brief (`brief`) on a snapshot."""
+    output = Path(args.output)
+    one_page = args.command == "brief"
+    render = _renderer(output, BRIEF_FORMATS if one_page else BRIEFING_FORMATS, "brief" if one_page else "briefing")
     snapshot = read_snapshot_file(Path(args.file), model)
     earlier = [read_snapshot_file(Path(f), model).assessment for f in args.earlier]
     catalogue = verify_catalogue(Settings.from_environment().frameworks_dir, model.framework)
     vocabulary = load_dossier_vocabulary(Settings.from_environment().frameworks_dir)
-    briefing = briefing_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
-                            args.marking, dt.datetime.now(dt.timezone.utc), vocabulary=vocabulary)
-    output = Path(args.output)
-    if output.suffix.lower() not in BRIEFING_FORMATS:
-        raise R2PError([Problem("unknown_format", "-o", f"{output.name}: the briefing is written as .pdf, .docx or .md")])
-    module, function = BRIEFING_FORMATS[output.suffix.lower()]
-    render = getattr(importlib.import_module(f"r2p_risk.exporters.{module}"), function)
-    output.write_bytes(render(briefing))
-    print(f"{output}: briefing on {snapshot.situation.name!r}, {briefing.status}, marked {args.marking!r}")
+    if one_page:
+        from r2p_risk.brief import brief_for  # here, so other commands start without it
+        document = brief_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
+                             args.marking, dt.datetime.now(dt.timezone.utc), author=args.author, vocabulary=vocabulary)
+    else:
+        document = briefing_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
+                                args.marking, dt.datetime.now(dt.timezone.utc), author=args.author, vocabulary=vocabulary)
+    try:
+        output.write_bytes(render(document))
+    except OSError as error:
+        raise R2PError([Problem("unwritable_file", str(output), error.strerror or str(error))], f"could not write the {args.command}") from None
+    print(f"{output}: {args.command} on {snapshot.situation.name!r}, {document.status}, marked {args.marking!r}")
     return 0
 
 
@@ -330,13 +347,17 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "csv":
             sub.add_argument("--dossier", action="store_true", help="write the assessment's dossier instead of its ratings")
     commands.add_parser("schema", help="print the JSON Schema of snapshots").set_defaults(run=print_schema)
-    briefing = commands.add_parser("briefing", help="write a Focal Point's briefing on a snapshot as PDF, Word or Markdown")
-    briefing.add_argument("file", help="snapshot JSON file")
-    briefing.add_argument("-o", "--output", required=True, help="output file: .pdf, .docx or .md")
-    briefing.add_argument("--marking", default="Restricted", help='handling marking printed on every page (default "Restricted")')
-    briefing.add_argument("--earlier", action="append", default=[], metavar="FILE",
-                          help="an earlier snapshot of the same situation, for the trend and what changed (repeatable)")
-    briefing.set_defaults(run=write_briefing)
+    for name, text in (("briefing", "write a Focal Point's full briefing on a snapshot as PDF, Word or Markdown"),
+                       ("brief", "write the one-page brief on a snapshot (one A4 page) as PDF, Word or Markdown")):
+        document = commands.add_parser(name, help=text)
+        document.add_argument("file", help="snapshot JSON file")
+        document.add_argument("-o", "--output", required=True, help="output file: .pdf, .docx or .md")
+        document.add_argument("--marking", default="Restricted", help='handling marking printed on every page (default "Restricted")')
+        document.add_argument("--earlier", action="append", default=[], metavar="FILE",
+                              help="an earlier snapshot of the same situation, for what changed (repeatable)")
+        document.add_argument("--author", action="store_true",
+                              help="print the analyst's name recorded in the assessment (left out unless asked for)")
+        document.set_defaults(run=write_briefing)
     commands.add_parser("catalogue", help="check the response-tool catalogue and its quotes").set_defaults(run=check_catalogue)
     _add_transfer_commands(commands)
     _add_team_commands(commands)

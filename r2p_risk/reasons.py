@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from r2p_risk.profile import Reason
+
 TEMPLATES: dict[str, str] = {
     # a risk factor
     "factor_assessed": "{assessed} of {counted:g} indicators assessed",
@@ -73,6 +75,34 @@ TEMPLATES: dict[str, str] = {
     "next_common_gate": ("The common risk factors are {evidence:.0%} assessed and {gate:.0%} is needed to determine any "
                          "crime's risk; rating this narrows the crime ranges by about {narrowing:.1f} points in all"),
     "next_narrows": "Rating it narrows the crime ranges by about {narrowing:.1f} points in all",
+    # where the situation stands, for choosing response tools (r2p_risk/judgement.py)
+    "stand_status": "The status, {status}, puts the situation at the stage of {stage}",
+    "stand_ended": "Atrocities recorded as ended ({findings}) make {stage} the current stage",
+    "stand_ongoing": "Atrocities recorded as ongoing ({crimes}) put the situation at the stage of {stage}",
+    "stand_warranted": "Warranted: {levels}",
+    "stand_warranted_own_sign": "Warranted: {levels}; {level} too for a tool whose own warning sign is rated present",
+    "stand_insufficient": ("Too little is assessed for a verdict: until more is known, the situation is treated at the "
+                           "stage of {stage}"),
+    "stand_thin_provisional": (
+        "The alarm is provisional: until the risk of {crimes} is determined, nothing beyond {level} is recommended"),
+    # why a response tool fits (r2p_risk/recommend.py)
+    "tool_stage_current": "Fits the current stage: {stage}",
+    "tool_stage_earlier": "Still fits from an earlier stage: {stages}",
+    "tool_stage_early": "Its own warning sign is present already, ahead of its stage ({stage}): worth acting early",
+    "tool_sign_indicator": "{topic}: {text} ({level_label}{trend}, indicator {indicator})",
+    "tool_sign_factor": "{topic}: {title} scores {level_label} (risk factor {risk_factor})",
+    "tool_sign_finding": "{topic}: {crime} recorded as {state}",
+    "tool_sign_overall": "{topic}: the overall risk is {level_label}",
+    "tool_general_purpose": "Serves atrocity prevention as a whole",
+    "tool_own_indicator": "Especially fits when this is present: {text} ({level_label}, indicator {indicator})",
+    "tool_own_factor": "Especially fits when risk factor {risk_factor}, {title}, is elevated: it is {level_label}",
+    "tool_own_crime": "Especially fits when the risk of {crime} is {threshold} or more: it is {level_label}",
+    "tool_thin_evidence": "Helps establish the facts while little is assessed, before any stronger step",
+    "tool_selected": "Selected by the analyst",
+    # when a tool not recommended now would fit
+    "escalate_status": "If the status reaches {status}",
+    "escalate_status_firmer": "If the status reaches {status}, on firmer evidence (the risk of {crimes} determined)",
+    "escalate_firmer": "On firmer evidence: once the risk of {crimes} is determined",
 }
 
 
@@ -80,11 +110,18 @@ def render(code: str, params: dict[str, Any]) -> str:
     return TEMPLATES[code].format(**params)
 
 
-def reason(code: str, **params: Any) -> dict:
-    """A reason as data, its text rendered now from the one English table; `RiskProfile` validates it as a `Reason`."""
+def reason(code: str, **params: Any) -> Reason:
+    """A `Reason` with its text rendered now from the one English table."""
+    return Reason.model_construct(code=code, params=params, text=render(code, params))
+
+
+def reason_data(code: str, **params: Any) -> dict:
+    """The same as plain data, for the scoring model, which validates its whole profile at once (much faster)."""
     return {"code": code, "params": params, "text": render(code, params)}
 
 
 def listing(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    """'a', 'a and b', 'a, b and c'; '' for none."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

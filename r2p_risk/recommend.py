@@ -1,36 +1,35 @@
-"""Which response tools fit a risk profile, ranked, each with the reasons in words.
+"""Which response tools fit a risk profile, ranked by fit, each with its reasons in words.
 
-Pure and deterministic: profile + assessment + catalogue in, recommendations out. A tool is on
-the list when it fits one of the crisis stages the situation's status puts it in, or when one of
-its threshold conditions (risk factor, crime risk or indicator at least ...) holds. Both only grow
-as the risk rises, so raising the risk never removes a tool. The ranking weights are data in the
-catalogue (`ranking`).
+Pure and deterministic: profile + assessment + catalogue in, `Recommendations` out. A tool is
+recommended when the situation warrants its intrusiveness (`judgement.py`) and it fits one of the
+situation's stages or its own warning sign holds (a threshold condition of its `when`); a tool whose
+own sign holds is warranted up to `restraint.own_sign_warrants` whatever the stage. Every other
+tool is listed under "if the situation escalates" with the condition under which it would fit.
+Relevance comes from what drives this assessment: the stage, the strength of the signs the tool
+answers (`signs.py`), its own conditions; ties go to the better fit, then to the less intrusive
+tool. The weights are data (`ranking` in the catalogue). Both the stages and the warranted
+levels only grow as the risk rises, and so do the signs and conditions: raising a rating never
+removes a recommended tool, though it may reorder them.
 """
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from pydantic import Field
 
 from r2p_risk.assessment import LEVEL_LABELS, Assessment
+from r2p_risk.framework import Framework
+from r2p_risk.judgement import SituationJudgement, escalation_status, judge_situation
 from r2p_risk.models import StrictModel
-from r2p_risk.parameters import RISK_LEVELS
-from r2p_risk.profile import RiskProfile
-from r2p_risk.tools import (
-    POLICY_SPACES,
-    Catalogue,
-    Citation,
-    CrimeRiskAtLeast,
-    IndicatorAtLeast,
-    RiskFactorAtLeast,
-    StageIs,
-    StatusIs,
-    Tool,
-)
+from r2p_risk.parameters import RISK_LEVELS, STATUSES, ScoringParameters
+from r2p_risk.profile import Reason, RiskProfile
+from r2p_risk.reasons import listing, reason
+from r2p_risk.signs import Sign, sentence_part, topic_signs
+from r2p_risk.tool_vocabulary import Stage
+from r2p_risk.tools import POLICY_SPACES, Catalogue, Citation, CrimeRiskAtLeast, IndicatorAtLeast, RiskFactorAtLeast, ThinEvidence, Tool
 
-CRIME_TITLES = {"genocide": "genocide", "crimes_against_humanity": "crimes against humanity", "war_crimes": "war crimes"}
-LEVEL_TITLES = {"very_low": "very low", "low": "low", "medium": "medium", "high": "high", "very_high": "very high"}
-STATUS_TITLES = {"monitoring": "monitoring", "insufficient_evidence": "not enough assessed", "serious_concern": "serious concern",
-                 "imminent_risk": "imminent risk", "current_crisis": "current crisis"}
+STAGE_ORDER = get_args(Stage)
 
 
 class Recommendation(StrictModel):
@@ -39,121 +38,155 @@ class Recommendation(StrictModel):
     name: str
     venue: str
     policy_space: str
-    relevance: float = Field(description="the ranking score: stage fit + matched conditions + elevated risk factors")
-    stage_fit: str = Field(description="current, earlier or none")
-    reasons: list[str]
+    intrusiveness: str
+    relevance: float = Field(description="the ranking score: stage fit + the signs it answers + its own conditions")
+    stage_fit: Literal["current", "early", "earlier"] = Field(
+        description="fits the current stage; fits a later one but its own warning sign holds; or fits an earlier one only")
+    reasons: list[Reason]
     citations: list[Citation]
 
 
-def situation_stages(profile: RiskProfile, catalogue: Catalogue) -> list[str]:
-    """The stages the status puts the situation in; the last one is the current stage.
+class Escalation(StrictModel):
+    """A tool not recommended now, and when it would be."""
 
-    Atrocities recorded as ended, with none ongoing, make accountability and recovery the current stage.
-    """
-    stages = list(getattr(catalogue.status_stages, profile.status.label))
-    ended = any(f.state == "ended" for f in profile.findings) and not any(f.state == "ongoing" for f in profile.findings)
-    if ended and profile.status.label != "current_crisis":
-        stages = [s for s in stages if s != "accountability_recovery"] + ["accountability_recovery"]
-    return stages
-
-
-def _factor_phrase(profile: RiskProfile, number: int) -> str:
-    factor = profile.factor(number)
-    return f"{factor.title[0].lower() + factor.title[1:]} (risk factor {number}) at {factor.score:.1f} of 10"
+    tool_id: str
+    name: str
+    policy_space: str
+    intrusiveness: str
+    status: str | None = Field(description="the least severe status at which it would fit on firm evidence")
+    condition: Reason
 
 
-def condition_reasons(condition, profile: RiskProfile, assessment: Assessment, stages: list[str], catalogue: Catalogue) -> list[str]:
-    """The reasons a condition holds, in words; an empty list when it does not hold."""
-    if isinstance(condition, StatusIs):
-        label = profile.status.label
-        return [f"status: {STATUS_TITLES[label]}"] if label in condition.statuses else []
-    if isinstance(condition, StageIs):
-        return [f"stage: {catalogue.stage_label(s).lower()}" for s in condition.stages if s == stages[-1]]
+class Recommendations(StrictModel):
+    judgement: SituationJudgement
+    tools: list[Recommendation] = Field(description="recommended now, best fit first, ranked 1..n")
+    if_escalates: list[Escalation]
+    catalogue_version: str
+
+    def tool(self, tool_id: str) -> Recommendation | None:
+        return next((r for r in self.tools if r.tool_id == tool_id), None)
+
+
+def _own_sign(condition, profile: RiskProfile, ratings: dict, framework: Framework, params: ScoringParameters) -> list[Reason]:
+    """Why one of the tool's threshold conditions holds, in words; empty when it does not hold."""
     if isinstance(condition, RiskFactorAtLeast):
-        return [
-            _factor_phrase(profile, n)
-            for n in condition.risk_factors
-            if str(n) in profile.risk_factors and (profile.factor(n).score or 0) >= condition.score and profile.factor(n).score is not None
-        ]
+        return [reason("tool_own_factor", title=sentence_part(f.title), risk_factor=n, level_label=params.risk_level_label(f.level).lower())
+                for n in condition.risk_factors if (f := profile.factor(n)).score is not None and f.score >= condition.score]
     if isinstance(condition, CrimeRiskAtLeast):
-        threshold = RISK_LEVELS.index(condition.level)
-        reasons = []
-        for crime in condition.crimes:
-            result = profile.crimes.get(crime)
-            if result and result.level and RISK_LEVELS.index(result.level) >= threshold:
-                reasons.append(f"{CRIME_TITLES[crime]} risk {LEVEL_TITLES[result.level]} ({result.score:.1f} of 10)")
-        return reasons
-    if isinstance(condition, IndicatorAtLeast):
-        reasons = []
-        for indicator in condition.indicators:
-            rating = assessment.rating_for(indicator)
-            if rating and rating.level is not None and rating.level >= condition.level:
-                reasons.append(f"indicator {indicator} rated {rating.level} ({LEVEL_LABELS[rating.level]})")
-        return reasons
-    raise TypeError(f"unknown condition {condition!r}")
+        wanted = RISK_LEVELS.index(condition.level)
+        return [reason("tool_own_crime", crime=params.crime_label(c).lower(), threshold=params.risk_level_label(condition.level).lower(),
+                       level_label=params.risk_level_label(r.level).lower())
+                for c in condition.crimes if (r := profile.crimes[c]).level is not None and RISK_LEVELS.index(r.level) >= wanted]
+    assert isinstance(condition, IndicatorAtLeast)
+    return [reason("tool_own_indicator", text=sentence_part(framework.indicator(i).text), indicator=i,
+                   level_label=LEVEL_LABELS[ratings[i].level])
+            for i in condition.indicators if i in ratings and ratings[i].level >= condition.level]
 
 
-def _is_threshold(condition) -> bool:
-    """Conditions that only become true as the risk rises may put a tool on the list by themselves."""
-    return isinstance(condition, (RiskFactorAtLeast, CrimeRiskAtLeast, IndicatorAtLeast))
+def _stage_fit(tool: Tool, judgement: SituationJudgement, catalogue: Catalogue) -> tuple[str, list[Reason]]:
+    if judgement.current_stage in tool.stages:
+        return "current", [reason("tool_stage_current", stage=catalogue.stage_label(judgement.current_stage).lower())]
+    earlier = [catalogue.stage_label(s).lower() for s in judgement.stages if s in tool.stages]
+    return ("earlier", [reason("tool_stage_earlier", stages=listing(earlier))]) if earlier else ("none", [])
 
 
-def evaluate_tool(tool: Tool, profile: RiskProfile, assessment: Assessment, catalogue: Catalogue) -> Recommendation | None:
-    """The tool as a recommendation for this profile, or None when it does not fit."""
-    weights = catalogue.ranking
-    stages = situation_stages(profile, catalogue)
-    reasons: list[str] = []
-    relevance = 0.0
-    if stages[-1] in tool.stages:
-        stage_fit = "current"
-        relevance += weights.primary_stage
-        reasons.append(f"fits the current stage: {catalogue.stage_label(stages[-1]).lower()}")
-    elif set(stages) & set(tool.stages):
-        stage_fit = "earlier"
-        relevance += weights.other_stage
-        earlier = [catalogue.stage_label(s).lower() for s in stages if s in tool.stages]
-        reasons.append(f"fits an earlier stage: {', '.join(earlier)}")
+class _Fit:
+    """A tool weighed against one assessment: recommended or not, its relevance and the keys that break ties."""
+
+    def __init__(self, tool: Tool, index: int, context: "_Context") -> None:
+        j, weights = context.judgement, context.catalogue.ranking
+        self.tool, self.index = tool, index
+        self.stage_fit, self.reasons = _stage_fit(tool, j, context.catalogue)
+        own = [r for c in tool.when if not isinstance(c, ThinEvidence) for r in _own_sign(c, *context.sign_inputs)]
+        thin_fit = j.thin_evidence and any(isinstance(c, ThinEvidence) for c in tool.when)
+        warranted = tool.intrusiveness in j.warranted or (
+            own and context.rank(tool.intrusiveness) <= context.rank(context.catalogue.restraint.own_sign_warrants)
+            and (not j.thin_evidence or context.rank(tool.intrusiveness) <= context.rank(context.catalogue.restraint.thin_evidence_warrants)))
+        self.recommended = bool(warranted and (self.stage_fit != "none" or own))
+        signs: list[Sign] = sorted((context.signs[t] for t in tool.topics), key=lambda s: -s.strength)
+        strengths = [s.strength for s in signs] + [0.0, 0.0]
+        self.strongest = strengths[0]
+        if self.stage_fit == "none" and own:  # a later stage's tool whose own warning sign already holds
+            self.stage_fit, self.reasons = "early", [reason("tool_stage_early", stage=context.catalogue.stage_label(
+                next(s for s in STAGE_ORDER if s in tool.stages)).lower())]
+        relevance = {"current": weights.current_stage, "early": weights.early_action, "earlier": weights.earlier_stage,
+                     "none": 0.0}[self.stage_fit]
+        relevance += weights.strongest_topic * strengths[0] + weights.second_topic * strengths[1]
+        for sign in signs[:2]:  # the two strongest topics; a finding two topics name is said once
+            if sign.why is not None and sign.why.code != "tool_sign_finding" or sign.why and not any(
+                    r.code == "tool_sign_finding" and r.params["crime"] == sign.why.params["crime"] for r in self.reasons):
+                self.reasons.append(sign.why)
+        if tool.general_purpose:
+            relevance += weights.general_purpose
+            self.reasons.append(reason("tool_general_purpose"))
+        if signs and signs[0].worsening:
+            relevance += weights.worsening
+        named = {s.indicator for s in signs[:2]}
+        self.reasons += [r for r in own if r.params.get("indicator") not in named][:1]  # its own sign, once
+        if thin_fit:
+            self.reasons.append(reason("tool_thin_evidence"))
+        self.conditions = bool(own) + thin_fit
+        relevance += (weights.condition if own else 0.0) + (weights.thin_evidence if thin_fit else 0.0)
+        self.relevance = round(relevance, 2)
+
+    def order(self, context: "_Context") -> tuple:
+        return (-self.relevance, -self.strongest, -self.conditions, context.rank(self.tool.intrusiveness), self.index)
+
+
+class _Context:
+    def __init__(self, profile, assessment, catalogue, framework, params) -> None:
+        self.catalogue = catalogue
+        self.judgement = judge_situation(profile, catalogue, params)
+        self.signs = topic_signs(profile, assessment, catalogue, framework, params)
+        self.sign_inputs = (profile, {r.indicator: r for r in assessment.ratings if r.level is not None}, framework, params)
+        self.rank = catalogue.intrusiveness_rank
+        self.params = params
+
+
+def _escalation(fit: _Fit, context: _Context) -> Escalation:
+    j, params = context.judgement, context.params
+    status = escalation_status(fit.tool, j, context.catalogue)
+    crimes = listing([params.crime_label(c).lower() for c in context.catalogue.restraint.thin_evidence_crimes])
+    if status == j.status:
+        condition = reason("escalate_firmer", crimes=crimes)
+    elif j.thin_evidence and fit.tool.intrusiveness not in j.warranted and context.rank(fit.tool.intrusiveness) > context.rank(
+            context.catalogue.restraint.thin_evidence_warrants):
+        condition = reason("escalate_status_firmer", status=params.status_label(status), crimes=crimes)
     else:
-        stage_fit = "none"
-    listed_by_condition = False
-    for condition in tool.when:
-        matched = condition_reasons(condition, profile, assessment, stages, catalogue)
-        if matched:
-            relevance += weights.condition
-            reasons.extend(matched)
-            listed_by_condition = listed_by_condition or _is_threshold(condition)
-    if stage_fit == "none" and not listed_by_condition:
-        return None
-    elevated = [
-        n for n in catalogue.risk_factors_answered(tool)
-        if str(n) in profile.risk_factors and profile.factor(n).score is not None and profile.factor(n).score >= weights.elevated_from
-    ]
-    if elevated:
-        relevance += min(weights.max_risk_factor_bonus, weights.elevated_risk_factor * len(elevated))
-        reasons.append("addresses elevated risk factors " + ", ".join(f"{n} ({profile.factor(n).score:.1f})" for n in elevated))
-    return Recommendation(
-        rank=0, tool_id=tool.id, name=tool.name, venue=tool.venue, policy_space=tool.policy_space,
-        relevance=round(relevance, 2), stage_fit=stage_fit, reasons=reasons, citations=tool.citations,
-    )
+        condition = reason("escalate_status", status=params.status_label(status))
+    t = fit.tool
+    return Escalation(tool_id=t.id, name=t.name, policy_space=t.policy_space, intrusiveness=t.intrusiveness, status=status,
+                      condition=condition)
 
 
-def recommend_tools(profile: RiskProfile, assessment: Assessment, catalogue: Catalogue) -> list[Recommendation]:
-    """Every fitting tool, most relevant first (ties by id), ranked 1..n."""
-    found = [r for tool in catalogue.tools if (r := evaluate_tool(tool, profile, assessment, catalogue))]
-    found.sort(key=lambda r: (-r.relevance, r.tool_id))
-    return [r.model_copy(update={"rank": i}) for i, r in enumerate(found, start=1)]
+def recommend_tools(profile: RiskProfile, assessment: Assessment, catalogue: Catalogue, framework: Framework,
+                    params: ScoringParameters) -> Recommendations:
+    """The recommended tools, best fit first, and the rest with the condition under which each would fit."""
+    context = _Context(profile, assessment, catalogue, framework, params)
+    fits = sorted((_Fit(tool, index, context) for index, tool in enumerate(catalogue.tools)), key=lambda f: f.order(context))
+    tools = [Recommendation(rank=rank, tool_id=f.tool.id, name=f.tool.name, venue=f.tool.venue, policy_space=f.tool.policy_space,
+                            intrusiveness=f.tool.intrusiveness, relevance=f.relevance, stage_fit=f.stage_fit, reasons=f.reasons,
+                            citations=f.tool.citations)
+             for rank, f in enumerate((f for f in fits if f.recommended), start=1)]
+    later = sorted((_escalation(f, context) for f in fits if not f.recommended),
+                   key=lambda e: (STATUSES.index(e.status) if e.status else len(STATUSES), e.condition.code != "escalate_firmer"))
+    return Recommendations(judgement=context.judgement, tools=tools, if_escalates=later, catalogue_version=catalogue.version)
 
 
-def by_policy_space(recommendations: list[Recommendation], limit: int | None = None) -> dict[str, list[Recommendation]]:
-    """Recommendations grouped in the order New York, Geneva, capital, regional, accountability."""
+
+def by_policy_space(recommendations: list[Recommendation]) -> dict[str, list[Recommendation]]:
+    """Recommendations grouped in the order New York, Geneva, capital, regional, accountability, each keeping its order."""
     grouped = {space: [r for r in recommendations if r.policy_space == space] for space in POLICY_SPACES}
-    return {space: items[:limit] if limit else items for space, items in grouped.items() if items}
+    return {space: items for space, items in grouped.items() if items}
 
 
-def briefing_selection(recommendations: list[Recommendation], selected: list[str], catalogue: Catalogue) -> list[Recommendation]:
-    """The analyst's selected tools when there are any, else the top tools of each policy space."""
+def chosen_tools(recommendations: Recommendations, selected: list[str], limit: int, among: int) -> list[Recommendation]:
+    """The analyst's selection, in rank order, when there is one; else `limit` of the best-fitting tools: among the
+    first `among`, the best of each policy space in rank order, then the next best, so that the asks reach every
+    place a government acts in where a tool fits well."""
     if selected:
-        chosen = set(selected)
-        return [r for r in recommendations if r.tool_id in chosen]
-    top = by_policy_space(recommendations, catalogue.ranking.top_per_policy_space)
-    return [r for items in top.values() for r in items]
+        return [r for r in recommendations.tools if r.tool_id in set(selected)]
+    best = recommendations.tools[:among]
+    firsts = [r for r in best if r is next(x for x in best if x.policy_space == r.policy_space)]
+    picked = {r.tool_id for r in (firsts + [r for r in best if r not in firsts])[:limit]}
+    return [r for r in recommendations.tools if r.tool_id in picked]

@@ -18,7 +18,7 @@ from r2p_risk.framework import CRIMES, Framework
 from r2p_risk.parameters import ScoringParameters
 from r2p_risk.profile import RiskProfile
 from r2p_risk.rating_arrays import RatingArrays, arrays_from_assessments
-from r2p_risk.reasons import listing, reason
+from r2p_risk.reasons import listing, reason_data
 from r2p_risk.risk_model import Constants, Figures, constants, score_arrays
 from r2p_risk.status import StatusFigures, decide_status
 
@@ -67,16 +67,16 @@ def _status(status: StatusFigures, figures: Figures, ratings: RatingArrays, c: C
     reasons: list[dict] = []
     if index >= 0:
         rule = params.status_rules[index]
-        reasons.append(reason("status_rule", status=label, rule=index, description=rule.description))
+        reasons.append(reason_data("status_rule", status=label, rule=index, description=rule.description))
         for condition, held in zip(rule.conditions, status.held[index]):
             if held[0]:
                 reasons += condition_reasons(condition, figures, ratings, framework, params, c)
         if status.provisional[0]:
-            reasons.append(reason("status_provisional", crimes=listing(undetermined), **counts))
+            reasons.append(reason_data("status_provisional", crimes=listing(undetermined), **counts))
     elif label == params.no_alarm.determined:
-        reasons.append(reason("status_monitoring", **counts))
+        reasons.append(reason_data("status_monitoring", **counts))
     else:
-        reasons.append(reason("status_insufficient", crimes=listing(undetermined), **counts))
+        reasons.append(reason_data("status_insufficient", crimes=listing(undetermined), **counts))
     return {"label": label, "title": params.status_label(label), "provisional": bool(status.provisional[0]), "reasons": reasons}
 
 

@@ -68,11 +68,19 @@ Description = text_field(1_000, min_length=10)
 
 
 class CrisisStage(StrictModel):
-    """A crisis stage a tool can fit (see `status_stages` for how a situation reaches it)."""
+    """A crisis stage a tool can fit (see `status_stages` for how a situation reaches it), and the
+    intrusiveness levels a situation at this stage warrants."""
 
     id: Stage
     label: Name
     description: Description
+    warrants: list[Intrusiveness] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _levels_once(self) -> "CrisisStage":
+        if len(set(self.warrants)) != len(self.warrants):
+            raise ValueError("warrants lists each intrusiveness level once")
+        return self
 
 
 class IntrusivenessLevel(StrictModel):
@@ -91,6 +99,9 @@ class Topic(StrictModel):
     description: Description
     indicators: list[str] = Field(default_factory=list)
     risk_factors: list[int] = Field(default_factory=list)
+    findings: list[Literal["ongoing", "ended"]] = Field(
+        default_factory=list, description="a recorded atrocity finding in one of these states is this topic's strongest sign")
+    overall_risk: bool = Field(False, description="the topic is as strong as the overall risk at least, when that is determined")
 
     @model_validator(mode="after")
     def _tied_to_the_framework(self) -> "Topic":

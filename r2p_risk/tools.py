@@ -17,7 +17,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from r2p_risk.errors import FrameworkError, Problem, problems_from_validation_error
 from r2p_risk.framework import Framework
 from r2p_risk.models import StrictModel, text_field
-from r2p_risk.parameters import RiskLevel, Status
+from r2p_risk.parameters import Crime, RiskLevel
 from r2p_risk.tool_vocabulary import (  # noqa: F401  (ACTORS, POLICY_SPACES, VENUES are read from here too)
     ACTORS,
     POLICY_SPACES,
@@ -37,7 +37,15 @@ from r2p_risk.tool_vocabulary import (  # noqa: F401  (ACTORS, POLICY_SPACES, VE
 
 MeetingId = Literal["doha_2017", "helsinki_2018", "brussels_2019", "brussels_2025"]
 MAX_QUOTE_WORDS = 25
-CATALOGUE_SCHEMA_VERSION = 2
+CATALOGUE_SCHEMA_VERSION = 3
+# Older versions are refused with the reason: each newer one records judgements the older did not hold.
+OLD_SCHEMAS = {
+    1: f"version 1 is no longer read: version {CATALOGUE_SCHEMA_VERSION} gives every tool an intrusiveness and the topics "
+       "it answers, which cannot be inferred from version 1 (see CHANGELOG.md)",
+    2: f"version 2 is no longer read: version {CATALOGUE_SCHEMA_VERSION} says which intrusiveness each stage warrants "
+       "(`warrants`) and what thin evidence allows (`restraint`), judgements version 2 did not record; its `status_is` "
+       "and `stage_is` conditions are gone, since a tool's `stages` say where it fits (see CHANGELOG.md)",
+}
 
 
 class Meeting(StrictModel):
@@ -82,17 +90,15 @@ class Caution(StrictModel):
     citation: Citation
 
 
-# --- when a tool fits: a closed vocabulary of conditions ---------------------------------------
+# --- when a tool especially fits: a closed vocabulary of conditions ------------------------------
+# The threshold conditions (a risk factor, a crime's risk or an indicator at least ...) are the
+# tool's own warning signs; `thin_evidence` marks the tools that establish facts, which fit best
+# while too little is assessed. Where a situation stands (its stages) is read from its status, not
+# from a condition.
 
 
-class StatusIs(StrictModel):
-    kind: Literal["status_is"]
-    statuses: list[Status] = Field(min_length=1)
-
-
-class StageIs(StrictModel):
-    kind: Literal["stage_is"]
-    stages: list[Stage] = Field(min_length=1)
+class ThinEvidence(StrictModel):
+    kind: Literal["thin_evidence"]
 
 
 class RiskFactorAtLeast(StrictModel):
@@ -113,9 +119,8 @@ class IndicatorAtLeast(StrictModel):
     level: int = Field(ge=1, le=3)
 
 
-Condition = Annotated[
-    Union[StatusIs, StageIs, RiskFactorAtLeast, CrimeRiskAtLeast, IndicatorAtLeast], Field(discriminator="kind")
-]
+Condition = Annotated[Union[ThinEvidence, RiskFactorAtLeast, CrimeRiskAtLeast, IndicatorAtLeast], Field(discriminator="kind")]
+Threshold = (RiskFactorAtLeast, CrimeRiskAtLeast, IndicatorAtLeast)
 
 
 class Tool(StrictModel):
@@ -148,16 +153,30 @@ class Tool(StrictModel):
         return self
 
 
-class Ranking(StrictModel):
-    """Weights of the recommendation ranking (see `r2p_risk.recommend`)."""
+class Restraint(StrictModel):
+    """What thin evidence and a tool's own warning sign warrant (see `r2p_risk.recommend`)."""
 
-    primary_stage: float = Field(ge=0)
-    other_stage: float = Field(ge=0)
+    thin_evidence_crimes: list[Crime] = Field(min_length=1)
+    thin_evidence_warrants: Intrusiveness
+    own_sign_warrants: Intrusiveness
+
+
+class Ranking(StrictModel):
+    """Weights of the recommendation ranking and how many tools each view shows (see `r2p_risk.recommend`)."""
+
+    current_stage: float = Field(ge=0)
+    early_action: float = Field(ge=0)
+    earlier_stage: float = Field(ge=0)
+    strongest_topic: float = Field(ge=0)
+    second_topic: float = Field(ge=0)
+    second_sign: float = Field(ge=0, le=1, description="the share of a topic's strength that its second strongest sign gives")
+    general_purpose: float = Field(ge=0)
+    worsening: float = Field(ge=0)
     condition: float = Field(ge=0)
-    elevated_risk_factor: float = Field(ge=0)
-    elevated_from: float = Field(ge=0, le=10, description="a risk factor scoring this or more counts as elevated")
-    max_risk_factor_bonus: float = Field(ge=0)
-    top_per_policy_space: int = Field(ge=1)
+    thin_evidence: float = Field(ge=0)
+    shown: int = Field(ge=10, le=15, description="tools the Recommendations screen shows before 'show all'")
+    briefing_tools: int = Field(ge=1, le=15)
+    brief_asks: int = Field(ge=3, le=5)
 
 
 class StatusStages(StrictModel):
@@ -169,7 +188,7 @@ class StatusStages(StrictModel):
 
 
 class Catalogue(StrictModel):
-    schema_version: Literal[2]
+    schema_version: Literal[3]
     id: str
     version: str
     title: str
@@ -179,14 +198,18 @@ class Catalogue(StrictModel):
     intrusiveness_levels: list[IntrusivenessLevel]
     topics: list[Topic] = Field(min_length=1)
     status_stages: StatusStages
+    restraint: Restraint
     ranking: Ranking
     tools: list[Tool]
 
     def meeting(self, meeting_id: str) -> Meeting:
         return next(m for m in self.meetings if m.id == meeting_id)
 
+    def stage(self, stage_id: str) -> CrisisStage:
+        return next(s for s in self.stages if s.id == stage_id)
+
     def stage_label(self, stage: str) -> str:
-        return next(s.label for s in self.stages if s.id == stage)
+        return self.stage(stage).label
 
     def intrusiveness_label(self, level: str) -> str:
         return next(i.label for i in self.intrusiveness_levels if i.id == level)
@@ -227,11 +250,9 @@ def parse_catalogue(header: object, tool_files: dict[str, object], framework: Fr
     problems: list[Problem] = []
     if not isinstance(header, dict):
         raise FrameworkError([Problem("not_a_mapping", "catalogue.yaml", "must be a mapping of fields")])
-    if header.get("schema_version") == 1:
-        raise FrameworkError([Problem(
-            "unsupported_schema_version", "catalogue.yaml > schema_version",
-            f"version 1 is no longer read: version {CATALOGUE_SCHEMA_VERSION} gives every tool an intrusiveness and the topics "
-            "it answers, which cannot be inferred from version 1 (see CHANGELOG.md)")])
+    if header.get("schema_version") in OLD_SCHEMAS:
+        raise FrameworkError([Problem("unsupported_schema_version", "catalogue.yaml > schema_version",
+                                      OLD_SCHEMAS[header["schema_version"]])])
     tools: list[object] = []
     places: list[str] = []
     for name, data in sorted(tool_files.items()):

@@ -213,32 +213,7 @@ def test_copying_the_latest_assessment_keeps_its_ratings(database_url):
     assert draft.assessment.id is None and draft.assessment.status == "draft" and len(draft.assessment.ratings) == 110
 
 
-def test_tools_marked_on_recommendations_are_saved_with_the_assessment(database_url):
-    at = new_session()
-    at.button(key="load_examples").click().run()
-    database = open_database(database_url)
-    situation = next(s for s in database.list_situations() if "Tamaris" in s.name)
-    assessment = database.list_assessments(situation.id)[-1]  # the latest, which the screen shows first
-    sign(at)
-    at = open_page(at, "recommendations")
-    at.selectbox(key="recommendations_situation").select(situation.id).run()
-    assert any("Why:" in m.value and "status: current crisis" in m.value for m in at.markdown)
-    at.checkbox(key="select_tool:peacekeeping_protection_mandate").check().run()
-    at.checkbox(key="select_tool:arms_embargo").check().run()
-    at.button(key="save_tool_selection").click().run()
-    assert_clean(at)
-    saved = database.load_assessment(assessment.id)
-    assert saved.revision == 2 and sorted(saved.selected_tools) == ["arms_embargo", "peacekeeping_protection_mandate"]
-    assert at.checkbox(key="select_tool:arms_embargo").value
-
-
-def test_recommendations_filter_by_venue(database_url):
-    at = new_session()
-    at.button(key="load_examples").click().run()
-    at = open_page(at, "recommendations")
-    at.multiselect(key="filter_venue").select("human_rights_council").run()
-    ticked = [c.key for c in at.checkbox if c.key.startswith("select_tool:")]
-    assert ticked and all(k.removeprefix("select_tool:").startswith(("hrc_",)) for k in ticked), ticked
+# The Recommendations screen's flows are in tests/test_recommendations_screen.py.
 
 
 def test_import_shows_the_plan_first_and_stores_only_on_confirmation(database_url):

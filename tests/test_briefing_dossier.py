@@ -1,6 +1,7 @@
-"""The dossier in the full briefing (a section of its own): populations at risk, perpetrators, triggers counted from
-the day the briefing is made, scenarios, signposts, the narrative, the review and the analysts' disagreement;
-in Markdown (golden file), PDF and Word, people's text inert."""
+"""The dossier in the full briefing (a section right after the bottom line): populations at risk, perpetrators,
+triggers counted from the day the briefing is made, scenarios, signposts, the narrative, the review and the
+analysts' disagreement; in Markdown (golden file), PDF and Word, people's text inert. And on the one-page brief:
+who is at risk and the next triggers."""
 
 import datetime as dt
 import io
@@ -71,7 +72,7 @@ def test_the_disagreement_of_a_reconciled_assessment_is_in_the_briefing(model, v
 def test_the_markdown_section_matches_the_golden_file(model, vocabulary):
     """After a deliberate change, rewrite with `R2P_RISK_WRITE_GOLDEN=1 scripts/test tests/test_briefing_dossier.py`."""
     markdown = briefing_to_markdown(briefing(model, vocabulary)).decode()
-    section = markdown[markdown.index("## The situation's dossier"):markdown.index("## Methodology")]
+    section = markdown[markdown.index("## The situation's dossier"):markdown.index("## What changed")]
     if os.environ.get("R2P_RISK_WRITE_GOLDEN"):
         GOLDEN.write_text(section, encoding="utf-8")
     assert section == GOLDEN.read_text(encoding="utf-8")
@@ -92,7 +93,7 @@ def test_pdf_and_word_carry_the_section(model, vocabulary):
     for text in (pdf, word):
         assert "The situation's dossier" in text and "Review: Final: signed off by Example Reviewer" in text
         assert "Kessani minority" in text and "Constitutional referendum" in text
-        assert text.index("Recommended actions") < text.index("The situation's dossier") < text.index("Methodology")
+        assert text.index("Bottom line") < text.index("The situation's dossier") < text.index("What changed")
 
 
 def test_without_the_vocabulary_the_briefing_is_as_before(model):
@@ -100,3 +101,22 @@ def test_without_the_vocabulary_the_briefing_is_as_before(model):
     catalogue = load_catalogue(FRAMEWORKS, model.framework)
     plain = briefing_for(situation, assessment, [], model.framework, model.params, catalogue, "Restricted", NOW)
     assert plain.dossier is None and "situation's dossier" not in briefing_to_markdown(plain).decode()
+
+
+def test_the_one_page_brief_names_who_is_at_risk_and_the_next_triggers_and_stays_on_one_page(model, vocabulary):
+    from r2p_risk.brief import brief_for
+    from r2p_risk.exporters.one_page import brief_to_markdown, brief_to_pdf
+
+    situation, assessment = orlavia(model, consensus=ConsensusRecord(analysts=["Ana", "Ben"], indicators={"7.14": [3, 0]}))
+    catalogue = load_catalogue(FRAMEWORKS, model.framework)
+    brief = brief_for(situation, assessment, [], model.framework, model.params, catalogue, "Restricted", NOW, vocabulary=vocabulary)
+    assert brief.at_risk == [
+        "At risk: Kessani minority (ethnic, in the Kessan Highlands and the capital's eastern districts, about 350,000)",
+        "At risk: Journalists and human rights defenders in the Highlands (political, in Kessan Highlands, a few hundred)",
+        "Next: Constitutional referendum, 2026-12-12 (in 5 days)", "Next: Anniversary of the 1994 Highland uprising, 2027-02-03 (in 58 days)"]
+    assert brief.disagreement == "2 analysts; disagreement on 7.14"
+    markdown = brief_to_markdown(brief).decode()
+    assert "## Who is at risk, and when to watch" in markdown and "Independent ratings: 2 analysts; disagreement on 7.14" in markdown
+    assert len(PdfReader(io.BytesIO(brief_to_pdf(brief))).pages) == 1
+    plain = brief_for(situation, assessment, [], model.framework, model.params, catalogue, "Restricted", NOW)
+    assert plain.at_risk == [] and "Who is at risk" not in brief_to_markdown(plain).decode()

@@ -108,9 +108,37 @@ def test_recommend_prints_ranked_tools_with_reasons_and_citations():
     assert result.returncode == 0, result.stderr
     output = json.loads(result.stdout)
     assert output["status"] == "current_crisis" and output["catalogue"]["id"] == "focal_points_response_tools"
+    assert output["stage"]["stages"][-1] == "ongoing_atrocities" and output["if_the_situation_escalates"] == []
     first = output["recommendations"][0]
-    assert {"rank", "tool_id", "name", "venue", "policy_space", "relevance", "reasons", "citations"} <= set(first)
-    assert first["rank"] == 1 and first["reasons"] and first["citations"][0]["quote"]
+    assert {"rank", "tool_id", "name", "venue", "policy_space", "intrusiveness", "relevance", "reasons", "citations"} <= set(first)
+    assert first["rank"] == 1 and first["reasons"][0]["text"] and first["citations"][0]["quote"]
+
+
+def test_recommend_says_which_tools_are_held_back_and_when_they_would_fit():
+    output = json.loads(run("recommend", str(ROOT / "tests" / "fixtures" / "vignettes" / "one-manifesto.json")).stdout)
+    held = {e["tool_id"]: e["condition"]["text"] for e in output["if_the_situation_escalates"]}
+    assert held["un_targeted_sanctions"].startswith("If the status reaches Imminent risk, on firmer evidence")
+    assert not [r for r in output["recommendations"] if r["intrusiveness"] in ("coercive_measures", "judicial_action")]
+
+
+def test_brief_writes_one_page_and_the_briefing_prints_the_analyst_only_when_asked(tmp_path):
+    from pypdf import PdfReader
+
+    brief = tmp_path / "brief.pdf"
+    result = run("brief", str(CRISIS), "-o", str(brief), "--earlier", str(EXAMPLES / "tamaris-north-current-crisis-2026-08.json"))
+    assert result.returncode == 0, result.stderr
+    assert len(PdfReader(brief).pages) == 1 and "brief on 'Northern Tamaris (fictional)'" in result.stdout
+    for flags, printed in (((), False), (("--author",), True)):
+        markdown = tmp_path / f"briefing{len(flags)}.md"
+        assert run("briefing", str(CRISIS), "-o", str(markdown), *flags).returncode == 0
+        assert ("Example Analyst" in markdown.read_text(encoding="utf-8")) is printed
+
+
+@pytest.mark.parametrize("command", ["brief", "briefing"])
+def test_a_brief_or_briefing_in_an_unknown_format_exits_2_without_writing(command, tmp_path):
+    result = run(command, str(CRISIS), "-o", str(tmp_path / "out.txt"))
+    assert result.returncode == 2 and "written as .pdf, .docx or .md" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out.txt").exists()
 
 
 def test_catalogue_checks_every_quote(tmp_path):

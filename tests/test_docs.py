@@ -16,6 +16,7 @@ def test_every_setting_is_in_the_readme():
         assert f"`R2P_RISK_{name.upper()}`" in readme
 
 
+TOOL_CONDITIONS = [tools.ThinEvidence, tools.RiskFactorAtLeast, tools.CrimeRiskAtLeast, tools.IndicatorAtLeast]
 STATUS_CONDITIONS = [parameters.FindingIs, parameters.ConductPresent, parameters.RiskFactorAtLeast,
                      parameters.RiskFactorsMeanAtLeast, parameters.CrimeAtLeast, parameters.SpecificRiskFactorAtLeast]
 DATA_MODELS = [Framework, Group, RiskFactor, Indicator, parameters.ScoringParameters, parameters.Aggregation,
@@ -23,8 +24,8 @@ DATA_MODELS = [Framework, Group, RiskFactor, Indicator, parameters.ScoringParame
                parameters.ConflictRequirement, parameters.EvidenceGates, parameters.Overall, parameters.RiskClass,
                parameters.StatusDefinition, parameters.StatusRule, parameters.NoAlarm, *STATUS_CONDITIONS, tools.Catalogue, tools.Meeting, tools.Ranking, tools.StatusStages, tools.Tool,
                tools.CrisisStage, tools.IntrusivenessLevel, tools.Topic,
-               tools.Citation, tools.Case, tools.Caution, tools.StatusIs, tools.StageIs, tools.RiskFactorAtLeast,
-               tools.CrimeRiskAtLeast, tools.IndicatorAtLeast, dossier_vocabulary.DossierVocabulary, dossier_vocabulary.Term]
+               tools.Citation, tools.Case, tools.Caution, tools.Restraint, *TOOL_CONDITIONS,
+               dossier_vocabulary.DossierVocabulary, dossier_vocabulary.Term]
 
 
 @pytest.mark.parametrize("model_cls", DATA_MODELS, ids=lambda m: m.__name__)
@@ -36,5 +37,5 @@ def test_every_data_field_is_documented(model_cls):
 
 def test_every_condition_kind_is_documented():
     readme = (FRAMEWORKS / "README.md").read_text(encoding="utf-8")
-    for cls in STATUS_CONDITIONS:
+    for cls in STATUS_CONDITIONS + TOOL_CONDITIONS:
         assert f"`{cls.model_fields['kind'].annotation.__args__[0]}`" in readme

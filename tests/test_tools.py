@@ -205,6 +205,38 @@ def test_a_version_1_catalogue_is_refused_with_a_message_saying_why(raw, framewo
     assert problem.where == "catalogue.yaml > schema_version" and "intrusiveness" in problem.message
 
 
+def test_a_version_2_catalogue_is_refused_with_a_message_saying_why(raw, framework):
+    header, files = copy.deepcopy(raw)
+    header["schema_version"] = 2
+    with pytest.raises(FrameworkError) as error:
+        parse_catalogue(header, files, framework)
+    [problem] = error.value.problems
+    assert problem.where == "catalogue.yaml > schema_version" and "warrants" in problem.message and "status_is" in problem.message
+
+
+def test_a_retired_status_is_condition_is_reported_at_its_place(raw, framework):
+    header, files = copy.deepcopy(raw)
+    name = sorted(files)[0]
+    files[name]["tools"][0]["when"] = [{"kind": "status_is", "statuses": ["imminent_risk"]}]
+    with pytest.raises(FrameworkError) as error:
+        parse_catalogue(header, files, framework)
+    assert any(p.where.startswith(f"{name} > tools[0].when[0]") for p in error.value.problems)
+
+
+def test_each_stage_warrants_more_as_the_risk_rises_and_the_aftermath_justice_not_coercion(catalogue):
+    warrants = {s.id: s.warrants for s in catalogue.stages}
+    assert warrants["structural_prevention"] == ["cooperative_support", "diplomatic_engagement"]
+    assert "public_pressure" in warrants["rising_risk"] and "coercive_measures" not in warrants["rising_risk"]
+    assert "coercive_measures" in warrants["imminent_risk"] and "judicial_action" not in warrants["imminent_risk"]
+    assert len(warrants["ongoing_atrocities"]) == 5
+    assert "judicial_action" in warrants["accountability_recovery"] and "coercive_measures" not in warrants["accountability_recovery"]
+    ladder = ["structural_prevention", "rising_risk", "imminent_risk", "ongoing_atrocities"]
+    assert all(set(warrants[a]) <= set(warrants[b]) for a, b in zip(ladder, ladder[1:]))
+    rank = catalogue.intrusiveness_rank
+    assert rank(catalogue.restraint.thin_evidence_warrants) < rank("coercive_measures")
+    assert rank(catalogue.restraint.own_sign_warrants) < rank("coercive_measures")
+
+
 # --- what the entries claim: corrections that must stay corrected, additions that must stay in ---
 
 def test_sanctions_and_the_embargo_are_not_filed_as_security_council_tools(catalogue):

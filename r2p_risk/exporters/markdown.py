@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from r2p_risk.report import Briefing
+from r2p_risk.annex import evidence_line
+from r2p_risk.report import Briefing, citation_line
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~$&!])")
 _LIST_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
@@ -32,79 +33,81 @@ def _score(value: float | None) -> str:
 
 
 def _header(b: Briefing) -> list[str]:
-    return [
-        f"**{escape(b.marking.upper())}**", "",
-        f"# {escape(b.title)}", "",
-        f"- Situation: {escape(b.situation)} ({escape(b.place)})",
-        f"- Assessed on {b.assessed_on.isoformat()} by {escape(b.analyst)} ({b.assessment_status})",
-        f"- Framework and model: {escape(b.versions)}",
-        f"- Generated {b.generated_at:%Y-%m-%d %H:%M} UTC", "",
-    ]
+    lines = [f"**{escape(b.marking.upper())}**" + (" · **DRAFT**" if b.draft else ""), "", f"# {escape(b.title)}", "",
+             f"*{escape(b.model_line)}*", "", f"- Situation: {escape(b.situation)} ({escape(b.place)})",
+             f"- Assessed on {b.assessed_on.isoformat()} ({b.assessment_status})"]
+    lines += [f"- Analyst: {escape(b.analyst)}"] if b.analyst else []
+    return lines + [f"- Framework and model: {escape(b.versions)}", f"- Generated {b.generated_at:%Y-%m-%d %H:%M} UTC", ""]
 
 
 def _bottom_line(b: Briefing) -> list[str]:
     lines = ["## Key judgements", "", *[escape(p) for p in b.key_judgements.splitlines()], "", "## Bottom line", "",
              f"**Status: {escape(b.status)}**", ""]
     lines += [f"- {escape(reason)}" for reason in b.status_reasons]
-    lines += ["", "| | risk | score (0-10) and range | reliability (0-10) |", "|---|---|---|---|"]
+    lines += ["", f"*{escape(b.status_note)}*", "", "| | risk | score (0-10) and range | reliability (0-10) |", "|---|---|---|---|"]
     for figure in [b.overall, *b.crimes]:
         lines.append(f"| {figure.label} | {figure.level} | {figure.score_text} | {figure.reliability:.1f} |")
-    lines += ["", f"*{escape(b.model_note)}*", "", escape(b.coverage_line), "", f"*{escape(b.status_note)}*", ""]
-    lines += ["### The 14 risk factors", "", "| risk factor | score | range | coverage |", "|---|---|---|---|"]
-    lines += [f"| {f.number}. {escape(f.title)} | {_score(f.score)} | {f.low:.1f}-{f.high:.1f} | {f.coverage:.0%} |" for f in b.factor_bars]
-    if b.trend:
-        lines += ["", "### Trend", "", "| assessed on | overall | range | status |", "|---|---|---|---|"]
-        lines += [f"| {p.assessed_on.isoformat()} | {_score(p.overall)} | {p.low:.1f}-{p.high:.1f} | {escape(p.status)} |" for p in b.trend]
-    return lines + [""]
+    lines += ["", f"*{escape(b.model_note)}*", "", escape(b.coverage_line), ""]
+    return lines
 
 
-def _changes_and_drivers(b: Briefing) -> list[str]:
+def _changes(b: Briefing) -> list[str]:
     lines = ["## What changed", "", *[f"- {escape(line)}" for line in b.change_summary], ""]
     if b.assess_next:
         lines += ["## What to assess next", "", *[f"- {escape(line)}" for line in b.assess_next], ""]
-    lines += ["## What drives the result", ""]
+    return lines
+
+
+def _figures(b: Briefing) -> list[str]:
+    lines = ["### The 14 risk factors", "", "| risk factor | score | range | coverage |", "|---|---|---|---|"]
+    lines += [f"| {f.number}. {escape(f.title)} | {_score(f.score)} | {f.low:.1f}-{f.high:.1f} | {f.coverage:.0%} |" for f in b.factor_bars]
+    lines += ["", f"*{escape(b.incomplete_note)}*", ""] if b.incomplete_note else [""]
+    if b.trend:
+        lines += ["### Trend", "", "| assessed on | overall | range | status |", "|---|---|---|---|"]
+        lines += [f"| {p.assessed_on.isoformat()} | {_score(p.overall)} | {p.low:.1f}-{p.high:.1f} | {escape(p.status)} |" for p in b.trend]
+        lines.append("")
+    return lines
+
+
+def _drivers(b: Briefing) -> list[str]:
+    lines = ["## What drives the result", "", f"*{escape(b.paraphrase_note)} The evidence behind each rating is in the annex.*", ""]
     for section in b.drivers:
-        lines += [f"### Risk factor {section.risk_factor}: {escape(section.title)}", "",
-                  f"Score {_score(section.score)} ({section.level}), coverage {section.coverage:.0%}, reliability {section.reliability:.1f}.", ""]
+        lines += [f"### Risk factor {section.risk_factor}: {escape(section.title)}", "", escape(section.summary), ""]
         for item in section.indicators:
-            detail = ", ".join(x for x in (f"confidence {item.confidence}" if item.confidence else "",
-                                           f"trend {item.trend}" if item.trend else "") if x)
-            lines.append(f"- **{item.indicator}** {escape(item.text)} Level {item.level} ({item.level_label})"
-                         + (f"; {detail}" if detail else "") + ".")
-            if item.evidence:
-                lines.append(f"  Evidence: {_cell(item.evidence)}")
-            for source in item.sources:
-                parts = [escape(source.title), escape(source.url) if source.url else "", source.date.isoformat() if source.date else ""]
-                lines.append("  Source: " + ", ".join(p for p in parts if p))
+            detail = f"; {item.detail}" if item.detail else ""
+            lines.append(f"- **{item.indicator}** {escape(item.text)} {escape(item.level_label.capitalize())} (level {item.level}{detail}).")
         lines.append("")
     return lines
 
 
 def _actions(b: Briefing) -> list[str]:
-    chosen = "selected by the analyst" if b.actions_selected_by_analyst else "the top recommendations for this risk profile"
-    lines = ["## Recommended actions", "", f"Tools {chosen}, grouped by where they are used.", ""]
+    lines = ["## Recommended actions", "", *[f"*{escape(line)}*  " for line in b.stage_lines], "", escape(b.actions_note), ""]
     for group in b.action_groups:
         lines += [f"### {escape(group.title)}", ""]
         for action in group.actions:
             lines += [f"**{escape(action.name)}** ({escape(action.venue)})", "", escape(action.description), "",
-                      "Why: " + escape("; ".join(action.reasons)) + "."]
-            for citation in action.citations:
-                lines += [f"> “{escape(citation.quote)}” ({escape(citation.meeting)}, {escape(citation.section)})", ""]
+                      "Why: " + escape("; ".join(action.reasons)) + ".", "", f"> {escape(citation_line(action))}", ""]
             lines += [f"- Caution: {escape(c)}" for c in action.cautions]
             lines.append("")
+    if b.held_back:
+        lines += ["### Held back until the situation warrants them", "", *[f"- {escape(line)}" for line in b.held_back], ""]
     return lines
 
 
 def _methodology_and_annex(b: Briefing) -> list[str]:
-    lines = ["## Methodology", "", *[escape(p) + "\n" for p in b.methodology], "## Annex: rated indicators", "",
-             "| indicator | level | confidence | trend | evidence | sources |", "|---|---|---|---|---|---|"]
-    lines += [f"| {r.indicator} {_cell(r.text)} | {r.level} | {r.confidence} | {r.trend} | {_cell(r.evidence)} | {_cell(r.sources)} |"
-              for r in b.annex]
-    return lines + ["", f"**{escape(b.marking.upper())}**", ""]
+    lines = ["## Methodology", "", *[escape(p) + "\n" for p in b.methodology], "## Annex: the ratings and their evidence", "",
+             f"*{escape(b.annex_note)}*", ""]
+    for factor in b.annex:
+        lines += [f"#### Risk factor {factor.risk_factor}: {escape(factor.title)}", "", escape(factor.ratings), ""]
+        lines += [f"- {escape(evidence_line(item))}" for item in factor.evidence]
+        lines += [""] if factor.evidence else []
+    if b.annex_sources:
+        lines += ["#### Sources", "", *[escape(line) + "  " for line in b.annex_sources], ""]
+    return lines + [f"**{escape(b.marking.upper())}**" + (" · **DRAFT**" if b.draft else ""), ""]
 
 
 def _dossier(b: Briefing) -> list[str]:
-    """The situation's dossier, its review and the analysts' disagreement (issue 18), a section of its own."""
+    """Who is at risk, from whom and when to watch; the review and the analysts' disagreement."""
     if b.dossier is None:
         return []
     d = b.dossier
@@ -116,6 +119,6 @@ def _dossier(b: Briefing) -> list[str]:
 
 
 def briefing_to_markdown(briefing: Briefing) -> bytes:
-    lines = [*_header(briefing), *_bottom_line(briefing), *_changes_and_drivers(briefing), *_actions(briefing),
-             *_dossier(briefing), *_methodology_and_annex(briefing)]
+    lines = [*_header(briefing), *_bottom_line(briefing), *_dossier(briefing), *_changes(briefing), *_figures(briefing),
+             *_drivers(briefing), *_actions(briefing), *_methodology_and_annex(briefing)]
     return "\n".join(lines).encode("utf-8")

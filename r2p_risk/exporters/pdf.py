@@ -1,4 +1,5 @@
-"""The briefing as a PDF: A4, the handling marking on every page, the charts, and the annex of ratings.
+"""The full briefing as a PDF: A4, the handling marking on every page (and DRAFT across a draft's),
+the charts, and the annex of ratings with their evidence.
 
 Pure: a `Briefing` in, the PDF's bytes out. Fonts come from matplotlib's wheel (DejaVu Sans), and
 the document's metadata dates come from the briefing, so the same briefing gives the same bytes.
@@ -8,22 +9,20 @@ from __future__ import annotations
 
 from r2p_risk.exporters.figures import factor_chart_png, trend_chart_png
 from r2p_risk.exporters.pdf_layout import FAMILY, MUTED, BriefingPage, png_height
-from r2p_risk.report import Briefing
+from r2p_risk.annex import evidence_line
+from r2p_risk.report import Briefing, citation_line
 
-ANNEX_WIDTHS = (62, 21, 18, 17, 34, 26)
-
-
-def _score(value: float | None) -> str:
-    return "not determined" if value is None else f"{value:.1f}"
+ANNEX_SIZE = 6.5
 
 
 def _title_block(pdf: BriefingPage, b: Briefing) -> None:
     pdf.heading(b.title, level=0)
-    pdf.table_of([
-        ["Situation", b.situation], ["Place", b.place], ["Date of assessment", b.assessed_on.isoformat()],
-        ["Analyst", b.analyst], ["Assessment", b.assessment_status], ["Versions", b.versions],
-        ["Generated at", f"{b.generated_at:%Y-%m-%d %H:%M} UTC"],
-    ], widths=(40, 134), heading=False)
+    pdf.paragraph(b.model_line, colour=MUTED)
+    pdf.gap(1)
+    rows = [["Situation", f"{b.situation} ({b.place})"], ["Date of assessment", f"{b.assessed_on.isoformat()} ({b.assessment_status})"]]
+    rows += [["Analyst", b.analyst]] if b.analyst else []
+    rows += [["Versions", b.versions], ["Generated at", f"{b.generated_at:%Y-%m-%d %H:%M} UTC"]]
+    pdf.table_of(rows, widths=(40, 134), heading=False)
 
 
 def _bottom_line(pdf: BriefingPage, b: Briefing) -> None:
@@ -34,66 +33,65 @@ def _bottom_line(pdf: BriefingPage, b: Briefing) -> None:
     pdf.paragraph(f"Status: {b.status}", bold=True)
     for reason in b.status_reasons:
         pdf.bullet(reason)
+    pdf.paragraph(b.status_note, colour=MUTED)
     pdf.gap()
     rows = [["", "risk", "score (0-10) and range", "reliability (0-10)"]]
     rows += [[f.label, f.level, f.score_text, f"{f.reliability:.1f}"] for f in [b.overall, *b.crimes]]
     pdf.table_of(rows, widths=(50, 34, 60, 30))
     pdf.paragraph(b.model_note, colour=MUTED)
     pdf.paragraph(b.coverage_line)
-    pdf.paragraph(b.status_note, colour=MUTED)
 
 
 def _charts(pdf: BriefingPage, b: Briefing) -> None:
     factors = factor_chart_png(b)
-    pdf.heading("The 14 risk factors", level=2, keep=png_height(factors, 170))
-    pdf.png(factors, width=170)
+    pdf.heading("The 14 risk factors", level=2, keep=png_height(factors, 135))
+    pdf.png(factors, width=135)
+    pdf.paragraph(b.incomplete_note, colour=MUTED)
     trend = trend_chart_png(b)
     if trend is not None:
-        pdf.heading("Trend of the overall score", level=2, keep=png_height(trend, 160))
-        pdf.png(trend, width=160)
+        pdf.heading("Trend of the overall score", level=2, keep=png_height(trend, 120))
+        pdf.png(trend, width=120)
 
 
-def _changes_and_drivers(pdf: BriefingPage, b: Briefing) -> None:
-    pdf.heading("What changed")
+def _changes(pdf: BriefingPage, b: Briefing) -> None:
+    pdf.heading("What changed", keep=15)
     for line in b.change_summary:
         pdf.bullet(line)
     if b.assess_next:
-        pdf.heading("What to assess next")
+        pdf.heading("What to assess next", keep=15)
         for line in b.assess_next:
             pdf.bullet(line)
+
+
+def _drivers(pdf: BriefingPage, b: Briefing) -> None:
     pdf.heading("What drives the result")
+    pdf.paragraph(b.paraphrase_note + " The evidence behind each rating is in the annex.", colour=MUTED)
     for section in b.drivers:
-        pdf.heading(f"Risk factor {section.risk_factor}: {section.title}", level=2)
-        pdf.paragraph(f"Score {_score(section.score)} ({section.level}), coverage {section.coverage:.0%}, "
-                      f"reliability {section.reliability:.1f}.", colour=MUTED)
+        pdf.heading(f"Risk factor {section.risk_factor}: {section.title}", level=3, keep=12)
+        pdf.paragraph(section.summary, colour=MUTED)
         for item in section.indicators:
-            detail = "; ".join(x for x in (f"confidence {item.confidence}" if item.confidence else "",
-                                           f"trend {item.trend}" if item.trend else "") if x)
-            pdf.paragraph(f"{item.indicator} {item.text}", bold=True, indent=2)
-            pdf.paragraph(f"Level {item.level} ({item.level_label})" + (f"; {detail}" if detail else "") + ".", indent=6)
-            if item.evidence:
-                pdf.paragraph(f"Evidence: {item.evidence}", indent=6)
-            for source in item.sources:
-                parts = [source.title, source.url or "", source.date.isoformat() if source.date else ""]
-                pdf.paragraph("Source: " + ", ".join(p for p in parts if p), indent=6, colour=MUTED)
-            pdf.gap(1)
+            detail = f"; {item.detail}" if item.detail else ""
+            pdf.bullet(f"{item.indicator} {item.text} {item.level_label.capitalize()} (level {item.level}{detail}).")
 
 
 def _actions(pdf: BriefingPage, b: Briefing) -> None:
     pdf.heading("Recommended actions")
-    chosen = "selected by the analyst" if b.actions_selected_by_analyst else "the top recommendations for this risk profile"
-    pdf.paragraph(f"These are the tools {chosen}, grouped by policy space.")
+    for line in b.stage_lines:
+        pdf.paragraph(line, colour=MUTED)
+    pdf.paragraph(b.actions_note)
     for group in b.action_groups:
-        pdf.heading(group.title, level=2)
+        pdf.heading(group.title, level=2, keep=20)
         for action in group.actions:
-            pdf.heading(f"{action.name} ({action.venue})", level=3)
+            pdf.heading(f"{action.name} ({action.venue})", level=3, keep=14)
             pdf.paragraph(action.description)
             pdf.paragraph("Why: " + "; ".join(action.reasons) + ".", indent=2)
-            for cited in action.citations:
-                pdf.paragraph(f"“{cited.quote}” — {cited.meeting}, {cited.section}", indent=2, colour=MUTED)
+            pdf.paragraph(citation_line(action), indent=2, colour=MUTED)
             for caution in action.cautions:
                 pdf.paragraph(f"Caution: {caution}", indent=2)
-            pdf.gap(1)
+    if b.held_back:
+        pdf.heading("Held back until the situation warrants them", level=2, keep=14)
+        for line in b.held_back:
+            pdf.bullet(line)
 
 
 def _methodology_and_annex(pdf: BriefingPage, b: Briefing) -> None:
@@ -101,37 +99,45 @@ def _methodology_and_annex(pdf: BriefingPage, b: Briefing) -> None:
     for text in b.methodology:
         pdf.paragraph(text)
         pdf.gap(1)
-    pdf.add_page()
-    pdf.heading("Annex: rated indicators")
-    rows = [["indicator", "level", "confidence", "trend", "evidence", "sources"]]
-    rows += [[f"{r.indicator} {r.text}", r.level, r.confidence, r.trend, r.evidence, r.sources] for r in b.annex]
-    pdf.table_of(rows, widths=ANNEX_WIDTHS, size=7)
+    pdf.heading("Annex: the ratings and their evidence", keep=40)
+    pdf.paragraph(b.annex_note, colour=MUTED)
+    for factor in b.annex:
+        pdf.gap(0.5)
+        pdf.paragraph(f"Risk factor {factor.risk_factor}: {factor.title}", bold=True, size=ANNEX_SIZE)
+        pdf.paragraph(factor.ratings, size=ANNEX_SIZE)
+        for item in factor.evidence:
+            pdf.paragraph(evidence_line(item), indent=3, size=ANNEX_SIZE)
+    if b.annex_sources:
+        pdf.gap(1)
+        pdf.paragraph("Sources", bold=True, size=ANNEX_SIZE)
+        for line in b.annex_sources:
+            pdf.paragraph(line, indent=3, size=ANNEX_SIZE)
 
 
 def _dossier(pdf: BriefingPage, b: Briefing) -> None:
-    """The situation's dossier, its review and the analysts' disagreement (issue 18), a section of its own."""
+    """Who is at risk, from whom and when to watch; the review and the analysts' disagreement."""
     if b.dossier is None:
         return
-    pdf.heading(b.dossier.title)
+    pdf.heading(b.dossier.title, keep=20)
     pdf.paragraph(f"Review: {b.dossier.review}")
     if b.dossier.consensus:
         pdf.paragraph(f"Independent ratings: {b.dossier.consensus}")
     for block in b.dossier.blocks:
-        pdf.heading(block.title, level=2)
+        pdf.heading(block.title, level=3, keep=12)
         for line in block.lines:
-            pdf.paragraph(line, indent=2)
+            pdf.bullet(line)
 
 
 def briefing_to_pdf(briefing: Briefing) -> bytes:
     """The whole briefing as PDF bytes."""
-    pdf = BriefingPage(briefing.marking, briefing.situation)
+    pdf = BriefingPage(briefing.marking, briefing.situation, draft=briefing.draft)
     pdf.set_title(briefing.title)
     pdf.set_subject(f"{briefing.situation}, assessed {briefing.assessed_on.isoformat()}")
-    pdf.set_author(briefing.analyst)
+    pdf.set_author(briefing.analyst or "r2p-risk")
     pdf.set_creator("r2p-risk")
     pdf.set_creation_date(briefing.generated_at)
     pdf.add_page()
     pdf.set_font(FAMILY, size=9)
-    for section in (_title_block, _bottom_line, _charts, _changes_and_drivers, _actions, _dossier, _methodology_and_annex):
+    for section in (_title_block, _bottom_line, _dossier, _changes, _charts, _drivers, _actions, _methodology_and_annex):
         section(pdf, briefing)
     return bytes(pdf.output())

@@ -2,7 +2,8 @@
 
 Every text is printed as plain text with `cell()` (fpdf2's markdown and HTML rendering are never
 used), so `<script>` or `**x**` typed by an analyst show as typed. Lines are wrapped here, word
-by word with cached widths, and a word wider than its column is cut into pieces that fit.
+by word with cached widths, and a word wider than its column is cut into pieces that fit, after a
+"/", "?", "&", "=", "-", "_" or "." where it has one (so a URL breaks between its parts).
 fpdf2 2.8.9's own `multi_cell`/`table` re-measure a line once per character added (quadratic in
 line length), and `table` refuses a row taller than a page, which a 20,000-character evidence
 text can be; wrapping here keeps a briefing linear in its length and lets a long row run onto
@@ -28,6 +29,8 @@ LINE = 4.4  # mm per line of body text
 PAD = 1.0  # mm inside a table cell
 BOTTOM_MARGIN = 18
 MARKING_COLOUR = (160, 20, 40)
+WATERMARK_COLOUR = (236, 226, 228)
+URL_BREAKS = "/?&=-_.#"
 MUTED = (90, 90, 90)
 HEADING_FILL = (232, 232, 236)
 
@@ -59,9 +62,9 @@ def plain(text: str) -> str:
 class BriefingPage(FPDF):
     """A4 pages whose header and footer carry the handling marking, the situation and the page number."""
 
-    def __init__(self, marking: str, situation: str) -> None:
+    def __init__(self, marking: str, situation: str, draft: bool = False) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.marking, self.situation = marking.upper(), situation
+        self.marking, self.situation, self.draft = marking.upper(), situation, draft
         self.add_font(FAMILY, "", FONT_DIR + "DejaVuSans.ttf")
         self.add_font(FAMILY, "B", FONT_DIR + "DejaVuSans-Bold.ttf")
         self.set_margins(18, 22, 18)
@@ -90,16 +93,20 @@ class BriefingPage(FPDF):
         return self._widths[key]
 
     def _pieces(self, word: str, width: float) -> list[str]:
-        """The word, or cut into pieces no wider than `width` when it is an over-long token such as a URL."""
+        """The word, or cut into pieces no wider than `width` when it is an over-long token such as a URL: after its
+        last separator that fits ("/", "?", "&", ...), else where the width runs out."""
         if self.width_of(word) <= width:
             return [word]
-        pieces, piece, used = [], "", 0.0
+        pieces, piece, used, cut = [], "", 0.0, 0
         for c in word:
             w = self.width_of(c)
             if piece and used + w > width:
-                pieces.append(piece)
-                piece, used = "", 0.0
+                head, piece = (piece[:cut], piece[cut:]) if cut else (piece, "")
+                pieces.append(head)
+                used, cut = self.width_of(piece) if piece else 0.0, 0
             piece, used = piece + c, used + w
+            if c in URL_BREAKS and len(piece) > 1:
+                cut = len(piece)
         return [*pieces, piece]
 
     def wrap(self, text: str, width: float) -> list[str]:
@@ -128,12 +135,24 @@ class BriefingPage(FPDF):
             low, high = (middle, high) if self.width_of(text[:middle].rstrip() + "…") <= width else (low, middle - 1)
         return text[:low].rstrip() + "…"
 
+    def watermark(self) -> None:
+        """DRAFT across the page, pale, under the text (the header is drawn before the page's content)."""
+        self.set_font(FAMILY, "B", 110)
+        self.set_text_color(*WATERMARK_COLOUR)
+        x, y = self.w / 2 - self.width_of("DRAFT") / 2 * 0.707, self.h / 2 + self.width_of("DRAFT") / 2 * 0.707
+        with self.rotation(45, x, y):
+            self.text(x, y, "DRAFT")
+        self.set_text_color(0, 0, 0)
+
     def header(self) -> None:
+        if self.draft:
+            with self.shaping_for():
+                self.watermark()
         with self.shaping_for(self.situation):
             self.set_y(8)
             self.set_font(FAMILY, "B", 11)
             self.set_text_color(*MARKING_COLOUR)
-            self.cell(60, 6, self.marking, new_x=XPos.RIGHT, new_y=YPos.TOP)
+            self.cell(60, 6, self.marking + ("  ·  DRAFT" if self.draft else ""), new_x=XPos.RIGHT, new_y=YPos.TOP)
             self.set_font(FAMILY, "", 8)
             self.set_text_color(*MUTED)
             self.cell(0, 6, self.fitted(plain(self.situation), self.epw - 62), align="R")
@@ -174,21 +193,24 @@ class BriefingPage(FPDF):
         self.set_font(FAMILY, "", BODY_SIZE)
         self.ln(1)
 
-    def paragraph(self, text: str, bold: bool = False, indent: float = 0, colour: tuple[int, int, int] | None = None) -> None:
-        self.set_font(FAMILY, "B" if bold else "", BODY_SIZE)
+    def paragraph(self, text: str, bold: bool = False, indent: float = 0, colour: tuple[int, int, int] | None = None,
+                  size: float = BODY_SIZE) -> None:
+        self.set_font(FAMILY, "B" if bold else "", size)
         self.set_text_color(*(colour or (0, 0, 0)))
-        self.lines(text, LINE, indent)
+        self.lines(text, LINE * size / BODY_SIZE, indent)
         self.set_text_color(0, 0, 0)
         self.set_font(FAMILY, "", BODY_SIZE)
 
-    def bullet(self, text: str, indent: float = 0) -> None:
-        if self.will_page_break(LINE):
+    def bullet(self, text: str, indent: float = 0, size: float = BODY_SIZE) -> None:
+        line = LINE * size / BODY_SIZE
+        if self.will_page_break(line):
             self.add_page()
         y = self.y
+        self.set_font(FAMILY, "", size)
         self.set_xy(self.l_margin + indent, y)
-        self.cell(4, LINE, "•")
+        self.cell(4, line, "•")
         self.set_y(y)
-        self.paragraph(text, indent=indent + 4)
+        self.paragraph(text, indent=indent + 4, size=size)
 
     def gap(self, height: float = 2) -> None:
         self.ln(height)

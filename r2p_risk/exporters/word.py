@@ -19,10 +19,12 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table
 
 from r2p_risk.exporters.figures import factor_chart_png, trend_chart_png
-from r2p_risk.report import Briefing
+from r2p_risk.annex import evidence_line
+from r2p_risk.report import Briefing, citation_line
 
 MARKING_COLOUR = RGBColor(0xA0, 0x14, 0x28)
-ANNEX_WIDTHS = (Cm(5.6), Cm(2.2), Cm(1.9), Cm(1.9), Cm(3.4), Cm(2.4))
+DRAFT_COLOUR = RGBColor(0xC8, 0xB4, 0xB8)
+ANNEX_SIZE = Pt(8)
 HEADINGS = {0: "Title", 1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
 
 
@@ -54,10 +56,12 @@ class _Writer:
     def heading(self, text: str, level: int) -> None:
         self.doc.add_paragraph(text, style=self.styles[HEADINGS[level]])
 
-    def paragraph(self, text: str, style: str | None = None, bold: bool = False) -> None:
+    def paragraph(self, text: str, style: str | None = None, bold: bool = False, size: Pt | None = None) -> None:
         paragraph = self.doc.add_paragraph(style=self.styles[style] if style else None)
         run = paragraph.add_run(text)
         run.bold = bold or None
+        if size:
+            run.font.size = size
         if _right_to_left(text):  # a right-to-left paragraph, which Word lays out from the right margin
             paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
             run.font.rtl = True
@@ -91,6 +95,7 @@ def _page_number_field(paragraph) -> None:
 
 
 def _page_setup(doc: Doc, b: Briefing) -> None:
+    """A4, the marking in every page's header and footer, and DRAFT in large grey letters in a draft's header."""
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(18)
@@ -99,6 +104,9 @@ def _page_setup(doc: Doc, b: Briefing) -> None:
     run = head.add_run(marking)
     run.bold, run.font.color.rgb, run.font.size = True, MARKING_COLOUR, Pt(12)
     head.add_run(f"    {b.situation}").font.size = Pt(8)
+    if b.draft:
+        draft = section.header.add_paragraph().add_run("DRAFT")
+        draft.bold, draft.font.size, draft.font.color.rgb = True, Pt(40), DRAFT_COLOUR
     foot = section.footer.paragraphs[0]
     run = foot.add_run(marking)
     run.bold, run.font.color.rgb = True, MARKING_COLOUR
@@ -109,9 +117,10 @@ def _page_setup(doc: Doc, b: Briefing) -> None:
 
 def _title_and_bottom_line(w: _Writer, b: Briefing) -> None:
     w.heading(b.title, 0)
-    w.table([["Situation", b.situation], ["Place", b.place], ["Date of assessment", b.assessed_on.isoformat()],
-                 ["Analyst", b.analyst], ["Assessment", b.assessment_status], ["Versions", b.versions],
-                 ["Generated at", f"{b.generated_at:%Y-%m-%d %H:%M} UTC"]], heading=False)
+    w.paragraph(b.model_line)
+    rows = [["Situation", f"{b.situation} ({b.place})"], ["Date of assessment", f"{b.assessed_on.isoformat()} ({b.assessment_status})"]]
+    rows += [["Analyst", b.analyst]] if b.analyst else []
+    w.table(rows + [["Versions", b.versions], ["Generated at", f"{b.generated_at:%Y-%m-%d %H:%M} UTC"]], heading=False)
     w.heading("Key judgements", 1)
     for line in b.key_judgements.splitlines():
         w.paragraph(line)
@@ -119,73 +128,15 @@ def _title_and_bottom_line(w: _Writer, b: Briefing) -> None:
     w.paragraph(f"Status: {b.status}", bold=True)
     for reason in b.status_reasons:
         w.paragraph(reason, style="List Bullet")
+    w.paragraph(b.status_note)
     w.table([["", "risk", "score (0-10) and range", "reliability (0-10)"],
-                 *[[f.label, f.level, f.score_text, f"{f.reliability:.1f}"] for f in [b.overall, *b.crimes]]])
+             *[[f.label, f.level, f.score_text, f"{f.reliability:.1f}"] for f in [b.overall, *b.crimes]]])
     w.paragraph(b.model_note)
     w.paragraph(b.coverage_line)
-    w.paragraph(b.status_note)
-    w.heading("The 14 risk factors", 2)
-    w.doc.add_picture(io.BytesIO(factor_chart_png(b)), width=Cm(16.5))
-    trend = trend_chart_png(b)
-    if trend is not None:
-        w.heading("Trend of the overall score", 2)
-        w.doc.add_picture(io.BytesIO(trend), width=Cm(16))
-
-
-def _changes_and_drivers(w: _Writer, b: Briefing) -> None:
-    w.heading("What changed", 1)
-    for line in b.change_summary:
-        w.paragraph(line, style="List Bullet")
-    if b.assess_next:
-        w.heading("What to assess next", 1)
-        for line in b.assess_next:
-            w.paragraph(line, style="List Bullet")
-    w.heading("What drives the result", 1)
-    for section in b.drivers:
-        w.heading(f"Risk factor {section.risk_factor}: {section.title}", 2)
-        w.paragraph(f"Score {_score(section.score)} ({section.level}), coverage {section.coverage:.0%}, "
-                        f"reliability {section.reliability:.1f}.")
-        for item in section.indicators:
-            detail = "".join(f"; {x}" for x in (f"confidence {item.confidence}" if item.confidence else "",
-                                                f"trend {item.trend}" if item.trend else "") if x)
-            w.paragraph(f"{item.indicator} {item.text}", bold=True)
-            w.paragraph(f"Level {item.level} ({item.level_label}){detail}.")
-            if item.evidence:
-                w.paragraph(f"Evidence: {item.evidence}")
-            for source in item.sources:
-                parts = [source.title, source.url or "", source.date.isoformat() if source.date else ""]
-                w.paragraph("Source: " + ", ".join(p for p in parts if p), style="List Bullet")
-
-
-def _actions(w: _Writer, b: Briefing) -> None:
-    w.heading("Recommended actions", 1)
-    chosen = "selected by the analyst" if b.actions_selected_by_analyst else "the top recommendations for this risk profile"
-    w.paragraph(f"These are the tools {chosen}, grouped by policy space.")
-    for group in b.action_groups:
-        w.heading(group.title, 2)
-        for action in group.actions:
-            w.heading(f"{action.name} ({action.venue})", 3)
-            w.paragraph(action.description)
-            w.paragraph("Why: " + "; ".join(action.reasons) + ".")
-            for cited in action.citations:
-                w.paragraph(f"“{cited.quote}” — {cited.meeting}, {cited.section}", style="Quote")
-            for caution in action.cautions:
-                w.paragraph(f"Caution: {caution}", style="List Bullet")
-
-
-def _methodology_and_annex(w: _Writer, b: Briefing) -> None:
-    w.heading("Methodology", 1)
-    for text in b.methodology:
-        w.paragraph(text)
-    w.doc.add_page_break()
-    w.heading("Annex: rated indicators", 1)
-    rows = [["indicator", "level", "confidence", "trend", "evidence", "sources"]]
-    rows += [[f"{r.indicator} {r.text}", r.level, r.confidence, r.trend, r.evidence, r.sources] for r in b.annex]
-    w.table(rows, size=8, widths=ANNEX_WIDTHS)
 
 
 def _dossier(w: _Writer, b: Briefing) -> None:
-    """The situation's dossier, its review and the analysts' disagreement (issue 18), a section of its own."""
+    """Who is at risk, from whom and when to watch; the review and the analysts' disagreement."""
     if b.dossier is None:
         return
     w.heading(b.dossier.title, 1)
@@ -193,9 +144,74 @@ def _dossier(w: _Writer, b: Briefing) -> None:
     if b.dossier.consensus:
         w.paragraph(f"Independent ratings: {b.dossier.consensus}")
     for block in b.dossier.blocks:
-        w.heading(block.title, 2)
+        w.heading(block.title, 3)
         for line in block.lines:
             w.paragraph(line, style="List Bullet")
+
+
+def _changes_and_charts(w: _Writer, b: Briefing) -> None:
+    w.heading("What changed", 1)
+    for line in b.change_summary:
+        w.paragraph(line, style="List Bullet")
+    if b.assess_next:
+        w.heading("What to assess next", 1)
+        for line in b.assess_next:
+            w.paragraph(line, style="List Bullet")
+    w.heading("The 14 risk factors", 2)
+    w.doc.add_picture(io.BytesIO(factor_chart_png(b)), width=Cm(15))
+    w.paragraph(b.incomplete_note)
+    trend = trend_chart_png(b)
+    if trend is not None:
+        w.heading("Trend of the overall score", 2)
+        w.doc.add_picture(io.BytesIO(trend), width=Cm(13))
+
+
+def _drivers(w: _Writer, b: Briefing) -> None:
+    w.heading("What drives the result", 1)
+    w.paragraph(b.paraphrase_note + " The evidence behind each rating is in the annex.")
+    for section in b.drivers:
+        w.heading(f"Risk factor {section.risk_factor}: {section.title}", 3)
+        w.paragraph(section.summary)
+        for item in section.indicators:
+            detail = f"; {item.detail}" if item.detail else ""
+            w.paragraph(f"{item.indicator} {item.text} {item.level_label.capitalize()} (level {item.level}{detail}).", style="List Bullet")
+
+
+def _actions(w: _Writer, b: Briefing) -> None:
+    w.heading("Recommended actions", 1)
+    for line in b.stage_lines:
+        w.paragraph(line)
+    w.paragraph(b.actions_note)
+    for group in b.action_groups:
+        w.heading(group.title, 2)
+        for action in group.actions:
+            w.heading(f"{action.name} ({action.venue})", 3)
+            w.paragraph(action.description)
+            w.paragraph("Why: " + "; ".join(action.reasons) + ".")
+            w.paragraph(citation_line(action), style="Quote")
+            for caution in action.cautions:
+                w.paragraph(f"Caution: {caution}", style="List Bullet")
+    if b.held_back:
+        w.heading("Held back until the situation warrants them", 2)
+        for line in b.held_back:
+            w.paragraph(line, style="List Bullet")
+
+
+def _methodology_and_annex(w: _Writer, b: Briefing) -> None:
+    w.heading("Methodology", 1)
+    for text in b.methodology:
+        w.paragraph(text)
+    w.heading("Annex: the ratings and their evidence", 1)
+    w.paragraph(b.annex_note)
+    for factor in b.annex:
+        w.heading(f"Risk factor {factor.risk_factor}: {factor.title}", 3)
+        w.paragraph(factor.ratings, size=ANNEX_SIZE)
+        for item in factor.evidence:
+            w.paragraph(evidence_line(item), style="List Bullet", size=ANNEX_SIZE)
+    if b.annex_sources:
+        w.heading("Sources", 3)
+        for line in b.annex_sources:
+            w.paragraph(line, size=ANNEX_SIZE)
 
 
 def briefing_to_docx(briefing: Briefing) -> bytes:
@@ -204,12 +220,12 @@ def briefing_to_docx(briefing: Briefing) -> bytes:
     properties = doc.core_properties
     properties.title = briefing.title
     properties.subject = f"{briefing.situation}, assessed {briefing.assessed_on.isoformat()}"
-    properties.author = properties.last_modified_by = briefing.analyst
+    properties.author = properties.last_modified_by = briefing.analyst or "r2p-risk"
     properties.created = properties.modified = _utc(briefing.generated_at)
     properties.revision = 1
     _page_setup(doc, briefing)
     writer = _Writer(doc)
-    for section in (_title_and_bottom_line, _changes_and_drivers, _actions, _dossier, _methodology_and_annex):
+    for section in (_title_and_bottom_line, _dossier, _changes_and_charts, _drivers, _actions, _methodology_and_annex):
         section(writer, briefing)
     buffer = io.BytesIO()
     doc.save(buffer)
