@@ -55,9 +55,13 @@ def prepare_import(incoming: Assessment) -> Assessment:
     return incoming.model_copy(update={"status": status_of(incoming.review)})
 
 
-def wants_sign_off(stored_or_prepared: Assessment, incoming: Assessment) -> bool:
-    """The save asks for "final" while the prepared revision is not final: a sign-off is asked for."""
-    return incoming.status == "final" and stored_or_prepared.review.state != "final"
+def wants_sign_off(stored: Assessment | None, prepared: Assessment, incoming: Assessment) -> bool:
+    """The save asks for "final" where the stored revision is not final: a sign-off is asked for.
+
+    An edit of a final assessment that still says "final" (a copy opened before the edit) asks for
+    nothing: it becomes a draft, as every edit of a final assessment does.
+    """
+    return incoming.status == "final" and prepared.review.state != "final" and (stored is None or stored.status != "final")
 
 
 def check_four_eyes(review: Review, actor: str) -> None:

@@ -93,7 +93,14 @@ def test_a_new_assessment_starts_a_fresh_record_whatever_the_copy_it_came_from_s
     copied = make_assessment({"1.1": 2}, review=Review(state="final", reviewer="someone"), status="final")
     saved = review_rules.prepare_save(None, copied, "ana")
     assert (saved.review.state, saved.review.reviewer, saved.review.last_editor, saved.consensus) == ("draft", None, "ana", None)
-    assert review_rules.wants_sign_off(saved, copied)  # "final" asked: only a sign-off can give it
+    assert review_rules.wants_sign_off(None, saved, copied)  # "final" asked: only a sign-off can give it
+
+
+def test_an_edit_of_a_final_assessment_still_saying_final_asks_for_no_sign_off():
+    stored = make_assessment({"1.1": 2}, id="a", revision=2, status="final", review=Review(state="final", reviewer="rev"))
+    edited = stored.model_copy(update={"selected_tools": ["arms_embargo"]})  # e.g. the tool selection saved on a final one
+    prepared = review_rules.prepare_save(stored, edited, "ana")
+    assert (prepared.status, prepared.review.state) == ("draft", "draft") and not review_rules.wants_sign_off(stored, prepared, edited)
 
 
 def test_an_import_keeps_the_record_of_its_file():

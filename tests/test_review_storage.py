@@ -119,6 +119,11 @@ def test_an_edit_of_a_final_assessment_makes_it_a_draft_that_needs_signing_off_a
     users, situation, saved = team
     users["ana"].submit_for_review(saved.id)
     final = users["rita"].sign_off(saved.id)
+    selection = users["ana"].save_assessment(situation.id, final.model_copy(update={"selected_tools": ["arms_embargo"]}), "",
+                                             final.revision, note="tool selection")  # still saying "final": no sign-off asked
+    assert (selection.status, selection.review.last_editor) == ("draft", "ana@example.org")
+    users["ana"].submit_for_review(saved.id)
+    final = users["rita"].sign_off(saved.id)
     edited = users["ben"].save_assessment(situation.id, final.model_copy(update={"status": "draft", "key_judgements": "new facts"}), "",
                                           final.revision)
     assert (edited.status, edited.review.state, edited.review.last_editor) == ("draft", "draft", "ben@example.org")

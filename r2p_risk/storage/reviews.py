@@ -85,7 +85,7 @@ class AssessmentReviews:
         if action == "import":
             return review_rules.prepare_import(incoming), False
         prepared = review_rules.prepare_save(stored, incoming, actor)
-        if not review_rules.wants_sign_off(prepared, incoming):
+        if not review_rules.wants_sign_off(stored, prepared, incoming):
             return prepared, False
         if approve is not None:
             approve(prepared)
