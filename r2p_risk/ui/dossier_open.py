@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from r2p_risk import dossier_editing
+from r2p_risk.assessment import Assessment
 from r2p_risk.resources import pages_dir
 from r2p_risk.scoring import score_assessment
 from r2p_risk.ui import identity, saving, services, state
@@ -14,13 +15,13 @@ from r2p_risk.ui.feedback import plain
 OPEN_SITUATION = "dossier_open_situation"  # widget key: the situation whose latest dossier to open
 
 
-def open_latest() -> None:
-    """Nothing is being edited: choose a situation and open its latest assessment (for its dossier), or read it."""
+def open_latest() -> Assessment | None:
+    """Nothing is being edited: choose a situation and open its latest assessment (for its dossier); returns it, to read."""
     database = services.database()
     situations = {s.id: s.name for s in database.list_situations()}
     if not situations:
         st.info("No situations yet: add one on the Situations screen.")
-        return
+        return None
     current = st.session_state.get(state.SITUATION)
     options = list(situations)
     chosen = st.selectbox("Situation", options, format_func=situations.get, key=OPEN_SITUATION,
@@ -28,7 +29,7 @@ def open_latest() -> None:
     assessments = database.list_assessments(chosen)
     if not assessments:
         st.info("This situation has no assessment yet: the dossier is written with an assessment. Start one on the Situations screen.")
-        return
+        return None
     latest = max(assessments, key=lambda a: (a.assessed_on, a.revision or 0))
     st.caption(f"Its latest assessment: {latest.assessed_on} by {plain(latest.analyst)}, revision {latest.revision}.")
     if identity.allowed("assessment.save") and st.button("Edit the dossier of this assessment", key="dossier_open", type="primary"):
