@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from r2p_risk.logs import configure_logging
 from r2p_risk.resources import pages_dir
 from r2p_risk.ui import identity, services, sidebar
 from r2p_risk.ui.feedback import reporting
@@ -11,6 +12,7 @@ st.set_page_config(page_title="r2p-risk", page_icon="🛡️", layout="wide")
 PAGES = pages_dir()  # inside the package, also when this file is the copy an installed wheel carries
 with reporting():  # an expected failure anywhere (e.g. the database unreachable) becomes a message
     settings = services.settings()
+    configure_logging(settings.log_level)
     identity.sign_in(settings, services.engine_database())  # stops here until somebody is signed in
     pages = [
         st.Page(f"{PAGES}/situations.py", title="Situations", url_path="situations", default=True),

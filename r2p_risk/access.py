@@ -14,10 +14,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
-
 from r2p_risk.errors import PermissionDenied, Problem
-from r2p_risk.models import StrictModel
+from r2p_risk.models import StrictModel, text_field
 
 Role = Literal["viewer", "analyst", "reviewer", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "analyst", "reviewer", "admin")
@@ -48,10 +46,10 @@ ACTIONS: dict[str, tuple[Role, str]] = {
 
 
 class User(StrictModel):
-    identity: str = Field(min_length=1, max_length=200)  # e-mail or user name from the identity provider, normalised
-    name: str = Field(default="", max_length=200)
+    identity: text_field(200, min_length=1)  # e-mail or user name from the identity provider, normalised
+    name: text_field(200) = ""
     role: Role = "viewer"
-    groups: tuple[str, ...] = ()
+    groups: tuple[text_field(200, min_length=1), ...] = ()
     disabled: bool = False
     local: bool = False  # the built-in user of single-user mode; never stored
 
@@ -60,7 +58,7 @@ class AccessRule(StrictModel):
     """One row of a situation's access list: a named user or a group."""
 
     kind: PrincipalKind
-    principal: str = Field(min_length=1, max_length=200)
+    principal: text_field(200, min_length=1)
 
 
 LOCAL_USER = User(identity="local", name="Local user", role="admin", local=True)

@@ -74,7 +74,7 @@ class AtrocityFinding(StrictModel):
     crime: Crime
     state: Literal["ongoing", "ended"]
     ended_on: dt.date | None = None
-    evidence: text_field(20_000, min_length=1)
+    evidence: text_field(20_000, min_length=1, multiline=True)
     sources: list[Source] = Field(default_factory=list, max_length=100)
 
     @model_validator(mode="after")

@@ -18,6 +18,7 @@ from r2p_risk.access import ROLES
 from r2p_risk.cli_dossier import add_dossier_commands
 from r2p_risk.errors import Problem, R2PError
 from r2p_risk.exporters.spreadsheet import assessment_to_csv
+from r2p_risk.logs import configure_logging
 from r2p_risk.recommend import recommend_tools
 from r2p_risk.report import briefing_for
 from r2p_risk.scoring import score_assessment
@@ -134,6 +135,9 @@ def _renderer(output: Path, formats: dict, what: str):
 
 def write_briefing(args, model: Model) -> int:
     """The full briefing (`briefing`) or the one-page brief (`brief`) on a snapshot."""
+    from r2p_risk.exports import check_marking
+
+    marking = check_marking(args.marking)
     output = Path(args.output)
     one_page = args.command == "brief"
     render = _renderer(output, BRIEF_FORMATS if one_page else BRIEFING_FORMATS, "brief" if one_page else "briefing")
@@ -144,16 +148,25 @@ def write_briefing(args, model: Model) -> int:
     if one_page:
         from r2p_risk.brief import brief_for  # here, so other commands start without it
         document = brief_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
-                             args.marking, dt.datetime.now(dt.timezone.utc), author=args.author, vocabulary=vocabulary)
+                             marking, dt.datetime.now(dt.timezone.utc), author=args.author, vocabulary=vocabulary)
     else:
         document = briefing_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
-                                args.marking, dt.datetime.now(dt.timezone.utc), author=args.author, vocabulary=vocabulary)
-    try:
-        output.write_bytes(render(document))
-    except OSError as error:
-        raise R2PError([Problem("unwritable_file", str(output), error.strerror or str(error))], f"could not write the {args.command}") from None
+                                marking, dt.datetime.now(dt.timezone.utc), author=args.author, vocabulary=vocabulary)
+    _write_file(output, render(document), f"could not write the {args.command}")
     print(f"{output}: {args.command} on {snapshot.situation.name!r}, {document.status}, marked {args.marking!r}")
     return 0
+
+
+def _write_file(output: Path, data: bytes, summary: str) -> None:
+    """Write `data` to `output`, whole or not at all; an unwritable place is a problem, not a traceback."""
+    partial = output.with_name(output.name + ".partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(output)
+    except OSError as error:
+        if partial.parent.is_dir():
+            partial.unlink(missing_ok=True)
+        raise R2PError([Problem("unwritable_file", str(output), error.strerror or str(error))], summary) from None
 
 
 def export_bundle(args, model: Model) -> int:
@@ -163,14 +176,11 @@ def export_bundle(args, model: Model) -> int:
 
     database = open_database(Settings.from_environment().database_url)
     try:
-        data = export_all(database, model, None if args.all else args.situation)
+        data = export_all(database, model, None if args.all else args.situation, actor=_command_actor())
     finally:
         database.close()
     output = Path(args.output)
-    try:
-        output.write_bytes(data)
-    except OSError as error:
-        raise R2PError([Problem("unwritable_file", str(output), error.strerror or str(error))], "could not write the bundle") from None
+    _write_file(output, data, "could not write the bundle")
     counts = read_manifest(data)["counts"]
     print(f"{output}: {counts['situations']} situation(s), {counts['assessments']} assessment(s), "
           f"{counts['revisions']} revision(s) from {database.url}")
@@ -181,7 +191,7 @@ def import_bundles(args, model: Model) -> int:
     from r2p_risk.storage.database import open_database  # here, so other commands start without SQLAlchemy
     from r2p_risk.storage.transfer import apply_import, plan_import, read_import_paths
 
-    files = read_import_paths(args.files, model)
+    files = read_import_paths(args.files, model, Settings.from_environment().sizes)
     database = open_database(Settings.from_environment().database_url)
     try:
         plan = plan_import(database, files)
@@ -279,7 +289,7 @@ def write_backup(args, model: Model) -> int:
 
     database = _open_configured_database()
     try:
-        counts = backup_database(database, Path(args.output))
+        counts = backup_database(database, Path(args.output), _command_actor())
     finally:
         database.close()
     print(f"{args.output}: backup of {database.url}: " + ", ".join(f"{table} {n}" for table, n in counts.items()))
@@ -291,7 +301,8 @@ def restore_backup(args, model: Model) -> int:
 
     database = _open_configured_database()
     try:
-        counts = restore_database(database, Path(args.file), _command_actor(), force=args.force)
+        counts = restore_database(database, Path(args.file), _command_actor(), force=args.force,
+                                  sizes=Settings.from_environment().sizes)
     finally:
         database.close()
     print(f"restored {args.file} into {database.url}: " + ", ".join(f"{table} {n}" for table, n in counts.items()))
@@ -373,7 +384,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     args.streamlit_options = unknown
     try:
-        model = load_model(Settings.from_environment().frameworks_dir)
+        settings = Settings.from_environment()
+        configure_logging(settings.log_level)
+        model = load_model(settings.frameworks_dir)
         return args.run(args, model)
     except R2PError as exc:
         print(f"r2p-risk {args.command}: {exc.summary}", file=sys.stderr)

@@ -7,11 +7,14 @@ naming the field and the problem, and the assessment it was given stays as it wa
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from pydantic import ValidationError
 
 from r2p_risk.assessment import Assessment, AtrocityFinding, IndicatorRating, RiskFactorRating, Source
 from r2p_risk.errors import Problem, SnapshotError, problems_from_validation_error
+from r2p_risk.models import without_invisible
+from r2p_risk.sizes import ASSESSMENT_BYTES, megabytes
 from r2p_risk.snapshot import readable_problems
 
 RATING_FIELDS = ("level", "confidence", "trend", "evidence", "sources")
@@ -40,7 +43,24 @@ def _set_rating_field(assessment: Assessment, collection: str, key: str, ident, 
     rating = _validated(model_cls, {**data, field: value}, where)
     others = [r for r in ratings if getattr(r, key) != ident]
     changed = sorted(others if _is_empty(rating) else others + [rating], key=sort_key)
-    return assessment.model_copy(update={collection: changed})
+    return within_size(assessment.model_copy(update={collection: changed}), f"{where}.{field}")
+
+
+def size_in_a_snapshot(assessment: Assessment) -> int:
+    """The bytes the assessment takes in a snapshot file: its indented JSON, one level down (2 more spaces a line)."""
+    text = json.dumps(assessment.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    return len(text.encode("utf-8")) + 2 * text.count("\n")
+
+
+def within_size(assessment: Assessment, where: str = "assessment") -> Assessment:
+    """The assessment, unless this change made it larger than an assessment may be (the size policy)."""
+    size = size_in_a_snapshot(assessment)
+    if size > ASSESSMENT_BYTES:
+        raise SnapshotError([Problem("too_large", where, f"this change would make the assessment {megabytes(size)}; an "
+                                     f"assessment may hold {megabytes(ASSESSMENT_BYTES)}, so that it can always be "
+                                     "exported and imported: shorten the evidence, or move some to the sources")],
+                            "this change was not kept")
+    return assessment
 
 
 def set_indicator_field(assessment: Assessment, indicator: str, field: str, value) -> Assessment:
@@ -61,7 +81,7 @@ def set_assessment_field(assessment: Assessment, field: str, value) -> Assessmen
         raise ValueError(f"not an assessment field: {field}")
     data = assessment.model_dump()
     data[field] = value
-    return _validated(Assessment, data, "assessment")
+    return within_size(_validated(Assessment, data, "assessment"), f"assessment.{field}")
 
 
 def add_finding(assessment: Assessment, crime: str, state: str, ended_on: dt.date | None, evidence: str,
@@ -80,7 +100,7 @@ def add_finding(assessment: Assessment, crime: str, state: str, ended_on: dt.dat
         raise SnapshotError(readable_problems(problems), "this finding was not recorded")
     data = assessment.model_dump()
     data["atrocity_findings"] = [*data["atrocity_findings"], finding.model_dump()]
-    return _validated(Assessment, data, "assessment")
+    return within_size(_validated(Assessment, data, "assessment"), f"{where}.evidence")
 
 
 def remove_finding(assessment: Assessment, index: int) -> Assessment:
@@ -94,7 +114,7 @@ def parse_source_lines(text: str, where: str = "sources") -> tuple[list[Source],
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        parts = [p.strip() for p in line.split("|")]
+        parts = [without_invisible(p).strip() for p in line.split("|")]
         if len(parts) > 3:
             problems.append(Problem("too_many_parts", f"{where} line {number}", "use at most: title | url | date"))
             continue

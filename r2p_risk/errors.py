@@ -55,6 +55,10 @@ class ReviewError(R2PError):
     """A review step the rules do not allow: the wrong state, open comments, or the same person editing and reviewing."""
 
 
+class SignInRefused(R2PError):
+    """Nobody may be signed in from this request, or the sign-in settings are unsafe."""
+
+
 def format_location(loc: tuple | list, prefix: str = "") -> str:
     """('risk_factors', 3, 'indicators', 2, 'id') -> 'risk_factors[3].indicators[2].id'."""
     out = ""

@@ -1,13 +1,30 @@
-"""Shared building blocks of the data models: strictness and safe text."""
+"""Shared building blocks of the data models: strictness and safe text.
+
+The text rules, applied to every text field people or files fill in (`text_field`):
+- control characters (C0, other than tab and line breaks, and DEL) are refused, with a message;
+- characters that change how text looks without being seen are removed: bidirectional embeddings,
+  overrides and isolates (U+202A-U+202E, U+2066-U+2069: "abc\u202egnp.exe" would show as "abcexe.png"),
+  C1 controls (U+0080-U+009F), noncharacters (U+FDD0-U+FDEF and the last two of every plane, such as
+  U+FFFE) and lone surrogates, which no document format can hold;
+- line breaks of every kind (CR LF, CR, NEL, U+2028, U+2029) become a newline in multi-line fields
+  (evidence, key judgements) and a space, like a tab, in every other field, so a name, title or URL is
+  always one line.
+Lengths are counted on the cleaned text. Removing rather than refusing keeps stored data readable:
+what is removed was never visible.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NONCHARACTERS = "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+_INVISIBLE = re.compile(f"[\u202a-\u202e\u2066-\u2069\x80-\x84\x86-\x9f\ufdd0-\ufdef{_NONCHARACTERS}\ud800-\udfff]")
+_LINE_BREAK = re.compile("\r\n|[\r\x85\u2028\u2029]")
+_SINGLE_LINE_BREAK = re.compile("\r\n|[\r\n\t\x85\u2028\u2029]")
 
 
 class StrictModel(BaseModel):
@@ -16,16 +33,29 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _no_control_characters(value: str) -> str:
+def without_invisible(value: str) -> str:
+    """The text without the characters the rules remove (so that trimming it trims what people see)."""
+    return _INVISIBLE.sub("", value)
+
+
+def clean_text(value: str, multiline: bool = False) -> str:
+    """The text as the rules above keep it; ValueError for control characters."""
     if _CONTROL.search(value):
         raise ValueError("contains control characters (only tab and line breaks are allowed)")
-    return value
+    value = _INVISIBLE.sub("", value)
+    return _LINE_BREAK.sub("\n", value) if multiline else _SINGLE_LINE_BREAK.sub(" ", value)
 
 
-def text_field(max_length: int, min_length: int = 0):
-    """A str type with a length limit that refuses control characters."""
-    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_no_control_characters)]
+def _cleaner(multiline: bool):
+    def clean(value):
+        return clean_text(value, multiline) if isinstance(value, str) else value  # anything else: the str check says so
+    return clean
+
+
+def text_field(max_length: int, min_length: int = 0, multiline: bool = False):
+    """A str type with a length limit that follows the text rules; one line unless `multiline`."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), BeforeValidator(_cleaner(multiline))]
 
 
 ShortText = text_field(200, min_length=1)
-LongText = text_field(20_000)
+LongText = text_field(20_000, multiline=True)

@@ -20,10 +20,11 @@ from r2p_risk.assessment import Assessment, Situation, check_assessment
 from r2p_risk.errors import Problem, SnapshotError, problems_from_validation_error, validate_model
 from r2p_risk.models import StrictModel
 from r2p_risk.scoring import score_assessment
+from r2p_risk.sizes import SNAPSHOT_BYTES, megabytes
 from r2p_risk.upgrades import SNAPSHOT_SCHEMA_VERSION, upgrade_snapshot
 
 SNAPSHOT_FORMAT = "r2p-risk-snapshot"
-MAX_SNAPSHOT_BYTES = 5_000_000
+MAX_SNAPSHOT_BYTES = SNAPSHOT_BYTES  # the size policy's (r2p_risk/sizes.py)
 MAX_DEPTH = 20  # a snapshot nests 7 levels; deeper data is refused before anything walks it recursively
 MAX_INTEGER = 2**63 - 1  # what a database column holds
 MAX_PROBLEMS = 100  # listed; more are counted
@@ -95,7 +96,7 @@ def parse_json(text: str | bytes, what: str = "snapshot") -> Any:
     """JSON text -> Python data, or SnapshotError naming the line and column of the fault."""
     size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_SNAPSHOT_BYTES:
-        raise SnapshotError([Problem("too_large", "", f"the {what} is larger than {MAX_SNAPSHOT_BYTES // 1_000_000} MB")])
+        raise SnapshotError([Problem("too_large", "", f"the {what} is larger than {megabytes(MAX_SNAPSHOT_BYTES)}")])
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")

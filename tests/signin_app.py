@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["situations", "assess", "profile", "recommendations", "compare", "transfer", "framework"]
+ISSUER = "http://127.0.0.1:9400"
 AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": secrets.token_urlsafe(48),
         "client_id": "r2p-risk", "client_secret": secrets.token_urlsafe(24),
         "server_metadata_url": "http://127.0.0.1:9400/.well-known/openid-configuration"}
@@ -35,9 +36,15 @@ def session(user: dict, auth: dict | None = None, query: dict | None = None) -> 
     return at
 
 
+def claims(email: str, name: str = "", groups=(), **more) -> dict:
+    """What the identity provider says of a signed-in account: its subject derived from the e-mail, which it verified."""
+    return {"is_logged_in": True, "iss": ISSUER, "sub": f"sub-{email.lower()}", "email": email, "email_verified": True,
+            "name": name, "groups": list(groups), **more}
+
+
 def signed_in(email: str, name: str = "", groups=(), query: dict | None = None) -> AppTest:
     """A new browser session of somebody signed in with the identity provider, after its first run."""
-    return session({"is_logged_in": True, "email": email, "name": name, "groups": list(groups)}, query=query).run()
+    return session(claims(email, name, groups), query=query).run()
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
@@ -53,6 +60,11 @@ def keys(at: AppTest, kind: str = "button") -> set[str]:
     return {w.key for w in at.get(kind) if w.key}
 
 
+def unjoined(text: str) -> str:
+    """Text as people read it: without the invisible word joiners that keep addresses from becoming links."""
+    return text.replace("\u2060", "")
+
+
 def shown(at: AppTest) -> str:
     """Everything the session shows as text: messages, labels, options of pickers, tables and charts."""
     parts = []
@@ -64,4 +76,4 @@ def shown(at: AppTest) -> str:
     parts += [w.label for kind in ("button", "checkbox", "expander", "download_button") for w in at.get(kind)]
     parts += [frame.value.to_string() for frame in at.dataframe]
     parts += [json.dumps(json.loads(chart.proto.spec), ensure_ascii=False) for chart in at.get("plotly_chart")]
-    return "\n".join(parts)
+    return unjoined("\n".join(parts))

@@ -1,6 +1,7 @@
 """End to end in Debian's Chromium: create, rate, save, reload, find the ratings; nothing leaves the machine."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -77,8 +78,11 @@ def test_score_save_reload_and_nothing_leaves_localhost(app_url, page):
     page.locator(".js-plotly-plot").first.wait_for()
     page.get_by_text("Not enough assessed for a verdict").first.wait_for()  # two indicators are no verdict
     for label, magic in (("Briefing (PDF)", b"%PDF"), ("Briefing (Word)", b"PK"), ("Snapshot (JSON)", b"{")):
+        page.get_by_role("button", name=label).click()  # the file is made, the access checked again and recorded
+        ready = page.get_by_role("button", name=re.compile(f"^Download .*{magic_suffix(label)}$"))
+        ready.wait_for()
         with page.expect_download() as download:
-            page.get_by_role("button", name=label).click()
+            ready.click()
         content = Path(download.value.path()).read_bytes()
         assert content.startswith(magic), label
     assert b"Upper Keldar (fictional)" in content and b'"level": 3' in content
@@ -86,8 +90,15 @@ def test_score_save_reload_and_nothing_leaves_localhost(app_url, page):
     page.get_by_role("link", name="Audit").click()  # local mode: the built-in user is admin
     page.get_by_role("heading", name="Audit trail").wait_for()
     wait_idle(page)
+    page.get_by_role("button", name="Download the audit trail (CSV)").click()
+    page.get_by_role("button", name="Save the CSV").wait_for()
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download the audit trail (CSV)").click()
+        page.get_by_role("button", name="Save the CSV").click()
     audit = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "assessment.save" in audit and "situation.create" in audit and "Ana Grubačić" in audit
+    assert audit.count(",export,") == 4  # the edit downloaded while editing, and the three files above
     assert page.outside_requests == []
+
+
+def magic_suffix(label: str) -> str:
+    return {"Briefing (PDF)": r"briefing\.pdf", "Briefing (Word)": r"briefing\.docx", "Snapshot (JSON)": r"\.json"}[label]

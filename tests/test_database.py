@@ -199,7 +199,7 @@ def test_unknown_situations_and_assessments_are_not_found(db, situation, call):
     assert [p.code for p in caught.value.problems] == ["not_found"]
 
 
-def test_read_only_database_refuses_to_save_with_a_clear_message_and_keeps_the_data(sqlite_url, tmp_path):
+def test_read_only_database_refuses_to_save_with_a_clear_message_and_keeps_the_data(sqlite_url, tmp_path, caplog):
     db = open_database(sqlite_url)
     situation = db.create_situation(Situation(name="Eastern Region"), "ana")
     saved = db.save_assessment(situation.id, draft(), "ana", None)
@@ -212,21 +212,28 @@ def test_read_only_database_refuses_to_save_with_a_clear_message_and_keeps_the_d
     finally:
         read_only.close()
     problem = caught.value.problems[0]
-    assert problem.code == "database_unavailable" and f"database file {path}" in problem.message
-    assert problem.message.startswith("could not save the assessment: the database is read-only")
+    assert problem.code == "database_unavailable" and str(path) not in problem.message  # people see no connection detail
+    assert problem.message == "could not save the assessment: the database is read-only"
+    assert f"could not save the assessment: the database is read-only (attempt to write a readonly database); database file {path}" \
+        in caplog.text  # the operator does
     assert db.load_assessment(saved.id) == saved and db.counts()["revisions"] == 1
     db.close()
 
 
-def test_an_unreachable_server_is_a_storage_error_that_hides_the_password():
+@pytest.mark.parametrize("credentials, query", [("ana:hunter2-secret@", "connect_timeout=5"),
+                                                ("ana@", "password=hunter2-secret&connect_timeout=5")],
+                         ids=["password in the URL", "password as a query parameter"])
+def test_an_unreachable_server_is_a_storage_error_that_shows_no_credential_or_connection_detail(caplog, credentials, query):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with pytest.raises(StorageError) as caught:
-        open_database(f"postgresql+psycopg://ana:hunter2-secret@127.0.0.1:{port}/risk?connect_timeout=5")
+        open_database(f"postgresql+psycopg://{credentials}127.0.0.1:{port}/risk?{query}")
     problem = caught.value.problems[0]
-    assert problem.code == "database_unavailable" and "the database server could not be reached" in problem.message
-    assert "hunter2" not in str(caught.value) and f"ana:***@127.0.0.1:{port}/risk" in problem.message
+    assert problem.code == "database_unavailable"
+    assert problem.message == "could not open the database: the database server could not be reached"
+    assert "hunter2" not in str(caught.value) and "hunter2" not in caplog.text
+    assert f"ana:***@127.0.0.1:{port}/risk" in caplog.text or f"ana@127.0.0.1:{port}/risk?connect_timeout=5&password=***" in caplog.text
 
 
 def test_a_situation_id_cannot_be_used_twice(db, situation):

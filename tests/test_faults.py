@@ -112,7 +112,7 @@ def test_an_unwritable_database_refuses_every_change_in_words_and_keeps_what_was
             assert database.load_assessment(latest.id) == latest and contents(database) == rows  # reading still works
             error = assert_refused(lambda: database.save_assessment(situation.id, bigger(latest), "ana", latest.revision),
                                    "could not save the assessment: the database is read-only")
-            assert f"database file {path}" in error.problems[0].message
+            assert str(path) not in error.problems[0].message  # where the database is: for the operator's log only
             assert_refused(lambda: database.create_situation(Situation(name="New"), "ana"), "the database is read-only")
             assert_refused(lambda: database.delete_situation(situation.id, "ana"), "the database is read-only")
         finally:

@@ -32,7 +32,7 @@ from r2p_risk.errors import Problem, R2PError, SnapshotError
 from r2p_risk.snapshot import MAX_PROBLEMS, MAX_SNAPSHOT_BYTES, Snapshot, dump_snapshot, load_snapshot_text, read_snapshot
 from r2p_risk.storage.database import open_database
 from r2p_risk.storage.files import Model
-from r2p_risk.storage.import_files import ImportFile, read_import_files
+from r2p_risk.storage.import_files import ImportFile, load_planned, read_import_files
 from r2p_risk.storage.transfer import apply_import, plan_import
 
 EXAMPLES_RUN = int(os.environ.get("R2P_RISK_FUZZ_EXAMPLES", "200"))
@@ -263,19 +263,19 @@ def test_hostile_zips_are_refused_whole_or_read_member_by_member(model):
     @given(zips())
     def check(data):
         found = read_import_files([("bundle.zip", data)], model)
-        assert found and all(isinstance(f, ImportFile) and (f.snapshot is None) != (not f.problems) for f in found)
+        assert found and all(isinstance(f, ImportFile) and (f.summary is None) != (not f.problems) for f in found)
         for item in found:
             if item.problems:
                 assert_readable(SnapshotError(list(item.problems)))
             else:
                 assert item.member.startswith("snapshots/") and not unsafe(item.member)
-                assert_storable(item.snapshot, model)
+                assert_storable(load_planned(found.sources, item, model), model)
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         except UNREADABLE_ZIP:  # damaged beyond reading: refused whole, as checked above
             return
         if any(unsafe(name) for name in names):
-            assert len(found) == 1 and found[0].member is None and found[0].snapshot is None
+            assert len(found) == 1 and found[0].member is None and found[0].summary is None
 
     check()
 
@@ -297,7 +297,8 @@ def test_nothing_from_a_refused_file_is_stored_and_what_is_stored_reads_back(mod
             assert not stored and database.counts() == before
         assert database.counts()["revisions"] == before["revisions"] + len(stored)
         for o in stored:
-            assert database.load_assessment(o.assessment_id, o.revision).ratings == o.entry.assessment.ratings
+            assert database.load_assessment(o.assessment_id, o.revision).ratings == \
+                load_planned(plan.sources, o.entry.item, model).assessment.ratings
 
     try:
         check()
@@ -403,7 +404,7 @@ def _bomb() -> bytes:
         "future_zip_version", "bomb_of_many_members"])
 def test_unsafe_and_damaged_zips_are_refused_whole_with_a_reason(model, make, code):
     [found] = read_import_files([("bundle.zip", make())], model)
-    assert found.snapshot is None and found.member is None and code in [p.code for p in found.problems]
+    assert found.summary is None and found.member is None and code in [p.code for p in found.problems]
     assert_readable(SnapshotError(list(found.problems)))
 
 

@@ -49,8 +49,9 @@ def test_tick_save_and_take_the_one_page_brief(app_url, page):
     page.get_by_role("combobox", name="Situation").first.click()
     page.get_by_role("option", name="Northern Tamaris (fictional)").click()
     wait_idle(page)
+    page.get_by_role("button", name="One-page brief (PDF)").click()  # made on click, rights checked again, then offered
     with page.expect_download() as download:
-        page.get_by_role("button", name="One-page brief (PDF)").click()
+        page.get_by_role("button", name="Download ").filter(has_text="brief.pdf").click()
     reader = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
     text = " ".join(reader.pages[0].extract_text().split())
     assert len(reader.pages) == 1 and "The tools the analyst selected" in text

@@ -4,7 +4,7 @@ role is shown, that the package refuses what the screen would not offer, the Use
 import datetime as dt
 
 import pytest
-from signin_app import AUTH, PAGES, assert_clean, keys, open_page, shown, signed_in
+from signin_app import AUTH, PAGES, assert_clean, claims, keys, open_page, shown, signed_in, unjoined
 from signin_app import team_deployment  # noqa: F401 (the team_url fixture)
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
@@ -63,7 +63,7 @@ def test_a_viewer_cannot_save_even_when_the_screen_is_bypassed(examples):
     before = examples.list_assessments(situation.id)
     at = AppTest.from_function(save_without_the_screen, default_timeout=60)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": "bob@example.org"}
+    at.user = claims("bob@example.org")
     at.session_state["draft"] = EditSession("forged", situation.id, editing.new_assessment("Bob", dt.date(2026, 5, 1)), None, True)
     at.run()
     assert any("not allowed to save an assessment" in e.value for e in at.error), [e.value for e in at.error]
@@ -93,7 +93,7 @@ def test_an_admin_makes_a_viewer_an_analyst_who_can_then_save(examples):
     ann.selectbox(key="user_pick").select("bob@example.org").run()
     ann.radio(key="user_role:bob@example.org").set_value("analyst").run()
     ann.button(key="set_role").click().run()
-    assert "bob@example.org is now analyst" in ann.success[0].value
+    assert "bob@example.org is now analyst" in unjoined(ann.success[0].value)
     bob.run()
     assert "role: analyst" in bob.sidebar.caption[0].value
     bob.selectbox(key="open_situation").select(tamaris(examples).id).run()
@@ -146,7 +146,8 @@ def test_the_audit_screen_lists_changes_with_who_made_them_and_offers_the_csv(ex
     assert {"situation.create", "assessment.save", "user.set_role"} <= set(table["action"])
     ann.selectbox(key="audit_actor").select("bob@example.org").run()
     assert set(ann.dataframe[0].value["actor"]) == {"bob@example.org"}
-    assert list(ann.dataframe[0].value["situation"]) == [TAMARIS]
+    assert list(ann.dataframe[0].value["action"]) == ["assessment.save", "user.bind"]  # his first sign-in bound him
+    assert list(ann.dataframe[0].value["situation"]) == [TAMARIS, ""]
     ann.selectbox(key="audit_action").select("user.set_role").run()
     assert ann.dataframe[0].value.empty  # bob changed no roles
     ann.selectbox(key="audit_actor").select(None).run()
@@ -154,5 +155,8 @@ def test_the_audit_screen_lists_changes_with_who_made_them_and_offers_the_csv(ex
     today = dt.datetime.now(dt.timezone.utc).date()
     ann.date_input(key="audit_dates").set_value((today - dt.timedelta(days=9), today - dt.timedelta(days=1))).run()
     assert ann.dataframe[0].value.empty
-    assert ann.download_button(key="download_audit")
-    assert keys(ann) == {"sign_out"} and not ann.get("data_editor")  # nothing on the screen changes the record
+    assert keys(ann) == {"sign_out", "prepare_audit"} and not ann.get("data_editor")  # nothing on it changes the record
+    ann.button(key="prepare_audit").click().run()
+    assert ann.download_button(key="download_audit").label == "Save the CSV"
+    [event] = examples.list_audit(action="export")
+    assert (event.actor, event.after["of"]) == ("ann@example.org", "audit trail")

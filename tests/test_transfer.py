@@ -20,7 +20,9 @@ from r2p_risk.exporters.bundle import TABLE_COLUMNS, member_path, read_manifest,
 from r2p_risk.snapshot import MAX_SNAPSHOT_BYTES, build_snapshot, dump_snapshot
 from r2p_risk.storage.database import open_database
 from r2p_risk.storage.examples import load_examples
-from r2p_risk.storage.import_files import MAX_MEMBERS, MAX_ZIP_BYTES
+from r2p_risk.sizes import DEFAULT_SIZES
+
+MAX_MEMBERS, MAX_ZIP_BYTES = DEFAULT_SIZES.zip_members, DEFAULT_SIZES.upload_bytes
 from r2p_risk.storage.transfer import (
     apply_import,
     export_all,
@@ -201,7 +203,7 @@ def _huge_declared():
 ], ids=["traversal", "absolute", "symlink", "too_many_members", "declares_small", "declares_huge", "not_a_zip"])
 def test_an_unsafe_zip_is_refused_whole_and_nothing_is_stored(target, model, make, code, words):
     files = read_import_files([("bundle.zip", make())], model)
-    assert len(files) == 1 and files[0].snapshot is None and files[0].member is None
+    assert len(files) == 1 and files[0].summary is None and files[0].member is None
     assert code in [p.code for p in files[0].problems] and any(words in str(p) for p in files[0].problems)
     plan, report = import_files(target, model, ("bundle.zip", make()), skip_invalid=True)
     assert [e.action for e in plan.entries] == ["rejected"] and words in plan.entries[0].message + str(plan.entries[0].problems)
@@ -215,7 +217,7 @@ def test_an_unsafe_zip_is_refused_whole_and_nothing_is_stored(target, model, mak
 ])
 def test_files_over_the_upload_limit_or_of_another_kind_are_refused_by_name(model, name, size, words):
     [found] = read_import_files([(name, b" " * size)], model)
-    assert found.snapshot is None and [str(p) for p in found.problems] == [words]
+    assert found.summary is None and [str(p) for p in found.problems] == [words]
 
 
 def test_files_on_disk_are_read_no_further_than_their_limit(tmp_path, model):
@@ -223,7 +225,7 @@ def test_files_on_disk_are_read_no_further_than_their_limit(tmp_path, model):
     big.write_bytes(b" " * (MAX_SNAPSHOT_BYTES + 10))
     found = read_import_paths([big, tmp_path / "missing.json", EXAMPLES / "varesia-near-monitoring.json"], model)
     assert [[p.code for p in f.problems] for f in found] == [["too_large"], ["unreadable_file"], []]
-    assert found[2].snapshot.situation.name == "Coastal Republic of Varesia (fictional)"
+    assert found[2].summary.situation.name == "Coastal Republic of Varesia (fictional)"
 
 
 def test_a_bundle_holds_saved_assessments_only(model):

@@ -12,11 +12,11 @@ from r2p_risk.annex import evidence_line
 from r2p_risk.report import Briefing, citation_line
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~$&!])")
-_LIST_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+_LIST_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
 
 
 def escape(text: str) -> str:
-    """Backslash-escape Markdown and HTML characters, and a list or heading marker opening the text."""
+    """Backslash-escape Markdown and HTML characters, and a list, heading or rule marker opening any line."""
     def marker(match: re.Match) -> str:
         token = match.group(2)
         return match.group(1) + (token[:-1] + "\\" + token[-1] if token[0].isdigit() else "\\" + token)

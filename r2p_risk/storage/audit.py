@@ -24,7 +24,8 @@ from r2p_risk.storage.tables import audit_events
 AUDIT_ACTIONS = (
     "situation.create", "situation.update", "situation.delete", "situation.restore", "situation.purge",
     "assessment.save", "assessment.restore", "import", "access.change",
-    "user.create", "user.set_role", "user.disable", "user.enable", "database.restore",
+    "user.create", "user.bind", "user.set_role", "user.disable", "user.enable", "database.restore", "database.backup",
+    "export",
     "review.submit", "review.return", "review.sign_off", "review.comment", "review.resolve",
     "round.open", "round.join", "round.submit", "round.reconcile",
 )
@@ -57,7 +58,7 @@ class AuditFilter:
 
 
 class AuditTrail:
-    """Mixed into `Database` (which provides `_transaction`): reading the trail; nothing can change it."""
+    """Mixed into `Database` (which provides `_transaction` and `_now`): reading the trail, and adding to it."""
 
     def list_audit(self, actor: str | None = None, action: str | None = None, situation_id: str | None = None,
                    since: dt.datetime | None = None, until: dt.datetime | None = None, limit: int | None = None) -> list[AuditEvent]:
@@ -65,6 +66,16 @@ class AuditTrail:
         query = audit_query(AuditFilter(actor, action, situation_id, since, until), limit)
         with self._transaction("read the audit trail") as conn:
             return [audit_event(row) for row in conn.execute(query)]
+
+    def record_event(self, actor: str, action: str, *, before: dict | None = None, after: dict | None = None,
+                     **targets) -> None:
+        """One event in a transaction of its own, for what changes nothing else: a backup, an export, a download."""
+        with self._transaction("record the event in the audit trail", write=True) as conn:
+            record_event(conn, self._now(), actor, action, before=before, after=after, **targets)
+
+    def record_export(self, actor: str, what: dict, **targets) -> None:
+        """An export or download (`what`: its format and what it held) as an audit event."""
+        self.record_event(actor or "unnamed", "export", after=what, **targets)
 
     def audit_csv(self, **filters) -> bytes:
         """`list_audit(**filters)` as CSV bytes."""

@@ -29,7 +29,7 @@ from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import ConflictError, Problem, StorageError
 from r2p_risk.storage import schema
 from r2p_risk.storage.audit import AuditTrail, changes, record_event
-from r2p_risk.storage.engine import engine_for, failure, not_found, storage_error
+from r2p_risk.storage.engine import engine_for, failure, masked_url, not_found, storage_error
 from r2p_risk.overview import ScoredAssessment, SituationOverview, model_key
 from r2p_risk.storage.scores import ScoreSummaries, latest_with_summaries, summary_from_row
 from r2p_risk.storage.revisions import AssessmentRevisions, RevisionInfo, assessment_from_row, latest_revisions, validated
@@ -82,8 +82,7 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
                                         f"not a database URL this app can use ({type(error).__name__}); "
                                         "expected e.g. sqlite:///path/file.sqlite3 or postgresql+psycopg://user@host/db")],
                                "could not open the database") from None
-        self.url = url if parsed.password is None else parsed.render_as_string(hide_password=True)  # safe to show
-        self._password = parsed.password
+        self.url, self._secrets = masked_url(parsed)  # for the operator: the command line and the log, never a screen
         sqlite_file = parsed.get_backend_name() == "sqlite" and (parsed.database or ":memory:") != ":memory:"
         self._name = f"file {parsed.database.removeprefix('file:')}" if sqlite_file else self.url
         self._now = now
@@ -132,6 +131,28 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
         except ConflictError:
             raise storage_error("already_exists", f"situation {created.id}", "a situation with this id already exists") from None
         return created
+
+    def create_situation_with_assessment(self, situation: Situation, assessment: Assessment, actor: str, note: str = "",
+                                         *, action: str = "import") -> tuple[Situation, Assessment]:
+        """A new situation and the first revision of an assessment in it, in one transaction: both are stored, or neither."""
+        created = situation.model_copy(update={"id": situation.id or uuid.uuid4().hex})
+        now = self._now()
+        try:
+            with self._transaction("import the assessment", write=True) as conn:
+                conn.execute(insert(situations).values(
+                    id=created.id, **_situation_values(created), created_at=now, created_by=actor,
+                    updated_at=now, updated_by=actor))
+                record_event(conn, now, actor, action, situation_id=created.id, after=_situation_fields(created))
+                saved = self._add_revision(conn, created.id, assessment.model_copy(update={"id": assessment.id or uuid.uuid4().hex}),
+                                           actor, None, note, action)
+        except ConflictError:
+            raise storage_error("already_exists", f"situation {created.id}", "a situation with this id already exists") from None
+        return created, saved
+
+    def situation_exists(self, situation_id: str) -> bool:
+        """Whether a situation with this id is stored, deleted or not."""
+        with self._transaction("read the situation") as conn:
+            return conn.execute(select(situations.c.id).where(situations.c.id == situation_id)).first() is not None
 
     def update_situation(self, situation: Situation, actor: str) -> Situation:
         with self._transaction("update the situation", write=True) as conn:
@@ -256,7 +277,7 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
             raise StorageError([self._problem(operation, error)], f"could not {operation}") from error
 
     def _problem(self, operation: str, error: BaseException) -> Problem:
-        return failure(operation, error, self._name, self._password)
+        return failure(operation, error, self._name, self._secrets)
 
     def _situation_row(self, conn: Connection, situation_id: str) -> Row:
         row = conn.execute(select(situations).where(situations.c.id == situation_id)).first()

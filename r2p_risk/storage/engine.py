@@ -1,7 +1,13 @@
-"""Connecting to SQLite or PostgreSQL, and database failures in words people can act on."""
+"""Connecting to SQLite or PostgreSQL, and database failures in words people can act on.
+
+What people see of a failure is what went wrong in plain words, never where the database is or how it
+is reached: the driver's message, the database's host, user, name or file go to the operator's log only,
+with every credential of the URL masked (`masked_url`).
+"""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from functools import partial
@@ -12,6 +18,8 @@ from sqlalchemy.engine import URL, Connection, Engine
 
 from r2p_risk.errors import Problem, StorageError
 
+log = logging.getLogger(__name__)
+SECRET_PARAMETERS = ("pass", "secret", "token", "key", "pwd")  # query parameters whose values are credentials
 _REASONS = (  # (words in the driver's message, what to tell people)
     ("readonly", "the database is read-only"),
     ("locked", "the database is busy with another save; try again"),
@@ -57,14 +65,30 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
 
-def failure(operation: str, error: BaseException, database: str, password: str | None) -> Problem:
-    """A plain message naming the operation and the database (never its password), with the driver's words."""
+def masked_url(url: URL) -> tuple[str, list[str]]:
+    """The URL as it may be logged (password and secret query parameters as ***), and the secrets it held."""
+    secrets = [url.password] if url.password else []
+    query = {}
+    for key, value in url.query.items():
+        if any(word in key.lower() for word in SECRET_PARAMETERS):
+            values = value if isinstance(value, tuple) else (value,)
+            secrets += [v for v in values if v]
+            query[key] = "***"
+        else:
+            query[key] = value
+    return url.set(query=query).render_as_string(hide_password=True).replace("%2A%2A%2A", "***"), secrets
+
+
+def failure(operation: str, error: BaseException, database: str, secrets: list[str]) -> Problem:
+    """What people see: the operation and the reason in plain words. The operator's log also gets the driver's
+    message and which database it was, with every secret masked."""
     detail = (str(getattr(error, "orig", None) or error).strip() or type(error).__name__).splitlines()[0]
-    if password:
-        detail = detail.replace(password, "***")
+    for secret in secrets:
+        detail = detail.replace(secret, "***")
     reason = next((words for key, words in _REASONS if key in detail.lower().replace("read-only", "readonly")), None)
-    text = f"{reason} ({detail})" if reason else detail
-    return Problem("database_unavailable", "database", f"could not {operation}: {text}; database {database}")
+    log.warning("could not %s: %s (%s); database %s", operation, reason or "error", detail, database)
+    shown = reason or "the database reported an error (the details are in the server's log)"
+    return Problem("database_unavailable", "database", f"could not {operation}: {shown}")
 
 
 def storage_error(code: str, where: str, message: str) -> StorageError:

@@ -15,6 +15,7 @@ from r2p_risk.errors import FrameworkError, Problem, SnapshotError
 from r2p_risk.framework import Framework, parse_framework
 from r2p_risk.parameters import ScoringParameters, parse_parameters
 from r2p_risk.regions import Region, parse_regions
+from r2p_risk.sizes import megabytes
 from r2p_risk.snapshot import MAX_SNAPSHOT_BYTES, Snapshot, load_snapshot_text
 from r2p_risk.tools import Catalogue, check_quotes, parse_catalogue
 
@@ -65,13 +66,15 @@ def load_model(frameworks_dir: Path) -> Model:
 
 
 def read_snapshot_file(path: Path, model: Model) -> Snapshot:
+    """A snapshot file, read no further than a snapshot may be long: a pipe, a device or a growing file alike."""
     try:
-        size = path.stat().st_size
-        if size > MAX_SNAPSHOT_BYTES:
-            raise SnapshotError([Problem("too_large", str(path), f"larger than {MAX_SNAPSHOT_BYTES // 1_000_000} MB")])
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_SNAPSHOT_BYTES + 1)
     except OSError as exc:
         raise SnapshotError([Problem("unreadable_file", str(path), exc.strerror or str(exc))]) from None
+    if len(data) > MAX_SNAPSHOT_BYTES:
+        raise SnapshotError([Problem("too_large", str(path), f"larger than {megabytes(MAX_SNAPSHOT_BYTES)}, the most a "
+                                                            "snapshot may have")])
     return load_snapshot_text(data, model.framework, model.params)
 
 

@@ -3,6 +3,11 @@
 A situation is matched by id, else by exact name among those not deleted, else it is new; an
 assessment by id. A snapshot whose content equals a stored revision of its assessment is skipped
 ("identical"); one that differs becomes a new revision on top of the latest. Nothing is stored here.
+
+Planning keeps a summary of each snapshot (`SnapshotSummary`), never the snapshot, so a plan of
+thousands of snapshots stays small; the plan keeps its sources, to read each snapshot again when
+it is stored. With the database as one user sees it (`Database.as_user`), a situation or assessment
+hidden from them is not there: a snapshot naming one is planned exactly as one naming nothing stored.
 """
 
 from __future__ import annotations
@@ -12,10 +17,12 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from r2p_risk.assessment import Assessment, Situation
+from r2p_risk.assessment import Situation
 from r2p_risk.errors import Problem, StorageError
+from r2p_risk.sizes import DEFAULT_SIZES, SizePolicy
 from r2p_risk.storage.database import Database, RevisionInfo
-from r2p_risk.storage.import_files import ImportFile
+from r2p_risk.storage.files import Model
+from r2p_risk.storage.import_files import ImportFile, ImportFiles, ImportSource, content_digest
 
 Action = Literal["new_situation", "new_assessment", "new_revision", "identical", "rejected"]
 STORED_ACTIONS = ("new_situation", "new_assessment", "new_revision")
@@ -33,8 +40,8 @@ class PlannedImport:
     message: str
     problems: tuple[Problem, ...] = ()
     situation_id: str | None = None
-    new_situation: Situation | None = None  # created before the first save into it
-    assessment: Assessment | None = None  # as it will be saved, without a revision
+    new_situation: Situation | None = None  # created with the first save into it
+    item: ImportFile | None = None  # the snapshot, to be read again when it is stored
     revision: int | None = None  # the revision it will be stored as; for "identical" the stored one it equals
 
     @property
@@ -45,6 +52,9 @@ class PlannedImport:
 @dataclass(frozen=True)
 class ImportPlan:
     entries: list[PlannedImport]  # in the order they would be stored
+    sources: list[ImportSource] = field(default_factory=list)  # where the snapshots are read again from
+    model: Model | None = None
+    sizes: SizePolicy = DEFAULT_SIZES
 
     def count(self, action: Action) -> int:
         return sum(entry.action == action for entry in self.entries)
@@ -54,13 +64,14 @@ class ImportPlan:
         return [entry for entry in self.entries if entry.action == "rejected"]
 
 
-def plan_import(database: Database, import_files: list[ImportFile]) -> ImportPlan:
+def plan_import(database: Database, import_files: ImportFiles) -> ImportPlan:
     """Per snapshot: a new situation, assessment or revision, identical to one stored (skipped), or rejected.
 
     Snapshots of one assessment are planned in revision order, each on top of the one before.
     """
     planner = _Planner(database)
-    return ImportPlan([planner.plan(item) for item in _in_apply_order(import_files)])
+    entries = [planner.plan(item) for item in _in_apply_order(import_files)]
+    return ImportPlan(entries, import_files.sources, import_files.model, import_files.sizes)
 
 
 def _in_apply_order(files: list[ImportFile]) -> list[ImportFile]:
@@ -68,9 +79,9 @@ def _in_apply_order(files: list[ImportFile]) -> list[ImportFile]:
     first: dict[str, int] = {}
     keys = []
     for index, item in enumerate(files):
-        assessment = item.snapshot.assessment if item.snapshot else None
-        group = first.setdefault(assessment.id, index) if assessment and assessment.id else index
-        keys.append((group, (assessment.revision or 0) if assessment else 0, index))
+        summary = item.summary
+        group = first.setdefault(summary.assessment_id, index) if summary and summary.assessment_id else index
+        keys.append((group, (summary.revision or 0) if summary else 0, index))
     return [files[i] for i in sorted(range(len(files)), key=keys.__getitem__)]
 
 
@@ -91,9 +102,9 @@ class _Planner:
     planned_new: set[str] = field(default_factory=set)  # situation ids this import creates
     announced: set[str] = field(default_factory=set)  # of those, the ones a planned save already creates
     stored: dict[str, tuple[str, list[RevisionInfo]] | None] = field(default_factory=dict)
-    contents: dict[tuple[str, int], Assessment] = field(default_factory=dict)  # stored revisions, revision cleared
+    digests: dict[tuple[str, int], str] = field(default_factory=dict)  # content digests of stored revisions
     next_revision: dict[str, int] = field(default_factory=dict)
-    seen: dict[tuple[str, int], tuple[Assessment, str]] = field(default_factory=dict)  # this import's, by id and revision
+    seen: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)  # this import's digests, by id and revision
 
     def __post_init__(self):
         self.deleted = {s.id for s in self.database.deleted_situations()}
@@ -103,32 +114,32 @@ class _Planner:
                 self.by_name.setdefault(situation.name, situation)
 
     def plan(self, item: ImportFile) -> PlannedImport:
-        if item.snapshot is None:
+        if item.summary is None:
             return _rejected(item, "", None, list(item.problems))
-        situation, assessment = item.snapshot.situation, item.snapshot.assessment
-        content = assessment.model_copy(update={"revision": None})
-        stored = self._stored(assessment.id)
-        skipped = self._already_there(item, situation.name, assessment, content, stored)
+        summary = item.summary
+        situation = summary.situation
+        stored = self._stored(summary.assessment_id)
+        skipped = self._already_there(item, stored)
         if skipped is not None:
             return skipped
         target, problems = self._target(situation, stored)
         if problems:
-            return _rejected(item, target.name, assessment.assessed_on, problems)
-        planned = self._planned_save(item, target, content, stored)
-        if assessment.id is not None:
-            self.seen[assessment.id, assessment.revision] = (content, item.source)
+            return _rejected(item, target.name, summary.assessed_on, problems)
+        planned = self._planned_save(item, target, stored)
+        if summary.assessment_id is not None:
+            self.seen[summary.assessment_id, summary.revision] = (summary.digest, item.source)
         if situation.id is not None and situation.id != target.id:
             return replace(planned, message=f"{planned.message} (situation matched by name; its id here is {target.id})")
         return planned
 
-    def _already_there(self, item: ImportFile, name: str, assessment: Assessment, content: Assessment,
-                       stored) -> PlannedImport | None:
+    def _already_there(self, item: ImportFile, stored) -> PlannedImport | None:
         """"identical" when this import has the same snapshot earlier, or a stored revision has the same content."""
-        date = assessment.assessed_on
-        earlier = self.seen.get((assessment.id, assessment.revision))
-        if earlier is not None and earlier[0] == content:
+        summary = item.summary
+        date, name = summary.assessed_on, summary.situation.name
+        earlier = self.seen.get((summary.assessment_id, summary.revision))
+        if earlier is not None and earlier[0] == summary.digest:
             return PlannedImport("identical", item.name, item.member, name, date, f"the same as {earlier[1]} in this import; skipped")
-        revision = self._identical_revision(assessment.id, content, stored[1], assessment.revision) if stored else None
+        revision = self._identical_revision(summary.assessment_id, summary.digest, stored[1], summary.revision) if stored else None
         if revision is None:
             return None
         name = self._situation(stored[0]).name
@@ -154,15 +165,14 @@ class _Planner:
                 self.stored[assessment_id] = (self.database.situation_of(assessment_id), revisions)
         return self.stored.get(assessment_id)
 
-    def _identical_revision(self, assessment_id: str, content: Assessment, revisions: list[RevisionInfo],
+    def _identical_revision(self, assessment_id: str, digest: str, revisions: list[RevisionInfo],
                             hint: int | None) -> int | None:
         """The stored revision with the same content; the one with the snapshot's own number is tried first."""
         numbers = sorted((info.revision for info in revisions), key=lambda n: (n != hint, -n))
         for number in numbers:
-            if (assessment_id, number) not in self.contents:
-                loaded = self.database.load_assessment(assessment_id, number)
-                self.contents[assessment_id, number] = loaded.model_copy(update={"revision": None})
-            if self.contents[assessment_id, number] == content:
+            if (assessment_id, number) not in self.digests:
+                self.digests[assessment_id, number] = content_digest(self.database.load_assessment(assessment_id, number))
+            if self.digests[assessment_id, number] == digest:
                 return number
         return None
 
@@ -186,12 +196,12 @@ class _Planner:
         self.planned_new.add(new.id)
         return new
 
-    def _planned_save(self, item: ImportFile, target: Situation, content: Assessment, stored) -> PlannedImport:
-        key = content.id
+    def _planned_save(self, item: ImportFile, target: Situation, stored) -> PlannedImport:
+        key = item.summary.assessment_id
         revision = self.next_revision.get(key) or (stored[1][0].revision + 1 if stored else 1)
         if key is not None:
             self.next_revision[key] = revision + 1
-        date, name = content.assessed_on, f'"{target.name}"'
+        date, name = item.summary.assessed_on, f'"{target.name}"'
         new_situation = target if target.id in self.planned_new else None
         if revision > 1:
             action = "new_revision"
@@ -202,4 +212,4 @@ class _Planner:
         else:
             action, message = "new_assessment", f"new assessment of {date} in {name}, stored as revision 1"
         return PlannedImport(action, item.name, item.member, target.name, date, message, situation_id=target.id,
-                             new_situation=new_situation, assessment=content, revision=revision)
+                             new_situation=new_situation, item=item, revision=revision)

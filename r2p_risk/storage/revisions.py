@@ -18,7 +18,9 @@ from sqlalchemy import and_, exc, func, insert, select
 from sqlalchemy.engine import Connection, Row
 
 from r2p_risk.assessment import Assessment
+from r2p_risk.editing import size_in_a_snapshot
 from r2p_risk.errors import ConflictError, Problem, StorageError, problems_from_validation_error
+from r2p_risk.sizes import ASSESSMENT_BYTES, megabytes
 from r2p_risk.storage.audit import assessment_fields, changes, record_event
 from r2p_risk.storage.engine import not_found, storage_error
 from r2p_risk.storage.tables import revisions
@@ -82,6 +84,12 @@ class AssessmentRevisions:
             raise not_found(f"assessment {assessment_id}", "no such assessment" if revision is None else f"there is no revision {revision}")
         return assessment_from_row(row)
 
+    def find_situation_of(self, assessment_id: str) -> str | None:
+        """The situation of an assessment, or None when no assessment has this id."""
+        with self._transaction("find the situation of the assessment") as conn:
+            latest = self._latest_row(conn, assessment_id)
+        return None if latest is None else latest.situation_id
+
     def situation_of(self, assessment_id: str) -> str:
         with self._transaction("find the situation of the assessment") as conn:
             return self._latest_row(conn, assessment_id, required=True).situation_id
@@ -128,6 +136,9 @@ class AssessmentRevisions:
         """Insert `assessment` as the revision after `latest`, with its audit event (what changed since `latest`)."""
         saved = assessment.model_copy(update={"revision": (latest.revision if latest else 0) + 1})
         now, data_json = now or self._now(), saved.model_dump_json()
+        if size_in_a_snapshot(saved) > ASSESSMENT_BYTES:
+            raise storage_error("too_large", f"assessment {saved.id}", f"the assessment is larger than the "
+                                f"{megabytes(ASSESSMENT_BYTES)} an assessment may hold; shorten its evidence")
         conn.execute(insert(revisions).values(
             assessment_id=saved.id, revision=saved.revision, situation_id=situation_id, assessed_on=saved.assessed_on,
             analyst=saved.analyst, status=saved.status, saved_by=actor, saved_at=now, note=note, data_json=data_json))

@@ -85,6 +85,8 @@ users = Table(
     Column("disabled", Boolean, nullable=False),
     Column("groups_json", Text, nullable=False),  # the groups the identity provider or proxy last reported
     Column("created_at", UtcDateTime, nullable=False), Column("updated_at", UtcDateTime, nullable=False),
+    Column("oidc_issuer", String(500)), Column("oidc_subject", String(255)),  # the OIDC account bound at first sign-in
+    Index("ux_users_oidc", "oidc_issuer", "oidc_subject", unique=True),
 )
 situation_access = Table(  # no rows for a situation: open to every signed-in user
     "situation_access", metadata,

@@ -3,8 +3,10 @@
 Import takes three steps so people see what will happen before it happens: `read_import_files`
 validates every file and refuses unsafe ZIPs whole (`import_files.py`), `plan_import` decides per
 snapshot what it would do, reading the database only (`import_plan.py`), and `apply_import` stores
-it here, one save per snapshot. Revisions are appended, never overwritten; situations found here
-are used as they are, never changed.
+it here, one save per snapshot, reading each snapshot again. Revisions are appended, never
+overwritten; situations found here are used as they are, never changed. A new situation is stored
+in the same transaction as its first assessment, so a snapshot that fails leaves nothing behind.
+Exports are recorded in the audit trail.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from r2p_risk.errors import PermissionDenied, Problem, StorageError
+from r2p_risk.errors import PermissionDenied, Problem, SnapshotError, StorageError
 from r2p_risk.exporters.bundle import Entry, Progress, write_bundle
 from r2p_risk.storage.database import Database, utc_now
 from r2p_risk.storage.files import Model
-from r2p_risk.storage.import_files import ImportFile, read_import_files, read_import_paths
+from r2p_risk.storage.import_files import ImportFile, load_planned, read_import_files, read_import_paths
 from r2p_risk.storage.import_plan import STORED_ACTIONS, ImportPlan, PlannedImport, plan_import
 
 __all__ = ["ImportFile", "ImportOutcome", "ImportPlan", "ImportReport", "PlannedImport", "apply_import", "export_all",
@@ -25,9 +27,14 @@ __all__ = ["ImportFile", "ImportOutcome", "ImportPlan", "ImportReport", "Planned
 
 
 def export_all(database: Database, model: Model, situation_ids: Iterable[str] | None = None,
-               progress: Progress | None = None, now: Callable[[], dt.datetime] = utc_now) -> bytes:
-    """A bundle of every revision of every assessment of the given situations (default: all not deleted)."""
-    return write_bundle(read_revisions(database, situation_ids), model, now(), progress)
+               progress: Progress | None = None, now: Callable[[], dt.datetime] = utc_now, actor: str = "") -> bytes:
+    """A bundle of every revision of every assessment of the given situations (default: all not deleted), recorded
+    in the audit trail as an export by `actor` (for a signed-in user's database: that user)."""
+    entries = read_revisions(database, situation_ids)
+    data = write_bundle(entries, model, now(), progress)
+    database.record_export(actor, {"format": "zip", "situations": sorted({situation.id for situation, _ in entries}),
+                                   "revisions": len(entries)})
+    return data
 
 
 def read_revisions(database: Database, situation_ids: Iterable[str] | None = None) -> list[Entry]:
@@ -86,42 +93,38 @@ def apply_import(database: Database, plan: ImportPlan, actor: str, skip_invalid:
     held = (f"not stored: {rejected} snapshot(s) were rejected, so nothing is imported unless the invalid ones "
             "are skipped") if rejected and not skip_invalid else ""
     outcomes: list[ImportOutcome] = []
-    created: set[str] = set()
+    created: dict[str, str] = {}  # planned situation id -> the id it was stored with
+    archives: dict = {}
     stopped = ""
-    for entry in plan.entries:
-        if entry.action not in STORED_ACTIONS:
-            outcomes.append(ImportOutcome(entry, False, entry.message, entry.problems))
-        elif held or stopped:
-            outcomes.append(ImportOutcome(entry, False, held or f"not stored: the import stopped at {stopped}"))
-        else:
-            outcomes.append(_store(database, entry, actor, created))
-            stopped = "" if outcomes[-1].stored else entry.source
+    try:
+        for entry in plan.entries:
+            if entry.action not in STORED_ACTIONS:
+                outcomes.append(ImportOutcome(entry, False, entry.message, entry.problems))
+            elif held or stopped:
+                outcomes.append(ImportOutcome(entry, False, held or f"not stored: the import stopped at {stopped}"))
+            else:
+                outcomes.append(_store(database, plan, entry, actor, created, archives))
+                stopped = "" if outcomes[-1].stored else entry.source
+    finally:
+        for archive in archives.values():
+            archive.close()
     return ImportReport(outcomes)
 
 
-def _store(database: Database, entry: PlannedImport, actor: str, created: set[str]) -> ImportOutcome:
-    """One save; a situation made for it is removed again if the save fails, so a file is all or nothing."""
-    fresh = entry.new_situation is not None and entry.situation_id not in created
+def _store(database: Database, plan: ImportPlan, entry: PlannedImport, actor: str, created: dict[str, str],
+           archives: dict) -> ImportOutcome:
+    """One save, of the snapshot read again; a new situation is stored with its first assessment, or not at all."""
+    note = f"imported from {entry.source}"
     try:
-        if fresh:
-            database.create_situation(entry.new_situation, actor, action="import")
-            created.add(entry.situation_id)
-        based_on = entry.revision - 1 if entry.revision > 1 else None
-        saved = database.save_assessment(entry.situation_id, entry.assessment, actor, based_on, f"imported from {entry.source}",
-                                         action="import")
-    except (StorageError, PermissionDenied) as error:
-        if fresh and entry.situation_id in created:
-            created.discard(entry.situation_id)
-            _remove_if_empty(database, entry.situation_id, actor)
+        assessment = load_planned(plan.sources, entry.item, plan.model, plan.sizes, archives).assessment
+        assessment = assessment.model_copy(update={"revision": None})
+        if entry.new_situation is not None and entry.situation_id not in created:
+            situation, saved = database.create_situation_with_assessment(entry.new_situation, assessment, actor, note)
+            created[entry.situation_id] = situation.id
+        else:
+            based_on = entry.revision - 1 if entry.revision > 1 else None
+            saved = database.save_assessment(created.get(entry.situation_id, entry.situation_id), assessment, actor,
+                                             based_on, note, action="import")
+    except (StorageError, PermissionDenied, SnapshotError) as error:
         return ImportOutcome(entry, False, f"not stored: {error.summary}", tuple(error.problems))
-    return ImportOutcome(entry, True, f"stored as revision {saved.revision} of assessment {saved.id}",
-                         assessment_id=saved.id, revision=saved.revision)
-
-
-def _remove_if_empty(database: Database, situation_id: str, actor: str) -> None:
-    try:
-        if not database.list_assessments(situation_id):
-            database.delete_situation(situation_id, actor)
-            database.purge_situation(situation_id, actor)
-    except (StorageError, PermissionDenied):
-        pass  # the new situation stays, empty; the report already names the save that failed
+    return ImportOutcome(entry, True, f"stored as revision {saved.revision}", assessment_id=saved.id, revision=saved.revision)

@@ -12,13 +12,17 @@ independent ratings, with their rules (four eyes, blind until submitted), are in
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from r2p_risk.access import READ, AccessRule, Role, User, can_see, require
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import PermissionDenied, Problem
+from r2p_risk.logs import user_ref
 from r2p_risk.storage.engine import not_found
 from r2p_risk.storage.user_reviews import UserReviews, UserRounds
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from r2p_risk.storage.audit import AuditEvent
@@ -30,11 +34,6 @@ class UserDatabase(UserReviews, UserRounds):
     def __init__(self, database: Database, user: User):
         self._database = database
         self._user = user
-
-    @property
-    def url(self) -> str:
-        """The database's URL, without its password."""
-        return self._database.url
 
     @property
     def user(self) -> User:
@@ -98,7 +97,16 @@ class UserDatabase(UserReviews, UserRounds):
 
     # --- changing -----------------------------------------------------------------------------------
     def create_situation(self, situation: Situation, actor: str = "", *, action: str = "situation.create") -> Situation:
-        return self._database.create_situation(situation, self._actor(action, actor), action=action)
+        who = self._actor(action, actor)
+        return self._database.create_situation(self._unseen_as_new(situation), who, action=action)
+
+    def create_situation_with_assessment(self, situation: Situation, assessment: Assessment, actor: str = "", note: str = "",
+                                         *, action: str = "import") -> tuple[Situation, Assessment]:
+        """A new situation and its first assessment, both or neither; ids this user cannot see are replaced by new ones."""
+        who = self._actor(action, actor)
+        self._approve_save(who, action, assessment)  # an import of a final assessment needs the reviewer role
+        return self._database.create_situation_with_assessment(
+            self._unseen_as_new(situation), self._assessment_id_for(assessment, None), who, note, action=action)
 
     def update_situation(self, situation: Situation, actor: str = "") -> Situation:
         return self._database.update_situation(situation, self._actor("situation.update", actor, situation.id))
@@ -115,8 +123,9 @@ class UserDatabase(UserReviews, UserRounds):
     def save_assessment(self, situation_id: str, assessment: Assessment, actor: str, based_on_revision: int | None,
                         note: str = "", *, action: str = "assessment.save") -> Assessment:
         who = self._actor(action, actor, situation_id)
-        if based_on_revision is not None and assessment.id is not None:
-            self._see_assessment(assessment.id)
+        assessment = self._assessment_id_for(assessment, based_on_revision)
+        if assessment.id is not None and self._hidden_rating(assessment.id):  # another analyst's rating, not submitted yet
+            raise not_found(f"assessment {assessment.id}", "no such assessment")
         return self._database.save_assessment(situation_id, assessment, who, based_on_revision, note, action=action,
                                               approve=self._approve_save(who, action, assessment))
 
@@ -148,11 +157,42 @@ class UserDatabase(UserReviews, UserRounds):
         self._actor("audit.read")
         return self._database.audit_csv(**filters)
 
+    # --- exports and downloads: the rights checked again when the file is made, and recorded ------------------
+    def record_export(self, actor: str, what: dict, situation_id: str | None = None, **targets) -> None:
+        """Check, at the moment a file is made, that this user may still read what it holds; record it as an export."""
+        who = self._actor(READ, actor, situation_id)
+        self._database.record_export(who, what, situation_id=situation_id, **targets)
+
+    # --- ids this user cannot see: answered exactly as ids nobody has -------------------------------------
+    def _unseen_as_new(self, situation: Situation) -> Situation:
+        """A new situation keeps its id unless a situation hidden from this user has it: then it gets a new one,
+        just as an id-less situation does, so the answer never tells that the hidden one exists."""
+        if situation.id is None or self._visible()(situation.id) or not self._database.situation_exists(situation.id):
+            return situation
+        return situation.model_copy(update={"id": None})
+
+    def _assessment_id_for(self, assessment: Assessment, based_on_revision: int | None) -> Assessment:
+        """Visibility first: an assessment id of a hidden situation is, for a new assessment, free (a new id is
+        given), and for a revision of one, an assessment that no longer exists; either as if nobody had it."""
+        if assessment.id is None:
+            return assessment
+        situation_id = self._database.find_situation_of(assessment.id)
+        if situation_id is None or self._visible()(situation_id):
+            return assessment
+        if based_on_revision is not None:
+            raise not_found(f"assessment {assessment.id}", "this assessment no longer exists")
+        return assessment.model_copy(update={"id": None})
+
     # --- the checks ---------------------------------------------------------------------------------
     def _actor(self, action: str, given: str = "", situation_id: str | None = None) -> str:
         """Check the role (and that the situation is visible); the name to record as having done it."""
         user = self.user
-        require(user, action)
+        try:
+            require(user, action)
+        except PermissionDenied:
+            log.warning("denied: %s for %s (role %s%s)", action, user_ref(user.identity), user.role,
+                        ", disabled" if user.disabled else "")
+            raise
         if situation_id is not None:
             self._see_situation(situation_id, user)
         return (given or user.name or user.identity) if user.local else user.identity
@@ -166,6 +206,7 @@ class UserDatabase(UserReviews, UserRounds):
 
     def _see_situation(self, situation_id: str, user: User | None = None) -> None:
         if not self._visible(user)(situation_id):
+            log.info("refused: a situation hidden from %s, or none", user_ref((user or self._user).identity))
             raise not_found(f"situation {situation_id}", "no such situation")
 
     def _see_assessment(self, assessment_id: str) -> str:

@@ -13,11 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from pydantic import ValidationError
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, exists, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Row
 
 from r2p_risk.access import AccessRule, Role, User, normalise_identity
 from r2p_risk.errors import StorageError, problems_from_validation_error
+from r2p_risk.signin import OidcAccount
 from r2p_risk.storage.audit import record_event
 from r2p_risk.storage.engine import not_found, storage_error
 from r2p_risk.storage.tables import situation_access, users
@@ -50,10 +51,43 @@ class UserAccounts:
             if row is not None:
                 conn.execute(update(users).where(users.c.identity == wanted.identity).values(**values))
                 return _user(_user_row(conn, wanted.identity))
-            role = "viewer" if conn.execute(select(func.count()).select_from(users)).scalar() else "admin"
-            conn.execute(insert(users).values(identity=wanted.identity, role=role, disabled=False, created_at=now, **values))
-            record_event(conn, now, wanted.identity, "user.create", target=wanted.identity, after={"role": role, "name": wanted.name})
-            return wanted.model_copy(update={"role": role})
+            return self._add_user(conn, wanted, now)
+
+    def sign_in_oidc(self, account: OidcAccount, name: str = "", groups: Iterable[str] = ()) -> User:
+        """The user bound to this provider account (issuer and subject), binding or adding them at first sign-in.
+
+        The account's e-mail is used only when the provider verified it, and only to bind a user that exists
+        and is not yet bound (one named with `set_role` beforehand, or known from header mode). Any other
+        account gets a user of its own: its verified e-mail if no user has it, else `account.fallback_identity`.
+        """
+        profile = {"name": name.strip(), "groups": tuple(sorted(set(groups)))}
+        with self._transaction("register the user", write=True) as conn:
+            _lock_users(conn)
+            now = self._now()
+            bound = conn.execute(select(users).where(users.c.oidc_issuer == account.issuer,
+                                                     users.c.oidc_subject == account.subject)).first()
+            if bound is not None:
+                return _refreshed(conn, bound.identity, profile, now)
+            for identity in account.candidate_identities():
+                row = _user_row(conn, identity)
+                if row is not None and row.oidc_issuer is None and (identity != account.email or account.email_verified):
+                    conn.execute(update(users).where(users.c.identity == identity).values(
+                        oidc_issuer=account.issuer, oidc_subject=account.subject))
+                    record_event(conn, now, identity, "user.bind", target=identity, after={"issuer": account.issuer})
+                    return _refreshed(conn, identity, profile, now)
+                if row is None:
+                    return self._add_user(conn, _valid_user(identity=identity, **profile), now,
+                                          oidc_issuer=account.issuer, oidc_subject=account.subject)
+        raise storage_error("identity_taken", "user", "this account's identity belongs to another account of the "
+                            "identity provider; ask an admin of this deployment")
+
+    def _add_user(self, conn: Connection, wanted: User, now, **binding) -> User:
+        """Insert a new user: admin when they are the first, viewer otherwise."""
+        role = "viewer" if conn.execute(select(func.count()).select_from(users)).scalar() else "admin"
+        conn.execute(insert(users).values(identity=wanted.identity, role=role, disabled=False, created_at=now,
+                                          updated_at=now, name=wanted.name, groups_json=json.dumps(wanted.groups), **binding))
+        record_event(conn, now, wanted.identity, "user.create", target=wanted.identity, after={"role": role, "name": wanted.name})
+        return wanted.model_copy(update={"role": role})
 
     def set_role(self, identity: str, role: Role, actor: str) -> User:
         """Give `identity` a role, adding the user when they have not signed in yet."""
@@ -90,6 +124,11 @@ class UserAccounts:
                              before={"disabled": row.disabled}, after={"disabled": disabled})
             return _user(_user_row(conn, identity))
 
+    def holds_team_data(self) -> bool:
+        """Whether any user or access rule is stored: the database of a team deployment."""
+        with self._transaction("read the users") as conn:
+            return bool(conn.execute(select(exists(select(users.c.identity)) | exists(select(situation_access.c.kind)))).scalar())
+
     def situation_access(self, situation_id: str) -> list[AccessRule]:
         """Who may see a situation; an empty list means every signed-in user."""
         return self.access_rules([situation_id]).get(situation_id, [])
@@ -122,6 +161,16 @@ class UserAccounts:
                 record_event(conn, self._now(), actor, "access.change", situation_id=situation_id,
                              before=_listed(before), after=_listed(rules))
         return rules
+
+
+def _refreshed(conn: Connection, identity: str, profile: dict, now) -> User:
+    """The user with the name and groups the provider reported at this sign-in."""
+    row = _user_row(conn, identity)
+    if (row.name, tuple(json.loads(row.groups_json))) != (profile["name"], profile["groups"]):
+        conn.execute(update(users).where(users.c.identity == identity).values(
+            name=profile["name"], groups_json=json.dumps(profile["groups"]), updated_at=now))
+        row = _user_row(conn, identity)
+    return _user(row)
 
 
 def _lock_users(conn: Connection) -> None:

@@ -1,41 +1,67 @@
-"""Who is signed in to this session: nobody (single-user mode), the user of Streamlit's OIDC sign-in
+"""Who is signed in to this session: nobody (single-user mode), the account of Streamlit's OIDC sign-in
 (`st.login`), or the identity an authenticating reverse proxy puts in a request header.
 
-`sign_in` runs at the top of every full run of app.py. It refuses to go on when the sign-in settings
-are incomplete or unsafe, asks for a sign-in when there is none, registers the user (the first
-becomes admin, later ones viewers) and keeps the `User` in this session's state only. The role
-shown here decides which buttons appear; the package checks it again, from the database, on
-every read and write (`Database.as_user`).
+`sign_in` runs at the top of every full run of app.py. It refuses to go on when the sign-in settings are
+incomplete or unsafe (`r2p_risk.signin` has the rules), asks for a sign-in when there is none, registers
+the user (the first becomes admin, later ones viewers) and keeps the `User` in this session's state only.
+The role shown here decides which buttons appear; the package checks it again, from the database, on
+every read and write (`Database.as_user`). Every refusal is logged for the operator, without identities.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import logging
+from collections.abc import Mapping
 
 import streamlit as st
 
 from r2p_risk.access import LOCAL_USER, User, can
-from r2p_risk.errors import Problem, R2PError
+from r2p_risk.errors import Problem, R2PError, SignInRefused, StorageError
+from r2p_risk.logs import problem_codes, user_ref
 from r2p_risk.settings import Settings, check_cookie_secret
+from r2p_risk.signin import (
+    account_from_claims,
+    groups_from,
+    header_mode_problems,
+    identity_from_headers,
+    single_user_problems,
+)
 from r2p_risk.storage.database import Database
 from r2p_risk.ui import state
-from r2p_risk.ui.feedback import plain, show_problems
+from r2p_risk.ui.feedback import plain, show_problems, unreachable
 
+log = logging.getLogger(__name__)
 OIDC_KEYS = ("redirect_uri", "client_id", "client_secret", "server_metadata_url")  # besides cookie_secret
+NOT_STARTING = "r2p-risk will not start: the sign-in settings are incomplete or unsafe"
+
+__all__ = ["allowed", "auth_settings_problems", "current_user", "identity_from_headers", "sign_in"]
 
 
 def sign_in(settings: Settings, database: Database) -> User:
     """The user of this session, signed in and registered; stops the script (with a message) otherwise."""
     if settings.auth == "none":
+        _refuse_start(single_user_problems(settings, _holds_team_data(database)), "r2p-risk will not start in single-user mode")
         return _keep(LOCAL_USER)
-    if settings.auth == "oidc":
-        identity, name, groups = _oidc_identity(settings)
-    else:
-        identity, name, groups = _header_identity(settings)
-    user = database.ensure_user(identity, name, groups)
+    try:
+        user = _oidc_user(settings, database) if settings.auth == "oidc" else _header_user(settings, database)
+    except SignInRefused as refused:
+        log.warning("sign-in refused (%s mode): %s", settings.auth, problem_codes(refused.problems))
+        _refuse(f"{refused.summary}: " + "; ".join(str(problem) for problem in refused.problems), settings)
     if user.disabled:
+        log.warning("sign-in refused: %s is disabled", user_ref(user.identity))
         _refuse(f"The account {user.identity} is disabled. Ask an admin of this deployment to enable it.", settings)
     return _keep(user)
+
+
+def _holds_team_data(database: Database) -> bool:
+    """Whether the database is a team's; while it cannot be reached nothing in it can be read either, so the
+    edit on screen stays usable (and downloadable), and the check is made again at the next run."""
+    try:
+        return database.holds_team_data()
+    except StorageError as error:
+        if not unreachable(error):
+            raise
+        return False
 
 
 def current_user() -> User:
@@ -51,14 +77,6 @@ def allowed(action: str) -> bool:
     return can(current_user(), action)
 
 
-def identity_from_headers(headers: Mapping[str, str], settings: Settings) -> tuple[str, list[str]] | None:
-    """The identity and groups an authenticating proxy set, or None when it set no identity."""
-    identity = (headers.get(settings.auth_header) or "").strip()
-    if not identity:
-        return None
-    return identity, _groups((headers.get(settings.auth_groups_header) or "").split(","))
-
-
 def auth_settings_problems(auth: Mapping) -> list[Problem]:
     """What is missing or unsafe in the [auth] section of secrets.toml."""
     problems = [Problem("missing_setting", f"[auth] {key}", "is not set in secrets.toml") for key in OIDC_KEYS if not auth.get(key)]
@@ -69,28 +87,34 @@ def auth_settings_problems(auth: Mapping) -> list[Problem]:
     return problems
 
 
-def _oidc_identity(settings: Settings) -> tuple[str, str, list[str]]:
-    problems = auth_settings_problems(_auth_secrets())
-    if problems:
-        show_problems(problems, "r2p-risk will not start: the sign-in settings are incomplete or unsafe")
-        _stop()
+def _oidc_user(settings: Settings, database: Database) -> User:
+    _refuse_start(auth_settings_problems(_auth_secrets()), NOT_STARTING)
     claims = st.user.to_dict()
     if not claims.get("is_logged_in"):
         _sign_in_page()
-    identity = str(claims.get("email") or claims.get("sub") or "")
-    if not identity.strip():
-        _refuse("The identity provider sent neither an e-mail address nor a subject for this account.", settings)
+    account = account_from_claims(claims)
     groups = claims.get(settings.auth_groups_claim) or []
-    return identity, str(claims.get("name") or ""), _groups(groups.split(",") if isinstance(groups, str) else groups)
+    return database.sign_in_oidc(account, str(claims.get("name") or ""),
+                                 groups_from(groups.split(",") if isinstance(groups, str) else groups))
 
 
-def _header_identity(settings: Settings) -> tuple[str, str, list[str]]:
-    found = identity_from_headers(st.context.headers, settings)
+def _header_user(settings: Settings, database: Database) -> User:
+    _refuse_start(header_mode_problems(settings, st.get_option("server.address")), NOT_STARTING)
+    headers = st.context.headers
+    found = identity_from_headers([(name, value) for name in headers for value in headers.get_all(name)], settings)
     if found is None:
-        _refuse(f"Nobody is signed in: the request carries no {settings.auth_header} header. Open r2p-risk through "
-                "your organisation's sign-in proxy.", settings)
+        raise SignInRefused([Problem("no_identity", settings.auth_header, "the request carries no identity; open "
+                                     "r2p-risk through your organisation's sign-in proxy")], "Nobody is signed in")
     identity, groups = found
-    return identity, "", groups
+    return database.ensure_user(identity, "", groups)
+
+
+def _refuse_start(problems: list[Problem], summary: str) -> None:
+    """Stop here, with every problem on screen and in the log, unless there is none."""
+    if problems:
+        log.error("%s: %s", summary, problem_codes(problems))
+        show_problems(problems, summary)
+        _stop()
 
 
 def _auth_secrets() -> Mapping:
@@ -98,10 +122,6 @@ def _auth_secrets() -> Mapping:
         return {}
     auth = st.secrets.get("auth", {})
     return auth if isinstance(auth, Mapping) else {}
-
-
-def _groups(values: Iterable) -> list[str]:
-    return sorted({str(value).strip() for value in values if str(value).strip()})
 
 
 def _sign_in_page() -> None:

@@ -56,7 +56,7 @@ def evidence_panel(factor: RiskFactor, session: state.EditSession) -> None:
     left, right = st.columns(2)
     left.text_area("Evidence", value=rating.evidence, key=keys["evidence"], on_change=_apply,
                    args=(row.target, "evidence", keys["evidence"]), height=110)
-    right.text_area("Sources, one per line: title | https://link | YYYY-MM-DD (link and date optional)",
+    right.text_area("Sources, one per line: title | web address (http or https) | YYYY-MM-DD (address and date optional)",
                     value=editing.format_source_lines(rating.sources), key=keys["sources"], on_change=_apply,
                     args=(row.target, "sources", keys["sources"]), height=110)
     for key in keys.values():

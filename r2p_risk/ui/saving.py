@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import streamlit as st
 
 from r2p_risk.assessment import Situation
 from r2p_risk.errors import ConflictError, Problem, R2PError
+from r2p_risk.logs import problem_codes
 from r2p_risk.snapshot import build_snapshot, dump_snapshot
 from r2p_risk.storage.files import Model
 from r2p_risk.ui import identity, services, state
 from r2p_risk.ui.feedback import plain, reporting, show_error, show_problems, unreachable
+
+log = logging.getLogger(__name__)
 
 
 def save(session: state.EditSession, based_on_revision: int | None) -> None:
@@ -90,6 +94,21 @@ def situation_of(session: state.EditSession) -> Situation:
                          if unreachable(error) else "(name not available)")
 
 
+def _may_download_draft(database, analyst: str, situation_id: str, assessment_id: str | None) -> None:
+    """The rights checked again, and the download recorded, when the edit is downloaded (outside the script run, so
+    a refusal is logged here and the browser says the file could not be made). While the database cannot be reached
+    the edit is still given: it is the user's own, already on their screen, and this is how it is kept safe."""
+    try:
+        database.record_export(analyst, {"format": "json", "unsaved_edit": True}, situation_id=situation_id,
+                               assessment_id=assessment_id)
+    except R2PError as error:
+        if unreachable(error):
+            log.warning("the edit in progress was downloaded while the database could not be reached (not recorded)")
+            return
+        log.warning("download of the edit in progress refused: %s", problem_codes(error.problems))
+        raise PermissionError("the download was refused; the reason is in the log") from None
+
+
 def save_panel(session: state.EditSession, situation: Situation, model: Model) -> None:
     """Save, and download the edit as a snapshot; a fragment of its own on the Assess screen, never reading the database."""
     left, right = st.columns([1, 3])
@@ -100,10 +119,11 @@ def save_panel(session: state.EditSession, situation: Situation, model: Model) -
                       "or ask an admin for the analyst role.")
     elif left.button("Save", type="primary", key="save_assessment", width="stretch"):
         save(session, session.base_revision)
-    holder = state.draft_holder()
+    holder, database, analyst = state.draft_holder(), services.database(), state.analyst()
 
     def snapshot() -> str:  # built when clicked, from the edit as it is then (this bar is not redrawn on every edit)
         assessment = (holder.session or session).assessment
+        _may_download_draft(database, analyst, session.situation_id, assessment.id)
         return dump_snapshot(build_snapshot(situation, assessment, model.framework, model.params, dt.datetime.now(dt.timezone.utc)))
 
     right.download_button("Download this edit as a snapshot (JSON)", snapshot, key="download_draft",

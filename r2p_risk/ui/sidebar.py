@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from r2p_risk.errors import StorageError
+from r2p_risk.logs import problem_codes
 from r2p_risk.ui import identity, services, state
 from r2p_risk.ui.feedback import plain, show_error, unreachable
+
+log = logging.getLogger(__name__)
 
 
 def resume_from_link() -> None:
@@ -23,6 +28,7 @@ def resume_from_link() -> None:
             show_error(error)
             return
         st.query_params.pop("assessment", None)
+        log.info("refused: a link to an assessment that is not there for this user (%s)", problem_codes(error.problems))
         st.warning("The assessment in the link no longer exists or was deleted.")
 
 

@@ -7,6 +7,7 @@ id of the edit session, so opening another assessment starts with fresh widgets.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -15,6 +16,9 @@ import streamlit as st
 from r2p_risk.access import User
 from r2p_risk.assessment import Assessment
 from r2p_risk.errors import Problem
+from r2p_risk.logs import problem_codes
+
+log = logging.getLogger(__name__)
 
 # non-widget keys
 DRAFT = "draft"                 # EditSession of the assessment being edited, or absent
@@ -108,6 +112,7 @@ def widget_key(*parts: object) -> str:
 def set_field_problems(key: str, problems: list[Problem]) -> None:
     found = st.session_state.setdefault(FIELD_PROBLEMS, {})
     if problems:
+        log.info("edit refused, shown to the user: %s", problem_codes(problems))
         found[key] = problems
     else:
         found.pop(key, None)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pandas as pd
 import streamlit as st
 
-from r2p_risk.snapshot import MAX_SNAPSHOT_BYTES
+from r2p_risk.logs import problem_codes
+from r2p_risk.sizes import megabytes
 from r2p_risk.storage.transfer import apply_import, export_all, plan_import, read_import_files
 from r2p_risk.ui import identity, services, state
 from r2p_risk.ui.feedback import plain, reporting
+
+log = logging.getLogger(__name__)
 
 EXPORT = "bulk_export"          # the prepared ZIP: (situation ids, bytes)
 PLAN = "import_plan"            # the plan for the uploaded files: (upload signature, plan)
@@ -27,7 +31,7 @@ def export_section() -> None:
     if st.button("Prepare the ZIP", key="prepare_export", disabled=not names):
         bar = st.progress(0.0, text="Collecting revisions")
         with reporting():
-            data = export_all(services.database(), services.model(), list(ids),
+            data = export_all(services.database(), services.model(), list(ids), actor=state.analyst(),
                               progress=lambda done, total: bar.progress(done / max(total, 1), text=f"{done} of {total} revisions"))
             st.session_state[EXPORT] = (ids, data)
     prepared = st.session_state.get(EXPORT)
@@ -48,15 +52,27 @@ def import_section() -> None:
     if not identity.allowed("import"):
         st.info(f"Importing needs the analyst role; yours is {identity.current_user().role}.")
         return
+    sizes = services.settings().sizes
+    server_limit = st.get_option("server.maxUploadSize")  # what Streamlit's server lets through, in MB
+    if server_limit < sizes.upload_mb:
+        log.warning("server.maxUploadSize is %s MB, below R2P_RISK_MAX_UPLOAD_MB (%s MB); uploads are limited to the lower",
+                    server_limit, sizes.upload_mb)
     uploads = st.file_uploader("Snapshots (.json) or exports (.zip)", type=["json", "zip"], accept_multiple_files=True,
-                               key="import_files", max_upload_size=50)
+                               key="import_files", max_upload_size=min(sizes.upload_mb, server_limit))
     if not uploads:
         st.session_state.pop(PLAN, None)
         return
-    signature = tuple((u.name, u.size) for u in uploads)
+    signature = tuple((u.file_id, u.name, u.size) for u in uploads)
     if st.session_state.get(PLAN, (None,))[0] != signature:
-        files = read_import_files([(u.name, u.getvalue()) for u in uploads], services.model())
-        st.session_state[PLAN] = (signature, plan_import(services.database(), files))
+        with reporting():
+            files = read_import_files([(u.name, u.getvalue()) for u in uploads], services.model(), sizes)
+            st.session_state[PLAN] = (signature, plan_import(services.database(), files))
+            rejected = st.session_state[PLAN][1].rejected
+            if rejected:
+                log.warning("import: %d snapshot(s) rejected, shown to the user (%s)", len(rejected),
+                            problem_codes(p for entry in rejected for p in entry.problems))
+    if PLAN not in st.session_state:
+        return
     plan = st.session_state[PLAN][1]
     st.dataframe(_plan_frame(plan), hide_index=True, width="stretch")
     for entry in plan.rejected:
@@ -72,4 +88,4 @@ def import_section() -> None:
             state.flash(f"Imported {len(report.imported)} snapshot(s); {len(report.not_imported)} not imported.\n\n" + "\n".join(lines))
             st.rerun()
     st.caption(f"Nothing stored is ever overwritten: a changed assessment becomes a new revision. Limits: "
-               f"{MAX_SNAPSHOT_BYTES // 1_000_000} MB per snapshot, 50 MB per ZIP.")
+               f"{megabytes(sizes.snapshot_bytes)} per snapshot, {min(sizes.upload_mb, server_limit)} MB per ZIP.")

@@ -7,9 +7,11 @@ import datetime as dt
 
 import streamlit as st
 
-from r2p_risk.ui import audit_view, services
+from r2p_risk.ui import audit_view, services, state
+from r2p_risk.ui.feedback import reporting
 
 SHOWN = 500
+AUDIT_CSV = "audit_csv"  # (the filters, the CSV made with them)
 
 st.title("Audit trail")
 st.caption("Every change: situations, assessment saves and restores, imports, deletions, roles, access, restores of "
@@ -21,5 +23,11 @@ events = database.list_audit(**chosen, limit=SHOWN)
 st.caption(f"{len(events)} events, newest first" + (f" (only the newest {SHOWN} are shown; the CSV has all)"
                                                     if len(events) == SHOWN else ""))
 st.dataframe(audit_view.frame(events, names), hide_index=True, width="stretch", column_config=audit_view.COLUMNS)
-st.download_button("Download the audit trail (CSV)", data=lambda: database.audit_csv(**chosen), key="download_audit",
-                   file_name=f"r2p-risk-audit-{dt.date.today()}.csv", mime="text/csv", on_click="ignore")
+if st.button("Download the audit trail (CSV)", key="prepare_audit"):
+    with reporting():  # made now, the admin's rights checked again, and the download recorded
+        st.session_state[AUDIT_CSV] = (chosen, database.audit_csv(**chosen))
+        database.record_export(state.analyst(), {"format": "csv", "of": "audit trail", "filters": chosen})
+prepared = st.session_state.get(AUDIT_CSV)
+if prepared is not None and prepared[0] == chosen:
+    st.download_button("Save the CSV", prepared[1], key="download_audit", file_name=f"r2p-risk-audit-{dt.date.today()}.csv",
+                       mime="text/csv", type="primary", on_click="ignore")

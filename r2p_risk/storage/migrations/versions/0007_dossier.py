@@ -5,15 +5,14 @@ so they need no table. A round lists its analysts and their independent assessme
 revisions are ordinary rows of assessment_revisions, kept out of every list until reconciled.
 
 Revision ID: 0007_dossier
-Revises: 0003_scores (0005 and 0006 of the security and workflow work are not on main yet: when they land,
-         this revision follows the newest of them)
+Revises: 0005_oidc_binding (0006 of the workflow work is not on main yet: when it lands, this revision follows it)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_dossier"
-down_revision = "0003_scores"
+down_revision = "0005_oidc_binding"
 branch_labels = None
 depends_on = None
 
