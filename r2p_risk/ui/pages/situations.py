@@ -1,5 +1,7 @@
 """Situations: the watch list, a new situation, and one situation's assessments."""
 
+import datetime as dt
+
 import streamlit as st
 
 from r2p_risk import watchlist
@@ -19,7 +21,7 @@ if not overviews:
         situation_panel.load_examples()
         st.rerun()
 
-rows = watchlist.build_watch_list(overviews, model, services.regions())
+rows = watchlist.build_watch_list(overviews, model, services.regions(), today=dt.date.today())
 if rows:
     left, middle, right = st.columns(3)
     regions = left.multiselect("UN region", sorted({r.region for r in rows if r.region}), key="filter_region")
@@ -29,7 +31,7 @@ if rows:
     st.caption(f"{len(shown)} of {len(rows)} situations · most severe status first · click a column to sort")
     st.dataframe(watchlist.watch_list_frame(shown), hide_index=True, width="stretch",
                  column_order=["situation", "country", "region", "status", "risk_class", "overall", "range", "assessed",
-                               "reliability", "last_assessed", "change", "assessments", "tags"],
+                               "reliability", "last_assessed", "change", "next_trigger", "review", "assessments", "tags"],
                  column_config=situation_panel.WATCH_COLUMNS)
     names = {r.situation_id: r.situation for r in rows}
     current = st.session_state.get(state.SITUATION)
