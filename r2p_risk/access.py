@@ -1,11 +1,13 @@
 """Who may do what: users, roles and restricted situations. Pure policy: no I/O, no clock.
 
-A viewer reads; an analyst also creates and edits situations and assessments; an admin also
-manages users, access to situations, the response-tool catalogue and reads the audit trail.
+A viewer reads; an analyst also creates and edits situations and assessments, comments on them
+and submits them for review; a reviewer also signs assessments off as final or returns them; an
+admin also manages users, access to situations, the response-tool catalogue and reads the audit
+trail (and reviews).
 A disabled user may do nothing. A situation with no access rules is open to every signed-in
 user; one with rules is seen only by the users named and the members of the groups named,
 and by admins (who manage access, so they must see it).
-Local single-user mode is `LOCAL_USER`: a built-in admin, no sign-in.
+Local single-user mode is `LOCAL_USER`: a built-in admin (so a reviewer too), no sign-in.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from typing import Literal
 from r2p_risk.errors import PermissionDenied, Problem
 from r2p_risk.models import StrictModel, text_field
 
-Role = Literal["viewer", "analyst", "admin"]
-ROLES: tuple[Role, ...] = ("viewer", "analyst", "admin")
+Role = Literal["viewer", "analyst", "reviewer", "admin"]
+ROLES: tuple[Role, ...] = ("viewer", "analyst", "reviewer", "admin")
 PrincipalKind = Literal["user", "group"]
 
 READ = "read"
@@ -30,6 +32,11 @@ ACTIONS: dict[str, tuple[Role, str]] = {
     "assessment.save": ("analyst", "save an assessment"),
     "assessment.restore": ("analyst", "restore an earlier revision"),
     "import": ("analyst", "import a snapshot"),
+    "review.submit": ("analyst", "submit an assessment for review"),
+    "review.comment": ("analyst", "comment on an assessment or resolve a comment"),
+    "round.open": ("analyst", "open a round of independent ratings"),
+    "round.rate": ("analyst", "rate independently in a round"),
+    "assessment.review": ("reviewer", "sign off an assessment as final or return it with comments"),
     "situation.purge": ("admin", "purge a situation for good"),
     "user.manage": ("admin", "manage users and their roles"),
     "access.change": ("admin", "restrict a situation to named users or groups"),

@@ -9,8 +9,10 @@ from typing import Annotated, Literal
 import pycountry
 from pydantic import AfterValidator, Field, StrictInt, model_validator
 
+from r2p_risk.dossier import Dossier, indicator_references
 from r2p_risk.errors import Problem
 from r2p_risk.models import LongText, ShortText, StrictModel, text_field
+from r2p_risk.review import ConsensusRecord, Review
 
 Level = Annotated[StrictInt, Field(ge=0, le=3)]
 Confidence = Literal["low", "medium", "high"]
@@ -101,6 +103,7 @@ class Situation(StrictModel):
     country: Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(_iso3_country)] | None = None
     area: text_field(200) | None = None
     tags: list[text_field(50, min_length=1)] = Field(default_factory=list, max_length=30)
+    review_every_months: StrictInt = Field(default=4, ge=1, le=36)  # the review cadence: "review due" after this long
 
 
 class Assessment(StrictModel):
@@ -114,6 +117,9 @@ class Assessment(StrictModel):
     risk_factor_ratings: list[RiskFactorRating] = Field(default_factory=list, max_length=100)
     selected_tools: list[text_field(100, min_length=1)] = Field(default_factory=list, max_length=200)
     atrocity_findings: list[AtrocityFinding] = Field(default_factory=list, max_length=30)
+    dossier: Dossier = Field(default_factory=Dossier)
+    review: Review = Field(default_factory=Review)  # written by the package (review_rules.py), never by an edit
+    consensus: ConsensusRecord | None = None  # set when a lead reconciles several analysts' independent ratings
 
     @model_validator(mode="after")
     def _findings_not_after_assessment(self) -> "Assessment":
@@ -154,7 +160,30 @@ def check_assessment(assessment: Assessment | dict, framework, where: str = "ass
             elif value in seen:
                 problems.append(Problem(f"duplicate_{field}", place, f"{label} {json.dumps(value)} is rated twice"))
             seen.add(value)
-    return problems
+    return problems + _reference_problems(data, framework, where)
+
+
+def _reference_problems(data: dict, framework, where: str) -> list[Problem]:
+    """Unknown indicators and risk factors named by the dossier and the consensus record."""
+    dossier = data.get("dossier") if isinstance(data.get("dossier"), dict) else {}
+    named = [(place, value, "indicator") for place, value in indicator_references(dossier)]
+    consensus = data.get("consensus") if isinstance(data.get("consensus"), dict) else {}
+    for key, label in (("indicators", "indicator"), ("risk_factors", "risk factor")):
+        levels = consensus.get(key) if isinstance(consensus.get(key), dict) else {}
+        named += [(f"consensus.{key}.{ident}", ident, label) for ident in levels]
+    review = data.get("review") if isinstance(data.get("review"), dict) else {}
+    comments = review.get("comments") if isinstance(review.get("comments"), list) else []
+    named += [(f"review.comments[{index}].target", comment.get("target"), comment.get("on").replace("_", " "))
+              for index, comment in enumerate(comments)
+              if isinstance(comment, dict) and comment.get("on") in ("indicator", "risk_factor")]
+
+    def known(value: str, label: str) -> bool:
+        if label == "indicator":
+            return framework.has_indicator(value)
+        return value.isdigit() and framework.has_risk_factor(int(value))
+
+    return [Problem(f"unknown_{label.replace(' ', '_')}", f"{where}.{place}", f"unknown {label} {json.dumps(value)}")
+            for place, value, label in named if isinstance(value, str) and not known(value, label)]
 
 
 def country_codes() -> list[str]:

@@ -12,6 +12,7 @@ import datetime as dt
 from pydantic import Field
 
 from r2p_risk.assessment import LEVEL_LABELS, Assessment, Situation, country_name
+from r2p_risk.briefing_dossier import brief_dossier
 from r2p_risk.compare import compare_assessments
 from r2p_risk.framework import Framework
 from r2p_risk.models import StrictModel
@@ -57,6 +58,8 @@ class Brief(StrictModel):
     asks: list[Ask]
     watch_next: list[str]
     versions: str
+    at_risk: list[str] = Field(default_factory=list, description="populations at risk and the next triggers, from the dossier")
+    disagreement: str = Field(default="", description='"3 analysts; disagreement on 7.14 and 8.2" for a reconciled assessment')
 
 
 def _level(params: ScoringParameters, score: float) -> str:
@@ -176,10 +179,14 @@ def _why_next(why: Reason) -> str:
 
 def brief_for(
     situation: Situation, assessment: Assessment, others: list[Assessment], framework: Framework, params: ScoringParameters,
-    catalogue: Catalogue, marking: str, generated_at: dt.datetime, author: bool = False,
+    catalogue: Catalogue, marking: str, generated_at: dt.datetime, author: bool = False, vocabulary=None,
 ) -> Brief:
-    """Score the assessment and the situation's other assessments, recommend tools, build the one-page brief."""
+    """Score the assessment and the situation's other assessments, recommend tools, build the one-page brief; with the
+    dossier vocabulary (frameworks/dossier.yaml), who is at risk and the next triggers too."""
     profile, history = score_history(assessment, others, framework, params)
     recommendations = recommend_tools(profile, assessment, catalogue, framework, params)
-    return build_brief(situation, assessment, profile, history, recommendations, catalogue, framework, params, marking,
-                       generated_at, author)
+    brief = build_brief(situation, assessment, profile, history, recommendations, catalogue, framework, params, marking,
+                        generated_at, author)
+    if vocabulary is None:
+        return brief
+    return brief.model_copy(update=brief_dossier(assessment, vocabulary, generated_at.date()))

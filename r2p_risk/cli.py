@@ -14,6 +14,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from r2p_risk.access import ROLES
+from r2p_risk.cli_dossier import add_dossier_commands
 from r2p_risk.errors import Problem, R2PError
 from r2p_risk.exporters.spreadsheet import assessment_to_csv
 from r2p_risk.logs import configure_logging
@@ -24,6 +26,7 @@ from r2p_risk.settings import Settings
 from r2p_risk.snapshot import Snapshot, blank_snapshot, dump_snapshot
 from r2p_risk.storage.files import (
     Model,
+    load_dossier_vocabulary,
     load_model,
     read_snapshot_file,
     verify_catalogue,
@@ -83,6 +86,12 @@ def print_score(args, model: Model) -> int:
 
 def print_csv(args, model: Model) -> int:
     snapshot = read_snapshot_file(Path(args.file), model)
+    if args.dossier:
+        from r2p_risk.exporters.dossier_csv import dossier_to_csv
+
+        vocabulary = load_dossier_vocabulary(Settings.from_environment().frameworks_dir)
+        sys.stdout.buffer.write(dossier_to_csv(snapshot.assessment.dossier, vocabulary))
+        return 0
     sys.stdout.buffer.write(assessment_to_csv(snapshot.assessment, model.framework))
     return 0
 
@@ -135,13 +144,14 @@ def write_briefing(args, model: Model) -> int:
     snapshot = read_snapshot_file(Path(args.file), model)
     earlier = [read_snapshot_file(Path(f), model).assessment for f in args.earlier]
     catalogue = verify_catalogue(Settings.from_environment().frameworks_dir, model.framework)
+    vocabulary = load_dossier_vocabulary(Settings.from_environment().frameworks_dir)
     if one_page:
         from r2p_risk.brief import brief_for  # here, so other commands start without it
         document = brief_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
-                             marking, dt.datetime.now(dt.timezone.utc), author=args.author)
+                             marking, dt.datetime.now(dt.timezone.utc), author=args.author, vocabulary=vocabulary)
     else:
         document = briefing_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
-                                marking, dt.datetime.now(dt.timezone.utc), author=args.author)
+                                marking, dt.datetime.now(dt.timezone.utc), author=args.author, vocabulary=vocabulary)
     _write_file(output, render(document), f"could not write the {args.command}")
     print(f"{output}: {args.command} on {snapshot.situation.name!r}, {document.status}, marked {args.marking!r}")
     return 0
@@ -305,7 +315,7 @@ def _add_team_commands(commands) -> None:
     actions.add_parser("list", help="every user: identity, role, enabled or disabled, name, groups (tab-separated)")
     role = actions.add_parser("set-role", help="give a user a role (adds the user if they have not signed in yet)")
     role.add_argument("identity", help="e-mail or user name as the identity provider reports it")
-    role.add_argument("role", choices=["viewer", "analyst", "admin"])
+    role.add_argument("role", choices=ROLES)
     for action, text in (("disable", "stop a user from doing anything"), ("enable", "let a disabled user in again")):
         actions.add_parser(action, help=text).add_argument("identity", help="e-mail or user name")
     users.set_defaults(run=manage_users)
@@ -345,6 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text)
         sub.add_argument("file", help="snapshot JSON file")
         sub.set_defaults(run=run)
+        if name == "csv":
+            sub.add_argument("--dossier", action="store_true", help="write the assessment's dossier instead of its ratings")
     commands.add_parser("schema", help="print the JSON Schema of snapshots").set_defaults(run=print_schema)
     for name, text in (("briefing", "write a Focal Point's full briefing on a snapshot as PDF, Word or Markdown"),
                        ("brief", "write the one-page brief on a snapshot (one A4 page) as PDF, Word or Markdown")):
@@ -360,6 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("catalogue", help="check the response-tool catalogue and its quotes").set_defaults(run=check_catalogue)
     _add_transfer_commands(commands)
     _add_team_commands(commands)
+    add_dossier_commands(commands)
     commands.add_parser("app", help="start the app (further options go to streamlit, e.g. --server.port 8600)").set_defaults(run=start_app)
     return parser
 

@@ -51,6 +51,10 @@ class PermissionDenied(R2PError):
     """The signed-in user's role does not allow this action."""
 
 
+class ReviewError(R2PError):
+    """A review step the rules do not allow: the wrong state, open comments, or the same person editing and reviewing."""
+
+
 class SignInRefused(R2PError):
     """Nobody may be signed in from this request, or the sign-in settings are unsafe."""
 

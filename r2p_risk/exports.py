@@ -77,10 +77,11 @@ def file_stem(situation: Situation, assessment: Assessment) -> str:
 
 def make_download(database: UserDatabase, kind: str, situation: Situation, assessment: Assessment, unsaved: bool,
                   marking: str, model: Model, catalogue: Catalogue, now: dt.datetime, actor: str = "",
-                  author: bool = False) -> Download:
+                  author: bool = False, vocabulary=None) -> Download:
     """The file of `kind` (see KINDS), made now for the signed-in user of `database`, and recorded as an export.
 
-    The analyst's name is printed in a brief or briefing only when `author` asks for it."""
+    The analyst's name is printed in a brief or briefing only when `author` asks for it; with the dossier vocabulary
+    (frameworks/dossier.yaml), they carry the dossier too."""
     file = KINDS[kind]
     if file.exporter is not None:
         marking = check_marking(marking)
@@ -90,7 +91,8 @@ def make_download(database: UserDatabase, kind: str, situation: Situation, asses
     if file.exporter is not None:
         others = [a for a in database.list_assessments(situation.id) if a.id != assessment.id]
         build = brief_for if file.one_page else briefing_for
-        briefing = build(situation, assessment, others, model.framework, model.params, catalogue, marking, now, author=author)
+        briefing = build(situation, assessment, others, model.framework, model.params, catalogue, marking, now, author=author,
+                         vocabulary=vocabulary)
         module, function = file.exporter
         data = getattr(importlib.import_module(f"r2p_risk.exporters.{module}"), function)(briefing)
     elif kind == "json":

@@ -4,7 +4,8 @@ The Situations and Compare screens need, per assessment, its status, overall sco
 crime and risk-factor scores, never the ratings themselves. A `ScoreSummary` holds exactly that,
 computed on the batch path; the database keeps one per revision under the `model_key` of the
 framework and scoring model that computed it, so a change to either makes the stored summaries
-stale and they are computed again.
+stale and they are computed again. A summary also carries the dates the watch list shows of the
+revision: its dossier's triggers and its review state and last sign-off (`watch_facts`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from r2p_risk import batch
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.framework import CRIMES
 from r2p_risk.models import StrictModel
+from r2p_risk.schedule import TriggerMark
+
+SUMMARY_FORMAT = "2"  # raised when ScoreSummary gains a field, so stored summaries are made again
 
 
 class ScoreSummary(StrictModel):
@@ -32,6 +36,9 @@ class ScoreSummary(StrictModel):
     crimes: dict[str, float | None]  # null where not determined
     crime_ranges: dict[str, tuple[float, float]]
     risk_factors: dict[str, float | None]  # by risk factor number, in framework order
+    triggers: list[TriggerMark] = []  # of the revision's dossier
+    review_state: str = "draft"
+    signed_off_on: dt.date | None = None  # the revision's last sign-off
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ def model_key(model) -> str:
     follows the data alone, never the bytes of a source file or the Python version.
     """
     digest = hashlib.sha256()
-    for part in (model.framework.id, model.framework.data_version, model.params.id, model.params.version):
+    for part in (SUMMARY_FORMAT, model.framework.id, model.framework.data_version, model.params.id, model.params.version):
         digest.update(part.encode() + b"\0")
     digest.update(model.framework.model_dump_json().encode())
     digest.update(model.params.model_dump_json().encode())
@@ -90,9 +97,24 @@ def summaries(scores: batch.BatchScores, model) -> list[ScoreSummary]:
     ]
 
 
+def watch_facts(data: dict) -> dict:
+    """The summary fields read from an assessment as JSON data (a stored revision, or `model_dump(mode="json")`)."""
+    dossier, review = data.get("dossier") or {}, data.get("review") or {}
+    triggers = [TriggerMark(date=dt.date.fromisoformat(t["date"]), title=t["title"], updated=bool(t.get("outcome")))
+                for t in dossier.get("triggers") or []]
+    signed = review.get("signed_off_on")
+    return {"triggers": triggers, "review_state": review.get("state") or "draft",
+            "signed_off_on": dt.date.fromisoformat(signed) if signed else None}
+
+
+def with_watch_facts(summaries: list[ScoreSummary], datas: Sequence[dict]) -> list[ScoreSummary]:
+    return [s.model_copy(update=watch_facts(data)) for s, data in zip(summaries, datas)]
+
+
 def summarise(assessments: Sequence[Assessment], model) -> list[ScoreSummary]:
     """The summary of each assessment, scored in one batch."""
-    return summaries(batch.score_many(assessments, model.framework, model.params), model)
+    found = summaries(batch.score_many(assessments, model.framework, model.params), model)
+    return with_watch_facts(found, [a.model_dump(mode="json", include={"dossier", "review"}) for a in assessments])
 
 
 def overviews_from_histories(histories: Sequence[History], model) -> list[SituationOverview]:

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from r2p_risk.annex import ANNEX_NOTE, AnnexFactor, build_annex
 from r2p_risk.assessment import LEVEL_LABELS, Assessment, Situation, country_name
+from r2p_risk.briefing_dossier import BriefingDossier, dossier_section
 from r2p_risk.compare import ProfileChange, compare_assessments
 from r2p_risk.framework import Framework
 from r2p_risk.models import StrictModel, text_field
@@ -150,6 +151,7 @@ class Briefing(StrictModel):
     annex: list[AnnexFactor]
     annex_sources: list[str] = Field(description="every source the ratings cite, once each, numbered")
     annex_note: str
+    dossier: BriefingDossier | None = None  # who is at risk, from whom, when; the review; the analysts' disagreement
 
 
 def _figure(label: str, result, params: ScoringParameters) -> Figure:
@@ -330,11 +332,15 @@ def score_history(assessment: Assessment, others: list[Assessment], framework: F
 
 def briefing_for(
     situation: Situation, assessment: Assessment, others: list[Assessment], framework: Framework, params: ScoringParameters,
-    catalogue: Catalogue, marking: str, generated_at: dt.datetime, author: bool = False,
+    catalogue: Catalogue, marking: str, generated_at: dt.datetime, author: bool = False, vocabulary=None,
 ) -> Briefing:
-    """Score the assessment and the situation's other assessments, recommend tools, build the briefing."""
+    """Score the assessment and the situation's other assessments, recommend tools, build the briefing; with the
+    dossier vocabulary (frameworks/dossier.yaml), the dossier section too."""
     profile, history = score_history(assessment, others, framework, params)
     recommendations = recommend_tools(profile, assessment, catalogue, framework, params)
-    return build_briefing(situation, assessment, profile, history, recommendations, catalogue, framework, params, marking,
-                          generated_at, author)
+    briefing = build_briefing(situation, assessment, profile, history, recommendations, catalogue, framework, params, marking,
+                              generated_at, author)
+    if vocabulary is None:
+        return briefing
+    return briefing.model_copy(update={"dossier": dossier_section(assessment, vocabulary, generated_at.date())})
 

@@ -52,7 +52,7 @@ class Provenance(StrictModel):
 
 class Snapshot(StrictModel):
     format: Literal["r2p-risk-snapshot"]
-    schema_version: Literal[3]
+    schema_version: Literal[4]
     framework: FrameworkRef
     scoring: ScoringRef
     situation: Situation
@@ -201,7 +201,7 @@ def read_snapshot(data: Any, framework, params) -> Snapshot:
     if shape:
         raise SnapshotError(readable_problems(shape), "the snapshot is not valid")
     data = upgrade_snapshot(data)
-    problems = check_assessment(data.get("assessment"), framework)
+    problems = check_assessment(data.get("assessment"), framework) + _review_problems(data.get("assessment"))
     framework_ref = data.get("framework")
     if isinstance(framework_ref, dict) and framework_ref.get("id") not in (None, framework.id):
         problems.append(Problem("framework_mismatch", "framework.id", f'made with framework {shown(framework_ref.get("id"))}, this app uses "{framework.id}"'))
@@ -212,6 +212,18 @@ def read_snapshot(data: Any, framework, params) -> Snapshot:
     if problems:
         raise SnapshotError(readable_problems(problems), "the snapshot is not valid")
     return snapshot.model_copy(update={"profile": score_assessment(snapshot.assessment, framework, params).model_dump(mode="json")})
+
+
+def _review_problems(assessment: Any) -> list[Problem]:
+    """A final status is a signed-off review, and only that: the two must agree."""
+    review = assessment.get("review") if isinstance(assessment, dict) else None
+    if not isinstance(review, dict) or assessment.get("status") not in ("draft", "final"):
+        return []
+    state = review.get("state")
+    if (assessment["status"] == "final") == (state == "final") or state not in ("draft", "in_review", "returned", "final"):
+        return []
+    return [Problem("status_not_reviewed", "assessment.status", f'"{assessment["status"]}" does not agree with the review state '
+                    f'"{state}": an assessment is final when, and only when, its review was signed off')]
 
 
 def load_snapshot_text(text: str | bytes, framework, params) -> Snapshot:

@@ -12,7 +12,7 @@ from typing import Any, Callable
 from r2p_risk.errors import Problem, SnapshotError
 
 Step = Callable[[dict], dict]
-SNAPSHOT_SCHEMA_VERSION = 3
+SNAPSHOT_SCHEMA_VERSION = 4
 
 
 def _add_atrocity_findings(data: dict) -> dict:
@@ -23,12 +23,25 @@ def _add_atrocity_findings(data: dict) -> dict:
     return data
 
 
-def _nothing_to_add(data: dict) -> dict:
-    """2 -> 3: sources may carry a reliability grade and snapshots who saved the revision; both optional, so absent."""
+def _add_dossier_and_review(data: dict) -> dict:
+    """2 -> 3 (issue 18): assessments carry a dossier and a review record; older ones get empty ones.
+
+    The review state follows the old status: a final assessment was final, anything else a draft.
+    """
+    assessment = data.get("assessment")
+    if isinstance(assessment, dict):
+        assessment.setdefault("dossier", {})
+        assessment.setdefault("review", {"state": "final" if assessment.get("status") == "final" else "draft", "comments": []})
     return data
 
 
-SNAPSHOT_STEPS: dict[int, Step] = {1: _add_atrocity_findings, 2: _nothing_to_add}
+def _nothing_to_add(data: dict) -> dict:
+    """3 -> 4 (issue 15): sources may carry a reliability grade and snapshots who saved the revision; both optional,
+    so absent."""
+    return data
+
+
+SNAPSHOT_STEPS: dict[int, Step] = {1: _add_atrocity_findings, 2: _add_dossier_and_review, 3: _nothing_to_add}
 
 
 def upgrade(data: dict[str, Any], current: int, steps: dict[int, Step], what: str = "file") -> dict[str, Any]:

@@ -11,6 +11,7 @@ from r2p_risk.models import StrictModel
 from r2p_risk.overview import SituationOverview
 from r2p_risk.parameters import STATUSES, score_figure
 from r2p_risk.regions import Region
+from r2p_risk.schedule import next_trigger_text, review_due
 
 NOT_ASSESSED = "No assessment yet"
 
@@ -33,10 +34,25 @@ class WatchRow(StrictModel):
     last_assessed: dt.date | None
     change: float | None
     assessments: int
+    next_trigger: str = ""  # "in 12 days: Presidential run-off", from the latest assessment's dossier
+    review: str = ""  # "due since 2026-09-01", "due in 23 days (...)", "not signed off yet"
+    review_due: bool = False
 
 
-def build_watch_list(overviews: list[SituationOverview], model, regions: dict[str, Region]) -> list[WatchRow]:
-    """One row per situation: its latest assessment's status and score, and the change since the one before."""
+def review_columns(overview: SituationOverview, today: dt.date | None) -> dict:
+    """The next trigger (latest assessment's dossier) and whether the situation's review is due, as of `today`."""
+    if today is None or not overview.assessments:
+        return {}
+    latest = max(overview.assessments, key=lambda a: a.assessed_on).summary
+    signed = [a.summary.signed_off_on for a in overview.assessments if a.summary.signed_off_on is not None]
+    due = review_due(max(signed) if signed else None, overview.situation.review_every_months, today)
+    return {"next_trigger": next_trigger_text(latest.triggers, today), "review": due.text, "review_due": due.due}
+
+
+def build_watch_list(overviews: list[SituationOverview], model, regions: dict[str, Region],
+                     today: dt.date | None = None) -> list[WatchRow]:
+    """One row per situation: its latest assessment's status and score, and the change since the one before;
+    with `today`, its next trigger and whether its review is due."""
     rows = []
     for overview in overviews:
         situation = overview.situation
@@ -58,6 +74,7 @@ def build_watch_list(overviews: list[SituationOverview], model, regions: dict[st
             last_assessed=latest.assessed_on if latest else None,
             change=None if overall is None or before is None else round(overall - before, 2),
             assessments=len(overview.assessments),
+            **review_columns(overview, today),
         ))
     severity = {status: -model.params.severity(status) for status in STATUSES}  # most severe first, unassessed last
     rows.sort(key=lambda r: (severity.get(r.status, 1), -(r.overall if r.overall is not None else -1), r.situation))
@@ -97,6 +114,7 @@ def watch_list_frame(rows: list[WatchRow]) -> pd.DataFrame:
     for column in ("country", "region", "risk_class"):
         frame[column] = frame[column].fillna(NOTHING)
     frame["tags"] = frame["tags"].map(", ".join)
+    frame["review"] = [("⚠ " if due else "") + text for due, text in zip(frame["review_due"], frame["review"])]
     return frame
 
 

@@ -7,7 +7,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "r2p_risk"
 PURE = {"errors", "models", "framework", "parameters", "assessment", "profile", "scoring", "status", "compare", "snapshot", "upgrades", "tools", "tool_vocabulary", "recommend", "report", "batch", "access", "editing", "watchlist",
-        "rating_arrays", "risk_model", "explain", "reasons", "assess_next", "overview", "merge"}
+        "rating_arrays", "risk_model", "explain", "reasons", "assess_next", "overview", "merge", "briefing_dossier",
+        "dossier", "dossier_vocabulary", "dossier_editing", "review", "review_rules", "rounds", "consensus", "reconcile", "schedule"}
 IO_MODULES = {"os", "pathlib", "sqlite3", "sqlalchemy", "shutil", "subprocess", "socket", "requests", "urllib", "httpx", "open"}
 
 

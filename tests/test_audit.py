@@ -53,6 +53,7 @@ def test_every_kind_of_change_is_recorded_with_who_what_and_when(db):
     assert by_action["situation.purge"].before == {"name": "Upper Keldar (fictional)", "assessments": 2, "revisions": 4}
     elsewhere = {"user.enable", "database.restore", "database.backup", "user.bind", "export",  # test_backup, test_signin, test_exports
                  "source.add", "source.update"}  # test_drafts
+    elsewhere |= {a for a in AUDIT_ACTIONS if a.startswith(("review.", "round."))}  # test_review_storage, test_rounds
     assert {e.action for e in events} | elsewhere == set(AUDIT_ACTIONS)
     assert len(db.list_audit(situation_id=situation.id)) == 11  # purged, yet its trail is all there
 
@@ -64,8 +65,14 @@ def test_an_assessment_save_records_only_the_ratings_and_fields_that_changed(db)
     db.save_assessment(situation.id, changed, "ben", 1)
     created, edited = reversed(db.list_audit(action="assessment."))
     assert created.before is None and created.after["ratings[1.1]"]["level"] == 1 and created.revision == 1
-    assert edited.before == {"status": "draft", "ratings[1.1]": {**edited.before["ratings[1.1]"], "level": 1}}
-    assert edited.after == {"status": "final", "ratings[1.1]": {**edited.before["ratings[1.1]"], "level": 2}}
+    review_before = {key: value for key, value in edited.before.items() if key.startswith("review.")}
+    review_after = {key: value for key, value in edited.after.items() if key.startswith("review.")}
+    assert {key: value for key, value in edited.before.items() if key not in review_before} == {
+        "status": "draft", "ratings[1.1]": {**edited.before["ratings[1.1]"], "level": 1}}
+    assert {key: value for key, value in edited.after.items() if key not in review_after} == {
+        "status": "final", "ratings[1.1]": {**edited.before["ratings[1.1]"], "level": 2}}
+    assert review_before["review.state"] == "draft" and review_after["review.state"] == "final"  # "final" asked: signed off
+    assert (review_before["review.last_editor"], review_after["review.last_editor"], review_after["review.reviewer"]) == ("ana", "ben", "ben")
     assert (edited.situation_id, edited.assessment_id, edited.revision) == (situation.id, first.id, 2)
 
 

@@ -143,7 +143,8 @@ def test_a_backup_of_an_older_schema_is_upgraded_on_restore(database_url, tmp_pa
     with zipfile.ZipFile(tmp_path / "old.zip", "w") as archive:
         archive.writestr("manifest.json", json.dumps({"format": "r2p-risk-backup", "format_version": 1,
                                                       "schema_revision": "0001_initial", "tables": {"situations": 1, "assessment_revisions": 1}}))
-        archive.writestr("tables/situations.json", json.dumps({"columns": [c.name for c in metadata.tables["situations"].columns], "rows": [situation]}))
+        columns = [c.name for c in metadata.tables["situations"].columns if c.name != "review_every_months"]  # as at 0001
+        archive.writestr("tables/situations.json", json.dumps({"columns": columns, "rows": [situation]}))
         archive.writestr("tables/assessment_revisions.json", json.dumps(
             {"columns": [c.name for c in metadata.tables["assessment_revisions"].columns if c.name not in ("imported_by", "imported_at")],
              "rows": [revision]}))

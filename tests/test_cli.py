@@ -58,7 +58,8 @@ def test_template_then_validate_then_csv(tmp_path):
     template = run("template", "--country", "SDN", "--name", "Keldar watch (fictional)")
     assert template.returncode == 0
     data = json.loads(template.stdout)
-    assert data["situation"] == {"id": None, "name": "Keldar watch (fictional)", "country": "SDN", "area": None, "tags": []}
+    assert data["situation"] == {"id": None, "name": "Keldar watch (fictional)", "country": "SDN", "area": None, "tags": [],
+                                 "review_every_months": 4}
     data["assessment"]["ratings"][0]["level"] = 2
     path = tmp_path / "filled.json"
     path.write_text(json.dumps(data), encoding="utf-8")

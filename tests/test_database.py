@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import ConflictError, StorageError
+from r2p_risk.review import Review
 from r2p_risk.storage.database import RevisionInfo, open_database, revisions
 from workers import save_edit, save_many, save_many_in_process
 
@@ -62,7 +63,9 @@ def test_situation_round_trip_keeps_every_field(db):
 def test_assessment_round_trip_keeps_every_field_including_sources(db, situation):
     saved = db.save_assessment(situation.id, full_assessment(), "ana", None)
     assert saved.revision == 1 and len(saved.id) == 32
-    assert db.load_assessment(saved.id) == saved == full_assessment(id=saved.id, revision=1)
+    assert db.load_assessment(saved.id) == saved
+    assert saved.model_copy(update={"review": Review()}) == full_assessment(id=saved.id, revision=1)
+    assert (saved.review.state, saved.review.reviewer, saved.review.last_editor) == ("final", "ana", "ana")  # "final" asked: signed off
     assert db.load_assessment(saved.id).ratings[0].sources[0].date == dt.date(2026, 4, 1)
     assert db.situation_of(saved.id) == situation.id
 
@@ -85,7 +88,8 @@ def test_restore_revision_copies_it_as_the_new_latest_revision(db, situation):
     first = db.save_assessment(situation.id, draft(key_judgements="original"), "ana", None)
     save_edit(db, situation.id, first, "changed")
     restored = db.restore_revision(first.id, 1, "ben")
-    assert restored == first.model_copy(update={"revision": 3}) == db.load_assessment(first.id)
+    assert restored == db.load_assessment(first.id) and restored.review.last_editor == "ben"  # restoring is an edit
+    assert restored.model_copy(update={"review": first.review}) == first.model_copy(update={"revision": 3})
     assert [(r.revision, r.saved_by, r.note) for r in db.list_revisions(first.id)][0] == (3, "ben", "restored from revision 1")
     assert db.load_assessment(first.id, 2).key_judgements == "changed"
 

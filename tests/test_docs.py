@@ -5,7 +5,7 @@ import re
 import pytest
 
 from conftest import FRAMEWORKS, ROOT
-from r2p_risk import parameters, tools
+from r2p_risk import dossier_vocabulary, parameters, tools
 from r2p_risk.framework import Framework, Group, Indicator, RiskFactor
 from r2p_risk.settings import Settings
 
@@ -24,7 +24,8 @@ DATA_MODELS = [Framework, Group, RiskFactor, Indicator, parameters.ScoringParame
                parameters.ConflictRequirement, parameters.EvidenceGates, parameters.Overall, parameters.RiskClass,
                parameters.StatusDefinition, parameters.StatusRule, parameters.NoAlarm, *STATUS_CONDITIONS, tools.Catalogue, tools.Meeting, tools.Ranking, tools.StatusStages, tools.Tool,
                tools.CrisisStage, tools.IntrusivenessLevel, tools.Topic,
-               tools.Citation, tools.Case, tools.Caution, tools.Restraint, *TOOL_CONDITIONS]
+               tools.Citation, tools.Case, tools.Caution, tools.Restraint, *TOOL_CONDITIONS,
+               dossier_vocabulary.DossierVocabulary, dossier_vocabulary.Term]
 
 
 @pytest.mark.parametrize("model_cls", DATA_MODELS, ids=lambda m: m.__name__)

@@ -7,7 +7,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, func, insert, inspect, select, text
+from sqlalchemy import MetaData, Table, create_engine, func, insert, inspect, select, text
 
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import StorageError
@@ -23,8 +23,9 @@ def test_the_migrations_build_exactly_the_tables_of_tables_py(database_url):
         differences = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     database.close()
     assert differences == []
-    assert schema.known_revisions() == ("0001_initial", "0002_team", "0003_scores", "0005_oidc_binding", "0006_workflow")
-    assert schema.head_revision() == "0006_workflow"
+    assert schema.known_revisions() == ("0001_initial", "0002_team", "0003_scores", "0005_oidc_binding", "0006_workflow",
+                                        "0007_dossier")
+    assert schema.head_revision() == "0007_dossier"
 
 
 def test_a_database_made_before_migrations_is_stamped_and_upgraded_keeping_its_data(database_url):
@@ -32,13 +33,15 @@ def test_a_database_made_before_migrations_is_stamped_and_upgraded_keeping_its_d
     if engine.dialect.name == "sqlite":
         open_database(database_url).close()  # only to make the folder; the tables are dropped again
         with engine.begin() as conn:
-            for table in ("assessment_drafts", "situation_sources", "user_settings", "audit_events", "situation_access", "users",
-                          "assessment_scores", "assessment_revisions", "situations", "alembic_version"):
+            for table in ("round_members", "rating_rounds", "assessment_drafts", "situation_sources", "user_settings",
+                          "audit_events", "situation_access", "users", "assessment_scores", "assessment_revisions", "situations",
+                          "alembic_version"):
                 conn.execute(text(f"DROP TABLE {table}"))
-    metadata.create_all(engine, tables=[situations, revisions])  # what the code before migrations made, less later columns:
-    with engine.begin() as conn:
-        for column in ("imported_by", "imported_at"):  # added by 0006_workflow
-            conn.execute(text(f"ALTER TABLE assessment_revisions DROP COLUMN {column}"))
+    before = MetaData()  # exactly what the code before migrations made: situations had no review cadence yet,
+    Table("situations", before, *(c._copy() for c in situations.columns if c.name != "review_every_months"))
+    Table("assessment_revisions", before,  # and revisions did not say who imported them (0006_workflow)
+          *(c._copy() for c in revisions.columns if c.name not in ("imported_by", "imported_at")))
+    before.create_all(engine)
     old = Assessment(id="a1", revision=1, assessed_on=dt.date(2025, 1, 1), analyst="Ana", ratings=[{"indicator": "1.1", "level": 2}])
     now = dt.datetime(2025, 1, 2, tzinfo=dt.UTC)
     with engine.begin() as conn:
@@ -65,7 +68,7 @@ def test_several_processes_opening_a_new_database_at_once_migrate_it_once(databa
     for worker in workers:
         worker.start()
     for worker in workers:
-        worker.join(timeout=60)
+        worker.join(timeout=180)  # four fresh interpreters importing the package; slow on a loaded machine
     assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
     assert sorted(results.get(timeout=5) for _ in workers) == [schema.head_revision()] * 4
     engine = create_engine(database_url)

@@ -169,4 +169,5 @@ def test_the_single_path_equals_the_batch_path_to_the_last_bit(cases):
     texts = summaries(score_json([a.model_dump_json() for a in assessments], FRAMEWORK, PARAMS), MODEL)
     for assessment, from_batch, from_dict, from_text in zip(assessments, batch, stored, texts):
         single = summary_of(score_assessment(assessment, FRAMEWORK, PARAMS))
-        assert from_batch.model_dump() == from_dict.model_dump() == from_text.model_dump() == single
+        dates = {"triggers", "review_state", "signed_off_on"}  # read from the dossier and review, not scored
+        assert from_batch.model_dump(exclude=dates) == from_dict.model_dump(exclude=dates) == from_text.model_dump(exclude=dates) == single

@@ -9,7 +9,7 @@ from conftest import EXAMPLES, FRAMEWORKS, make_assessment
 from r2p_risk.assessment import Situation
 from r2p_risk.errors import SnapshotError
 from r2p_risk.snapshot import Snapshot, blank_snapshot, build_snapshot, dump_snapshot, load_snapshot_text, read_snapshot
-from r2p_risk.upgrades import upgrade
+from r2p_risk.upgrades import SNAPSHOT_SCHEMA_VERSION, upgrade
 
 SCHEMA_FILE = FRAMEWORKS.parent / "schemas" / "snapshot.schema.json"
 EXAMPLE = EXAMPLES / "orlavia-kessan-imminent-risk.json"
@@ -125,15 +125,49 @@ def test_a_version_1_snapshot_upgrades_on_read_with_no_findings(model):
     raw = json.loads(old.read_text(encoding="utf-8"))
     assert raw["schema_version"] == 1 and "atrocity_findings" not in raw["assessment"]
     snapshot = load_snapshot_text(old.read_bytes(), model.framework, model.params)
-    assert snapshot.schema_version == 3 and snapshot.assessment.atrocity_findings == []
+    assert snapshot.schema_version == SNAPSHOT_SCHEMA_VERSION and snapshot.assessment.atrocity_findings == []
     assert snapshot.profile["versions"]["scoring_version"] == "2.0.0" and "range" in snapshot.profile["overall"]
-    assert json.loads(dump_snapshot(snapshot))["schema_version"] == 3, "written in the current version"
+    assert json.loads(dump_snapshot(snapshot))["schema_version"] == SNAPSHOT_SCHEMA_VERSION, "written in the current version"
 
 
-def test_a_version_2_snapshot_reads_with_ungraded_sources_and_no_provenance(model):
-    """Schema 3 adds two optional things: a reliability grade on sources and who saved the revision."""
-    old = FRAMEWORKS.parent / "tests" / "fixtures" / "vignettes" / "ongoing-finding-recorded.json"
-    assert json.loads(old.read_text(encoding="utf-8"))["schema_version"] == 2
+def test_a_version_2_snapshot_upgrades_with_an_empty_dossier_and_a_review_that_follows_its_status(model):
+    """Snapshots written before issue 18 (schema 2) read with an empty dossier; final ones as signed off, others as drafts."""
+    old = FRAMEWORKS.parent / "tests" / "fixtures" / "snapshot-v2-orlavia.json"
+    raw = json.loads(old.read_text(encoding="utf-8"))
+    assert raw["schema_version"] == 2 and "dossier" not in raw["assessment"] and raw["assessment"]["status"] == "final"
     snapshot = load_snapshot_text(old.read_bytes(), model.framework, model.params)
-    assert snapshot.schema_version == 3 and snapshot.provenance is None
+    assert snapshot.assessment.dossier.is_empty() and snapshot.assessment.consensus is None
+    assert (snapshot.assessment.review.state, snapshot.assessment.review.comments) == ("final", [])
+    assert snapshot.situation.review_every_months == 4
+    written = json.loads(dump_snapshot(snapshot))
+    assert written["schema_version"] == SNAPSHOT_SCHEMA_VERSION and written["assessment"]["dossier"]["triggers"] == []
+    raw["assessment"]["status"] = "draft"
+    assert read_snapshot(raw, model.framework, model.params).assessment.review.state == "draft"
+
+
+def test_a_final_status_without_a_signed_off_review_is_refused_in_words(model):
+    data = json.loads((EXAMPLES / "orlavia-kessan-imminent-risk.json").read_text(encoding="utf-8"))
+    data["assessment"]["review"]["state"] = "in_review"
+    with pytest.raises(SnapshotError) as caught:
+        read_snapshot(data, model.framework, model.params)
+    assert [(p.code, p.where) for p in caught.value.problems] == [("status_not_reviewed", "assessment.status")]
+
+
+def test_unknown_indicators_in_the_dossier_and_the_review_are_named_with_their_place(model):
+    data = json.loads((EXAMPLES / "orlavia-kessan-imminent-risk.json").read_text(encoding="utf-8"))
+    data["assessment"]["dossier"]["triggers"][0]["indicators"] = ["8.8", "8.99"]
+    data["assessment"]["review"]["comments"] = [{"id": "c1", "on": "risk_factor", "target": "15", "text": "why?", "author": "A",
+                                                 "at": "2026-11-02T10:00:00Z"}]
+    with pytest.raises(SnapshotError) as caught:
+        read_snapshot(data, model.framework, model.params)
+    assert {(p.code, p.where) for p in caught.value.problems} == {
+        ("unknown_indicator", "assessment.dossier.triggers[0].indicators[1]"),
+        ("unknown_risk_factor", "assessment.review.comments[0].target")}
+
+
+def test_an_older_snapshot_reads_with_ungraded_sources_and_no_provenance(model):
+    """Schema 4 (issue 15) adds two optional things: a reliability grade on sources and who saved the revision."""
+    old = FRAMEWORKS.parent / "tests" / "fixtures" / "vignettes" / "ongoing-finding-recorded.json"
+    snapshot = load_snapshot_text(old.read_bytes(), model.framework, model.params)
+    assert snapshot.schema_version == 4 and snapshot.provenance is None
     assert all(source.reliability is None for rating in snapshot.assessment.ratings for source in rating.sources)

@@ -107,7 +107,19 @@ def _methodology_and_annex(b: Briefing) -> list[str]:
     return lines + [f"**{escape(b.marking.upper())}**" + (" · **DRAFT**" if b.draft else ""), ""]
 
 
+def _dossier(b: Briefing) -> list[str]:
+    """Who is at risk, from whom and when to watch; the review and the analysts' disagreement."""
+    if b.dossier is None:
+        return []
+    d = b.dossier
+    lines = [f"## {escape(d.title)}", "", f"- Review: {escape(d.review)}"]
+    lines += [f"- Independent ratings: {escape(d.consensus)}"] if d.consensus else []
+    for block in d.blocks:
+        lines += ["", f"### {escape(block.title)}", "", *[f"- {escape(line)}" for line in block.lines]]
+    return lines + [""]
+
+
 def briefing_to_markdown(briefing: Briefing) -> bytes:
-    lines = [*_header(briefing), *_bottom_line(briefing), *_changes(briefing), *_figures(briefing), *_drivers(briefing),
-             *_actions(briefing), *_methodology_and_annex(briefing)]
+    lines = [*_header(briefing), *_bottom_line(briefing), *_dossier(briefing), *_changes(briefing), *_figures(briefing),
+             *_drivers(briefing), *_actions(briefing), *_methodology_and_annex(briefing)]
     return "\n".join(lines).encode("utf-8")

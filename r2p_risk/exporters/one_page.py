@@ -26,7 +26,9 @@ def _sections(b: Brief) -> list[tuple[str, list[str]]]:
     status += [b.evidence_warning] if b.evidence_warning else []
     crimes = [f"* {c.crime}: {c.level} ({c.figure})" for c in b.crimes] + [b.coverage_line]
     asks = [b.asks_note] + [f"* {a.name} ({a.venue}). Why: {a.why}. {a.citation}" for a in b.asks]
-    return [("", status), ("Risk of each crime (r2p-risk's model, 0-10, with the range it could still take)", crimes),
+    crimes += [f"Independent ratings: {b.disagreement}"] if b.disagreement else []
+    at_risk = [("Who is at risk, and when to watch", [f"* {line}" for line in b.at_risk])] if b.at_risk else []
+    return [("", status), ("Risk of each crime (r2p-risk's model, 0-10, with the range it could still take)", crimes), *at_risk,
             ("What changed", [f"* {c}" for c in b.changes]), ("What to ask for", asks),
             ("What to watch and assess next", [f"* {w}" for w in b.watch_next] or ["Every indicator is assessed."])]
 

@@ -114,6 +114,20 @@ def _methodology_and_annex(pdf: BriefingPage, b: Briefing) -> None:
             pdf.paragraph(line, indent=3, size=ANNEX_SIZE)
 
 
+def _dossier(pdf: BriefingPage, b: Briefing) -> None:
+    """Who is at risk, from whom and when to watch; the review and the analysts' disagreement."""
+    if b.dossier is None:
+        return
+    pdf.heading(b.dossier.title, keep=20)
+    pdf.paragraph(f"Review: {b.dossier.review}")
+    if b.dossier.consensus:
+        pdf.paragraph(f"Independent ratings: {b.dossier.consensus}")
+    for block in b.dossier.blocks:
+        pdf.heading(block.title, level=3, keep=12)
+        for line in block.lines:
+            pdf.bullet(line)
+
+
 def briefing_to_pdf(briefing: Briefing) -> bytes:
     """The whole briefing as PDF bytes."""
     pdf = BriefingPage(briefing.marking, briefing.situation, draft=briefing.draft)
@@ -124,6 +138,6 @@ def briefing_to_pdf(briefing: Briefing) -> bytes:
     pdf.set_creation_date(briefing.generated_at)
     pdf.add_page()
     pdf.set_font(FAMILY, size=9)
-    for section in (_title_block, _bottom_line, _changes, _charts, _drivers, _actions, _methodology_and_annex):
+    for section in (_title_block, _bottom_line, _dossier, _changes, _charts, _drivers, _actions, _methodology_and_annex):
         section(pdf, briefing)
     return bytes(pdf.output())

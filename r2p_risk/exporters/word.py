@@ -136,6 +136,20 @@ def _title_and_bottom_line(w: _Writer, b: Briefing) -> None:
     w.paragraph(b.coverage_line)
 
 
+def _dossier(w: _Writer, b: Briefing) -> None:
+    """Who is at risk, from whom and when to watch; the review and the analysts' disagreement."""
+    if b.dossier is None:
+        return
+    w.heading(b.dossier.title, 1)
+    w.paragraph(f"Review: {b.dossier.review}")
+    if b.dossier.consensus:
+        w.paragraph(f"Independent ratings: {b.dossier.consensus}")
+    for block in b.dossier.blocks:
+        w.heading(block.title, 3)
+        for line in block.lines:
+            w.paragraph(line, style="List Bullet")
+
+
 def _changes_and_charts(w: _Writer, b: Briefing) -> None:
     w.heading("What changed", 1)
     for line in b.change_summary:
@@ -212,7 +226,7 @@ def briefing_to_docx(briefing: Briefing) -> bytes:
     properties.revision = 1
     _page_setup(doc, briefing)
     writer = _Writer(doc)
-    for section in (_title_and_bottom_line, _changes_and_charts, _drivers, _actions, _methodology_and_annex):
+    for section in (_title_and_bottom_line, _dossier, _changes_and_charts, _drivers, _actions, _methodology_and_annex):
         section(writer, briefing)
     buffer = io.BytesIO()
     doc.save(buffer)

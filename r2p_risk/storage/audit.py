@@ -4,8 +4,9 @@ Events are only ever inserted, in the same transaction as the change they record
 updates or deletes them, and purging a situation keeps its events.
 For an assessment save or restore, `before` and `after` hold only what changed between the
 previous revision and the new one: top-level fields by name, ratings as `ratings[1.1]` and
-whole-factor ratings as `risk_factor_ratings[4]`. A first revision has no `before` and the
-whole assessment as `after`.
+whole-factor ratings as `risk_factor_ratings[4]`, the dossier by section (`dossier.triggers`) and the
+review record by field and comment (`review.state`, `review.comments[<id>]`). A first revision has
+no `before` and the whole assessment as `after`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ AUDIT_ACTIONS = (
     "assessment.save", "assessment.restore", "import", "access.change",
     "user.create", "user.bind", "user.set_role", "user.disable", "user.enable", "database.restore", "database.backup",
     "export", "source.add", "source.update",
+    "review.submit", "review.return", "review.sign_off", "review.comment", "review.resolve",
+    "round.open", "round.join", "round.submit", "round.reconcile",
 )
 CSV_COLUMNS = ["id", "at", "actor", "action", "situation_id", "assessment_id", "revision", "target", "before", "after"]
 
@@ -106,6 +109,13 @@ def assessment_fields(data_json: str | None) -> dict | None:
     for key, id_field in (("ratings", "indicator"), ("risk_factor_ratings", "risk_factor")):
         for rating in data.pop(key, []):
             data[f"{key}[{rating.pop(id_field)}]"] = rating
+    for section, value in (data.pop("dossier", None) or {}).items():
+        data[f"dossier.{section}"] = value
+    review = data.pop("review", None) or {}
+    for comment in review.pop("comments", []):
+        data[f"review.comments[{comment['id']}]"] = comment
+    for field, value in review.items():
+        data[f"review.{field}"] = value
     return data
 
 

@@ -22,6 +22,7 @@ from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.editing import size_in_a_snapshot
 from r2p_risk.errors import Problem, problems_from_validation_error
 from r2p_risk.models import text_field
+from r2p_risk.rounds import RatingRound
 from r2p_risk.sizes import DEFAULT_SIZES, SizePolicy
 from r2p_risk.storage.audit import AUDIT_ACTIONS
 from r2p_risk.storage.backup_read import MAX_PROBLEMS, column_value
@@ -39,7 +40,8 @@ def check_staged(engine: Engine, sizes: SizePolicy = DEFAULT_SIZES) -> list[Prob
         return problems
     checks: dict[str, Callable[[dict, SizePolicy], list[Problem]]] = {
         "situations": _situation, "assessment_revisions": _revision, "users": _user,
-        "situation_access": _access_rule, "audit_events": _audit_event}
+        "situation_access": _access_rule, "audit_events": _audit_event, "rating_rounds": _rating_round,
+        "round_members": _round_member}
     with engine.connect() as conn:
         for table in metadata.sorted_tables:
             if table.name in DERIVED:
@@ -101,7 +103,8 @@ def _actors(row: dict, *columns: str) -> list[Problem]:
 
 def _situation(row: dict, sizes: SizePolicy) -> list[Problem]:
     problems = _validated(lambda: Situation.model_validate({
-        "id": row["id"], "name": row["name"], "country": row["country"], "area": row["area"], "tags": json.loads(row["tags_json"])}))
+        "id": row["id"], "name": row["name"], "country": row["country"], "area": row["area"], "tags": json.loads(row["tags_json"]),
+        "review_every_months": row["review_every_months"]}))
     return problems + _actors(row, "created_by", "updated_by", "deleted_by")
 
 
@@ -138,6 +141,21 @@ def _user(row: dict, sizes: SizePolicy) -> list[Problem]:
 
 def _access_rule(row: dict, sizes: SizePolicy) -> list[Problem]:
     return _validated(lambda: AccessRule(kind=row["kind"], principal=row["principal"]))
+
+
+def _rating_round(row: dict, sizes: SizePolicy) -> list[Problem]:
+    """A round of independent ratings (issue 18): a known state, and a reconciled one names its assessment."""
+    problems = _validated(lambda: RatingRound(id=row["id"], situation_id=row["situation_id"], assessed_on=row["assessed_on"],
+                                              lead=row["lead"], opened_at=row["opened_at"], state=row["state"],
+                                              reconciled_assessment_id=row["reconciled_assessment_id"]))
+    if (row["state"] == "reconciled") != (row["reconciled_assessment_id"] is not None):
+        problems.append(Problem("inconsistent_row", "reconciled_assessment_id", "a round names its assessment when, and only "
+                                "when, it was reconciled"))
+    return problems + _actors(row, "lead")
+
+
+def _round_member(row: dict, sizes: SizePolicy) -> list[Problem]:
+    return _actors(row, "analyst") + _validated(lambda: ACTOR.validate_python(row["assessment_id"]), "assessment_id.")
 
 
 def _audit_event(row: dict, sizes: SizePolicy) -> list[Problem]:

@@ -4,7 +4,9 @@ SQLAlchemy Core on SQLite (the default; WAL, `BEGIN IMMEDIATE` for writes only) 
 its schema brought to the newest Alembic revision on open (`schema.py`). Nothing is overwritten:
 each save adds a revision (`revisions.py`). Situations are deleted softly (to a bin) and can be
 restored; only a deleted situation can be purged for good. Every change is an audit event in the
-same transaction (`audit.py`). Users, roles and restricted situations are in `users.py`;
+same transaction (`audit.py`). Review steps are revisions too (`reviews.py`); rounds of independent
+ratings by several analysts are in `rounds.py`, their assessments left out of every list. Users,
+roles and restricted situations are in `users.py`;
 `Database.as_user(user)` is the same API with the user's role and access enforced. The watch list
 and Compare read `situation_overviews`: score summaries stored per revision and model (`scores.py`).
 Every database failure becomes a `StorageError` naming the database and what could not be done.
@@ -33,9 +35,20 @@ from r2p_risk.storage.scores import ScoreSummaries, latest_with_summaries, summa
 from r2p_risk.snapshot import Provenance
 from r2p_risk.storage.drafts import AssessmentDrafts, Draft
 from r2p_risk.storage.revisions import AssessmentRevisions, RevisionInfo, assessment_from_row, latest_revisions, validated
+from r2p_risk.storage.reviews import AssessmentReviews
+from r2p_risk.storage.rounds import RatingRounds, listed
 from r2p_risk.storage.sources import SourceLibrary
-from r2p_risk.storage.tables import (assessment_scores, drafts, metadata, revisions, situation_access, situation_sources,
-                                     situations)
+from r2p_risk.storage.tables import (
+    assessment_scores,
+    drafts,
+    metadata,
+    rating_rounds,
+    revisions,
+    round_members,
+    situation_access,
+    situation_sources,
+    situations,
+)
 from r2p_risk.storage.users import UserAccounts
 
 __all__ = ["Database", "Draft", "RevisionInfo", "SituationHistory", "metadata", "open_database", "revisions", "utc_now"]
@@ -62,7 +75,8 @@ def open_database(url: str, now: Callable[[], dt.datetime] = utc_now) -> Databas
     return database
 
 
-class Database(AssessmentRevisions, AssessmentDrafts, SourceLibrary, ScoreSummaries, UserAccounts, AuditTrail):
+class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, AssessmentDrafts, SourceLibrary, ScoreSummaries,
+               UserAccounts, AuditTrail):
     """One database, safe to share between threads; every method runs in its own short transaction."""
 
     def __init__(self, url: str, now: Callable[[], dt.datetime] = utc_now):
@@ -143,7 +157,7 @@ class Database(AssessmentRevisions, AssessmentDrafts, SourceLibrary, ScoreSummar
                     updated_at=now, updated_by=actor))
                 record_event(conn, now, actor, action, situation_id=created.id, after=_situation_fields(created))
                 saved = self._add_revision(conn, created.id, assessment.model_copy(update={"id": assessment.id or uuid.uuid4().hex}),
-                                           actor, None, note, action, origin)
+                                           actor, None, note, action, origin=origin)
         except ConflictError:
             raise storage_error("already_exists", f"situation {created.id}", "a situation with this id already exists") from None
         return created, saved
@@ -211,6 +225,9 @@ class Database(AssessmentRevisions, AssessmentDrafts, SourceLibrary, ScoreSummar
             conn.execute(delete(assessment_scores).where(assessment_scores.c.situation_id == situation_id))
             conn.execute(delete(drafts).where(drafts.c.situation_id == situation_id))
             conn.execute(delete(situation_sources).where(situation_sources.c.situation_id == situation_id))
+            rounds = select(rating_rounds.c.id).where(rating_rounds.c.situation_id == situation_id)
+            conn.execute(delete(round_members).where(round_members.c.round_id.in_(rounds)))
+            conn.execute(delete(rating_rounds).where(rating_rounds.c.situation_id == situation_id))
             conn.execute(delete(revisions).where(revisions.c.situation_id == situation_id))
             conn.execute(delete(situation_access).where(situation_access.c.situation_id == situation_id))
             conn.execute(delete(situations).where(situations.c.id == situation_id))
@@ -218,10 +235,10 @@ class Database(AssessmentRevisions, AssessmentDrafts, SourceLibrary, ScoreSummar
                          before={"name": row.name, **gone._mapping})
 
     def list_assessments(self, situation_id: str) -> list[Assessment]:
-        """The latest revision of each assessment of a situation, by assessed_on then id."""
+        """The latest revision of each assessment of a situation, by assessed_on then id (independent ratings of rounds left out)."""
         with self._transaction("list the assessments") as conn:
             self._situation_row(conn, situation_id)
-            rows = conn.execute(latest_revisions(revisions.c.situation_id == situation_id)).all()
+            rows = conn.execute(latest_revisions((revisions.c.situation_id == situation_id) & listed())).all()
         return [assessment_from_row(row) for row in rows]
 
     def situation_histories(self, include_deleted: bool = False) -> list[SituationHistory]:
@@ -230,7 +247,7 @@ class Database(AssessmentRevisions, AssessmentDrafts, SourceLibrary, ScoreSummar
         with self._transaction("read the situation histories") as conn:
             situation_rows = conn.execute(_situations_where(shown)).all()
             revision_rows = conn.execute(latest_revisions(
-                revisions.c.situation_id.in_(select(situations.c.id).where(shown)))).all()
+                revisions.c.situation_id.in_(select(situations.c.id).where(shown)) & listed())).all()
         by_situation: dict[str, list[Assessment]] = {row.id: [] for row in situation_rows}
         for row in revision_rows:
             if row.situation_id in by_situation:  # PostgreSQL: a situation added between the two queries
@@ -242,7 +259,8 @@ class Database(AssessmentRevisions, AssessmentDrafts, SourceLibrary, ScoreSummar
         key, shown = model_key(model), _shown(include_deleted)
         with self._transaction("read the situation overviews") as conn:
             situation_rows = conn.execute(_situations_where(shown)).all()
-            rows = conn.execute(latest_with_summaries(revisions.c.situation_id.in_(select(situations.c.id).where(shown)), key)).all()
+            rows = conn.execute(latest_with_summaries(revisions.c.situation_id.in_(select(situations.c.id).where(shown)) & listed(),
+                                                      key)).all()
         missing = self._summarise_missing([(row.assessment_id, row.revision) for row in rows if row.summary_json is None], model, key)
         by_situation: dict[str, list[ScoredAssessment]] = {row.id: [] for row in situation_rows}
         for row in rows:
@@ -312,7 +330,7 @@ def _situations_where(condition):
 
 def _situation_values(situation: Situation) -> dict:
     return {"name": situation.name, "country": situation.country, "area": situation.area,
-            "tags_json": json.dumps(situation.tags, ensure_ascii=False)}
+            "tags_json": json.dumps(situation.tags, ensure_ascii=False), "review_every_months": situation.review_every_months}
 
 
 def _situation_fields(situation: Situation) -> dict:
@@ -320,5 +338,6 @@ def _situation_fields(situation: Situation) -> dict:
 
 
 def _situation(row: Row) -> Situation:
-    data = {"id": row.id, "name": row.name, "country": row.country, "area": row.area, "tags": json.loads(row.tags_json)}
+    data = {"id": row.id, "name": row.name, "country": row.country, "area": row.area, "tags": json.loads(row.tags_json),
+            "review_every_months": row.review_every_months}
     return validated(lambda: Situation.model_validate(data), f"situation {row.id}")

@@ -5,14 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from r2p_risk.resources import examples_dir
+from r2p_risk.review import Review
 from r2p_risk.storage.database import Database
 from r2p_risk.storage.files import Model, read_snapshot_file
 
 
-def load_examples(database: Database, model: Model, actor: str, folder: Path | None = None) -> int:
+def load_examples(database: Database, model: Model, actor: str, folder: Path | None = None, keep_review: bool = True) -> int:
     """Add every example snapshot: one situation per situation name, its assessments oldest first.
 
-    Returns the number of assessments added. Every example situation is tagged "fictional".
+    Returns the number of assessments added. Every example situation is tagged "fictional". The examples
+    come with their (fictional) review records, as an import does; `keep_review=False` (for a user who
+    may not sign off) loads each as a draft with a fresh review record instead, and says so in its note.
     """
     folder = examples_dir() if folder is None else folder
     snapshots = [read_snapshot_file(path, model) for path in sorted(folder.glob("*.json"))]
@@ -24,5 +27,9 @@ def load_examples(database: Database, model: Model, actor: str, folder: Path | N
             situation = snapshot.situation.model_copy(update={"id": None})
             situations[name] = database.create_situation(situation, actor).id
         assessment = snapshot.assessment.model_copy(update={"id": None, "revision": None})
-        database.save_assessment(situations[name], assessment, actor, based_on_revision=None, note="fictional example")
+        note = "fictional example"
+        if not keep_review:
+            assessment = assessment.model_copy(update={"review": Review(), "status": "draft"})
+            note += ", loaded as a draft (signing off needs a reviewer)"
+        database.save_assessment(situations[name], assessment, actor, based_on_revision=None, note=note, action="import")
     return len(snapshots)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from r2p_risk.dossier_vocabulary import DossierVocabulary, parse_dossier_vocabulary
 from r2p_risk.errors import FrameworkError, Problem, SnapshotError
 from r2p_risk.framework import Framework, parse_framework
 from r2p_risk.parameters import ScoringParameters, parse_parameters
@@ -83,6 +84,15 @@ REGIONS_FILE = "m49-regions.csv"
 def load_regions(frameworks_dir: Path) -> dict[str, Region]:
     path = frameworks_dir / REGIONS_FILE
     return _cached(path, lambda: parse_regions(path.read_text(encoding="utf-8")))
+
+
+DOSSIER_FILE = "dossier.yaml"
+
+
+def load_dossier_vocabulary(frameworks_dir: Path) -> DossierVocabulary:
+    """The labels of dossiers and reviews (cached on modification time)."""
+    path = frameworks_dir / DOSSIER_FILE
+    return _cached(path, lambda: parse_dossier_vocabulary(read_yaml(path), path.name))
 
 
 CATALOGUE_DIR = "response-tools"

@@ -1,7 +1,9 @@
 """Assessment revisions: saving (never overwriting), restoring, loading; the `Database` methods.
 
 Each save adds a revision; a save based on a revision older than the latest is refused with a
-`ConflictError` naming who saved the newer one. Every save is an audit event in its transaction.
+`ConflictError` naming who saved the newer one, unless the revisions since were review steps only
+(a comment, a submission, a sign-off: `reviews.py`), which never make an edit stale. Every save is
+an audit event in its transaction.
 """
 
 from __future__ import annotations
@@ -43,12 +45,14 @@ class AssessmentRevisions:
 
     def save_assessment(self, situation_id: str, assessment: Assessment, actor: str,
                         based_on_revision: int | None, note: str = "", *, action: str = "assessment.save",
-                        origin: Provenance | None = None) -> Assessment:
+                        approve=None, origin: Provenance | None = None) -> Assessment:
         """Save a new revision; refused with a ConflictError when somebody saved after `based_on_revision`.
 
         An assessment without an id is new (revision 1); one with an id unknown here is imported as new.
         `action="import"` records the save in the audit trail as an import, and beside the revision; the
-        revision keeps who saved it and when from `origin` (an imported snapshot's provenance).
+        revision keeps who saved it and when from `origin` (an imported snapshot's provenance). The review
+        record is the package's (review_rules.py): a save keeps the stored one, an import keeps its file's, and a
+        save asking for "final" signs the assessment off, after `approve(prepared revision)` (the user's rights) agrees.
         """
         if assessment.id is None and based_on_revision is not None:
             raise ValueError("a new assessment (without an id) cannot be based on a revision")
@@ -56,7 +60,7 @@ class AssessmentRevisions:
         try:
             with self._transaction("save the assessment", write=True) as conn:
                 return self._add_revision(conn, situation_id, assessment.model_copy(update={"id": assessment_id}),
-                                          actor, based_on_revision, note, action, origin)
+                                          actor, based_on_revision, note, action, approve, origin)
         except ConflictError as error:
             if isinstance(error.__cause__, exc.IntegrityError):  # PostgreSQL: another save inserted this revision first
                 with self._transaction("save the assessment") as conn:
@@ -109,7 +113,7 @@ class AssessmentRevisions:
         return [RevisionInfo(**row._mapping) for row in rows]
 
     def _latest_row(self, conn: Connection, assessment_id: str, required: bool = False, data: bool = False) -> Row | None:
-        columns = [revisions.c.revision, revisions.c.situation_id, revisions.c.saved_by, revisions.c.saved_at]
+        columns = [revisions.c.assessment_id, revisions.c.revision, revisions.c.situation_id, revisions.c.saved_by, revisions.c.saved_at]
         latest = conn.execute(select(*columns, *([revisions.c.data_json] if data else []))
                               .where(revisions.c.assessment_id == assessment_id)
                               .order_by(revisions.c.revision.desc()).limit(1)).first()
@@ -118,13 +122,27 @@ class AssessmentRevisions:
         return latest
 
     def _add_revision(self, conn: Connection, situation_id: str, assessment: Assessment, actor: str,
-                      based_on: int | None, note: str, action: str, origin: Provenance | None = None) -> Assessment:
-        """Check that nobody saved after `based_on`, then insert the next revision and its audit event."""
+                      based_on: int | None, note: str, action: str, approve=None,
+                      origin: Provenance | None = None) -> Assessment:
+        """Check that nobody saved after `based_on` (review steps aside), apply the review rules, insert the next revision."""
         self._open_situation(conn, situation_id)
         latest = self._latest_row(conn, assessment.id, data=True)
-        check_base(assessment.id, situation_id, latest, based_on)
+        check_base(assessment.id, situation_id, latest, self._past_review_steps(conn, assessment.id, latest, based_on))
+        now = self._now()
+        prepared, signed = self._reviewed(conn, latest, assessment, actor, action, approve, now)  # reviews.py
+        saved = self._insert_revision(conn, situation_id, prepared, actor, latest, note, action, now, origin)
+        if signed:
+            record_event(conn, now, actor, "review.sign_off", situation_id=situation_id, assessment_id=saved.id,
+                         revision=saved.revision)
+        return saved
+
+    def _insert_revision(self, conn: Connection, situation_id: str, assessment: Assessment, actor: str,
+                         latest: Row | None, note: str, action: str, now: dt.datetime | None = None,
+                         origin: Provenance | None = None) -> Assessment:
+        """Insert `assessment` as the revision after `latest`, with its audit event (what changed since `latest`); an
+        imported revision keeps who saved it and when from `origin` (its snapshot's provenance)."""
         saved = assessment.model_copy(update={"revision": (latest.revision if latest else 0) + 1})
-        now, data_json = self._now(), saved.model_dump_json()
+        now, data_json = now or self._now(), saved.model_dump_json()
         if size_in_a_snapshot(saved) > ASSESSMENT_BYTES:
             raise storage_error("too_large", f"assessment {saved.id}", f"the assessment is larger than the "
                                 f"{megabytes(ASSESSMENT_BYTES)} an assessment may hold; shorten its evidence")

@@ -50,6 +50,7 @@ situations = Table(
     Column("created_at", UtcDateTime, nullable=False), Column("created_by", String(200), nullable=False),
     Column("updated_at", UtcDateTime, nullable=False), Column("updated_by", String(200), nullable=False),
     Column("deleted_at", UtcDateTime), Column("deleted_by", String(200)),  # set while the situation is in the bin
+    Column("review_every_months", Integer, nullable=False, server_default="4"),  # the review cadence ("review due")
 )
 revisions = Table(
     "assessment_revisions", metadata,
@@ -138,4 +139,25 @@ audit_events = Table(  # only ever inserted into, in the same transaction as the
     Column("after_json", Text),
     Index("ix_audit_events_at", "at"),
     Index("ix_audit_events_situation_id", "situation_id"),
+)
+rating_rounds = Table(  # several analysts rating one situation for one date, independently, before a lead reconciles
+    "rating_rounds", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("situation_id", String(64), ForeignKey("situations.id"), nullable=False),
+    Column("assessed_on", Date, nullable=False),
+    Column("lead", String(200), nullable=False),  # who opened it and reconciles it
+    Column("opened_at", UtcDateTime, nullable=False),
+    Column("state", String(12), nullable=False),  # open | reconciled
+    Column("reconciled_assessment_id", String(64)),  # the assessment the lead made of the ratings
+    Column("reconciled_at", UtcDateTime),
+    Index("ix_rating_rounds_situation_id", "situation_id"),
+)
+round_members = Table(  # each analyst's independent assessment in a round: hidden from every list, blind until submitted
+    "round_members", metadata,
+    Column("round_id", String(64), ForeignKey("rating_rounds.id"), nullable=False),
+    Column("analyst", String(200), nullable=False),  # the identity (team) or the typed name (single user) who rates
+    Column("assessment_id", String(64), nullable=False, unique=True),  # its revisions are in assessment_revisions
+    Column("joined_at", UtcDateTime, nullable=False),
+    Column("submitted_at", UtcDateTime),
+    PrimaryKeyConstraint("round_id", "analyst", name="pk_round_members"),
 )

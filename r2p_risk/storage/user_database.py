@@ -6,7 +6,8 @@ are left out of every list, and asking for one (or for one of its assessments) i
 exactly as if it did not exist. For a signed-in user the role, groups and disabled flag are read
 from the users table at every call, so a change by an admin applies at the user's next action.
 The actor recorded for every change is the signed-in identity; in local single-user mode
-(`LOCAL_USER`) it is the name passed by the caller, as before.
+(`LOCAL_USER`) it is the name passed by the caller, as before. Review steps and rounds of
+independent ratings, with their rules (four eyes, blind until submitted), are in `user_reviews.py`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from r2p_risk.assessment import Assessment, Situation, Source
 from r2p_risk.errors import PermissionDenied, Problem
 from r2p_risk.logs import user_ref
 from r2p_risk.storage.engine import not_found
+from r2p_risk.storage.user_reviews import UserReviews, UserRounds
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from r2p_risk.storage.database import Database, Draft, RevisionInfo, SituationHistory
 
 
-class UserDatabase:
+class UserDatabase(UserReviews, UserRounds):
     def __init__(self, database: Database, user: User):
         self._database = database
         self._user = user
@@ -108,6 +110,7 @@ class UserDatabase:
         """A new situation and its first assessment, both or neither; ids this user cannot see are replaced by new ones.
         `origin` (an imported snapshot's provenance) keeps who created the situation and saved the revision, and when."""
         who = self._actor(action, actor)
+        self._approve_save(who, action, assessment)  # an import of a final assessment needs the reviewer role
         return self._database.create_situation_with_assessment(
             self._unseen_as_new(situation), self._assessment_id_for(assessment, None), who, note, action=action, origin=origin)
 
@@ -127,7 +130,10 @@ class UserDatabase:
                         note: str = "", *, action: str = "assessment.save", origin=None) -> Assessment:
         who = self._actor(action, actor, situation_id)
         assessment = self._assessment_id_for(assessment, based_on_revision)
-        return self._database.save_assessment(situation_id, assessment, who, based_on_revision, note, action=action, origin=origin)
+        if assessment.id is not None and self._hidden_rating(assessment.id):  # another analyst's rating, not submitted yet
+            raise not_found(f"assessment {assessment.id}", "no such assessment")
+        return self._database.save_assessment(situation_id, assessment, who, based_on_revision, note, action=action,
+                                              approve=self._approve_save(who, action, assessment), origin=origin)
 
     def restore_revision(self, assessment_id: str, revision: int, actor: str = "") -> Assessment:
         who = self._actor("assessment.restore", actor, self._see_assessment(assessment_id))
@@ -249,4 +255,5 @@ class UserDatabase:
         situation_id = self._database.situation_of(assessment_id)
         if not self._visible()(situation_id):
             raise not_found(f"assessment {assessment_id}", "no such assessment")
+        self._check_hidden(assessment_id)  # another analyst's independent rating, not submitted yet (user_reviews.py)
         return situation_id

@@ -10,8 +10,9 @@ from r2p_risk.storage.user_database import UserDatabase
 from r2p_risk.ui import identity, state
 from r2p_risk.ui.feedback import plain, reporting
 
-ROLE_WORDS = {"viewer": "viewer: reads", "analyst": "analyst: also creates and edits",
-              "admin": "admin: also manages users, access and the audit trail"}
+ROLE_WORDS = {"viewer": "viewer: reads", "analyst": "analyst: also creates and edits, comments, submits for review",
+              "reviewer": "reviewer: also signs assessments off as final or returns them (four eyes)",
+              "admin": "admin: also manages users, access and the audit trail, and reviews"}
 
 
 def users_table(users: list[User]) -> None:

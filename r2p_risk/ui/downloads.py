@@ -43,7 +43,8 @@ def downloads(chosen: Chosen) -> None:
             st.session_state.pop(PREPARED, None)
             with reporting():
                 made = make_download(services.database(), kind, chosen.situation, chosen.assessment, chosen.unsaved, marking,
-                                     services.model(), services.catalogue(), dt.datetime.now(dt.UTC), state.analyst(), author=author)
+                                     services.model(), services.catalogue(), dt.datetime.now(dt.UTC), state.analyst(), author=author,
+                                     vocabulary=services.vocabulary())
                 st.session_state[PREPARED] = ((kind, marking, author, version), made)
     prepared = st.session_state.get(PREPARED)
     if prepared is not None and prepared[0][1:] == (marking, author, version):

@@ -14,6 +14,7 @@ from r2p_risk.storage.database import Database, open_database
 from r2p_risk.storage.files import (
     Model,
     load_catalogue,
+    load_dossier_vocabulary,
     load_model,
     load_regions,
     load_sources,
@@ -30,6 +31,11 @@ def settings() -> Settings:
 def model() -> Model:
     """The framework and scoring parameters (the loader caches them on the files' modification times)."""
     return load_model(settings().frameworks_dir)
+
+
+def vocabulary():
+    """The labels of dossiers and reviews (frameworks/dossier.yaml)."""
+    return load_dossier_vocabulary(settings().frameworks_dir)
 
 
 def catalogue() -> Catalogue:

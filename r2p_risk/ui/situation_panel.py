@@ -30,6 +30,10 @@ WATCH_COLUMNS = {
     "last_assessed": st.column_config.TextColumn("Last assessed"),
     "change": st.column_config.TextColumn("Change", alignment="right", help="overall score change since the previous assessment"),
     "assessments": st.column_config.NumberColumn("Assessments"),
+    "next_trigger": st.column_config.TextColumn("Next trigger", help="the next dated event in the latest assessment's dossier, "
+                                                "and triggers past their date whose outcome is not written yet"),
+    "review": st.column_config.TextColumn("Review", help="due this long after the last sign-off (the situation's review cadence, "
+                                          "by default every 4 months)"),
     "tags": st.column_config.TextColumn("Tags"),
 }
 ASSESS_PAGE = pages_dir() / "assess.py"
@@ -59,7 +63,8 @@ def _actor() -> str:
 
 def load_examples() -> None:
     try:
-        count = load_example_files(services.database(), services.model(), _actor())
+        count = load_example_files(services.database(), services.model(), _actor(),
+                                   keep_review=identity.allowed("assessment.review"))
         state.flash(f"Loaded {count} fictional example assessments. They describe invented places.")
     except R2PError as error:
         show_error(error)

@@ -1,5 +1,7 @@
 """Compare: situations x risk factors, a ranking, and trends over time."""
 
+import datetime as dt
+
 import streamlit as st
 
 from r2p_risk import charts, watchlist
@@ -20,10 +22,11 @@ st.caption("RF n = risk factor n (see the Framework screen). Blank: not assessed
 st.subheader("Ranking by overall score")
 st.caption("Scores are r2p-risk's own model. A situation whose overall risk is not determined is ranked by the lower end "
            "of its range, and says so in its status.")
-rows = sorted(watchlist.build_watch_list(assessed, model, services.regions()),
+rows = sorted(watchlist.build_watch_list(assessed, model, services.regions(), today=dt.date.today()),
               key=lambda r: -(r.overall if r.overall is not None else r.overall_range[0]))
 frame = watchlist.watch_list_frame(rows)
-st.dataframe(frame[["situation", "status", "risk_class", "overall", "range", "assessed", "reliability", "last_assessed", "change"]],
+st.dataframe(frame[["situation", "status", "risk_class", "overall", "range", "assessed", "reliability", "last_assessed", "change",
+                    "review"]],
              hide_index=True, width="stretch", column_config=situation_panel.WATCH_COLUMNS)
 
 st.subheader("Trend over time")

@@ -1,5 +1,7 @@
 """Situations: the watch list, a new situation, and one situation's assessments."""
 
+import datetime as dt
+
 import streamlit as st
 
 from r2p_risk import watchlist
@@ -20,7 +22,7 @@ if not overviews:
         situation_panel.load_examples()
         st.rerun()
 
-rows = watchlist.build_watch_list(overviews, model, services.regions())
+rows = watchlist.build_watch_list(overviews, model, services.regions(), today=dt.date.today())
 if rows:
     left, middle, right = st.columns(3)
     regions = left.multiselect("UN region", sorted({r.region for r in rows if r.region}), key="filter_region")
@@ -34,8 +36,9 @@ if rows:
     with st.container(key="watch_table"):
         clicked = st.dataframe(watchlist.watch_list_frame(shown), hide_index=True, width="stretch", key="watch_list",
                                on_select="rerun", selection_mode="single-row",
-                               column_order=["situation", "status", "risk_class", "overall", "range", "country", "region",
-                                             "assessed", "reliability", "last_assessed", "change", "assessments", "tags"],
+                               column_order=["situation", "status", "risk_class", "overall", "range", "next_trigger",
+                                             "review", "country", "region", "assessed", "reliability", "last_assessed",
+                                             "change", "assessments", "tags"],
                                column_config=situation_panel.WATCH_COLUMNS)
     situation_panel.open_clicked_row(clicked.selection.rows)
     names = {r.situation_id: r.situation for r in rows}
