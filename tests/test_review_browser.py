@@ -9,7 +9,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from conftest import LOCAL, wait_idle
-from test_browser import edit_cell
+from grid import put
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,7 @@ def rate_independently(page, level: str) -> None:
     wait_idle(page)
     for attempt in range(3):  # the grid is drawn again while the page settles after the switch: try again if it was
         try:
-            edit_cell(page, 1, 2, level)  # indicator 1.1
+            put(page, 1, "level", level)  # indicator 1.1, by keyboard (tests/grid.py: rows are 72 px tall now)
             break
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
