@@ -9,7 +9,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from conftest import LOCAL, wait_idle
-from grid import put
+from grid import LEVELS, put, show_table
 
 pytestmark = pytest.mark.browser
 
@@ -53,6 +53,7 @@ def rate_independently(page, level: str) -> None:
     wait_idle(page)
     for attempt in range(3):  # the grid is drawn again while the page settles after the switch: try again if it was
         try:
+            show_table(page)
             put(page, 1, "level", level)  # indicator 1.1, by keyboard (tests/grid.py: rows are 72 px tall now)
             break
         except PlaywrightTimeout:
@@ -73,12 +74,12 @@ def test_two_analysts_drafts_consensus_review_comments_and_sign_off(app_url, bro
     go(lead, "Consensus")
     click(lead, "Open a round")
     lead.get_by_text("Opened a round").wait_for()
-    rate_independently(lead, "3 ·")
+    rate_independently(lead, LEVELS[3])
     click(lead, "Submit my rating")
     lead.get_by_text("The consensus view appears once two analysts have submitted").wait_for()
 
     other_context, other = session(browser, app_url, "Ben Second", outside)
-    rate_independently(other, "1 ·")
+    rate_independently(other, LEVELS[1])
     other.get_by_text("You see their ratings once you submit yours").wait_for()  # blind until then
     assert "3 · strongly" not in other.content()
     click(other, "Submit my rating")
