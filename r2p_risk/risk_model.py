@@ -261,7 +261,8 @@ def score_crimes(factors: FactorFigures, levels: np.ndarray, c: Constants, param
     # as absent where nothing of them is assessed, and the risk is capped
     point = combine(common, np.where(specific_assessed, specific, np.where(capped, 0.0, np.nan)), c.specific_weight)
     point = np.where(capped, np.minimum(point, c.cap), point)
-    common_evidence = factors.evidence[:, c.common].mean(axis=1, keepdims=True)
+    # a float mean: summed row by row in one fixed order (a C-ordered copy), so it does not depend on how many rows there are
+    common_evidence = np.ascontiguousarray(factors.evidence[:, c.common]).mean(axis=1, keepdims=True)
     determined = ((common_evidence >= params.evidence_gates.min_common_evidence) & ~np.isnan(common)
                   & (specific_assessed | capped))
     return CrimeFigures(
