@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from r2p_risk.assess_next import assess_next
+from r2p_risk.assess_next import assess_next, with_what_ifs
 from r2p_risk.assessment import Assessment
 from r2p_risk.explain import condition_reasons, crime_reasons, factor_reasons, first_row, overall_reasons, undetermined_crimes
 from r2p_risk.framework import CRIMES, Framework
@@ -91,7 +91,8 @@ def find_drivers(assessment: Assessment, c: Constants, params: ScoringParameters
 
 def score_assessment(assessment: Assessment, framework: Framework, params: ScoringParameters) -> RiskProfile:
     """Assessment + framework + parameters -> RiskProfile. Pure: same input, same output."""
-    ratings = arrays_from_assessments([assessment], framework)
+    # row 0 is the assessment; the rows after it are the what-ifs of assess_next, scored in the same pass
+    candidates, ratings = with_what_ifs(arrays_from_assessments([assessment], framework))
     figures = score_arrays(ratings, framework, params)
     status = decide_status(figures, ratings, framework, params)
     c = constants(framework, params)
@@ -114,5 +115,5 @@ def score_assessment(assessment: Assessment, framework: Framework, params: Scori
         "drivers": find_drivers(assessment, c, params),
         "findings": [{"crime": f.crime, "state": f.state, "ended_on": f.ended_on.isoformat() if f.ended_on else None}
                      for f in assessment.atrocity_findings],
-        "assess_next": assess_next(figures, ratings, str(status.status[0]), c, framework, params),
+        "assess_next": assess_next(candidates, figures, str(status.status[0]), c, params),
     })
