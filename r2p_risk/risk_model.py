@@ -52,18 +52,25 @@ class Constants:
     counted_list: list  # the same, and the column ranges below, as Python lists for reading one by one
     starts_list: list
     ends_list: list
+    factor_columns: dict  # risk factor number -> its column
+    indicator_columns: dict  # indicator id -> its column
+    indicator_factors: list  # per indicator column: the number of its risk factor
     points: np.ndarray  # points of levels 0-3 and UNKNOWN (0), in hundredths
     confidence_weights: np.ndarray  # by confidence code, in hundredths
     conduct: np.ndarray  # per indicator: describes conduct
+    conduct_columns: np.ndarray  # the columns of the indicators that describe conduct
     common: np.ndarray  # column indices of the common risk factors
     factor_weights: np.ndarray  # per risk factor, in hundredths
     specific: tuple[np.ndarray, ...]  # per crime: column indices of its specific risk factors
     sides: np.ndarray  # (factors, 1 + crimes): weights in hundredths of the common factors, then of each crime's specific ones
     members: np.ndarray  # (factors, crimes): the common and specific factors of each crime
+    specific_members: np.ndarray  # (factors, crimes): the specific factors of each crime
     specific_weight: np.ndarray  # (crimes,): the specific side's exponent in the weighted geometric mean
     requirement: np.ndarray  # (crimes,): column of the indicator it presupposes (1.1), or -1
     min_level: np.ndarray  # (crimes,)
     cap: np.ndarray  # (crimes,)
+    status_names: np.ndarray  # the status of each rule, then the two of no alarm (determined, not determined); object
+    rests_on_finding: np.ndarray  # the same: whether it rests on a recorded finding (no alarm: never provisional)
 
 
 _compiled: OrderedDict[tuple[int, int], tuple[Framework, ScoringParameters, Constants]] = OrderedDict()
@@ -103,21 +110,27 @@ def _compile(framework: Framework, params: ScoringParameters) -> Constants:
         sides[columns, 1 + k] = factor_weights[columns]
     requires = [params.crimes[crime].requires for crime in CRIMES]
     cw = params.confidence_weights
+    conduct = np.array([framework.indicator(i).conduct for i in framework.indicator_ids])
     return Constants(
         indicators=tuple(i for rf in factors for i in rf.indicators), starts=ends - sizes, ends=ends, weights=weights, listed_weight=listed_weight,
         unlisted_weight=np.array([round(framework.unlisted_indicators(rf.number) * 100) for rf in factors], dtype=np.int64),
         counted=np.array([framework.counted_indicators(rf.number) for rf in factors]),
         counted_list=[framework.counted_indicators(rf.number) for rf in factors],
-        starts_list=(ends - sizes).tolist(), ends_list=ends.tolist(),
+        starts_list=(ends - sizes).tolist(), ends_list=ends.tolist(), factor_columns=column,
+        indicator_columns={indicator_id: k for k, indicator_id in enumerate(framework.indicator_ids)},
+        indicator_factors=[i.risk_factor for rf in factors for i in rf.indicators],
         points=np.array([round(params.level_points[level] * 100) for level in range(4)] + [0], dtype=np.int64),
         confidence_weights=np.array([round(w * 100) for w in (cw.low, cw.medium, cw.high, cw.unstated)], dtype=np.int64),
-        conduct=np.array([framework.indicator(i).conduct for i in framework.indicator_ids]),
+        conduct=conduct, conduct_columns=np.flatnonzero(conduct),
         common=common, factor_weights=factor_weights, specific=specific, sides=sides,
-        members=((sides[:, 1:] > 0) | (sides[:, :1] > 0)).astype(np.int64),
+        members=((sides[:, 1:] > 0) | (sides[:, :1] > 0)).astype(np.int64), specific_members=(sides[:, 1:] > 0).astype(np.int64),
         specific_weight=np.array([params.crimes[crime].specific_weight for crime in CRIMES]),
         requirement=np.array([framework.indicator_ids.index(r.indicator) if r else -1 for r in requires]),
         min_level=np.array([r.min_level if r else 0 for r in requires]),
         cap=np.array([r.cap_otherwise if r else 10.0 for r in requires]),
+        status_names=np.array([rule.status for rule in params.status_rules] + [params.no_alarm.determined, params.no_alarm.undetermined],
+                              dtype=object),
+        rests_on_finding=np.array([rule.rests_on_finding for rule in params.status_rules] + [True, True]),
     )
 
 

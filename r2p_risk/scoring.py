@@ -82,11 +82,11 @@ def _status(status: StatusFigures, figures: Figures, ratings: RatingArrays, c: C
 
 def find_drivers(assessment: Assessment, c: Constants, params: ScoringParameters) -> list[dict]:
     """Indicators rated clearly or strongly present, strongest first, in framework order (as `Driver` data)."""
-    listed = {i.id: (order, i) for order, i in enumerate(c.indicators)}
-    rated = [r for r in assessment.ratings if r.level is not None and r.level >= 2 and r.indicator in listed]
-    rated.sort(key=lambda r: (-r.level, listed[r.indicator][0]))
-    return [{"indicator": r.indicator, "risk_factor": listed[r.indicator][1].risk_factor, "level": r.level,
-             "points": params.level_points[r.level], "text": listed[r.indicator][1].text} for r in rated]
+    columns = c.indicator_columns
+    rated = [r for r in assessment.ratings if r.level is not None and r.level >= 2 and r.indicator in columns]
+    rated.sort(key=lambda r: (-r.level, columns[r.indicator]))
+    return [{"indicator": r.indicator, "risk_factor": c.indicator_factors[columns[r.indicator]], "level": r.level,
+             "points": params.level_points[r.level], "text": c.indicators[columns[r.indicator]].text} for r in rated]
 
 
 def score_assessment(assessment: Assessment, framework: Framework, params: ScoringParameters) -> RiskProfile:
