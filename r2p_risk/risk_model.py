@@ -58,13 +58,17 @@ class Constants:
     points: np.ndarray  # points of levels 0-3 and UNKNOWN (0), in hundredths
     level_points: np.ndarray  # the same in points
     total_weight: np.ndarray  # per risk factor: listed_weight + unlisted_weight
-    rating_terms: np.ndarray  # (RATING_TERMS, indicators, level codes x confidence codes): what a rating adds to its factor's sums
-    columns: np.ndarray  # 0 .. indicators - 1
+    rating_terms: np.ndarray  # ((indicators + 1) x RATING_CODES, RATING_TERMS): what a rating adds to its factor's sums
+    term_rows: np.ndarray  # (indicators,): the first row of each indicator in rating_terms
+    listed: np.ndarray  # (risk factors, 1): lists an indicator at all
     end_rows: np.ndarray  # (3, 1, 1): False for the mean of the rated indicators, True for the two ends of its range
     weighted_rows: np.ndarray  # (3, 1, risk factors): the same three, False at the ends of a factor with no weight at all
     confidence_weights: np.ndarray  # by confidence code, in hundredths
     conduct: np.ndarray  # per indicator: describes conduct
     conduct_columns: np.ndarray  # the columns of the indicators that describe conduct
+    conduct_list: list  # the same as a list; and common and specific below as lists
+    common_list: list
+    specific_lists: tuple[list, ...]
     common: np.ndarray  # column indices of the common risk factors
     factor_weights: np.ndarray  # per risk factor, in hundredths
     specific: tuple[np.ndarray, ...]  # per crime: column indices of its specific risk factors
@@ -131,7 +135,7 @@ def _compile(framework: Framework, params: ScoringParameters) -> Constants:
     return Constants(
         indicators=tuple(i for rf in factors for i in rf.indicators), starts=ends - sizes, ends=ends, weights=weights, listed_weight=listed_weight,
         unlisted_weight=unlisted_weight, total_weight=total_weight, rating_terms=_rating_terms(points, confidence_weights, weights),
-        columns=np.arange(len(weights)), end_rows=np.array([False, True, True]).reshape(3, 1, 1),
+        term_rows=np.arange(len(weights)) * RATING_CODES, listed=(sizes > 0)[:, None], end_rows=np.array([False, True, True]).reshape(3, 1, 1),
         weighted_rows=np.stack([np.ones(len(factors), dtype=bool), total_weight > 0, total_weight > 0])[:, None, :],
         counted=np.array([framework.counted_indicators(rf.number) for rf in factors]),
         counted_list=[framework.counted_indicators(rf.number) for rf in factors],
@@ -139,7 +143,8 @@ def _compile(framework: Framework, params: ScoringParameters) -> Constants:
         indicator_columns={indicator_id: k for k, indicator_id in enumerate(framework.indicator_ids)},
         indicator_factors=[i.risk_factor for rf in factors for i in rf.indicators],
         points=points, level_points=points / 100, confidence_weights=confidence_weights,
-        conduct=conduct, conduct_columns=np.flatnonzero(conduct),
+        conduct=conduct, conduct_columns=np.flatnonzero(conduct), conduct_list=np.flatnonzero(conduct).tolist(),
+        common_list=common.tolist(), specific_lists=tuple(columns.tolist() for columns in specific),
         common=common, factor_weights=factor_weights, specific=specific, sides=sides, side_weights=sides.sum(axis=0),
         members=members, member_hundredths=members.sum(axis=0) * 100.0, specific_members=(sides[:, 1:] > 0).astype(np.int64),
         specific_weight=specific_weight, common_weight=1 - specific_weight,
@@ -153,29 +158,30 @@ def _compile(framework: Framework, params: ScoringParameters) -> Constants:
 
 
 RATING_TERMS = ("count", "value", "rated_weight", "confidence_sum", "at_least_1", "at_least_2", "at_least_3")
+RATING_CODES = (UNKNOWN + 1) * len(CONFIDENCE_CODES)  # a rating's code: level code x len(CONFIDENCE_CODES) + confidence code
 
 
 def _rating_terms(points: np.ndarray, confidence_weights: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """What one indicator's rating adds to each of its risk factor's RATING_TERMS, by column and by
-    level code x len(CONFIDENCE_CODES) + confidence code, in whole numbers (value: hundredths x hundredths).
-    A level UNKNOWN adds nothing."""
-    terms = np.zeros((len(RATING_TERMS), len(weights), (UNKNOWN + 1) * len(CONFIDENCE_CODES)), dtype=np.int64)
-    for level in range(UNKNOWN + 1):
-        rated = level != UNKNOWN
+    """What one indicator's rating adds to each of its risk factor's RATING_TERMS: the row `column x RATING_CODES +
+    rating code`; whole numbers (value: hundredths x hundredths). A level UNKNOWN adds nothing, nor does the column
+    after the last indicator (all rows 0), which per_factor reads as the end."""
+    terms = np.zeros((len(weights) + 1, UNKNOWN + 1, len(CONFIDENCE_CODES), len(RATING_TERMS)), dtype=np.int64)
+    for level in range(UNKNOWN):
         for confidence in range(len(CONFIDENCE_CODES)):
-            code = level * len(CONFIDENCE_CODES) + confidence
-            terms[:, :, code] = np.array([
-                np.full(len(weights), rated), points[level] * weights, rated * weights,
-                np.full(len(weights), confidence_weights[confidence] if rated else 0),
-                *(np.full(len(weights), rated and level >= at_least) for at_least in (1, 2, 3))], dtype=np.int64)
-    return terms
+            terms[:-1, level, confidence] = np.stack([
+                np.ones_like(weights), points[level] * weights, weights, np.full_like(weights, confidence_weights[confidence]),
+                *(np.full_like(weights, level >= at_least) for at_least in (1, 2, 3))], axis=-1)
+    return terms.reshape(-1, len(RATING_TERMS))
 
 
-def per_factor(values: np.ndarray, c: Constants) -> np.ndarray:
-    """(..., indicators) whole numbers -> (..., risk factors) sums over each factor's indicators, exactly."""
-    running = np.zeros((*values.shape[:-1], values.shape[-1] + 1), dtype=np.int64)
-    np.cumsum(values, axis=-1, out=running[..., 1:])
-    return running[..., c.ends] - running[..., c.starts]
+def per_factor(ratings: RatingArrays, c: Constants) -> np.ndarray:
+    """(RATING_TERMS, n, risk factors): the sums of the terms of each risk factor's ratings, exactly."""
+    n, width = ratings.levels.shape
+    rows = np.empty((n, width + 1), dtype=np.int64)
+    np.add(c.term_rows, ratings.levels * len(CONFIDENCE_CODES) + ratings.confidences, out=rows[:, :width])
+    rows[:, width] = width * RATING_CODES  # an empty column at the end: a risk factor with no indicators (the last) sums to 0
+    sums = np.add.reduceat(c.rating_terms.take(rows, axis=0), c.starts, axis=1)  # (n, risk factors, RATING_TERMS)
+    return np.moveaxis(sums * c.listed, -1, 0)  # reduceat gives a factor with no indicators one of the next: 0 instead
 
 
 @dataclass(frozen=True)
@@ -213,8 +219,7 @@ def _with_whole(indicator_score: np.ndarray, whole: np.ndarray, whole_points: np
 
 
 def score_factors(ratings: RatingArrays, c: Constants, params: ScoringParameters) -> FactorFigures:
-    code = ratings.levels * len(CONFIDENCE_CODES) + ratings.confidences
-    sums = per_factor(c.rating_terms[:, c.columns, code], c)  # (RATING_TERMS, n, risk factors)
+    sums = per_factor(ratings, c)
     count, value, rated_weight, confidence_sum = sums[:4]
     peak = c.level_points[(sums[4:] > 0).sum(axis=0)]  # points of the highest level rated (level 0's when none is)
     unassessed = c.total_weight - rated_weight
