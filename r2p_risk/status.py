@@ -43,6 +43,9 @@ def _confident(min_confidence: str) -> np.ndarray:
     return wanted
 
 
+_CONFIDENT = {name: _confident(name) for name in _CONFIDENCE_RANK}
+
+
 def condition_holds(condition, figures: Figures, ratings: RatingArrays, c: Constants) -> np.ndarray:
     """Where one status condition holds (n,); a score not assessed never reaches a threshold."""
     scores = figures.factors.score
@@ -50,7 +53,7 @@ def condition_holds(condition, figures: Figures, ratings: RatingArrays, c: Const
         return ratings.ongoing.any(axis=1)
     if isinstance(condition, ConductPresent):
         levels = ratings.levels[:, c.conduct_columns]
-        present = (levels != UNKNOWN) & (levels >= condition.min_level) & _confident(condition.min_confidence)[ratings.confidences[:, c.conduct_columns]]
+        present = (levels != UNKNOWN) & (levels >= condition.min_level) & _CONFIDENT[condition.min_confidence][ratings.confidences[:, c.conduct_columns]]
         return present.any(axis=1)
     if isinstance(condition, RiskFactorAtLeast):
         high = scores[:, [c.factor_columns[n] for n in condition.risk_factors]] >= condition.score
@@ -66,8 +69,9 @@ def condition_holds(condition, figures: Figures, ratings: RatingArrays, c: Const
 
 def plain_mean(scores: np.ndarray, columns: list[int]) -> np.ndarray:
     """The unweighted mean of the assessed factor scores among `columns`, rounded; NaN when none is assessed."""
-    assessed = ~np.isnan(scores[:, columns])
-    total = np.where(assessed, hundredths(scores[:, columns]), 0).sum(axis=1)
+    values = scores[:, columns]
+    assessed = ~np.isnan(values)
+    total = hundredths(values).sum(axis=1)  # a NaN counts 0 hundredths
     with np.errstate(invalid="ignore", divide="ignore"):
         return round2(total / (assessed.sum(axis=1) * 100.0))
 
@@ -76,11 +80,10 @@ def decide_status(figures: Figures, ratings: RatingArrays, framework: Framework,
     c = constants(framework, params)
     n = len(ratings)
     held = [[condition_holds(cond, figures, ratings, c) for cond in rule.conditions] for rule in params.status_rules]
-    rule_index = np.full(n, -1)
-    for index in reversed(range(len(params.status_rules))):
-        checks = held[index]
-        holds = np.logical_or.reduce(checks) if params.status_rules[index].match == "any" else np.logical_and.reduce(checks)
-        rule_index = np.where(holds, index, rule_index)
+    holds = np.array([checks[0] if len(checks) == 1 else np.logical_or.reduce(checks) if rule.match == "any" else np.logical_and.reduce(checks)
+                      for rule, checks in zip(params.status_rules, held)]).reshape(len(held), n)  # (rules, n)
+    # the first rule that holds, -1 when none does
+    rule_index = np.where(holds.any(axis=0), holds.argmax(axis=0), -1) if len(held) else np.full(n, -1)
     determined = figures.overall.determined
     fallback = np.where(determined, len(params.status_rules), len(params.status_rules) + 1)
     chosen = np.where(rule_index >= 0, rule_index, fallback)
