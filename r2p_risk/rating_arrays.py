@@ -51,6 +51,7 @@ class _Codes(dict):
     """(key, level, confidence) -> column << 5 | level code << 2 | confidence code; -1 for a key not listed."""
 
     def __init__(self, columns: dict):
+        self.width = len(columns)
         super().__init__(
             ((key, level, confidence), (column << 5) | (level_code << 2) | confidence_code)
             for key, column in columns.items()
@@ -62,23 +63,29 @@ class _Codes(dict):
         return -1
 
 
-_code_tables: dict[tuple, _Codes] = {}
+_code_tables: dict[int, tuple[Framework, _Codes, _Codes]] = {}
+_TABLES_KEPT = 16
 
 
-def _codes(columns: dict) -> _Codes:
-    key = tuple(columns)
-    if key not in _code_tables:
-        _code_tables[key] = _Codes(columns)
-    return _code_tables[key]
+def _codes(framework: Framework) -> tuple[_Codes, _Codes]:
+    """The codes of a framework's indicators and of its risk factors, made once: frameworks are frozen, so while an
+    entry keeps one alive its identity stands for its content."""
+    entry = _code_tables.get(id(framework))
+    if entry is None or entry[0] is not framework:
+        entry = (framework, _Codes(_indicator_columns(framework)), _Codes(_factor_columns(framework)))
+        _code_tables[id(framework)] = entry
+        while len(_code_tables) > _TABLES_KEPT:
+            del _code_tables[next(iter(_code_tables))]
+    return entry[1], entry[2]
 
 
-def _matrix(triples: Iterable[tuple], counts: list[int], columns: dict) -> tuple[np.ndarray, np.ndarray]:
+def _matrix(triples: Iterable[tuple], counts: list[int], codes_of: _Codes) -> tuple[np.ndarray, np.ndarray]:
     """Codes of (key, level, confidence) triples, `counts[i]` of them for assessment i -> (levels, confidences).
 
     A key the framework does not list is left out; of a key rated twice the last rating counts, as in a dict.
     """
-    size, width = len(counts), len(columns)
-    codes = np.fromiter(map(_codes(columns).__getitem__, triples), dtype=np.int64, count=sum(counts))
+    size, width = len(counts), codes_of.width
+    codes = np.fromiter(map(codes_of.__getitem__, triples), dtype=np.int64, count=sum(counts))
     owner = np.repeat(np.arange(size, dtype=np.int64), counts)
     if len(codes) and codes.min() < 0:
         codes, owner = codes[codes >= 0], owner[codes >= 0]
@@ -111,10 +118,9 @@ def arrays_from_assessments(assessments: Sequence, framework: Framework) -> Rati
     """Validated `Assessment` models -> arrays."""
     ratings = [a.ratings for a in assessments]
     wholes = [a.risk_factor_ratings for a in assessments]
-    levels, confidences = _matrix(map(_INDICATOR_TRIPLE, chain.from_iterable(ratings)), list(map(len, ratings)),
-                                  _indicator_columns(framework))
-    whole_levels, whole_confidences = _matrix(map(_WHOLE_TRIPLE, chain.from_iterable(wholes)), list(map(len, wholes)),
-                                              _factor_columns(framework))
+    indicator_codes, factor_codes = _codes(framework)
+    levels, confidences = _matrix(map(_INDICATOR_TRIPLE, chain.from_iterable(ratings)), list(map(len, ratings)), indicator_codes)
+    whole_levels, whole_confidences = _matrix(map(_WHOLE_TRIPLE, chain.from_iterable(wholes)), list(map(len, wholes)), factor_codes)
     ongoing, ended = _findings([[(f.crime, f.state) for f in a.atrocity_findings] for a in assessments])
     return RatingArrays(levels, confidences, whole_levels, whole_confidences, ongoing, ended)
 
@@ -149,8 +155,9 @@ def _inputs(stored: dict) -> tuple[list, list, list]:
 
 def _arrays(inputs: list[tuple[list, list, list]], framework: Framework) -> RatingArrays:
     ratings, wholes, findings = zip(*inputs) if inputs else ((), (), ())
-    levels, confidences = _matrix(chain.from_iterable(ratings), list(map(len, ratings)), _indicator_columns(framework))
-    whole_levels, whole_confidences = _matrix(chain.from_iterable(wholes), list(map(len, wholes)), _factor_columns(framework))
+    indicator_codes, factor_codes = _codes(framework)
+    levels, confidences = _matrix(chain.from_iterable(ratings), list(map(len, ratings)), indicator_codes)
+    whole_levels, whole_confidences = _matrix(chain.from_iterable(wholes), list(map(len, wholes)), factor_codes)
     ongoing, ended = _findings(list(findings))
     return RatingArrays(levels, confidences, whole_levels, whole_confidences, ongoing, ended)
 

@@ -106,18 +106,21 @@ TEMPLATES: dict[str, str] = {
 }
 
 
+_RENDER = {code: template.format_map for code, template in TEMPLATES.items()}  # each template's bound format_map
+
+
 def render(code: str, params: dict[str, Any]) -> str:
-    return TEMPLATES[code].format(**params)
+    return _RENDER[code](params)
 
 
 def reason(code: str, **params: Any) -> Reason:
     """A `Reason` with its text rendered now from the one English table."""
-    return Reason.model_construct(code=code, params=params, text=render(code, params))
+    return Reason.model_construct(code=code, params=params, text=_RENDER[code](params))
 
 
 def reason_data(code: str, **params: Any) -> dict:
     """The same as plain data, for the scoring model, which validates its whole profile at once (much faster)."""
-    return {"code": code, "params": params, "text": render(code, params)}
+    return {"code": code, "params": params, "text": _RENDER[code](params)}
 
 
 def listing(items: list[str]) -> str:

@@ -1,6 +1,7 @@
 """Scoring many at once: the same model as one at a time, whatever is scored beside it."""
 
 import json
+import random
 
 import numpy as np
 
@@ -48,3 +49,17 @@ def test_indicators_the_framework_does_not_list_are_left_out(model):
              "risk_factor_ratings": [{"risk_factor": 99, "level": 3}]}]
     scores = score_stored(data, model.framework, model.params)
     assert np.isnan(scores.figures.factors.score[0, 1:]).all() and scores.figures.factors.score[0, 0] == 6.7
+
+
+def test_every_figure_of_a_row_is_bit_for_bit_the_figure_of_the_assessment_scored_alone(model):
+    rng = random.Random(5)
+    ids = model.framework.indicator_ids
+    assessments = [make_assessment({i: rng.choice([None, 0, 1, 2, 3]) for i in ids if rng.random() < share})
+                   for share in (0.2, 0.5, 0.8, 1.0) for _ in range(10)]
+    together = score_many(assessments, model.framework, model.params).figures
+    for row, assessment in enumerate(assessments):
+        alone = score_many([assessment], model.framework, model.params).figures
+        for part in ("factors", "crimes", "overall"):
+            for name in getattr(alone, part).__dataclass_fields__:
+                value, expected = getattr(getattr(together, part), name)[row], getattr(getattr(alone, part), name)[0]
+                assert np.array_equal(value, expected, equal_nan=value.dtype.kind == "f"), (row, part, name)
