@@ -58,7 +58,7 @@ def assess_next(figures: Figures, ratings: RatingArrays, status: str, c: Constan
     below_gate = common_evidence < gate and not crimes.determined[0].all()
     common = set(c.common.tolist())
     ranked = []
-    for column, k, narrows in zip(candidates.tolist(), factor_of.tolist(), narrowing.tolist()):
+    for column, k, narrows in zip(candidates.tolist(), factor_of.tolist(), narrowing.tolist(), strict=True):
         if k in undecided:
             group = 0
         elif c.conduct[column] and status != "current_crisis":

@@ -148,10 +148,10 @@ def write_briefing(args, model: Model) -> int:
     if one_page:
         from r2p_risk.brief import brief_for  # here, so other commands start without it
         document = brief_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
-                             marking, dt.datetime.now(dt.timezone.utc), author=args.author, vocabulary=vocabulary)
+                             marking, dt.datetime.now(dt.UTC), author=args.author, vocabulary=vocabulary)
     else:
         document = briefing_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
-                                marking, dt.datetime.now(dt.timezone.utc), author=args.author, vocabulary=vocabulary)
+                                marking, dt.datetime.now(dt.UTC), author=args.author, vocabulary=vocabulary)
     _write_file(output, render(document), f"could not write the {args.command}")
     print(f"{output}: {args.command} on {snapshot.situation.name!r}, {document.status}, marked {args.marking!r}")
     return 0
@@ -334,7 +334,8 @@ def start_app(args, model: Model) -> int:
 
     command = [sys.executable, "-m", "streamlit", "run", str(app_script()), *args.streamlit_options]
     sys.stdout.flush()
-    os.execv(sys.executable, command)  # the server replaces this process, so it gets Ctrl-C and `docker stop` itself
+    # the server replaces this process, so it gets Ctrl-C and `docker stop` itself; no shell, no user input
+    os.execv(sys.executable, command)  # noqa: S606
     return 0  # not reached
 
 
@@ -394,7 +395,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  - {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
-        sys.stdout = open(os.devnull, "w")  # the reader (e.g. `head`) left; that is not an error
+        # the reader (e.g. `head`) left; that is not an error. Open until the process ends, as stdout was.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return 0
 
 

@@ -106,7 +106,7 @@ def record_of(named: list[tuple[str, Assessment]], round_id: str | None = None) 
 def record_spreads(record: ConsensusRecord) -> tuple[dict[str, ItemSpread], dict[str, ItemSpread]]:
     """The spread of every indicator and whole-factor rating of a kept record."""
     def spreads(table: dict[str, list]) -> dict[str, ItemSpread]:
-        return {item: spread_of(item, dict(zip(record.analysts, levels))) for item, levels in table.items()}
+        return {item: spread_of(item, dict(zip(record.analysts, levels, strict=True))) for item, levels in table.items()}
 
     return spreads(record.indicators), spreads(record.risk_factors)
 

@@ -180,7 +180,7 @@ def condition_reasons(condition, figures: Figures, ratings: RatingArrays, framew
                        level_label=params.risk_level_label(params.risk_level(float(crimes.score[0, k]))), threshold=condition.score)
                 for k, crime in enumerate(CRIMES)
                 if crimes.determined[0, k] and not crimes.capped[0, k] and crimes.score[0, k] >= condition.score]
-    assert isinstance(condition, SpecificRiskFactorAtLeast)
+    assert isinstance(condition, SpecificRiskFactorAtLeast)  # noqa: S101 - narrows the closed union for the type checker
     return [reason_data("specific_factor_at_least", risk_factor=numbers[j], title=framework.risk_factors[j].title,
                    crime=params.crime_label(crime).lower(), score=float(scores[j]), threshold=condition.score)
             for k, crime in enumerate(CRIMES) if not figures.crimes.capped[0, k]

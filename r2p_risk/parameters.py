@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
@@ -122,7 +122,7 @@ class ConductPresent(StrictModel):
 
 
 StatusCondition = Annotated[
-    Union[FindingIs, ConductPresent, RiskFactorAtLeast, RiskFactorsMeanAtLeast, CrimeAtLeast, SpecificRiskFactorAtLeast],
+    FindingIs | ConductPresent | RiskFactorAtLeast | RiskFactorsMeanAtLeast | CrimeAtLeast | SpecificRiskFactorAtLeast,
     Field(discriminator="kind"),
 ]
 
@@ -164,7 +164,7 @@ class ScoringParameters(StrictModel):
     no_alarm: NoAlarm
 
     @model_validator(mode="after")
-    def _consistent(self) -> "ScoringParameters":
+    def _consistent(self) -> ScoringParameters:
         if sorted(self.level_points) != [0, 1, 2, 3]:
             raise ValueError("level_points must give points for levels 0, 1, 2 and 3")
         points = [self.level_points[level] for level in range(4)]

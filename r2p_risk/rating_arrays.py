@@ -42,7 +42,7 @@ class RatingArrays:
     def __len__(self) -> int:
         return len(self.levels)
 
-    def row(self, index: int) -> "RatingArrays":
+    def row(self, index: int) -> RatingArrays:
         return RatingArrays(*(a[index:index + 1] for a in (self.levels, self.confidences, self.whole_levels,
                                                             self.whole_confidences, self.ongoing, self.ended)))
 
@@ -148,7 +148,7 @@ def _inputs(stored: dict) -> tuple[list, list, list]:
 
 
 def _arrays(inputs: list[tuple[list, list, list]], framework: Framework) -> RatingArrays:
-    ratings, wholes, findings = zip(*inputs) if inputs else ((), (), ())
+    ratings, wholes, findings = zip(*inputs, strict=True) if inputs else ((), (), ())
     levels, confidences = _matrix(chain.from_iterable(ratings), list(map(len, ratings)), _indicator_columns(framework))
     whole_levels, whole_confidences = _matrix(chain.from_iterable(wholes), list(map(len, wholes)), _factor_columns(framework))
     ongoing, ended = _findings(list(findings))

@@ -51,7 +51,7 @@ def reconcile(found: RatingRound, submitted: list[tuple[RoundMember, Assessment]
               lead_name: str | None = None) -> Assessment:
     """One draft assessment of the round's date from its submitted independent ratings (see the module's words)."""
     names = unique_names([a.analyst for _, a in submitted])
-    named = list(zip(names, (a for _, a in submitted)))
+    named = list(zip(names, (a for _, a in submitted), strict=True))
     indicators = sorted({r.indicator for _, a in named for r in a.ratings}, key=lambda i: tuple(map(int, i.split("."))))
     factors = sorted({r.risk_factor for _, a in named for r in a.risk_factor_ratings})
     ratings = [_merged("indicator", i, [(n, a.rating_for(i)) for n, a in named if a.rating_for(i) is not None]) for i in indicators]

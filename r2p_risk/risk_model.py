@@ -93,7 +93,7 @@ def _compile(framework: Framework, params: ScoringParameters) -> Constants:
     ends = np.cumsum(sizes)
     weights = np.array([round(params.indicator_weights.get(i, 1.0) * 100) for i in framework.indicator_ids], dtype=np.int64)
     column = {rf.number: k for k, rf in enumerate(factors)}
-    listed_weight = np.array([weights[end - size:end].sum() for size, end in zip(sizes, ends)], dtype=np.int64)
+    listed_weight = np.array([weights[end - size:end].sum() for size, end in zip(sizes, ends, strict=True)], dtype=np.int64)
     factor_weights = np.array([round(params.risk_factor_weights.get(rf.number, 1.0) * 100) for rf in factors], dtype=np.int64)
     common = np.array([column[n] for n in framework.factors_in_group("common")])
     specific = tuple(np.array([column[n] for n in params.crimes[crime].specific_risk_factors]) for crime in CRIMES)
@@ -231,7 +231,7 @@ class CrimeFigures:
     common_evidence: np.ndarray
     reliability: np.ndarray
 
-    def of(self, crime: str) -> "CrimeFigures":
+    def of(self, crime: str) -> CrimeFigures:
         """One crime's figures, each an (n,) array."""
         k = CRIMES.index(crime)
         return CrimeFigures(*(getattr(self, name)[:, k] for name in self.__dataclass_fields__))

@@ -68,7 +68,7 @@ def _status(status: StatusFigures, figures: Figures, ratings: RatingArrays, c: C
     if index >= 0:
         rule = params.status_rules[index]
         reasons.append(reason_data("status_rule", status=label, rule=index, description=rule.description))
-        for condition, held in zip(rule.conditions, status.held[index]):
+        for condition, held in zip(rule.conditions, status.held[index], strict=True):
             if held[0]:
                 reasons += condition_reasons(condition, figures, ratings, framework, params, c)
         if status.provisional[0]:

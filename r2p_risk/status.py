@@ -57,7 +57,7 @@ def condition_holds(condition, figures: Figures, ratings: RatingArrays, c: Const
     if isinstance(condition, CrimeAtLeast):
         crimes = figures.crimes
         return (crimes.determined & ~crimes.capped & (crimes.score >= condition.score)).any(axis=1)
-    assert isinstance(condition, SpecificRiskFactorAtLeast)
+    assert isinstance(condition, SpecificRiskFactorAtLeast)  # noqa: S101 - narrows the closed union for the type checker
     return np.logical_or.reduce([
         ~figures.crimes.capped[:, k] & (scores[:, columns] >= condition.score).any(axis=1) for k, columns in enumerate(c.specific)
     ])

@@ -103,7 +103,7 @@ def watch_list_frame(rows: list[WatchRow]) -> pd.DataFrame:
     frame["status"] = frame["status_label"]
     frame["range"] = frame["overall_range"].map(lambda r: f"{r[0]:.1f}-{r[1]:.1f}" if r is not None else "")
     frame["tags"] = frame["tags"].map(", ".join)
-    frame["review"] = [("⚠ " if due else "") + text for due, text in zip(frame["review_due"], frame["review"])]
+    frame["review"] = [("⚠ " if due else "") + text for due, text in zip(frame["review_due"], frame["review"], strict=True)]
     return frame
 
 

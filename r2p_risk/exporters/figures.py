@@ -49,7 +49,7 @@ def factor_chart_png(briefing: Briefing) -> bytes:
         axes.barh(rows, [b.score or 0 for b in bars], color=[GROUP_COLOURS.get(b.group, "#777777") for b in bars], height=0.7,
                   hatch=[GROUP_HATCHES.get(b.group, "") for b in bars], edgecolor="white", linewidth=0)
         axes.hlines(list(rows), [b.low for b in bars], [b.high for b in bars], color="#222222", linewidth=1.0)  # the range
-        for row, bar in zip(rows, bars):
+        for row, bar in zip(rows, bars, strict=True):
             label = "not assessed" if bar.score is None else f"{bar.score:.1f}"
             axes.text(max(bar.score or 0, bar.high) + 0.12, row, label, va="center", fontsize=7,
                       color="#666666" if bar.score is None else "#222222", style="italic" if bar.score is None else "normal")

@@ -247,7 +247,7 @@ class BriefingPage(FPDF):
                    head: list[str] | None, is_head: bool) -> None:
         self.set_font(FAMILY, "B" if is_head else "", size)
         remaining = []
-        for text, width in zip(row, widths):
+        for text, width in zip(row, widths, strict=True):
             with self.shaping_for(text):
                 remaining.append(self.wrap(text, width - 2 * PAD) if text else [])
         page_lines = int((self.page_break_trigger - self.t_margin - 2 * PAD) // line_height) - (6 if head else 0)
@@ -273,7 +273,7 @@ class BriefingPage(FPDF):
         x, y = self.l_margin, self.y
         self.set_fill_color(*HEADING_FILL)
         self.set_draw_color(150, 150, 150)
-        for text, lines, width in zip(texts, parts, widths):
+        for text, lines, width in zip(texts, parts, widths, strict=True):
             self.rect(x, y, width, height, style="DF" if shaded else "D")
             with self.shaping_for(text):
                 align = "R" if right_to_left(text) else "L"
