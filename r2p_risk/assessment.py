@@ -11,7 +11,7 @@ from pydantic import AfterValidator, Field, StrictInt, model_validator
 
 from r2p_risk.dossier import Dossier, indicator_references
 from r2p_risk.errors import Problem
-from r2p_risk.models import LongText, ShortText, StrictModel, text_field
+from r2p_risk.models import LongText, ShortText, StrictModel, TextRules
 from r2p_risk.review import ConsensusRecord, Review
 
 Level = Annotated[StrictInt, Field(ge=0, le=3)]
@@ -45,8 +45,8 @@ def country_name(code: str | None) -> str | None:
 
 
 class Source(StrictModel):
-    title: text_field(500, min_length=1)
-    url: Annotated[text_field(2_000), AfterValidator(_http_url)] | None = None
+    title: Annotated[str, TextRules(500, min_length=1)]
+    url: Annotated[str, TextRules(2_000), AfterValidator(_http_url)] | None = None
     date: dt.date | None = None
 
 
@@ -74,11 +74,11 @@ class AtrocityFinding(StrictModel):
     crime: Crime
     state: Literal["ongoing", "ended"]
     ended_on: dt.date | None = None
-    evidence: text_field(20_000, min_length=1, multiline=True)
+    evidence: Annotated[str, TextRules(20_000, min_length=1, multiline=True)]
     sources: list[Source] = Field(default_factory=list, max_length=100)
 
     @model_validator(mode="after")
-    def _dated_when_ended(self) -> "AtrocityFinding":
+    def _dated_when_ended(self) -> AtrocityFinding:
         if self.state == "ended" and self.ended_on is None:
             raise ValueError("an ended finding needs ended_on, the date the crimes ended")
         if self.state == "ongoing" and self.ended_on is not None:
@@ -87,16 +87,16 @@ class AtrocityFinding(StrictModel):
 
 
 class Situation(StrictModel):
-    id: text_field(64, min_length=1) | None = None
+    id: Annotated[str, TextRules(64, min_length=1)] | None = None
     name: ShortText
     country: Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(_iso3_country)] | None = None
-    area: text_field(200) | None = None
-    tags: list[text_field(50, min_length=1)] = Field(default_factory=list, max_length=30)
+    area: Annotated[str, TextRules(200)] | None = None
+    tags: list[Annotated[str, TextRules(50, min_length=1)]] = Field(default_factory=list, max_length=30)
     review_every_months: StrictInt = Field(default=4, ge=1, le=36)  # the review cadence: "review due" after this long
 
 
 class Assessment(StrictModel):
-    id: text_field(64, min_length=1) | None = None
+    id: Annotated[str, TextRules(64, min_length=1)] | None = None
     revision: StrictInt | None = Field(default=None, ge=1)
     assessed_on: dt.date
     analyst: ShortText
@@ -104,14 +104,14 @@ class Assessment(StrictModel):
     key_judgements: LongText = ""
     ratings: list[IndicatorRating] = Field(default_factory=list, max_length=1_000)
     risk_factor_ratings: list[RiskFactorRating] = Field(default_factory=list, max_length=100)
-    selected_tools: list[text_field(100, min_length=1)] = Field(default_factory=list, max_length=200)
+    selected_tools: list[Annotated[str, TextRules(100, min_length=1)]] = Field(default_factory=list, max_length=200)
     atrocity_findings: list[AtrocityFinding] = Field(default_factory=list, max_length=30)
     dossier: Dossier = Field(default_factory=Dossier)
     review: Review = Field(default_factory=Review)  # written by the package (review_rules.py), never by an edit
     consensus: ConsensusRecord | None = None  # set when a lead reconciles several analysts' independent ratings
 
     @model_validator(mode="after")
-    def _findings_not_after_assessment(self) -> "Assessment":
+    def _findings_not_after_assessment(self) -> Assessment:
         for finding in self.atrocity_findings:
             if finding.ended_on is not None and finding.ended_on > self.assessed_on:
                 raise ValueError(f"a finding cannot have ended ({finding.ended_on}) after the assessment date ({self.assessed_on})")

@@ -7,12 +7,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from r2p_risk.errors import FrameworkError, Problem, problems_from_validation_error
-from r2p_risk.models import StrictModel, text_field
+from r2p_risk.models import StrictModel, TextRules
 
 GroupId = Literal["common", "genocide", "crimes_against_humanity", "war_crimes"]
 CRIMES: tuple[str, ...] = ("genocide", "crimes_against_humanity", "war_crimes")
@@ -24,11 +24,11 @@ class Indicator(StrictModel):
     text: str = Field(min_length=1)
     wording_check: Literal["checked", "recollection", "uncertain"]
     conduct: bool = Field(default=False, description="describes acts being committed, not a condition or a threat")
-    wording_note: text_field(300, min_length=10) | None = Field(
+    wording_note: Annotated[str, TextRules(300, min_length=10)] | None = Field(
         default=None, description="what about the wording is unconfirmed; kept out of the text, which briefings print")
 
     @model_validator(mode="after")
-    def _note_only_on_unconfirmed_wording(self) -> "Indicator":
+    def _note_only_on_unconfirmed_wording(self) -> Indicator:
         if self.wording_note is not None and self.wording_check == "checked":
             raise ValueError("wording_note explains an unconfirmed wording; a checked indicator has none")
         return self
