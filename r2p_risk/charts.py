@@ -7,10 +7,8 @@ import plotly.graph_objects as go
 
 from r2p_risk.compare import ProfileChange
 from r2p_risk.profile import RiskProfile
+from r2p_risk.vocabulary import GROUPS
 
-GROUP_COLOURS = {"common": "#5b7083", "genocide": "#8e2c48", "crimes_against_humanity": "#c2571a", "war_crimes": "#2f6f8f"}
-GROUP_PATTERNS = {"common": "", "genocide": "/", "crimes_against_humanity": "x", "war_crimes": "."}  # not by colour alone
-GROUP_NAMES = {"common": "Common", "genocide": "Genocide", "crimes_against_humanity": "Crimes against humanity", "war_crimes": "War crimes"}
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=12)
 
 
@@ -22,10 +20,10 @@ def factor_scores_figure(profile: RiskProfile, thresholds: list[float]) -> go.Fi
     """Horizontal bars of the 14 risk-factor scores, coloured by group, unassessed ones marked."""
     factors = list(profile.risk_factors.values())[::-1]
     figure = go.Figure()
-    for group, colour in GROUP_COLOURS.items():
+    for group, style in GROUPS.items():
         members = [f for f in factors if f.group == group]
         figure.add_bar(
-            name=GROUP_NAMES[group], orientation="h", marker_color=colour, marker_pattern_shape=GROUP_PATTERNS[group],
+            name=style.label, orientation="h", marker_color=style.colour, marker_pattern_shape=style.pattern,
             y=[f"{f.number}. {_short(f.title)}" for f in members], x=[f.score or 0 for f in members],
             error_x=dict(type="data", symmetric=False, color="#333333", thickness=1.2, width=4,
                          array=[f.range[1] - (f.score or 0) for f in members],

@@ -18,10 +18,8 @@ from matplotlib.patches import Patch
 from PIL import Image
 
 from r2p_risk.report import Briefing
+from r2p_risk.vocabulary import GROUPS, group_style
 
-GROUP_COLOURS = {"common": "#5b7083", "genocide": "#8e2c48", "crimes_against_humanity": "#c2571a", "war_crimes": "#2f6f8f"}
-GROUP_HATCHES = {"common": "", "genocide": "//", "crimes_against_humanity": "xx", "war_crimes": ".."}  # not by colour alone
-GROUP_NAMES = {"common": "Common", "genocide": "Genocide", "crimes_against_humanity": "Crimes against humanity", "war_crimes": "War crimes"}
 STYLE = {"font.family": "DejaVu Sans", "font.size": 8, "axes.spines.top": False, "axes.spines.right": False}
 DPI = 150
 
@@ -46,8 +44,8 @@ def factor_chart_png(briefing: Briefing) -> bytes:
         axes = figure.add_subplot()
         bars = briefing.factor_bars[::-1]
         rows = range(len(bars))
-        axes.barh(rows, [b.score or 0 for b in bars], color=[GROUP_COLOURS.get(b.group, "#777777") for b in bars], height=0.7,
-                  hatch=[GROUP_HATCHES.get(b.group, "") for b in bars], edgecolor="white", linewidth=0)
+        axes.barh(rows, [b.score or 0 for b in bars], color=[group_style(b.group).colour for b in bars], height=0.7,
+                  hatch=[group_style(b.group).hatch for b in bars], edgecolor="white", linewidth=0)
         axes.hlines(list(rows), [b.low for b in bars], [b.high for b in bars], color="#222222", linewidth=1.0)  # the range
         for row, bar in zip(rows, bars, strict=True):
             label = "not assessed" if bar.score is None else f"{bar.score:.1f}"
@@ -58,8 +56,8 @@ def factor_chart_png(briefing: Briefing) -> bytes:
         axes.set_yticks(list(rows), [f"{b.number}. {_short(b.title)}" for b in bars])
         axes.set_xlim(0, 11)
         axes.set_xlabel("score (0-10, r2p-risk model); line: the range it could still take")
-        handles = [Patch(facecolor=colour, hatch=GROUP_HATCHES[group], edgecolor="white", label=GROUP_NAMES[group])
-                   for group, colour in GROUP_COLOURS.items()]
+        handles = [Patch(facecolor=style.colour, hatch=style.hatch, edgecolor="white", label=style.label)
+                   for style in GROUPS.values()]
         figure.legend(handles=handles, loc="outside upper center", ncols=4, frameon=False, fontsize=7)
         return _png(figure)
 

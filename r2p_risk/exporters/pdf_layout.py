@@ -22,6 +22,8 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from r2p_risk.exporters.text_direction import right_to_left
+
 FONT_DIR = matplotlib.get_data_path() + "/fonts/ttf/"
 FAMILY = "DejaVu"
 BODY_SIZE = 9
@@ -39,15 +41,6 @@ def needs_shaping(*texts: str) -> bool:
     """True when a text holds right-to-left letters or combining marks that only a shaper places right."""
     return any(ord(c) > 0x2FF and (unicodedata.bidirectional(c) in ("R", "AL", "AN") or unicodedata.combining(c))
                for text in texts for c in text)
-
-
-def right_to_left(text: str) -> bool:
-    """True when the first letter with a strong direction is right-to-left (Arabic, Hebrew)."""
-    for c in text:
-        direction = unicodedata.bidirectional(c)
-        if direction in ("L", "R", "AL"):
-            return direction != "L"
-    return False
 
 
 def png_height(data: bytes, width: float) -> float:

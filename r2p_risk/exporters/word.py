@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import unicodedata
 
 from docx import Document
 from docx.document import Document as Doc
@@ -20,6 +19,7 @@ from docx.table import Table
 
 from r2p_risk.annex import evidence_line
 from r2p_risk.exporters.figures import factor_chart_png, trend_chart_png
+from r2p_risk.exporters.text_direction import right_to_left
 from r2p_risk.report import Briefing, citation_line
 
 MARKING_COLOUR = RGBColor(0xA0, 0x14, 0x28)
@@ -35,14 +35,6 @@ def _score(value: float | None) -> str:
 def _utc(moment: dt.datetime) -> dt.datetime:
     """The moment in UTC without a zone, as python-docx writes it; a moment without a zone is taken as UTC."""
     return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
-
-
-def _right_to_left(text: str) -> bool:
-    for c in text:
-        direction = unicodedata.bidirectional(c)
-        if direction in ("L", "R", "AL"):
-            return direction != "L"
-    return False
 
 
 class _Writer:
@@ -62,7 +54,7 @@ class _Writer:
         run.bold = bold or None
         if size:
             run.font.size = size
-        if _right_to_left(text):  # a right-to-left paragraph, which Word lays out from the right margin
+        if right_to_left(text):  # a right-to-left paragraph, which Word lays out from the right margin
             paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
             run.font.rtl = True
 
