@@ -7,7 +7,7 @@ never name something the code does not know.
 
 from __future__ import annotations
 
-from typing import Annotated, get_args, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, ValidationError
 

@@ -6,8 +6,8 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
 from conftest import ROOT
+
 
 def run(*command: str, cwd=ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", *command], cwd=cwd, capture_output=True, text=True, timeout=600)
