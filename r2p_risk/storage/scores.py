@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from r2p_risk import batch
 from r2p_risk.errors import R2PError
 from r2p_risk.overview import ScoreSummary, summaries, summarise, with_watch_facts
+from r2p_risk.storage.parts import DatabasePart
 from r2p_risk.storage.revisions import assessment_from_row, validated
 from r2p_risk.storage.tables import assessment_scores, revisions
 
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 CHUNK = 250  # revisions scored at once when their summaries are missing: bounds the memory it takes
 
 
-class ScoreSummaries:
+class ScoreSummaries(DatabasePart):
     """Mixed into `Database`, which provides `_transaction` and `backend`."""
 
     def _summarise_missing(self, keys: list[tuple[str, int]], model, key: str) -> dict[tuple[str, int], ScoreSummary]:
