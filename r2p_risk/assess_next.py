@@ -86,7 +86,8 @@ def assess_next(figures: Figures, ratings: RatingArrays, status: str, c: Constan
 
 def _diverse(ranked: list) -> list:
     """The first LIMIT, at most PER_RISK_FACTOR of one risk factor while others wait; then the rest in order."""
-    chosen, waiting, per_factor = [], [], {}
+    chosen, waiting = [], []
+    per_factor: dict[int, int] = {}
     for item in ranked:
         k = item[2]
         if per_factor.get(k, 0) < PER_RISK_FACTOR:

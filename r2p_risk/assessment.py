@@ -137,7 +137,7 @@ def check_assessment(assessment: Assessment | dict, framework, where: str = "ass
         ("ratings", "indicator", framework.has_indicator, "indicator"),
         ("risk_factor_ratings", "risk_factor", framework.has_risk_factor, "risk factor"),
     ):
-        items = data.get(key) if isinstance(data.get(key), list) else []
+        items = given if isinstance(given := data.get(key), list) else []
         seen = set()
         for index, item in enumerate(items):
             value = item.get(field) if isinstance(item, dict) else None
@@ -154,15 +154,15 @@ def check_assessment(assessment: Assessment | dict, framework, where: str = "ass
 
 def _reference_problems(data: dict, framework, where: str) -> list[Problem]:
     """Unknown indicators and risk factors named by the dossier and the consensus record."""
-    dossier = data.get("dossier") if isinstance(data.get("dossier"), dict) else {}
+    dossier = given if isinstance(given := data.get("dossier"), dict) else {}
     named = [(place, value, "indicator") for place, value in indicator_references(dossier)]
-    consensus = data.get("consensus") if isinstance(data.get("consensus"), dict) else {}
+    consensus = given if isinstance(given := data.get("consensus"), dict) else {}
     for key, label in (("indicators", "indicator"), ("risk_factors", "risk factor")):
-        levels = consensus.get(key) if isinstance(consensus.get(key), dict) else {}
+        levels = given if isinstance(given := consensus.get(key), dict) else {}
         named += [(f"consensus.{key}.{ident}", ident, label) for ident in levels]
-    review = data.get("review") if isinstance(data.get("review"), dict) else {}
-    comments = review.get("comments") if isinstance(review.get("comments"), list) else []
-    named += [(f"review.comments[{index}].target", comment.get("target"), comment.get("on").replace("_", " "))
+    review = given if isinstance(given := data.get("review"), dict) else {}
+    comments = given if isinstance(given := review.get("comments"), list) else []
+    named += [(f"review.comments[{index}].target", comment.get("target"), comment["on"].replace("_", " "))
               for index, comment in enumerate(comments)
               if isinstance(comment, dict) and comment.get("on") in ("indicator", "risk_factor")]
 
@@ -177,7 +177,7 @@ def _reference_problems(data: dict, framework, where: str) -> list[Problem]:
 
 def country_codes() -> list[str]:
     """Every ISO 3166-1 alpha-3 code, ordered by the country's common name."""
-    return sorted((c.alpha_3 for c in pycountry.countries), key=lambda code: country_name(code))
+    return sorted((c.alpha_3 for c in pycountry.countries), key=lambda code: country_name(code) or code)
 
 
 def parse_tags(text: str) -> list[str]:

@@ -54,9 +54,10 @@ def _bar_text(factor) -> str:
 def factor_change_figure(change: ProfileChange) -> go.Figure:
     """Change of each risk factor's score since the previous assessment: up (worse) in red."""
     moved = [f for f in change.risk_factors if f.delta is not None]
+    deltas = [f.delta for f in change.risk_factors if f.delta is not None]
     figure = go.Figure(go.Bar(
-        x=[f"RF {f.number}" for f in moved], y=[f.delta for f in moved],
-        marker_color=["#b8322a" if f.delta > 0 else "#2e7d4f" for f in moved],
+        x=[f"RF {f.number}" for f in moved], y=deltas,
+        marker_color=["#b8322a" if delta > 0 else "#2e7d4f" for delta in deltas],
         hovertext=[f"{f.title}: {f.before:.2f} -> {f.after:.2f}" for f in moved], hoverinfo="text+y",
     ))
     figure.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=30), font=FONT,

@@ -108,7 +108,7 @@ def indicator_references(dossier: dict) -> list[tuple[str, object]]:
     """(place, indicator id) of every indicator the dossier names, read from raw data so a broken file is checked too."""
     found = []
     for section in ("populations_at_risk", "perpetrators", "triggers", "developments_to_monitor"):
-        items = dossier.get(section) if isinstance(dossier.get(section), list) else []
+        items = given if isinstance(given := dossier.get(section), list) else []
         for index, item in enumerate(items):
             ids = item.get("indicators") if isinstance(item, dict) else None
             for position, value in enumerate(ids if isinstance(ids, list) else []):

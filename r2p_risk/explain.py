@@ -14,6 +14,7 @@ from r2p_risk.assessment import LEVEL_LABELS
 from r2p_risk.framework import CRIMES, Framework, RiskFactor
 from r2p_risk.parameters import (
     ConductPresent,
+    Crime,
     CrimeAtLeast,
     FindingIs,
     RiskFactorAtLeast,
@@ -85,7 +86,7 @@ def factor_reasons(k: int, rf: RiskFactor, f: dict[str, list], levels: list[int]
     return reasons
 
 
-def crime_reasons(crime: str, figures: Figures, ratings: RatingArrays, framework: Framework,
+def crime_reasons(crime: Crime, figures: Figures, ratings: RatingArrays, framework: Framework,
                   params: ScoringParameters, c: Constants) -> list[dict]:
     k = CRIMES.index(crime)
     cf, f = figures.crimes.of(crime), figures.factors

@@ -21,7 +21,7 @@ from r2p_risk.framework import CRIMES, Framework
 UNKNOWN = 4  # level code of "not rated" and "rated unknown": both are left out, never counted as absent
 CONFIDENCE_CODES = {"low": 0, "medium": 1, "high": 2, None: 3}  # 3: none stated
 _LEVEL_CODES = {0: 0, 1: 1, 2: 2, 3: 3, None: UNKNOWN}
-_CRIME_INDEX = {crime: k for k, crime in enumerate(CRIMES)}
+_CRIME_INDEX: dict[str, int] = {crime: k for k, crime in enumerate(CRIMES)}
 
 
 @dataclass(frozen=True)

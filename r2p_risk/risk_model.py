@@ -284,7 +284,7 @@ class OverallFigures:
 
 
 def score_overall(crimes: CrimeFigures, factors: FactorFigures, framework: Framework) -> OverallFigures:
-    determined = crimes.determined.all(axis=1)
+    determined: np.ndarray = crimes.determined.all(axis=1)  # type: ignore[assignment]  # numpy's stubs: of 2-D, an array
     assessed = factors.count.sum(axis=1)
     return OverallFigures(
         score=np.where(determined, np.where(np.isnan(crimes.score), -1.0, crimes.score).max(axis=1), np.nan),

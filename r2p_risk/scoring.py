@@ -83,10 +83,11 @@ def _status(status: StatusFigures, figures: Figures, ratings: RatingArrays, c: C
 def find_drivers(assessment: Assessment, c: Constants, params: ScoringParameters) -> list[dict]:
     """Indicators rated clearly or strongly present, strongest first, in framework order (as `Driver` data)."""
     listed = {i.id: (order, i) for order, i in enumerate(c.indicators)}
-    rated = [r for r in assessment.ratings if r.level is not None and r.level >= 2 and r.indicator in listed]
-    rated.sort(key=lambda r: (-r.level, listed[r.indicator][0]))
-    return [{"indicator": r.indicator, "risk_factor": listed[r.indicator][1].risk_factor, "level": r.level,
-             "points": params.level_points[r.level], "text": listed[r.indicator][1].text} for r in rated]
+    rated = [(r, level) for r in assessment.ratings
+             if (level := r.level) is not None and level >= 2 and r.indicator in listed]
+    rated.sort(key=lambda pair: (-pair[1], listed[pair[0].indicator][0]))
+    return [{"indicator": r.indicator, "risk_factor": listed[r.indicator][1].risk_factor, "level": level,
+             "points": params.level_points[level], "text": listed[r.indicator][1].text} for r, level in rated]
 
 
 def score_assessment(assessment: Assessment, framework: Framework, params: ScoringParameters) -> RiskProfile:

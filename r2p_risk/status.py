@@ -44,14 +44,14 @@ def condition_holds(condition, figures: Figures, ratings: RatingArrays, c: Const
     """Where one status condition holds (n,); a score not assessed never reaches a threshold."""
     scores = figures.factors.score
     if isinstance(condition, FindingIs):
-        return ratings.ongoing.any(axis=1)
+        return ratings.ongoing.any(axis=1)  # type: ignore[return-value]  # numpy's stubs: any(axis) of 2-D: an array
     if isinstance(condition, ConductPresent):
         wanted = [code for name, code in CONFIDENCE_CODES.items() if name and _CONFIDENCE_RANK[name] >= _CONFIDENCE_RANK[condition.min_confidence]]
         present = (ratings.levels != UNKNOWN) & (ratings.levels >= condition.min_level) & np.isin(ratings.confidences, wanted)
         return (present & c.conduct).any(axis=1)
     if isinstance(condition, RiskFactorAtLeast):
         high = np.stack([scores[:, _column(framework, n)] >= condition.score for n in condition.risk_factors])
-        return high.any(axis=0) if condition.match == "any" else high.all(axis=0)
+        return high.any(axis=0) if condition.match == "any" else high.all(axis=0)  # type: ignore[return-value]  # numpy's stubs: of 2-D, arrays
     if isinstance(condition, RiskFactorsMeanAtLeast):
         return plain_mean(scores, [_column(framework, n) for n in condition.risk_factors]) >= condition.score
     if isinstance(condition, CrimeAtLeast):

@@ -216,7 +216,8 @@ class Catalogue(StrictModel):
 
     def intrusiveness_rank(self, level: str) -> int:
         """0 for the least intrusive step of the scale, 4 for the most."""
-        return [i.id for i in self.intrusiveness_levels].index(level)
+        levels: list[str] = [i.id for i in self.intrusiveness_levels]
+        return levels.index(level)
 
     def topic(self, topic_id: str) -> Topic:
         return next(t for t in self.topics if t.id == topic_id)

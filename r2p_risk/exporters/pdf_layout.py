@@ -81,8 +81,11 @@ class BriefingPage(FPDF):
         """The width of one line of text in mm, cached; unshaped text is a plain sum of advance widths."""
         key = (text, self.font_style, self.font_size_pt, bool(self.text_shaping))
         if key not in self._widths:
+            font = self.current_font
+            if font is None:
+                raise ValueError("text is measured in the current font: set a font first")
             self._widths[key] = (self.get_string_width(text) if self.text_shaping
-                                 else self.current_font.get_text_width(text, self.font_size_pt, None)[1] / self.k)
+                                 else font.get_text_width(text, self.font_size_pt, None)[1] / self.k)
         return self._widths[key]
 
     def _pieces(self, word: str, width: float) -> list[str]:
