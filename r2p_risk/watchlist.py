@@ -76,7 +76,7 @@ def build_watch_list(overviews: list[SituationOverview], model, regions: dict[st
             assessments=len(overview.assessments),
             **review_columns(overview, today),
         ))
-    severity = {status: -model.params.severity(status) for status in STATUSES}  # most severe first, unassessed last
+    severity: dict[str | None, int] = {status: -model.params.severity(status) for status in STATUSES}  # unassessed last
     rows.sort(key=lambda r: (severity.get(r.status, 1), -(r.overall if r.overall is not None else -1), r.situation))
     return rows
 

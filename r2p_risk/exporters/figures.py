@@ -15,12 +15,14 @@ import numpy
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.typing import RcKeyType
 from PIL import Image
 
 from r2p_risk.report import Briefing
 from r2p_risk.vocabulary import GROUPS, group_style
 
-STYLE = {"font.family": "DejaVu Sans", "font.size": 8, "axes.spines.top": False, "axes.spines.right": False}
+STYLE: dict[RcKeyType, object] = {"font.family": "DejaVu Sans", "font.size": 8, "axes.spines.top": False,
+                                  "axes.spines.right": False}
 DPI = 150
 
 
@@ -69,16 +71,19 @@ def trend_chart_png(briefing: Briefing) -> bytes | None:
     with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(7.0, 2.4), dpi=DPI, layout="constrained")
         axes = figure.add_subplot()
-        axes.vlines([p.assessed_on for p in briefing.trend], [p.low for p in briefing.trend], [p.high for p in briefing.trend],
+        # dates: matplotlib plots them with its date converter, but its stubs take numbers only (hence the ignores)
+        dates = [p.assessed_on for p in briefing.trend]
+        axes.vlines(dates, [p.low for p in briefing.trend], [p.high for p in briefing.trend],  # type: ignore[arg-type]  # dates
                     color="#999999", linewidth=3, alpha=0.6)  # the range at each date
         points = [p for p in briefing.trend if p.overall is not None]
-        axes.plot([p.assessed_on for p in points], [p.overall for p in points], marker="o", color="#8e2c48", linewidth=1.5)
+        overall = [p.overall for p in briefing.trend if p.overall is not None]
+        axes.plot([p.assessed_on for p in points], overall, marker="o", color="#8e2c48", linewidth=1.5)  # type: ignore[arg-type]  # dates
         for point in points:
             axes.annotate(f"{point.overall:.1f}", (point.assessed_on, point.overall), textcoords="offset points",
                           xytext=(0, 6), ha="center", fontsize=7)
         for bound in briefing.class_thresholds:
             axes.axhline(bound, linestyle=":", color="#999999", linewidth=0.9)
-        axes.set_xticks([p.assessed_on for p in briefing.trend], [p.assessed_on.isoformat() for p in briefing.trend])
+        axes.set_xticks(dates, [d.isoformat() for d in dates])  # type: ignore[arg-type]  # dates
         axes.set_ylim(0, 10.5)
         axes.set_ylabel("overall score (0-10); bars: range")
         return _png(figure)
