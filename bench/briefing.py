@@ -36,7 +36,7 @@ def run(model, frameworks_dir, quick: bool) -> list[Figure]:
         start = time.perf_counter()
         size = len(export(briefing))
         first = time.perf_counter() - start
-        later = timings(lambda: export(briefing), repeat=3 if quick else 10, warmup=0)
+        later = timings(lambda export=export: export(briefing), repeat=3 if quick else 10, warmup=0)
         figures.append(Figure(f"briefing_{name}", median_ms(later) / 1000, "s", "<= 1",
                               f"first {first:.2f} s (warm-up), then median of {len(later)}; {size / 1024:.0f} KB, "
                               f"{len(history[-1].ratings)} ratings in the annex, {len(briefing.trend)} trend points"))

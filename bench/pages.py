@@ -205,7 +205,7 @@ def start_server(database_url: str, log: Path) -> tuple[subprocess.Popen, str, f
         except OSError:
             if server.poll() is not None or time.perf_counter() - start > 120:
                 server.kill()
-                raise RuntimeError(f"streamlit did not start: {log.read_text()}")
+                raise RuntimeError(f"streamlit did not start: {log.read_text()}") from None
             time.sleep(0.02)
 
 

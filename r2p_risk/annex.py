@@ -49,10 +49,11 @@ def _rating_short(rating) -> str:
 def build_annex(assessment: Assessment, framework: Framework) -> tuple[list[AnnexFactor], list[str]]:
     """Per risk factor, in Framework order: every rating in one line, and the ones with evidence or sources in full;
     and the sources, each listed once and numbered, which the ratings refer to by number."""
-    factors, sources = [], {}
+    factors: list[AnnexFactor] = []
+    sources: dict[str, int] = {}
     for factor in framework.risk_factors:
         whole = assessment.factor_rating_for(factor.number)
-        rated = [(i, assessment.rating_for(i.id)) for i in factor.indicators if assessment.rating_for(i.id) is not None]
+        rated = [(i, r) for i in factor.indicators if (r := assessment.rating_for(i.id)) is not None]
         if not rated and whole is None:
             continue
         line = [f"{i.id}: {_rating_short(r)}" for i, r in rated] + ([f"as a whole: {_rating_short(whole)}"] if whole else [])

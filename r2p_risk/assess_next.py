@@ -62,7 +62,7 @@ def assess_next(candidates: np.ndarray, figures: Figures, status: str, c: Consta
     below_gate = common_evidence < gate and not crimes.determined[0].all()
     common = set(c.common.tolist())
     ranked = []
-    for column, k, narrows in zip(candidates.tolist(), factor_of.tolist(), narrowing.tolist()):
+    for column, k, narrows in zip(candidates.tolist(), factor_of.tolist(), narrowing.tolist(), strict=True):
         if k in undecided:
             group = 0
         elif c.conduct[column] and status != "current_crisis":
@@ -90,7 +90,8 @@ def assess_next(candidates: np.ndarray, figures: Figures, status: str, c: Consta
 
 def _diverse(ranked: list) -> list:
     """The first LIMIT, at most PER_RISK_FACTOR of one risk factor while others wait; then the rest in order."""
-    chosen, waiting, per_factor = [], [], {}
+    chosen, waiting = [], []
+    per_factor: dict[int, int] = {}
     for item in ranked:
         k = item[2]
         if per_factor.get(k, 0) < PER_RISK_FACTOR:

@@ -7,10 +7,8 @@ import plotly.graph_objects as go
 
 from r2p_risk.compare import ProfileChange
 from r2p_risk.profile import RiskProfile
+from r2p_risk.vocabulary import GROUPS
 
-GROUP_COLOURS = {"common": "#5b7083", "genocide": "#8e2c48", "crimes_against_humanity": "#c2571a", "war_crimes": "#2f6f8f"}
-GROUP_PATTERNS = {"common": "", "genocide": "/", "crimes_against_humanity": "x", "war_crimes": "."}  # not by colour alone
-GROUP_NAMES = {"common": "Common", "genocide": "Genocide", "crimes_against_humanity": "Crimes against humanity", "war_crimes": "War crimes"}
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=12)
 
 
@@ -22,10 +20,10 @@ def factor_scores_figure(profile: RiskProfile, thresholds: list[float]) -> go.Fi
     """Horizontal bars of the 14 risk-factor scores, coloured by group, unassessed ones marked."""
     factors = list(profile.risk_factors.values())[::-1]
     figure = go.Figure()
-    for group, colour in GROUP_COLOURS.items():
+    for group, style in GROUPS.items():
         members = [f for f in factors if f.group == group]
         figure.add_bar(
-            name=GROUP_NAMES[group], orientation="h", marker_color=colour, marker_pattern_shape=GROUP_PATTERNS[group],
+            name=style.label, orientation="h", marker_color=style.colour, marker_pattern_shape=style.pattern,
             y=[f"{f.number}. {_short(f.title)}" for f in members], x=[f.score or 0 for f in members],
             error_x=dict(type="data", symmetric=False, color="#333333", thickness=1.2, width=4,
                          array=[f.range[1] - (f.score or 0) for f in members],
@@ -56,9 +54,10 @@ def _bar_text(factor) -> str:
 def factor_change_figure(change: ProfileChange) -> go.Figure:
     """Change of each risk factor's score since the previous assessment: up (worse) in red."""
     moved = [f for f in change.risk_factors if f.delta is not None]
+    deltas = [f.delta for f in change.risk_factors if f.delta is not None]
     figure = go.Figure(go.Bar(
-        x=[f"RF {f.number}" for f in moved], y=[f.delta for f in moved],
-        marker_color=["#b8322a" if f.delta > 0 else "#2e7d4f" for f in moved],
+        x=[f"RF {f.number}" for f in moved], y=deltas,
+        marker_color=["#b8322a" if delta > 0 else "#2e7d4f" for delta in deltas],
         hovertext=[f"{f.title}: {f.before:.2f} -> {f.after:.2f}" for f in moved], hoverinfo="text+y",
     ))
     figure.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=30), font=FONT,

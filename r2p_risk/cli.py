@@ -13,6 +13,7 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from r2p_risk.access import ROLES
 from r2p_risk.cli_dossier import add_dossier_commands
@@ -20,7 +21,7 @@ from r2p_risk.errors import Problem, R2PError
 from r2p_risk.exporters.spreadsheet import assessment_to_csv
 from r2p_risk.logs import configure_logging
 from r2p_risk.recommend import recommend_tools
-from r2p_risk.report import briefing_for
+from r2p_risk.report import Briefing, briefing_for
 from r2p_risk.scoring import score_assessment
 from r2p_risk.settings import Settings
 from r2p_risk.snapshot import Snapshot, blank_snapshot, dump_snapshot
@@ -31,6 +32,9 @@ from r2p_risk.storage.files import (
     read_snapshot_file,
     verify_catalogue,
 )
+
+if TYPE_CHECKING:
+    from r2p_risk.brief import Brief
 
 EXIT_BAD_INPUT = 2
 # suffix -> exporter module and function; imported when used, so other commands start without matplotlib or fpdf
@@ -145,13 +149,14 @@ def write_briefing(args, model: Model) -> int:
     earlier = [read_snapshot_file(Path(f), model).assessment for f in args.earlier]
     catalogue = verify_catalogue(Settings.from_environment().frameworks_dir, model.framework)
     vocabulary = load_dossier_vocabulary(Settings.from_environment().frameworks_dir)
+    document: Brief | Briefing
     if one_page:
         from r2p_risk.brief import brief_for  # here, so other commands start without it
         document = brief_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
-                             marking, dt.datetime.now(dt.timezone.utc), author=args.author, vocabulary=vocabulary)
+                             marking, dt.datetime.now(dt.UTC), author=args.author, vocabulary=vocabulary)
     else:
         document = briefing_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
-                                marking, dt.datetime.now(dt.timezone.utc), author=args.author, vocabulary=vocabulary)
+                                marking, dt.datetime.now(dt.UTC), author=args.author, vocabulary=vocabulary)
     _write_file(output, render(document), f"could not write the {args.command}")
     print(f"{output}: {args.command} on {snapshot.situation.name!r}, {document.status}, marked {args.marking!r}")
     return 0
@@ -334,7 +339,8 @@ def start_app(args, model: Model) -> int:
 
     command = [sys.executable, "-m", "streamlit", "run", str(app_script()), *args.streamlit_options]
     sys.stdout.flush()
-    os.execv(sys.executable, command)  # the server replaces this process, so it gets Ctrl-C and `docker stop` itself
+    # the server replaces this process, so it gets Ctrl-C and `docker stop` itself; no shell, no user input
+    os.execv(sys.executable, command)  # noqa: S606
     return 0  # not reached
 
 
@@ -394,7 +400,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  - {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
-        sys.stdout = open(os.devnull, "w")  # the reader (e.g. `head`) left; that is not an error
+        # the reader (e.g. `head`) left; that is not an error. Open until the process ends, as stdout was.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return 0
 
 

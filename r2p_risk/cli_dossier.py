@@ -25,7 +25,7 @@ def print_consensus(args, model) -> int:
         raise R2PError([Problem("different_situations", "FILE", f"the snapshots describe {len(situations)} different situations; "
                                 "compare analysts' assessments of one situation")], "nothing to compare")
     names = unique_names([s.assessment.analyst for s in snapshots])
-    consensus = build_consensus(list(zip(names, (s.assessment for s in snapshots))), model.framework, model.params)
+    consensus = build_consensus(list(zip(names, (s.assessment for s in snapshots), strict=True)), model.framework, model.params)
     dates = sorted({s.assessment.assessed_on.isoformat() for s in snapshots})
     data = {"situation": snapshots[0].situation.name, "assessed_on": dates, **consensus.model_dump(mode="json")}
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -85,8 +85,9 @@ def spread_of(item: str, levels: dict[str, int | None]) -> ItemSpread:
         if others and abs(level - median(others)) >= DIVERGENCE:
             diverging.append(name)
     low, high = (min(given.values()), max(given.values())) if given else (None, None)
-    return ItemSpread(item=item, levels=levels, rated=len(given), min=low, max=high,
-                      divergent=bool(given) and high - low >= DIVERGENCE, diverging=diverging)
+    divergent = low is not None and high is not None and high - low >= DIVERGENCE
+    return ItemSpread(item=item, levels=levels, rated=len(given), min=low, max=high, divergent=divergent,
+                      diverging=diverging)
 
 
 def record_of(named: list[tuple[str, Assessment]], round_id: str | None = None) -> ConsensusRecord:
@@ -106,7 +107,7 @@ def record_of(named: list[tuple[str, Assessment]], round_id: str | None = None) 
 def record_spreads(record: ConsensusRecord) -> tuple[dict[str, ItemSpread], dict[str, ItemSpread]]:
     """The spread of every indicator and whole-factor rating of a kept record."""
     def spreads(table: dict[str, list]) -> dict[str, ItemSpread]:
-        return {item: spread_of(item, dict(zip(record.analysts, levels))) for item, levels in table.items()}
+        return {item: spread_of(item, dict(zip(record.analysts, levels, strict=True))) for item, levels in table.items()}
 
     return spreads(record.indicators), spreads(record.risk_factors)
 
@@ -165,7 +166,7 @@ def factor_rows(consensus: Consensus) -> list[dict]:
     """Per risk factor: each analyst's score with model 2.0's range beside it, the spread between them, where they diverge."""
     rows = []
     for number, spread in consensus.risk_factors.items():
-        row = {"risk_factor": number, "title": spread.title}
+        row: dict[str, object] = {"risk_factor": number, "title": spread.title}
         for name, score in spread.scores.items():
             value = "–" if score.score is None else f"{score.score:.1f}"
             row[name] = f"{value} (could be {score.range[0]:.1f}-{score.range[1]:.1f})"

@@ -98,9 +98,9 @@ def add_finding(assessment: Assessment, crime: str, state: str, ended_on: dt.dat
         finding = None
     if problems or finding is None:
         raise SnapshotError(readable_problems(problems), "this finding was not recorded")
-    data = assessment.model_dump()
-    data["atrocity_findings"] = [*data["atrocity_findings"], finding.model_dump()]
-    return within_size(_validated(Assessment, data, "assessment"), f"{where}.evidence")
+    updated = assessment.model_dump()
+    updated["atrocity_findings"] = [*updated["atrocity_findings"], finding.model_dump()]
+    return within_size(_validated(Assessment, updated, "assessment"), f"{where}.evidence")
 
 
 def remove_finding(assessment: Assessment, index: int) -> Assessment:

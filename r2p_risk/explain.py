@@ -14,6 +14,7 @@ from r2p_risk.assessment import LEVEL_LABELS
 from r2p_risk.framework import CRIMES, Framework, RiskFactor
 from r2p_risk.parameters import (
     ConductPresent,
+    Crime,
     CrimeAtLeast,
     FindingIs,
     RiskFactorAtLeast,
@@ -196,7 +197,7 @@ def condition_reasons(condition, figures: Figures, row: FirstRow, framework: Fra
                             level_label=params.risk_level_label(params.risk_level(cf["score"][k])), threshold=condition.score)
                 for k, crime in enumerate(CRIMES)
                 if cf["determined"][k] and not cf["capped"][k] and cf["score"][k] >= condition.score]
-    assert isinstance(condition, SpecificRiskFactorAtLeast)
+    assert isinstance(condition, SpecificRiskFactorAtLeast)  # noqa: S101 - narrows the closed union for the type checker
     return [reason_data("specific_factor_at_least", risk_factor=framework.risk_factors[j].number, title=framework.risk_factors[j].title,
                         crime=params.crime_label(crime).lower(), score=scores[j], threshold=condition.score)
             for k, crime in enumerate(CRIMES) if not cf["capped"][k]

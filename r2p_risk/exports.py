@@ -25,6 +25,7 @@ from r2p_risk.errors import Problem, R2PError, problems_from_validation_error
 from r2p_risk.exporters.spreadsheet import assessment_to_csv
 from r2p_risk.report import Marking, briefing_for
 from r2p_risk.snapshot import build_snapshot, dump_snapshot
+from r2p_risk.storage.engine import not_found
 from r2p_risk.storage.files import Model
 from r2p_risk.tools import Catalogue
 
@@ -85,11 +86,16 @@ def make_download(database: UserDatabase, kind: str, situation: Situation, asses
     file = KINDS[kind]
     if file.exporter is not None:
         marking = check_marking(marking)
-    situation = database.get_situation(situation.id, include_deleted=True)  # may the user still see it?
+    situation_id = situation.id
+    if situation_id is None:
+        raise not_found("situation", "no such situation: it is not saved")
+    situation = database.get_situation(situation_id, include_deleted=True)  # may the user still see it?
     if not unsaved:  # the saved revision as it is stored now, read with the user's rights
+        if assessment.id is None:
+            raise not_found("assessment", "no such assessment: it is not saved")
         assessment = database.load_assessment(assessment.id, assessment.revision)
     if file.exporter is not None:
-        others = [a for a in database.list_assessments(situation.id) if a.id != assessment.id]
+        others = [a for a in database.list_assessments(situation_id) if a.id != assessment.id]
         build = brief_for if file.one_page else briefing_for
         briefing = build(situation, assessment, others, model.framework, model.params, catalogue, marking, now, author=author,
                          vocabulary=vocabulary)

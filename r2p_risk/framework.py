@@ -7,15 +7,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from r2p_risk.errors import FrameworkError, Problem, problems_from_validation_error
-from r2p_risk.models import StrictModel, text_field
+from r2p_risk.models import StrictModel, TextRules
+from r2p_risk.parameters import Crime
 
 GroupId = Literal["common", "genocide", "crimes_against_humanity", "war_crimes"]
-CRIMES: tuple[str, ...] = ("genocide", "crimes_against_humanity", "war_crimes")
+CRIMES: tuple[Crime, ...] = ("genocide", "crimes_against_humanity", "war_crimes")
 FRAMEWORK_SCHEMA_VERSION = 1
 
 
@@ -24,11 +25,11 @@ class Indicator(StrictModel):
     text: str = Field(min_length=1)
     wording_check: Literal["checked", "recollection", "uncertain"]
     conduct: bool = Field(default=False, description="describes acts being committed, not a condition or a threat")
-    wording_note: text_field(300, min_length=10) | None = Field(
+    wording_note: Annotated[str, TextRules(300, min_length=10)] | None = Field(
         default=None, description="what about the wording is unconfirmed; kept out of the text, which briefings print")
 
     @model_validator(mode="after")
-    def _note_only_on_unconfirmed_wording(self) -> "Indicator":
+    def _note_only_on_unconfirmed_wording(self) -> Indicator:
         if self.wording_note is not None and self.wording_check == "checked":
             raise ValueError("wording_note explains an unconfirmed wording; a checked indicator has none")
         return self
@@ -114,7 +115,7 @@ def _counted_indicators(framework: Framework) -> dict[int, float]:
     return {**{n: float(c) for n, c in known.items()}, **{rf.number: len(rf.indicators) + share for rf in unknown}}
 
 
-def check_framework_consistency(raw: dict) -> list[Problem]:
+def check_framework_consistency(raw: object) -> list[Problem]:
     """Cross-field rules pydantic cannot see: unique numbers and ids, ids under their factor."""
     problems: list[Problem] = []
     factors = raw.get("risk_factors") if isinstance(raw, dict) else None
@@ -128,7 +129,7 @@ def check_framework_consistency(raw: dict) -> list[Problem]:
         number = rf.get("number")
         if numbers[number] > 1:
             problems.append(Problem("duplicate_number", f"risk_factors[{f_index}].number", f"duplicate risk factor number {number}"))
-        indicators = rf.get("indicators") if isinstance(rf.get("indicators"), list) else []
+        indicators = given if isinstance(given := rf.get("indicators"), list) else []
         for i_index, ind in enumerate(indicators):
             ind_id = ind.get("id") if isinstance(ind, dict) else None
             if not isinstance(ind_id, str):

@@ -108,7 +108,7 @@ def watch_facts(data: dict) -> dict:
 
 
 def with_watch_facts(summaries: list[ScoreSummary], datas: Sequence[dict]) -> list[ScoreSummary]:
-    return [s.model_copy(update=watch_facts(data)) for s, data in zip(summaries, datas)]
+    return [s.model_copy(update=watch_facts(data)) for s, data in zip(summaries, datas, strict=True)]
 
 
 def summarise(assessments: Sequence[Assessment], model) -> list[ScoreSummary]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, TypeGuard, get_args
 
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
@@ -16,6 +16,11 @@ STATUSES: tuple[str, ...] = ("monitoring", "insufficient_evidence", "serious_con
 Crime = Literal["genocide", "crimes_against_humanity", "war_crimes"]
 Score = Annotated[float, Field(ge=0, le=10)]
 PARAMETERS_SCHEMA_VERSION = 2
+
+
+def is_crime(value: str) -> TypeGuard[Crime]:
+    """Whether `value` is the id of one of the three crimes (`Crime`)."""
+    return value in get_args(Crime)
 
 
 def _two_decimals(value: float) -> float:
@@ -122,7 +127,7 @@ class ConductPresent(StrictModel):
 
 
 StatusCondition = Annotated[
-    Union[FindingIs, ConductPresent, RiskFactorAtLeast, RiskFactorsMeanAtLeast, CrimeAtLeast, SpecificRiskFactorAtLeast],
+    FindingIs | ConductPresent | RiskFactorAtLeast | RiskFactorsMeanAtLeast | CrimeAtLeast | SpecificRiskFactorAtLeast,
     Field(discriminator="kind"),
 ]
 
@@ -164,7 +169,7 @@ class ScoringParameters(StrictModel):
     no_alarm: NoAlarm
 
     @model_validator(mode="after")
-    def _consistent(self) -> "ScoringParameters":
+    def _consistent(self) -> ScoringParameters:
         if sorted(self.level_points) != [0, 1, 2, 3]:
             raise ValueError("level_points must give points for levels 0, 1, 2 and 3")
         points = [self.level_points[level] for level in range(4)]
@@ -175,7 +180,8 @@ class ScoringParameters(StrictModel):
         bounds = [c.below for c in self.risk_classes]
         if [c.level for c in self.risk_classes] != list(RISK_LEVELS):
             raise ValueError(f"risk_classes must list {', '.join(RISK_LEVELS)} in that order")
-        if bounds[-1] is not None or None in bounds[:-1] or bounds[:-1] != sorted(bounds[:-1]):
+        inner = [bound for bound in bounds[:-1] if bound is not None]
+        if bounds[-1] is not None or len(inner) < len(bounds) - 1 or inner != sorted(inner):
             raise ValueError("risk_classes need rising `below` bounds, and none on the last class")
         if [s.status for s in self.statuses] != list(STATUSES):
             raise ValueError(f"statuses must list {', '.join(STATUSES)}, least to most severe, in that order")
@@ -208,6 +214,8 @@ class ScoringParameters(StrictModel):
         return self.status_definition(status).label
 
     def crime_label(self, crime: str) -> str:
+        if not is_crime(crime):
+            raise KeyError(crime)
         return self.crimes[crime].label
 
 

@@ -21,7 +21,7 @@ from r2p_risk.framework import CRIMES, Framework
 UNKNOWN = 4  # level code of "not rated" and "rated unknown": both are left out, never counted as absent
 CONFIDENCE_CODES = {"low": 0, "medium": 1, "high": 2, None: 3}  # 3: none stated
 _LEVEL_CODES = {0: 0, 1: 1, 2: 2, 3: 3, None: UNKNOWN}
-_CRIME_INDEX = {crime: k for k, crime in enumerate(CRIMES)}
+_CRIME_INDEX: dict[str, int] = {crime: k for k, crime in enumerate(CRIMES)}
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class RatingArrays:
     def __len__(self) -> int:
         return len(self.levels)
 
-    def row(self, index: int) -> "RatingArrays":
+    def row(self, index: int) -> RatingArrays:
         return RatingArrays(*(a[index:index + 1] for a in (self.levels, self.confidences, self.whole_levels,
                                                             self.whole_confidences, self.ongoing, self.ended)))
 
@@ -154,7 +154,7 @@ def _inputs(stored: dict) -> tuple[list, list, list]:
 
 
 def _arrays(inputs: list[tuple[list, list, list]], framework: Framework) -> RatingArrays:
-    ratings, wholes, findings = zip(*inputs) if inputs else ((), (), ())
+    ratings, wholes, findings = zip(*inputs, strict=True) if inputs else ((), (), ())
     indicator_codes, factor_codes = _codes(framework)
     levels, confidences = _matrix(chain.from_iterable(ratings), list(map(len, ratings)), indicator_codes)
     whole_levels, whole_confidences = _matrix(chain.from_iterable(wholes), list(map(len, wholes)), factor_codes)

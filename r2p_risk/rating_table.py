@@ -20,7 +20,7 @@ from r2p_risk.framework import RiskFactor
 
 UNKNOWN = "unknown"
 LEVEL_OPTIONS = {UNKNOWN: None, **{f"{level} · {LEVEL_LABELS[level]}": level for level in (0, 1, 2, 3)}}
-LEVEL_CELLS = {level: label for label, level in LEVEL_OPTIONS.items() if level is not None}
+LEVEL_CELLS: dict[int | None, str] = {level: label for label, level in LEVEL_OPTIONS.items() if level is not None}
 CONFIDENCES = ["low", "medium", "high"]
 TRENDS = ["improving", "stable", "worsening"]
 EDITABLE = ("level", "confidence", "trend")
@@ -47,7 +47,9 @@ def rows_of(factor: RiskFactor) -> list[Row]:
 
 
 def rating_of(assessment: Assessment, row: Row) -> RatingFields | None:
-    return assessment.factor_rating_for(row.ident) if row.kind == "factor" else assessment.rating_for(row.ident)
+    if isinstance(row.ident, int):  # the risk factor as a whole
+        return assessment.factor_rating_for(row.ident)
+    return assessment.rating_for(row.ident)
 
 
 def notes(rating: RatingFields | None) -> str:
@@ -95,9 +97,11 @@ def apply_edits(assessment: Assessment, factor: RiskFactor, edited_rows: dict) -
             current = rating_of(assessment, row)
             if getattr(current, column, None) == wanted:
                 continue
-            setter = editing.set_factor_field if row.kind == "factor" else editing.set_indicator_field
             try:
-                assessment = setter(assessment, row.ident, column, wanted)
+                if isinstance(row.ident, int):  # the risk factor as a whole
+                    assessment = editing.set_factor_field(assessment, row.ident, column, wanted)
+                else:
+                    assessment = editing.set_indicator_field(assessment, row.ident, column, wanted)
             except R2PError as error:
                 problems += error.problems
     return assessment, problems

@@ -27,7 +27,16 @@ from r2p_risk.profile import Reason, RiskProfile
 from r2p_risk.reasons import listing, reason
 from r2p_risk.signs import Sign, sentence_part, topic_signs
 from r2p_risk.tool_vocabulary import Stage
-from r2p_risk.tools import POLICY_SPACES, Catalogue, Citation, CrimeRiskAtLeast, IndicatorAtLeast, RiskFactorAtLeast, ThinEvidence, Tool
+from r2p_risk.tools import (
+    POLICY_SPACES,
+    Catalogue,
+    Citation,
+    CrimeRiskAtLeast,
+    IndicatorAtLeast,
+    RiskFactorAtLeast,
+    ThinEvidence,
+    Tool,
+)
 
 STAGE_ORDER = get_args(Stage)
 
@@ -77,7 +86,7 @@ def _own_sign(condition, profile: RiskProfile, ratings: dict, framework: Framewo
         return [reason("tool_own_crime", crime=params.crime_label(c).lower(), threshold=params.risk_level_label(condition.level).lower(),
                        level_label=params.risk_level_label(r.level).lower())
                 for c in condition.crimes if (r := profile.crimes[c]).level is not None and RISK_LEVELS.index(r.level) >= wanted]
-    assert isinstance(condition, IndicatorAtLeast)
+    assert isinstance(condition, IndicatorAtLeast)  # noqa: S101 - narrows the closed union for the type checker
     return [reason("tool_own_indicator", text=sentence_part(framework.indicator(i).text), indicator=i,
                    level_label=LEVEL_LABELS[ratings[i].level])
             for i in condition.indicators if i in ratings and ratings[i].level >= condition.level]
@@ -93,7 +102,7 @@ def _stage_fit(tool: Tool, judgement: SituationJudgement, catalogue: Catalogue) 
 class _Fit:
     """A tool weighed against one assessment: recommended or not, its relevance and the keys that break ties."""
 
-    def __init__(self, tool: Tool, index: int, context: "_Context") -> None:
+    def __init__(self, tool: Tool, index: int, context: _Context) -> None:
         j, weights = context.judgement, context.catalogue.ranking
         self.tool, self.index = tool, index
         self.stage_fit, self.reasons = _stage_fit(tool, j, context.catalogue)
@@ -129,7 +138,7 @@ class _Fit:
         relevance += (weights.condition if own else 0.0) + (weights.thin_evidence if thin_fit else 0.0)
         self.relevance = round(relevance, 2)
 
-    def order(self, context: "_Context") -> tuple:
+    def order(self, context: _Context) -> tuple:
         return (-self.relevance, -self.strongest, -self.conditions, context.rank(self.tool.intrusiveness), self.index)
 
 

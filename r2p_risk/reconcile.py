@@ -51,11 +51,12 @@ def reconcile(found: RatingRound, submitted: list[tuple[RoundMember, Assessment]
               lead_name: str | None = None) -> Assessment:
     """One draft assessment of the round's date from its submitted independent ratings (see the module's words)."""
     names = unique_names([a.analyst for _, a in submitted])
-    named = list(zip(names, (a for _, a in submitted)))
+    named = list(zip(names, (a for _, a in submitted), strict=True))
     indicators = sorted({r.indicator for _, a in named for r in a.ratings}, key=lambda i: tuple(map(int, i.split("."))))
     factors = sorted({r.risk_factor for _, a in named for r in a.risk_factor_ratings})
-    ratings = [_merged("indicator", i, [(n, a.rating_for(i)) for n, a in named if a.rating_for(i) is not None]) for i in indicators]
-    wholes = [_merged("risk_factor", f, [(n, a.factor_rating_for(f)) for n, a in named if a.factor_rating_for(f) is not None])
+    ratings = [_merged("indicator", i, [(n, r) for n, a in named if (r := a.rating_for(i)) is not None])
+               for i in indicators]
+    wholes = [_merged("risk_factor", f, [(n, w) for n, a in named if (w := a.factor_rating_for(f)) is not None])
               for f in factors]
     dossier = latest.dossier if latest is not None and not latest.dossier.is_empty() else \
         next((a.dossier for _, a in named if not a.dossier.is_empty()), named[0][1].dossier)

@@ -9,6 +9,7 @@ only lay it out. Evidence is printed once, in the annex; the drivers name the in
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import Field
 
@@ -17,7 +18,7 @@ from r2p_risk.assessment import LEVEL_LABELS, Assessment, Situation, country_nam
 from r2p_risk.briefing_dossier import BriefingDossier, dossier_section
 from r2p_risk.compare import ProfileChange, compare_assessments
 from r2p_risk.framework import Framework
-from r2p_risk.models import StrictModel, text_field
+from r2p_risk.models import StrictModel, TextRules
 from r2p_risk.parameters import ScoringParameters
 from r2p_risk.profile import RiskProfile
 from r2p_risk.reasons import listing
@@ -36,7 +37,7 @@ from r2p_risk.wording import (  # noqa: F401  (MODEL_NOTE, score_text and status
 )
 
 HANDLING_MARKINGS = ("Unclassified", "For official use only", "Restricted", "Confidential")
-Marking = text_field(60, min_length=1)
+Marking = Annotated[str, TextRules(60, min_length=1)]
 
 
 class Figure(StrictModel):

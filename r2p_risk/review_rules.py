@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import NoReturn
 
 from r2p_risk.assessment import Assessment
 from r2p_risk.errors import Problem, ReviewError
@@ -33,7 +34,7 @@ def _words(state: str) -> str:
     return state.replace("_", " ")
 
 
-def _refuse(code: str, where: str, message: str, summary: str):
+def _refuse(code: str, where: str, message: str, summary: str) -> NoReturn:
     raise ReviewError([Problem(code, where, message)], summary)
 
 

@@ -114,7 +114,7 @@ def _compile(framework: Framework, params: ScoringParameters) -> Constants:
     ends = np.cumsum(sizes)
     weights = np.array([round(params.indicator_weights.get(i, 1.0) * 100) for i in framework.indicator_ids], dtype=np.int64)
     column = {rf.number: k for k, rf in enumerate(factors)}
-    listed_weight = np.array([weights[end - size:end].sum() for size, end in zip(sizes, ends)], dtype=np.int64)
+    listed_weight = np.array([weights[end - size:end].sum() for size, end in zip(sizes, ends, strict=True)], dtype=np.int64)
     factor_weights = np.array([round(params.risk_factor_weights.get(rf.number, 1.0) * 100) for rf in factors], dtype=np.int64)
     common = np.array([column[n] for n in framework.factors_in_group("common")])
     specific = tuple(np.array([column[n] for n in params.crimes[crime].specific_risk_factors]) for crime in CRIMES)
@@ -281,7 +281,7 @@ class CrimeFigures:
     common_evidence: np.ndarray
     reliability: np.ndarray
 
-    def of(self, crime: str) -> "CrimeFigures":
+    def of(self, crime: str) -> CrimeFigures:
         """One crime's figures, each an (n,) array."""
         k = CRIMES.index(crime)
         return CrimeFigures(*(getattr(self, name)[:, k] for name in self.__dataclass_fields__))
@@ -340,7 +340,7 @@ class OverallFigures:
 
 
 def score_overall(crimes: CrimeFigures, factors: FactorFigures, framework: Framework) -> OverallFigures:
-    determined = crimes.determined.all(axis=1)
+    determined: np.ndarray = crimes.determined.all(axis=1)  # type: ignore[assignment]  # numpy's stubs: of 2-D, an array
     assessed = factors.count.sum(axis=1)
     return OverallFigures(
         score=np.where(determined, np.where(np.isnan(crimes.score), -1.0, crimes.score).max(axis=1), np.nan),

@@ -67,7 +67,7 @@ def _status(status: StatusFigures, figures: Figures, row: FirstRow, c: Constants
     if index >= 0:
         rule = params.status_rules[index]
         reasons.append(reason_data("status_rule", status=label, rule=index, description=rule.description))
-        for condition, held in zip(rule.conditions, status.held[index]):
+        for condition, held in zip(rule.conditions, status.held[index], strict=True):
             if held[0]:
                 reasons += condition_reasons(condition, figures, row, framework, params, c)
         if status.provisional[0]:
@@ -82,10 +82,11 @@ def _status(status: StatusFigures, figures: Figures, row: FirstRow, c: Constants
 def find_drivers(assessment: Assessment, c: Constants, params: ScoringParameters) -> list[dict]:
     """Indicators rated clearly or strongly present, strongest first, in framework order (as `Driver` data)."""
     columns = c.indicator_columns
-    rated = [r for r in assessment.ratings if r.level is not None and r.level >= 2 and r.indicator in columns]
-    rated.sort(key=lambda r: (-r.level, columns[r.indicator]))
-    return [{"indicator": r.indicator, "risk_factor": c.indicator_factors[columns[r.indicator]], "level": r.level,
-             "points": params.level_points[r.level], "text": c.indicators[columns[r.indicator]].text} for r in rated]
+    rated = [(r, level) for r in assessment.ratings
+             if (level := r.level) is not None and level >= 2 and r.indicator in columns]
+    rated.sort(key=lambda pair: (-pair[1], columns[pair[0].indicator]))
+    return [{"indicator": r.indicator, "risk_factor": c.indicator_factors[columns[r.indicator]], "level": level,
+             "points": params.level_points[level], "text": c.indicators[columns[r.indicator]].text} for r, level in rated]
 
 
 def score_assessment(assessment: Assessment, framework: Framework, params: ScoringParameters) -> RiskProfile:

@@ -7,6 +7,7 @@ as a traceback. An empty variable counts as unset. Secrets are `SecretStr`: neve
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -138,7 +139,7 @@ def secret_problems(secret: str | None, where: str) -> list[Problem]:
         problems.append(Problem("weak_secret", where, f"uses only {len(set(secret))} different characters; use random bytes"))
     if any(word in secret.lower() for word in WEAK_WORDS):
         problems.append(Problem("weak_secret", where, "contains a common word such as \"secret\" or \"changeme\"; use random bytes"))
-    steps = [ord(b) - ord(a) for a, b in zip(secret, secret[1:])]
+    steps = [ord(b) - ord(a) for a, b in pairwise(secret)]
     if steps and sum(step in (-1, 0, 1) for step in steps) > len(steps) / 2:
         problems.append(Problem("weak_secret", where, "is mostly a run of neighbouring characters; use random bytes"))
     return problems

@@ -17,26 +17,28 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
 from r2p_risk.access import normalise_identity
 from r2p_risk.errors import Problem, SignInRefused
-from r2p_risk.models import StrictModel, text_field
+from r2p_risk.models import StrictModel, TextRules
 from r2p_risk.settings import Settings, secret_problems
 
 UNIX_SOCKET = "unix://"
-WILDCARD_ADDRESSES = {"", "0.0.0.0", "::", "[::]", "*", "0:0:0:0:0:0:0:0", "::0"}
+# the addresses that mean "every interface", which sign-in refuses to run on
+WILDCARD_ADDRESSES = {"", "0.0.0.0", "::", "[::]", "*", "0:0:0:0:0:0:0:0", "::0"}  # noqa: S104
 MAX_IDENTITY = 200
 
 
 class OidcAccount(StrictModel):
     """An account of an identity provider, as its identity token names it."""
 
-    issuer: text_field(500, min_length=1)
-    subject: text_field(255, min_length=1)
-    email: text_field(MAX_IDENTITY) | None = None  # normalised; None unless the provider verified it
+    issuer: Annotated[str, TextRules(500, min_length=1)]
+    subject: Annotated[str, TextRules(255, min_length=1)]
+    email: Annotated[str, TextRules(MAX_IDENTITY)] | None = None  # normalised; None unless the provider verified it
     email_verified: bool = False
 
     @property

@@ -72,7 +72,7 @@ def topic_sign(topic, profile: RiskProfile, ratings: dict, framework: Framework,
         return Sign(topic.id, 0.0, None)
     candidates.sort(key=lambda s: -s.strength)  # stable: of equals, a finding, then an indicator, a risk factor, the overall risk
     first = candidates[0]
-    if first.why.code == "tool_sign_finding":
+    if first.why is not None and first.why.code == "tool_sign_finding":
         return first
     runner_up = candidates[1].strength if len(candidates) > 1 else 0.0
     return replace(first, strength=round((1 - second) * first.strength + second * runner_up, 4))

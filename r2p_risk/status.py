@@ -50,20 +50,20 @@ def condition_holds(condition, figures: Figures, ratings: RatingArrays, c: Const
     """Where one status condition holds (n,); a score not assessed never reaches a threshold."""
     scores = figures.factors.score
     if isinstance(condition, FindingIs):
-        return ratings.ongoing.any(axis=1)
+        return ratings.ongoing.any(axis=1)  # type: ignore[return-value]  # numpy's stubs: any(axis) of 2-D: an array
     if isinstance(condition, ConductPresent):
         levels = ratings.levels[:, c.conduct_columns]
         present = (levels != UNKNOWN) & (levels >= condition.min_level) & _CONFIDENT[condition.min_confidence][ratings.confidences[:, c.conduct_columns]]
         return present.any(axis=1)
     if isinstance(condition, RiskFactorAtLeast):
         high = scores[:, [c.factor_columns[n] for n in condition.risk_factors]] >= condition.score
-        return high.any(axis=1) if condition.match == "any" else high.all(axis=1)
+        return high.any(axis=1) if condition.match == "any" else high.all(axis=1)  # type: ignore[return-value]  # numpy's stubs: of 2-D, arrays
     if isinstance(condition, RiskFactorsMeanAtLeast):
         return plain_mean(scores, [c.factor_columns[n] for n in condition.risk_factors]) >= condition.score
     if isinstance(condition, CrimeAtLeast):
         crimes = figures.crimes
         return (crimes.determined & ~crimes.capped & (crimes.score >= condition.score)).any(axis=1)
-    assert isinstance(condition, SpecificRiskFactorAtLeast)  # a crime's specific factor reaches it, that crime not capped
+    assert isinstance(condition, SpecificRiskFactorAtLeast)  # noqa: S101 - a crime's specific factor reaches it, that crime not capped
     return ((((scores >= condition.score).astype(np.int64) @ c.specific_members) > 0) & ~figures.crimes.capped).any(axis=1)
 
 

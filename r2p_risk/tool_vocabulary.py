@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from r2p_risk.models import StrictModel, text_field
+from r2p_risk.models import StrictModel, TextRules
 
 # Policy spaces, actors and venues are still labelled here, in code; stages, intrusiveness and
 # topics are labelled in catalogue.yaml.
@@ -63,8 +63,8 @@ VENUES: dict[str, str] = {
     "several_un_bodies": "Several UN bodies at once",
 }
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{2,60}$")]
-Name = text_field(120, min_length=3)
-Description = text_field(1_000, min_length=10)
+Name = Annotated[str, TextRules(120, min_length=3)]
+Description = Annotated[str, TextRules(1_000, min_length=10)]
 
 
 class CrisisStage(StrictModel):
@@ -77,7 +77,7 @@ class CrisisStage(StrictModel):
     warrants: list[Intrusiveness] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _levels_once(self) -> "CrisisStage":
+    def _levels_once(self) -> CrisisStage:
         if len(set(self.warrants)) != len(self.warrants):
             raise ValueError("warrants lists each intrusiveness level once")
         return self
@@ -104,7 +104,7 @@ class Topic(StrictModel):
     overall_risk: bool = Field(False, description="the topic is as strong as the overall risk at least, when that is determined")
 
     @model_validator(mode="after")
-    def _tied_to_the_framework(self) -> "Topic":
+    def _tied_to_the_framework(self) -> Topic:
         if not self.indicators and not self.risk_factors:
             raise ValueError("a topic names at least one indicator or risk factor")
         return self

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Annotated, Literal, Union, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from r2p_risk.errors import FrameworkError, Problem, problems_from_validation_error
 from r2p_risk.framework import Framework
-from r2p_risk.models import StrictModel, text_field
+from r2p_risk.models import StrictModel, TextRules
 from r2p_risk.parameters import Crime, RiskLevel
 from r2p_risk.tool_vocabulary import (  # noqa: F401  (ACTORS, POLICY_SPACES, VENUES are read from here too)
     ACTORS,
@@ -66,7 +66,7 @@ class Meeting(StrictModel):
 class Citation(StrictModel):
     meeting: MeetingId
     section: Name
-    quote: text_field(400, min_length=10)
+    quote: Annotated[str, TextRules(400, min_length=10)]
 
     @field_validator("quote")
     @classmethod
@@ -119,7 +119,7 @@ class IndicatorAtLeast(StrictModel):
     level: int = Field(ge=1, le=3)
 
 
-Condition = Annotated[Union[ThinEvidence, RiskFactorAtLeast, CrimeRiskAtLeast, IndicatorAtLeast], Field(discriminator="kind")]
+Condition = Annotated[ThinEvidence | RiskFactorAtLeast | CrimeRiskAtLeast | IndicatorAtLeast, Field(discriminator="kind")]
 Threshold = (RiskFactorAtLeast, CrimeRiskAtLeast, IndicatorAtLeast)
 
 
@@ -145,7 +145,7 @@ class Tool(StrictModel):
     cautions: list[Caution] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _answers_topics_or_is_general(self) -> "Tool":
+    def _answers_topics_or_is_general(self) -> Tool:
         if bool(self.topics) == self.general_purpose:
             raise ValueError("a tool either names the topics it answers or is marked general_purpose, not both or neither")
         if len(set(self.stages)) != len(self.stages) or len(set(self.topics)) != len(self.topics):
@@ -216,7 +216,8 @@ class Catalogue(StrictModel):
 
     def intrusiveness_rank(self, level: str) -> int:
         """0 for the least intrusive step of the scale, 4 for the most."""
-        return [i.id for i in self.intrusiveness_levels].index(level)
+        levels: list[str] = [i.id for i in self.intrusiveness_levels]
+        return levels.index(level)
 
     def topic(self, topic_id: str) -> Topic:
         return next(t for t in self.topics if t.id == topic_id)
@@ -299,7 +300,7 @@ def _check_references(catalogue: Catalogue, framework: Framework, places: list[s
     counts = Counter(t.id for t in catalogue.tools)
     meeting_ids = {m.id for m in catalogue.meetings}
     topic_ids = {t.id for t in catalogue.topics}
-    for tool, place in zip(catalogue.tools, places):
+    for tool, place in zip(catalogue.tools, places, strict=True):
         if counts[tool.id] > 1:
             problems.append(Problem("duplicate_id", f"{place}.id", f'duplicate tool id "{tool.id}"'))
         problems += [Problem("unknown_topic", f"{place}.topics", f'no topic "{topic}" in catalogue.yaml')

@@ -7,7 +7,8 @@ CHANGELOG.md; each step has an old-version fixture in tests/fixtures/ and a test
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from r2p_risk.errors import Problem, SnapshotError
 

@@ -76,7 +76,7 @@ def build_watch_list(overviews: list[SituationOverview], model, regions: dict[st
             assessments=len(overview.assessments),
             **review_columns(overview, today),
         ))
-    severity = {status: -model.params.severity(status) for status in STATUSES}  # most severe first, unassessed last
+    severity: dict[str | None, int] = {status: -model.params.severity(status) for status in STATUSES}  # unassessed last
     rows.sort(key=lambda r: (severity.get(r.status, 1), -(r.overall if r.overall is not None else -1), r.situation))
     return rows
 
@@ -103,7 +103,7 @@ def watch_list_frame(rows: list[WatchRow]) -> pd.DataFrame:
     frame["status"] = frame["status_label"]
     frame["range"] = frame["overall_range"].map(lambda r: f"{r[0]:.1f}-{r[1]:.1f}" if r is not None else "")
     frame["tags"] = frame["tags"].map(", ".join)
-    frame["review"] = [("⚠ " if due else "") + text for due, text in zip(frame["review_due"], frame["review"])]
+    frame["review"] = [("⚠ " if due else "") + text for due, text in zip(frame["review_due"], frame["review"], strict=True)]
     return frame
 
 

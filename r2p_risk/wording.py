@@ -74,8 +74,9 @@ def change_lines(change: ProfileChange | None, params: ScoringParameters, factor
     status = f"status unchanged ({after})" if before == after else f"status {before} → {after}"
     lines = [f"Since the assessment of {change.earlier_assessed_on}: {status}; overall score {fmt(change.overall_before)} → "
              f"{fmt(change.overall_after)}."]
-    moved = sorted((f for f in change.risk_factors if f.delta), key=lambda f: -abs(f.delta))[:factors]
-    lines += [f"Risk factor {f.number} ({f.title}): {fmt(f.before)} → {fmt(f.after)} ({f.delta:+.1f})." for f in moved]
+    moved = sorted(((f, f.delta) for f in change.risk_factors if f.delta), key=lambda pair: -abs(pair[1]))[:factors]
+    lines += [f"Risk factor {f.number} ({f.title}): {fmt(f.before)} → {fmt(f.after)} ({delta:+.1f})."
+              for f, delta in moved]
     lines += [f"New triggering factor: {i.indicator} {i.text}" for i in change.new_triggering_factors]
     lines.append(f"{len(change.worsened_indicators)} indicators worsened and {len(change.improved_indicators)} improved.")
     return lines

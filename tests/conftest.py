@@ -130,7 +130,7 @@ def app_url(tmp_path_factory):
                 break
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: {database.with_suffix('.log').read_text()}")
+                raise RuntimeError(f"streamlit did not start: {database.with_suffix('.log').read_text()}") from None
             time.sleep(0.1)
     yield url
     server.terminate()

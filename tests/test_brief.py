@@ -6,14 +6,14 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import EXAMPLES, FRAMEWORKS
 from pypdf import PdfReader
 
-from conftest import EXAMPLES, FRAMEWORKS
 from r2p_risk.brief import brief_for
 from r2p_risk.exporters.one_page import brief_to_docx, brief_to_markdown, brief_to_pdf
 from r2p_risk.storage.files import load_catalogue, read_snapshot_file
 
-NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
 VIGNETTES = Path(__file__).resolve().parent / "fixtures" / "vignettes"
 FILES = sorted(p for p in VIGNETTES.glob("*.json") if p.name != "golden.json") + sorted(EXAMPLES.glob("*.json"))
 

@@ -5,10 +5,10 @@ import io
 
 import docx
 import pytest
+from conftest import EXAMPLES, FRAMEWORKS, make_assessment
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from conftest import EXAMPLES, FRAMEWORKS, make_assessment
 from r2p_risk.assessment import Situation
 from r2p_risk.exporters.figures import factor_chart_png, trend_chart_png
 from r2p_risk.exporters.pdf import briefing_to_pdf
@@ -16,7 +16,7 @@ from r2p_risk.exporters.word import briefing_to_docx
 from r2p_risk.report import briefing_for
 from r2p_risk.storage.files import load_catalogue, read_snapshot_file
 
-NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
 SELECTED = ["peacekeeping_protection_mandate", "arms_embargo"]
 HOSTILE = '<script>alert(1)</script> **bold** [x](javascript:alert(1)) =HYPERLINK("http://evil")'
 ARABIC = "محمد عبد الله"

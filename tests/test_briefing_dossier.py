@@ -10,19 +10,19 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import EXAMPLES, FRAMEWORKS
 from pypdf import PdfReader
 
-from conftest import EXAMPLES, FRAMEWORKS
 from r2p_risk.briefing_dossier import dossier_section
-from r2p_risk.review import ConsensusRecord
 from r2p_risk.exporters.markdown import briefing_to_markdown
 from r2p_risk.exporters.pdf import briefing_to_pdf
 from r2p_risk.exporters.word import briefing_to_docx
 from r2p_risk.report import briefing_for
+from r2p_risk.review import ConsensusRecord
 from r2p_risk.storage.files import load_catalogue, load_dossier_vocabulary, read_snapshot_file
 
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "briefing-dossier-golden.md"
-NOW = dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")

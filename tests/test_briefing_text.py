@@ -8,9 +8,9 @@ import re
 
 import docx
 import pytest
+from conftest import EXAMPLES, FRAMEWORKS
 from pypdf import PdfReader
 
-from conftest import EXAMPLES, FRAMEWORKS
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.exporters.markdown import briefing_to_markdown
 from r2p_risk.exporters.pdf import briefing_to_pdf
@@ -18,7 +18,7 @@ from r2p_risk.exporters.word import briefing_to_docx
 from r2p_risk.report import briefing_for
 from r2p_risk.storage.files import load_catalogue, read_snapshot_file
 
-NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
 URL = ("https://example.org/reports/2026/northern-provinces/situation-analysis-of-the-attacks-on-villages-and-camps/"
        "annex-b-witness-statements-and-imagery?edition=3&language=en&format=full#villages-north-of-the-river")
 DOUBLED = re.compile(r"\b([A-Za-z]{2,})\s+\1\b", re.I)

@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import EXAMPLES, ROOT
 
 CRISIS = EXAMPLES / "tamaris-north-current-crisis.json"

@@ -10,9 +10,9 @@ import subprocess
 
 import pytest
 import yaml
+from conftest import ROOT
 from docker.utils.build import exclude_paths
 
-from conftest import ROOT
 from r2p_risk.cli import build_parser
 
 SECRETS_AND_DATA = [

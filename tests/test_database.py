@@ -9,12 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import event
+from workers import save_edit, save_many, save_many_in_process
 
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import ConflictError, StorageError
 from r2p_risk.review import Review
 from r2p_risk.storage.database import RevisionInfo, open_database, revisions
-from workers import save_edit, save_many, save_many_in_process
 
 ARABIC = "تقارير عن اعتقالات جماعية في المنطقة الشرقية"
 

@@ -17,9 +17,9 @@ import urllib.request
 import pytest
 import streamlit as st
 import yaml
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from r2p_risk.settings import Settings
 from r2p_risk.signin import listens_on_wildcard
 

@@ -3,8 +3,8 @@
 import re
 
 import pytest
-
 from conftest import FRAMEWORKS, ROOT
+
 from r2p_risk import dossier_vocabulary, parameters, tools
 from r2p_risk.framework import Framework, Group, Indicator, RiskFactor
 from r2p_risk.settings import Settings

@@ -5,14 +5,22 @@ import datetime as dt
 
 import pytest
 import yaml
-
 from conftest import EXAMPLES, FRAMEWORKS, make_assessment
+
 from r2p_risk import dossier_editing
 from r2p_risk.dossier_vocabulary import LISTS, parse_dossier_vocabulary
 from r2p_risk.errors import FrameworkError, SnapshotError
 from r2p_risk.overview import overviews_from_histories
 from r2p_risk.review import Review
-from r2p_risk.schedule import TriggerMark, add_months, next_trigger_text, review_due, to_update, triggers_across, upcoming
+from r2p_risk.schedule import (
+    TriggerMark,
+    add_months,
+    next_trigger_text,
+    review_due,
+    to_update,
+    triggers_across,
+    upcoming,
+)
 from r2p_risk.scoring import score_assessment
 from r2p_risk.storage.database import SituationHistory
 from r2p_risk.storage.files import read_snapshot_file

@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from conftest import edit_ratings
+from signin_app import (
+    signed_in,
+    team_deployment,  # noqa: F401 (the team_url fixture)
+)
 from streamlit.testing.v1 import AppTest
 
-from conftest import edit_ratings
 from r2p_risk.storage.database import open_database
-from signin_app import signed_in
-from signin_app import team_deployment  # noqa: F401 (the team_url fixture)
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["dossier", "review", "consensus"]
@@ -50,8 +52,7 @@ def texts(at: AppTest) -> str:
 
 
 def dossier_key(at: AppTest, *parts) -> str:
-    return ":".join([at.session_state["draft"].edit_id, "dossier", str(at.session_state["dossier_generation"]
-                                                                         if "dossier_generation" in at.session_state else 0), *map(str, parts)])
+    return ":".join([at.session_state["draft"].edit_id, "dossier", str(at.session_state.get("dossier_generation", 0)), *map(str, parts)])
 
 
 def create_and_start(at: AppTest, name: str = "Upper Keldar (fictional)") -> str:

@@ -3,11 +3,16 @@
 import datetime as dt
 
 import pytest
-
 from conftest import make_assessment
+
 from r2p_risk import editing
 from r2p_risk.editing import (
-    copy_assessment, format_source_lines, parse_source_lines, set_assessment_field, set_factor_field, set_indicator_field,
+    copy_assessment,
+    format_source_lines,
+    parse_source_lines,
+    set_assessment_field,
+    set_factor_field,
+    set_indicator_field,
 )
 from r2p_risk.errors import SnapshotError
 

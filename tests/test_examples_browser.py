@@ -5,7 +5,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import wait_idle
 
 pytestmark = pytest.mark.browser

@@ -21,15 +21,22 @@ import zipfile
 import zlib
 
 import pytest
+from conftest import EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from conftest import EXAMPLES
 from r2p_risk import cli, editing
 from r2p_risk.assessment import Assessment, Situation, parse_tags
 from r2p_risk.errors import Problem, R2PError, SnapshotError
-from r2p_risk.snapshot import MAX_PROBLEMS, MAX_SNAPSHOT_BYTES, Snapshot, dump_snapshot, load_snapshot_text, read_snapshot
+from r2p_risk.snapshot import (
+    MAX_PROBLEMS,
+    MAX_SNAPSHOT_BYTES,
+    Snapshot,
+    dump_snapshot,
+    load_snapshot_text,
+    read_snapshot,
+)
 from r2p_risk.storage.database import open_database
 from r2p_risk.storage.files import Model
 from r2p_risk.storage.import_files import ImportFile, load_planned, read_import_files

@@ -10,8 +10,8 @@ import datetime as dt
 import uuid
 
 import pytest
-
 from conftest import make_assessment
+
 from r2p_risk.assessment import Situation
 from r2p_risk.errors import StorageError
 from r2p_risk.snapshot import build_snapshot, dump_snapshot

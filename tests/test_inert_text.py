@@ -211,7 +211,7 @@ def test_no_text_cell_of_any_csv_starts_a_formula(cells):
     data = write_csv([f"c{n}" for n in range(len(cells))], [cells])
     [_, row] = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))) if cells else [[], []]
     assert not any(cell.startswith(FORMULA_STARTS) for cell in row)
-    assert [cell.removeprefix("'") if original.startswith(FORMULA_STARTS) else cell for cell, original in zip(row, cells)] == cells
+    assert [cell.removeprefix("'") if original.startswith(FORMULA_STARTS) else cell for cell, original in zip(row, cells, strict=True)] == cells
 
 
 # --- source URLs --------------------------------------------------------------------------------------------

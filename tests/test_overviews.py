@@ -5,9 +5,10 @@ Tests taking `db` run on SQLite and on a throwaway PostgreSQL server.
 
 import datetime as dt
 
-from sqlalchemy import event, func, select, update
-
 from conftest import make_assessment
+from sqlalchemy import event, func, select, update
+from test_faults import unwritable
+
 from r2p_risk.assessment import Situation
 from r2p_risk.overview import model_key, overviews_from_histories
 from r2p_risk.scoring import score_assessment
@@ -15,7 +16,6 @@ from r2p_risk.storage.database import open_database
 from r2p_risk.storage.examples import load_examples
 from r2p_risk.storage.files import Model
 from r2p_risk.storage.tables import assessment_scores
-from test_faults import unwritable
 
 
 def stored(db, key=None) -> int:

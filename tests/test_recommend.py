@@ -3,13 +3,14 @@ fit, and never drop a tool as the risk rises."""
 
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES, FRAMEWORKS, make_assessment
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES, FRAMEWORKS, make_assessment
 from r2p_risk.judgement import judge_situation, stages_for
 from r2p_risk.recommend import by_policy_space, chosen_tools, recommend_tools
 from r2p_risk.scoring import score_assessment
@@ -192,7 +193,7 @@ def test_status_stages_only_grow_with_the_status(catalogue):
     order = ["monitoring", "insufficient_evidence", "serious_concern", "imminent_risk", "current_crisis"]
     for ended in (False, True):
         stages = [set(stages_for(s, ended, catalogue)[0]) for s in order]
-        assert all(a <= b for a, b in zip(stages, stages[1:]))
+        assert all(a <= b for a, b in pairwise(stages))
 
 
 def test_the_briefing_takes_the_selection_or_the_best_fitting_tools_across_policy_spaces(model, catalogue):

@@ -6,9 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import wait_idle
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from conftest import FRAMEWORKS, edit_ratings
 from streamlit.testing.v1 import AppTest
 
-from conftest import FRAMEWORKS, edit_ratings
 from r2p_risk.recommend import recommend_tools
 from r2p_risk.scoring import score_assessment
 from r2p_risk.storage.database import open_database

@@ -5,15 +5,15 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, FRAMEWORKS, make_assessment
+
 from r2p_risk.assessment import Situation
 from r2p_risk.exporters.markdown import briefing_to_markdown, escape
 from r2p_risk.report import briefing_for
 from r2p_risk.storage.files import load_catalogue, read_snapshot_file
 
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "briefing-golden.md"
-NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
 HOSTILE = '<script>alert(1)</script> **bold** [link](javascript:alert(1)) =HYPERLINK("http://evil") <img src=x onerror=alert(1)>'
 
 

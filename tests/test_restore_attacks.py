@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from test_backup import contents, populate
 
 from r2p_risk import cli
 from r2p_risk.assessment import Situation
@@ -18,7 +19,6 @@ from r2p_risk.errors import StorageError
 from r2p_risk.sizes import SizePolicy
 from r2p_risk.storage.backup import backup_database, restore_database
 from r2p_risk.storage.database import open_database
-from test_backup import contents, populate
 
 MB = 1024 * 1024
 

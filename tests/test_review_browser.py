@@ -5,10 +5,9 @@ mode, two browser sessions, each analyst's name typed in the sidebar; nothing le
 from pathlib import Path
 
 import pytest
+from conftest import LOCAL, wait_idle
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
-
-from conftest import LOCAL, wait_idle
 from test_browser import edit_cell
 
 pytestmark = pytest.mark.browser
@@ -51,7 +50,7 @@ def rate_independently(page, level: str) -> None:
     page.get_by_role("heading", name="Assess").wait_for()
     page.get_by_text("0 of 11 indicators rated").wait_for()
     wait_idle(page)
-    for attempt in range(3):  # the grid is drawn again while the page settles after the switch: try again if it was
+    for _attempt in range(3):  # the grid is drawn again while the page settles after the switch: try again if it was
         try:
             edit_cell(page, 1, 2, level)  # indicator 1.1
             break

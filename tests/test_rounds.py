@@ -4,11 +4,19 @@ Storage tests run on SQLite and PostgreSQL; the consensus and reconciling functi
 import datetime as dt
 
 import pytest
-
 from conftest import make_assessment
+
 from r2p_risk.access import LOCAL_USER
 from r2p_risk.assessment import Situation
-from r2p_risk.consensus import analyst_rows, build_consensus, disagreement_text, record_of, record_summary, spread_of, unique_names
+from r2p_risk.consensus import (
+    analyst_rows,
+    build_consensus,
+    disagreement_text,
+    record_of,
+    record_summary,
+    spread_of,
+    unique_names,
+)
 from r2p_risk.errors import PermissionDenied, ReviewError, StorageError
 from r2p_risk.reconcile import reconcile, upper_median
 from r2p_risk.rounds import RatingRound, RoundMember, visible_members

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 import random
 
+from conftest import FRAMEWORKS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,6 @@ from r2p_risk.framework import CRIMES
 from r2p_risk.overview import summaries
 from r2p_risk.scoring import score_assessment
 from r2p_risk.storage.files import load_model
-from conftest import FRAMEWORKS
 
 MODEL = load_model(FRAMEWORKS)
 FRAMEWORK, PARAMS = MODEL.framework, MODEL.params
@@ -167,7 +167,7 @@ def test_the_single_path_equals_the_batch_path_to_the_last_bit(cases):
     batch = summaries(score_many(assessments, FRAMEWORK, PARAMS), MODEL)
     stored = summaries(score_stored([json.loads(a.model_dump_json()) for a in assessments], FRAMEWORK, PARAMS), MODEL)
     texts = summaries(score_json([a.model_dump_json() for a in assessments], FRAMEWORK, PARAMS), MODEL)
-    for assessment, from_batch, from_dict, from_text in zip(assessments, batch, stored, texts):
+    for assessment, from_batch, from_dict, from_text in zip(assessments, batch, stored, texts, strict=True):
         single = summary_of(score_assessment(assessment, FRAMEWORK, PARAMS))
         dates = {"triggers", "review_state", "signed_off_on"}  # read from the dossier and review, not scored
         assert from_batch.model_dump(exclude=dates) == from_dict.model_dump(exclude=dates) == from_text.model_dump(exclude=dates) == single

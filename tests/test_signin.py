@@ -1,17 +1,27 @@
 """Signing in to a team deployment through the real app (AppTest): OIDC with `st.user` simulated, a proxy's
 header, refused settings, first user admin, disabled users, and two users in one process sharing nothing."""
 
+import secrets
 from types import SimpleNamespace
 
 import pytest
 import streamlit.config as streamlit_config
 import streamlit.runtime.context as streamlit_context
-import secrets
-
-from signin_app import AUTH, PAGES, assert_clean, claims, keys, open_page, session, shown, signed_in, unjoined
-from signin_app import team_deployment  # noqa: F401 (the team_url fixture)
-
 from conftest import edit_ratings
+from signin_app import (
+    AUTH,
+    PAGES,
+    assert_clean,
+    claims,
+    keys,
+    open_page,
+    session,
+    shown,
+    signed_in,
+    team_deployment,  # noqa: F401 (the team_url fixture)
+    unjoined,
+)
+
 from r2p_risk.errors import SignInRefused
 from r2p_risk.settings import Settings
 from r2p_risk.signin import header_mode_problems, identity_from_headers
@@ -124,8 +134,9 @@ def test_a_token_without_issuer_or_subject_lets_nobody_in(team_url):
 # --- issue 17.2: a team database refuses single-user mode ------------------------------------------------------
 @pytest.mark.parametrize("auth", [None, "", "none", "NONE"], ids=["unset", "empty", "none", "upper case"])
 def test_a_database_holding_users_or_access_rules_refuses_single_user_mode(tmp_path, monkeypatch, auth):
-    from r2p_risk.assessment import Situation
     from test_app import new_session
+
+    from r2p_risk.assessment import Situation
 
     url = f"sqlite:///{tmp_path / 'team.sqlite3'}"
     database = open_database(url)

@@ -25,7 +25,7 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
             return
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{url} did not come up: {log.read_text()}")
+                raise RuntimeError(f"{url} did not come up: {log.read_text()}") from None
             time.sleep(0.1)
 
 

@@ -4,12 +4,22 @@ role is shown, that the package refuses what the screen would not offer, the Use
 import datetime as dt
 
 import pytest
-from signin_app import AUTH, PAGES, assert_clean, claims, keys, open_page, shown, signed_in, unjoined
-from signin_app import team_deployment  # noqa: F401 (the team_url fixture)
+from conftest import edit_ratings
+from signin_app import (
+    AUTH,
+    PAGES,
+    assert_clean,
+    claims,
+    keys,
+    open_page,
+    shown,
+    signed_in,
+    team_deployment,  # noqa: F401 (the team_url fixture)
+    unjoined,
+)
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
 
-from conftest import edit_ratings
 from r2p_risk import editing
 from r2p_risk.storage.database import open_database
 from r2p_risk.ui.state import EditSession
@@ -152,7 +162,7 @@ def test_the_audit_screen_lists_changes_with_who_made_them_and_offers_the_csv(ex
     assert ann.dataframe[0].value.empty  # bob changed no roles
     ann.selectbox(key="audit_actor").select(None).run()
     assert list(ann.dataframe[0].value["after"]) == ['{"role": "analyst"}']
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
     ann.date_input(key="audit_dates").set_value((today - dt.timedelta(days=9), today - dt.timedelta(days=1))).run()
     assert ann.dataframe[0].value.empty
     assert keys(ann) == {"sign_out", "prepare_audit"} and not ann.get("data_editor")  # nothing on it changes the record

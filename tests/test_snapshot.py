@@ -25,7 +25,7 @@ def without_export_time(text: str) -> dict:
 def test_snapshot_to_assessment_to_snapshot_is_exact(model, path):
     original = path.read_text(encoding="utf-8")
     snapshot = load_snapshot_text(original, model.framework, model.params)
-    again = build_snapshot(snapshot.situation, snapshot.assessment, model.framework, model.params, dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc))
+    again = build_snapshot(snapshot.situation, snapshot.assessment, model.framework, model.params, dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
     assert without_export_time(dump_snapshot(again)) == without_export_time(original)
     assert dump_snapshot(again).replace("2030-01-01T00:00:00Z", json.loads(original)["exported_at"]) == original
 

@@ -11,9 +11,9 @@ import time
 import urllib.request
 
 import pytest
+from conftest import FRAMEWORKS, ROOT, free_port, wait_idle
 from pydantic import TypeAdapter, ValidationError
 
-from conftest import FRAMEWORKS, ROOT, free_port, wait_idle
 from r2p_risk.access import AccessRule, User
 from r2p_risk.assessment import Assessment, AtrocityFinding, IndicatorRating, Situation, Source
 from r2p_risk.exporters.markdown import briefing_to_markdown, escape
@@ -140,7 +140,7 @@ def linked_app(tmp_path_factory):
             break
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((folder / "app.log").read_text())
+                raise RuntimeError((folder / "app.log").read_text()) from None
             time.sleep(0.1)
     yield f"http://127.0.0.1:{port}", saved.id
     server.terminate()

@@ -2,15 +2,24 @@
 
 import copy
 import re
+from itertools import pairwise
 from typing import get_args
 
 import pytest
 import yaml
-
 from conftest import FRAMEWORKS
+
 from r2p_risk.errors import FrameworkError
 from r2p_risk.storage.files import load_catalogue, load_sources, verify_catalogue
-from r2p_risk.tools import MAX_QUOTE_WORDS, POLICY_SPACES, Stage, all_citations, check_quotes, parse_catalogue, passage_around
+from r2p_risk.tools import (
+    MAX_QUOTE_WORDS,
+    POLICY_SPACES,
+    Stage,
+    all_citations,
+    check_quotes,
+    parse_catalogue,
+    passage_around,
+)
 
 TOOLS_DIR = FRAMEWORKS / "response-tools"
 
@@ -231,7 +240,7 @@ def test_each_stage_warrants_more_as_the_risk_rises_and_the_aftermath_justice_no
     assert len(warrants["ongoing_atrocities"]) == 5
     assert "judicial_action" in warrants["accountability_recovery"] and "coercive_measures" not in warrants["accountability_recovery"]
     ladder = ["structural_prevention", "rising_risk", "imminent_risk", "ongoing_atrocities"]
-    assert all(set(warrants[a]) <= set(warrants[b]) for a, b in zip(ladder, ladder[1:]))
+    assert all(set(warrants[a]) <= set(warrants[b]) for a, b in pairwise(ladder))
     rank = catalogue.intrusiveness_rank
     assert rank(catalogue.restraint.thin_evidence_warrants) < rank("coercive_measures")
     assert rank(catalogue.restraint.own_sign_warrants) < rank("coercive_measures")

@@ -21,8 +21,6 @@ from r2p_risk.snapshot import MAX_SNAPSHOT_BYTES, build_snapshot, dump_snapshot
 from r2p_risk.storage.database import open_database
 from r2p_risk.storage.examples import load_examples
 from r2p_risk.sizes import DEFAULT_SIZES
-
-MAX_MEMBERS, MAX_ZIP_BYTES = DEFAULT_SIZES.zip_members, DEFAULT_SIZES.upload_bytes
 from r2p_risk.storage.transfer import (
     apply_import,
     export_all,
@@ -32,6 +30,7 @@ from r2p_risk.storage.transfer import (
     read_revisions,
 )
 
+MAX_MEMBERS, MAX_ZIP_BYTES = DEFAULT_SIZES.zip_members, DEFAULT_SIZES.upload_bytes
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 ODD_ID = "grubačić/../1"  # ids are free text: this one must not escape snapshots/ in the ZIP
 HOSTILE = "=cmd|' /C calc'!A0"
@@ -199,7 +198,7 @@ def _huge_declared():
     (_too_many, "too_many_members", f"the ZIP has {MAX_MEMBERS + 1} members; at most 5,000"),
     (_small_declared_but_big, "damaged_member", "snapshots/a/c/revision-1.json: does not unpack to what its header declares"),
     (_huge_declared, "too_large", "snapshots/a/c/revision-1.json: unpacks to 300,000,000 bytes"),
-    (lambda: "a text file, named .zip".encode(), "invalid_zip", "not a valid ZIP file (File is not a zip file)"),
+    (lambda: b"a text file, named .zip", "invalid_zip", "not a valid ZIP file (File is not a zip file)"),
 ], ids=["traversal", "absolute", "symlink", "too_many_members", "declares_small", "declares_huge", "not_a_zip"])
 def test_an_unsafe_zip_is_refused_whole_and_nothing_is_stored(target, model, make, code, words):
     files = read_import_files([("bundle.zip", make())], model)

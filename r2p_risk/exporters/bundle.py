@@ -51,19 +51,21 @@ def write_bundle(entries: Iterable[Entry], model, exported_at: dt.datetime, prog
     """
     entries = list(entries)
     _check_entries(entries)
-    newest = {a.id: a for _, a in sorted(entries, key=lambda e: e[1].revision)}  # an edit may change assessed_on
+    newest = {a.id: a for _, a in sorted(entries, key=lambda e: _ids(e)[2])}  # an edit may change assessed_on
     entries.sort(key=lambda e: (e[0].name, e[0].id, newest[e[1].id].assessed_on, e[1].id, e[1].revision))
     stamp = exported_at.astimezone(dt.UTC).timetuple()[:6]
-    members, latest = [], {}
+    members: list[dict] = []
+    latest: dict[str, Snapshot] = {}
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for done, (situation, assessment) in enumerate(entries, start=1):
             snapshot = build_snapshot(situation, assessment, model.framework, model.params, exported_at)
             data = dump_snapshot(snapshot).encode("utf-8")
-            path = member_path(situation.id, assessment.id, assessment.revision)
+            situation_id, assessment_id, revision = _ids((situation, assessment))
+            path = member_path(situation_id, assessment_id, revision)
             _write_member(archive, path, data, stamp)
             members.append(_member_record(path, snapshot, data))
-            latest[assessment.id] = snapshot  # in revision order, so the last one stays
+            latest[assessment_id] = snapshot  # in revision order, so the last one stays
             if progress is not None:
                 progress(done, len(entries))
         table = bundle_table(list(latest.values()), model.framework)
@@ -73,11 +75,20 @@ def write_bundle(entries: Iterable[Entry], model, exported_at: dt.datetime, prog
     return buffer.getvalue()
 
 
+def _ids(entry: Entry) -> tuple[str, str, int]:
+    """(situation id, assessment id, revision): a bundle holds saved assessments only."""
+    situation, assessment = entry
+    if situation.id is None or assessment.id is None or assessment.revision is None:
+        raise ValueError("a bundle holds saved assessments only: every situation and assessment needs an id and "
+                         "a revision")
+    return situation.id, assessment.id, assessment.revision
+
+
 def _check_entries(entries: list[Entry]) -> None:
     seen = set()
-    for situation, assessment in entries:
-        if situation.id is None or assessment.id is None or assessment.revision is None:
-            raise ValueError("a bundle holds saved assessments only: every situation and assessment needs an id and a revision")
+    for entry in entries:
+        _, assessment = entry
+        _ids(entry)
         if (assessment.id, assessment.revision) in seen:
             raise ValueError(f"assessment {assessment.id} revision {assessment.revision} is given twice")
         seen.add((assessment.id, assessment.revision))
@@ -118,6 +129,8 @@ def bundle_table(snapshots: list[Snapshot], framework) -> bytes:
     rows = []
     for snapshot in snapshots:
         situation, assessment, profile = snapshot.situation, snapshot.assessment, snapshot.profile
+        if profile is None:
+            raise ValueError(f"the snapshot of {assessment.id} revision {assessment.revision} has no profile")
         first = [situation.id, situation.name, situation.country, situation.area, assessment.id, assessment.revision,
                  assessment.assessed_on.isoformat(), assessment.analyst, assessment.status]
         overall = [profile["overall"]["score"], profile["overall"]["level"], profile["status"]["label"]]

@@ -19,11 +19,12 @@ def dossier_to_csv(dossier: Dossier, vocabulary) -> bytes:
     for n, p in enumerate(dossier.populations_at_risk, 1):
         rows.append(_row("populations_at_risk", n, name=p.name, kind=p.identity, kind_label=vocabulary.label("identities", p.identity),
                          where=p.where or "", size=p.size or "", indicators=", ".join(p.indicators), text=p.notes))
-    for n, p in enumerate(dossier.perpetrators, 1):
-        text = "\n".join(f"{label}: {value}" for label, value in (("Capacity", p.capacity), ("Known intent", p.intent),
-                                                                  ("Notes", p.notes)) if value)
-        rows.append(_row("perpetrators", n, name=p.name, kind=p.kind, kind_label=vocabulary.label("perpetrator_kinds", p.kind),
-                         role=p.role, indicators=", ".join(p.indicators), text=text, sources="; ".join(p.sources)))
+    for n, actor in enumerate(dossier.perpetrators, 1):
+        facts = (("Capacity", actor.capacity), ("Known intent", actor.intent), ("Notes", actor.notes))
+        text = "\n".join(f"{label}: {value}" for label, value in facts if value)
+        rows.append(_row("perpetrators", n, name=actor.name, kind=actor.kind,
+                         kind_label=vocabulary.label("perpetrator_kinds", actor.kind), role=actor.role,
+                         indicators=", ".join(actor.indicators), text=text, sources="; ".join(actor.sources)))
     for n, t in enumerate(sorted(dossier.triggers, key=lambda t: t.date), 1):
         rows.append(_row("triggers", n, name=t.title, date=t.date.isoformat(), indicators=", ".join(t.indicators), text=t.notes,
                          outcome=t.outcome))

@@ -7,9 +7,9 @@ the document's metadata dates come from the briefing, so the same briefing gives
 
 from __future__ import annotations
 
+from r2p_risk.annex import evidence_line
 from r2p_risk.exporters.figures import factor_chart_png, trend_chart_png
 from r2p_risk.exporters.pdf_layout import FAMILY, MUTED, BriefingPage, png_height
-from r2p_risk.annex import evidence_line
 from r2p_risk.report import Briefing, citation_line
 
 ANNEX_SIZE = 6.5

@@ -22,6 +22,8 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from r2p_risk.exporters.text_direction import right_to_left
+
 FONT_DIR = matplotlib.get_data_path() + "/fonts/ttf/"
 FAMILY = "DejaVu"
 BODY_SIZE = 9
@@ -39,15 +41,6 @@ def needs_shaping(*texts: str) -> bool:
     """True when a text holds right-to-left letters or combining marks that only a shaper places right."""
     return any(ord(c) > 0x2FF and (unicodedata.bidirectional(c) in ("R", "AL", "AN") or unicodedata.combining(c))
                for text in texts for c in text)
-
-
-def right_to_left(text: str) -> bool:
-    """True when the first letter with a strong direction is right-to-left (Arabic, Hebrew)."""
-    for c in text:
-        direction = unicodedata.bidirectional(c)
-        if direction in ("L", "R", "AL"):
-            return direction != "L"
-    return False
 
 
 def png_height(data: bytes, width: float) -> float:
@@ -88,8 +81,11 @@ class BriefingPage(FPDF):
         """The width of one line of text in mm, cached; unshaped text is a plain sum of advance widths."""
         key = (text, self.font_style, self.font_size_pt, bool(self.text_shaping))
         if key not in self._widths:
+            font = self.current_font
+            if font is None:
+                raise ValueError("text is measured in the current font: set a font first")
             self._widths[key] = (self.get_string_width(text) if self.text_shaping
-                                 else self.current_font.get_text_width(text, self.font_size_pt, None)[1] / self.k)
+                                 else font.get_text_width(text, self.font_size_pt, None)[1] / self.k)
         return self._widths[key]
 
     def _pieces(self, word: str, width: float) -> list[str]:
@@ -247,7 +243,7 @@ class BriefingPage(FPDF):
                    head: list[str] | None, is_head: bool) -> None:
         self.set_font(FAMILY, "B" if is_head else "", size)
         remaining = []
-        for text, width in zip(row, widths):
+        for text, width in zip(row, widths, strict=True):
             with self.shaping_for(text):
                 remaining.append(self.wrap(text, width - 2 * PAD) if text else [])
         page_lines = int((self.page_break_trigger - self.t_margin - 2 * PAD) // line_height) - (6 if head else 0)
@@ -273,7 +269,7 @@ class BriefingPage(FPDF):
         x, y = self.l_margin, self.y
         self.set_fill_color(*HEADING_FILL)
         self.set_draw_color(150, 150, 150)
-        for text, lines, width in zip(texts, parts, widths):
+        for text, lines, width in zip(texts, parts, widths, strict=True):
             self.rect(x, y, width, height, style="DF" if shaded else "D")
             with self.shaping_for(text):
                 align = "R" if right_to_left(text) else "L"

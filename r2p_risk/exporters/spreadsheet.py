@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 
 from r2p_risk.assessment import LEVEL_LABELS, Assessment, RatingFields, Source
 
@@ -27,7 +28,7 @@ def format_sources(sources: list[Source]) -> str:
     return "; ".join(parts)
 
 
-def write_csv(header: list[str], rows: list[list[object]]) -> bytes:
+def write_csv(header: list[str], rows: Sequence[Sequence[object]]) -> bytes:
     """Rows to CSV bytes; every str cell is neutralised, numbers stay numbers."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import unicodedata
 
 from docx import Document
 from docx.document import Document as Doc
@@ -18,8 +17,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table
 
-from r2p_risk.exporters.figures import factor_chart_png, trend_chart_png
 from r2p_risk.annex import evidence_line
+from r2p_risk.exporters.figures import factor_chart_png, trend_chart_png
+from r2p_risk.exporters.text_direction import right_to_left
 from r2p_risk.report import Briefing, citation_line
 
 MARKING_COLOUR = RGBColor(0xA0, 0x14, 0x28)
@@ -34,15 +34,7 @@ def _score(value: float | None) -> str:
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     """The moment in UTC without a zone, as python-docx writes it; a moment without a zone is taken as UTC."""
-    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
-
-
-def _right_to_left(text: str) -> bool:
-    for c in text:
-        direction = unicodedata.bidirectional(c)
-        if direction in ("L", "R", "AL"):
-            return direction != "L"
-    return False
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 class _Writer:
@@ -62,7 +54,7 @@ class _Writer:
         run.bold = bold or None
         if size:
             run.font.size = size
-        if _right_to_left(text):  # a right-to-left paragraph, which Word lays out from the right margin
+        if right_to_left(text):  # a right-to-left paragraph, which Word lays out from the right margin
             paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
             run.font.rtl = True
 
@@ -70,8 +62,8 @@ class _Writer:
         """A "Table Grid" table; the first row is a bold heading row repeated on every page when `heading` is set."""
         table = self.doc.add_table(rows=len(rows), cols=len(rows[0]), style=self.styles["Table Grid"])
         table.autofit = not widths
-        for index, (row, cells) in enumerate(zip(rows, table.rows)):
-            for column, (text, cell) in enumerate(zip(row, cells.cells)):
+        for index, (row, cells) in enumerate(zip(rows, table.rows, strict=True)):
+            for column, (text, cell) in enumerate(zip(row, cells.cells, strict=True)):
                 run = cell.paragraphs[0].add_run(text)
                 run.bold = (heading and index == 0) or None
                 if size:

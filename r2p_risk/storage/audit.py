@@ -19,6 +19,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Row
 
 from r2p_risk.exporters.spreadsheet import write_csv
+from r2p_risk.storage.parts import DatabasePart
 from r2p_risk.storage.tables import audit_events
 
 AUDIT_ACTIONS = (
@@ -57,7 +58,7 @@ class AuditFilter:
     until: dt.datetime | None = None  # exclusive
 
 
-class AuditTrail:
+class AuditTrail(DatabasePart):
     """Mixed into `Database` (which provides `_transaction` and `_now`): reading the trail, and adding to it."""
 
     def list_audit(self, actor: str | None = None, action: str | None = None, situation_id: str | None = None,

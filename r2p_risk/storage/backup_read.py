@@ -281,7 +281,7 @@ def row_values(table: Table, columns: list[str], row, where: str, problems: list
         problems.append(Problem("bad_row", where, f"a row must be a list of {len(columns)} values"))
         return None
     values, found = {}, []
-    for name, value in zip(columns, row):
+    for name, value in zip(columns, row, strict=True):
         try:
             values[name] = column_value(table.c[name], value)
         except ValueError as error:

@@ -83,8 +83,9 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
                                         "expected e.g. sqlite:///path/file.sqlite3 or postgresql+psycopg://user@host/db")],
                                "could not open the database") from None
         self.url, self._secrets = masked_url(parsed)  # for the operator: the command line and the log, never a screen
-        sqlite_file = parsed.get_backend_name() == "sqlite" and (parsed.database or ":memory:") != ":memory:"
-        self._name = f"file {parsed.database.removeprefix('file:')}" if sqlite_file else self.url
+        is_file = parsed.get_backend_name() == "sqlite" and parsed.database != ":memory:"
+        sqlite_file = parsed.database if is_file else None
+        self._name = f"file {sqlite_file.removeprefix('file:')}" if sqlite_file else self.url
         self._now = now
         try:
             self.engine = engine_for(parsed)
@@ -135,7 +136,8 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
     def create_situation_with_assessment(self, situation: Situation, assessment: Assessment, actor: str, note: str = "",
                                          *, action: str = "import") -> tuple[Situation, Assessment]:
         """A new situation and the first revision of an assessment in it, in one transaction: both are stored, or neither."""
-        created = situation.model_copy(update={"id": situation.id or uuid.uuid4().hex})
+        situation_id = situation.id or uuid.uuid4().hex
+        created = situation.model_copy(update={"id": situation_id})
         now = self._now()
         try:
             with self._transaction("import the assessment", write=True) as conn:
@@ -143,7 +145,8 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
                     id=created.id, **_situation_values(created), created_at=now, created_by=actor,
                     updated_at=now, updated_by=actor))
                 record_event(conn, now, actor, action, situation_id=created.id, after=_situation_fields(created))
-                saved = self._add_revision(conn, created.id, assessment.model_copy(update={"id": assessment.id or uuid.uuid4().hex}),
+                saved = self._add_revision(conn, situation_id,
+                                           assessment.model_copy(update={"id": assessment.id or uuid.uuid4().hex}),
                                            actor, None, note, action)
         except ConflictError:
             raise storage_error("already_exists", f"situation {created.id}", "a situation with this id already exists") from None
@@ -155,6 +158,8 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
             return conn.execute(select(situations.c.id).where(situations.c.id == situation_id)).first() is not None
 
     def update_situation(self, situation: Situation, actor: str) -> Situation:
+        if situation.id is None:
+            raise not_found("situation (without an id)", "no such situation; a new situation is created, not updated")
         with self._transaction("update the situation", write=True) as conn:
             old = _situation(self._open_situation(conn, situation.id))
             now = self._now()
@@ -285,7 +290,7 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
             raise not_found(f"situation {situation_id}", "no such situation")
         return row
 
-    def _open_situation(self, conn: Connection, situation_id: str | None) -> Row:
+    def _open_situation(self, conn: Connection, situation_id: str) -> Row:
         row = self._situation_row(conn, situation_id)
         if row.deleted_at is not None:
             raise storage_error("deleted", f"situation {situation_id}", "this situation was deleted; restore it before changing it")

@@ -13,6 +13,7 @@ snapshots holds a summary of each, and storing it reads each snapshot again (`lo
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import lzma
 import re
@@ -46,7 +47,14 @@ class ImportSource:
     problem: Problem | None = None  # why it could not be read at all
 
     def open(self):
-        return BytesIO(self.data) if self.data is not None else open(self.path, "rb")
+        return BytesIO(self.data) if self.data is not None else open(self.file, "rb")
+
+    @property
+    def file(self) -> Path:
+        """The file on disk, for a source whose content is not in memory."""
+        if self.path is None:
+            raise ValueError(f"import source {self.name}: neither its content nor its file is given")
+        return self.path
 
 
 def content_digest(assessment: Assessment) -> str:
@@ -61,7 +69,7 @@ class SnapshotSummary:
     situation: Situation
     assessment_id: str | None
     revision: int | None
-    assessed_on: object
+    assessed_on: dt.date
     digest: str
 
     @classmethod
@@ -163,7 +171,7 @@ def _read_source(source: ImportSource, model: Model, sizes: SizePolicy) -> list[
     limit = sizes.file_limit(suffix)
     if limit is None:
         return [_refused(name, "unsupported_file", "only .json snapshots and .zip bundles can be imported")]
-    size = len(source.data) if source.data is not None else source.path.stat().st_size
+    size = len(source.data) if source.data is not None else source.file.stat().st_size
     if size > limit:
         shown = f"{sizes.upload_mb} MB" if suffix == ".zip" else megabytes(limit)
         return [_refused(name, "too_large", f"{Path(name).name} is larger than the {shown} allowed for a {suffix} file")]

@@ -21,13 +21,14 @@ from r2p_risk import review_rules
 from r2p_risk.assessment import Assessment
 from r2p_risk.errors import Problem, ReviewError, validate_model
 from r2p_risk.review import Review, ReviewComment
+from r2p_risk.storage.parts import DatabasePart
 from r2p_risk.storage.revisions import assessment_from_row
 from r2p_risk.storage.tables import revisions
 
 Approve = Callable[[Assessment], None]
 
 
-class AssessmentReviews:
+class AssessmentReviews(DatabasePart):
     """Mixed into `Database`, which provides `_transaction`, `_now`, `_latest_row`, `_insert_revision` and `_member`."""
 
     def submit_for_review(self, assessment_id: str, actor: str) -> Assessment:

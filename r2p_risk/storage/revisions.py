@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from typing import Literal, overload
 
 from pydantic import ValidationError
 from sqlalchemy import and_, exc, func, insert, select
@@ -23,6 +24,7 @@ from r2p_risk.errors import ConflictError, Problem, StorageError, problems_from_
 from r2p_risk.sizes import ASSESSMENT_BYTES, megabytes
 from r2p_risk.storage.audit import assessment_fields, changes, record_event
 from r2p_risk.storage.engine import not_found, storage_error
+from r2p_risk.storage.parts import DatabasePart
 from r2p_risk.storage.tables import revisions
 
 
@@ -37,7 +39,7 @@ class RevisionInfo:
     note: str
 
 
-class AssessmentRevisions:
+class AssessmentRevisions(DatabasePart):
     """Mixed into `Database`, which provides `_transaction`, `_now` and `_open_situation`."""
 
     def save_assessment(self, situation_id: str, assessment: Assessment, actor: str,
@@ -108,6 +110,14 @@ class AssessmentRevisions:
             raise not_found(f"assessment {assessment_id}", "no such assessment")
         return [RevisionInfo(**row._mapping) for row in rows]
 
+    @overload
+    def _latest_row(self, conn: Connection, assessment_id: str, required: Literal[True],
+                    data: bool = False) -> Row: ...
+
+    @overload
+    def _latest_row(self, conn: Connection, assessment_id: str, required: bool = False,
+                    data: bool = False) -> Row | None: ...
+
     def _latest_row(self, conn: Connection, assessment_id: str, required: bool = False, data: bool = False) -> Row | None:
         columns = [revisions.c.assessment_id, revisions.c.revision, revisions.c.situation_id, revisions.c.saved_by, revisions.c.saved_at]
         latest = conn.execute(select(*columns, *([revisions.c.data_json] if data else []))
@@ -120,6 +130,8 @@ class AssessmentRevisions:
     def _add_revision(self, conn: Connection, situation_id: str, assessment: Assessment, actor: str,
                       based_on: int | None, note: str, action: str, approve=None) -> Assessment:
         """Check that nobody saved after `based_on` (review steps aside), apply the review rules, insert the next revision."""
+        if assessment.id is None:
+            raise ValueError("a revision is added to an assessment with an id")
         self._open_situation(conn, situation_id)
         latest = self._latest_row(conn, assessment.id, data=True)
         check_base(assessment.id, situation_id, latest, self._past_review_steps(conn, assessment.id, latest, based_on))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
@@ -24,6 +24,7 @@ from r2p_risk.review import Review
 from r2p_risk.rounds import RatingRound, RoundMember
 from r2p_risk.storage.audit import record_event
 from r2p_risk.storage.engine import not_found, storage_error
+from r2p_risk.storage.parts import DatabasePart
 from r2p_risk.storage.revisions import assessment_from_row, latest_revisions
 from r2p_risk.storage.tables import rating_rounds, revisions, round_members
 
@@ -37,7 +38,7 @@ class _Member:
     submitted: bool
 
 
-class RatingRounds:
+class RatingRounds(DatabasePart):
     """Mixed into `Database`, which provides `_transaction`, `_now`, `_open_situation`, `_latest_row`, `_insert_revision`."""
 
     def open_round(self, situation_id: str, assessed_on: dt.date, lead: str) -> RatingRound:
@@ -165,7 +166,7 @@ def listed():
     return revisions.c.assessment_id.not_in(select(round_members.c.assessment_id))
 
 
-def _round(row: Row, members: list[Row]) -> RatingRound:
+def _round(row: Row, members: Sequence[Row]) -> RatingRound:
     return RatingRound(id=row.id, situation_id=row.situation_id, assessed_on=row.assessed_on, lead=row.lead, opened_at=row.opened_at,
                        state=row.state, reconciled_assessment_id=row.reconciled_assessment_id,
                        members=tuple(RoundMember(analyst=m.analyst, assessment_id=m.assessment_id, joined_at=m.joined_at,

@@ -45,7 +45,11 @@ def _scripts() -> ScriptDirectory:
 
 
 def head_revision() -> str:
-    return _scripts().get_current_head()
+    head = _scripts().get_current_head()
+    if head is None:
+        raise StorageError([Problem("no_schema", "migrations", "this installation has no database schema revisions")],
+                           "could not open the database")
+    return head
 
 
 @cache

@@ -14,13 +14,13 @@ import logging
 from collections.abc import Iterable
 
 import orjson
-
 from sqlalchemy import and_, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
-from r2p_risk.errors import R2PError
 from r2p_risk import batch
+from r2p_risk.errors import R2PError
 from r2p_risk.overview import ScoreSummary, summaries, summarise, with_watch_facts
+from r2p_risk.storage.parts import DatabasePart
 from r2p_risk.storage.revisions import assessment_from_row, validated
 from r2p_risk.storage.tables import assessment_scores, revisions
 
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 CHUNK = 250  # revisions scored at once when their summaries are missing: bounds the memory it takes
 
 
-class ScoreSummaries:
+class ScoreSummaries(DatabasePart):
     """Mixed into `Database`, which provides `_transaction` and `backend`."""
 
     def _summarise_missing(self, keys: list[tuple[str, int]], model, key: str) -> dict[tuple[str, int], ScoreSummary]:
@@ -41,10 +41,10 @@ class ScoreSummaries:
             with self._transaction("read the assessments to score") as conn:
                 rows = conn.execute(query).all()
             summaries = _summarise_rows(rows, model)
-            found.update({(row.assessment_id, row.revision): s for row, s in zip(rows, summaries)})
+            found.update({(row.assessment_id, row.revision): s for row, s in zip(rows, summaries, strict=True)})
             self._store_summaries([{"assessment_id": row.assessment_id, "revision": row.revision, "model_key": key,
                                     "situation_id": row.situation_id, "summary_json": s.model_dump_json()}
-                                   for row, s in zip(rows, summaries)])
+                                   for row, s in zip(rows, summaries, strict=True)])
         return found
 
     def _store_summaries(self, values: Iterable[dict]) -> None:

@@ -17,16 +17,17 @@ from dataclasses import dataclass
 
 from r2p_risk.errors import PermissionDenied, Problem, SnapshotError, StorageError
 from r2p_risk.exporters.bundle import Entry, Progress, write_bundle
-from r2p_risk.storage.database import Database, utc_now
+from r2p_risk.storage.database import utc_now
 from r2p_risk.storage.files import Model
 from r2p_risk.storage.import_files import ImportFile, load_planned, read_import_files, read_import_paths
 from r2p_risk.storage.import_plan import STORED_ACTIONS, ImportPlan, PlannedImport, plan_import
+from r2p_risk.storage.store import AssessmentStore
 
 __all__ = ["ImportFile", "ImportOutcome", "ImportPlan", "ImportReport", "PlannedImport", "apply_import", "export_all",
            "plan_import", "read_import_files", "read_import_paths", "read_revisions"]
 
 
-def export_all(database: Database, model: Model, situation_ids: Iterable[str] | None = None,
+def export_all(database: AssessmentStore, model: Model, situation_ids: Iterable[str] | None = None,
                progress: Progress | None = None, now: Callable[[], dt.datetime] = utc_now, actor: str = "") -> bytes:
     """A bundle of every revision of every assessment of the given situations (default: all not deleted), recorded
     in the audit trail as an export by `actor` (for a signed-in user's database: that user)."""
@@ -37,7 +38,7 @@ def export_all(database: Database, model: Model, situation_ids: Iterable[str] | 
     return data
 
 
-def read_revisions(database: Database, situation_ids: Iterable[str] | None = None) -> list[Entry]:
+def read_revisions(database: AssessmentStore, situation_ids: Iterable[str] | None = None) -> list[Entry]:
     """(situation, assessment revision) for every revision: two queries, then per assessment its revisions."""
     histories = database.situation_histories()
     if situation_ids is not None:
@@ -49,6 +50,8 @@ def read_revisions(database: Database, situation_ids: Iterable[str] | None = Non
     entries = []
     for history in histories:
         for latest in history.assessments:
+            if latest.id is None:
+                raise ValueError(f"an assessment of situation {history.situation.id} is stored without an id")
             for info in database.list_revisions(latest.id):
                 same = info.revision == latest.revision
                 entries.append((history.situation, latest if same else database.load_assessment(latest.id, info.revision)))
@@ -83,7 +86,7 @@ class ImportReport:
         return next((o for o in self.outcomes if not o.stored and o.entry.action in STORED_ACTIONS and o.problems), None)
 
 
-def apply_import(database: Database, plan: ImportPlan, actor: str, skip_invalid: bool = False) -> ImportReport:
+def apply_import(database: AssessmentStore, plan: ImportPlan, actor: str, skip_invalid: bool = False) -> ImportReport:
     """Store the planned new situations, assessments and revisions, one save per snapshot, in plan order.
 
     Rejected and identical snapshots are never stored; when any was rejected nothing is stored unless
@@ -111,19 +114,24 @@ def apply_import(database: Database, plan: ImportPlan, actor: str, skip_invalid:
     return ImportReport(outcomes)
 
 
-def _store(database: Database, plan: ImportPlan, entry: PlannedImport, actor: str, created: dict[str, str],
+def _store(database: AssessmentStore, plan: ImportPlan, entry: PlannedImport, actor: str, created: dict[str, str],
            archives: dict) -> ImportOutcome:
     """One save, of the snapshot read again; a new situation is stored with its first assessment, or not at all."""
     note = f"imported from {entry.source}"
+    situation_id, revision, item = entry.situation_id, entry.revision, entry.item
+    if situation_id is None or revision is None or item is None or plan.model is None:
+        raise ValueError(f"{entry.source}: a save planned without its situation, revision, snapshot or model")
     try:
-        assessment = load_planned(plan.sources, entry.item, plan.model, plan.sizes, archives).assessment
+        assessment = load_planned(plan.sources, item, plan.model, plan.sizes, archives).assessment
         assessment = assessment.model_copy(update={"revision": None})
-        if entry.new_situation is not None and entry.situation_id not in created:
+        if entry.new_situation is not None and situation_id not in created:
             situation, saved = database.create_situation_with_assessment(entry.new_situation, assessment, actor, note)
-            created[entry.situation_id] = situation.id
+            if situation.id is None:
+                raise ValueError(f"{entry.source}: the situation was stored without an id")
+            created[situation_id] = situation.id
         else:
-            based_on = entry.revision - 1 if entry.revision > 1 else None
-            saved = database.save_assessment(created.get(entry.situation_id, entry.situation_id), assessment, actor,
+            based_on = revision - 1 if revision > 1 else None
+            saved = database.save_assessment(created.get(situation_id, situation_id), assessment, actor,
                                              based_on, note, action="import")
     except (StorageError, PermissionDenied, SnapshotError) as error:
         return ImportOutcome(entry, False, f"not stored: {error.summary}", tuple(error.problems))

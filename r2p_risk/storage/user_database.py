@@ -89,7 +89,8 @@ class UserDatabase(UserReviews, UserRounds):
     def counts(self) -> dict[str, int]:
         """What this user can see, deleted situations included."""
         visible = self._visible()
-        return self._database.counts([s.id for s in self._database.list_situations(include_deleted=True) if visible(s.id)])
+        situations = self._database.list_situations(include_deleted=True)
+        return self._database.counts([s.id for s in situations if s.id is not None and visible(s.id)])
 
     def situation_access(self, situation_id: str) -> list[AccessRule]:
         self._see_situation(situation_id)

@@ -18,9 +18,10 @@ from r2p_risk.assessment import Assessment
 from r2p_risk.errors import PermissionDenied, Problem, ReviewError
 from r2p_risk.rounds import RatingRound, RoundMember
 from r2p_risk.storage.engine import not_found
+from r2p_risk.storage.parts import UserDatabasePart
 
 
-class UserReviews:
+class UserReviews(UserDatabasePart):
     """Mixed into `UserDatabase`, which provides `_database`, `user`, `_actor` and `_see_assessment`."""
 
     def submit_for_review(self, assessment_id: str, actor: str = "") -> Assessment:
@@ -81,7 +82,7 @@ class UserReviews:
         return approve
 
 
-class UserRounds:
+class UserRounds(UserDatabasePart):
     """Mixed into `UserDatabase`: rounds of independent ratings, blind until submitted."""
 
     def open_round(self, situation_id: str, assessed_on: dt.date, actor: str = "") -> RatingRound:

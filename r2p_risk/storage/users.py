@@ -21,12 +21,13 @@ from r2p_risk.errors import StorageError, problems_from_validation_error
 from r2p_risk.signin import OidcAccount
 from r2p_risk.storage.audit import record_event
 from r2p_risk.storage.engine import not_found, storage_error
+from r2p_risk.storage.parts import DatabasePart
 from r2p_risk.storage.tables import situation_access, users
 
 USERS_LOCK = 7_232_011_402  # PostgreSQL advisory lock: one user change at a time, so "first user" and "last admin" hold
 
 
-class UserAccounts:
+class UserAccounts(DatabasePart):
     """Mixed into `Database`, which provides `_transaction`, `_now` and `_situation_row`."""
 
     def user(self, identity: str) -> User | None:
@@ -50,7 +51,7 @@ class UserAccounts:
             values = {"name": wanted.name, "groups_json": json.dumps(wanted.groups), "updated_at": now}
             if row is not None:
                 conn.execute(update(users).where(users.c.identity == wanted.identity).values(**values))
-                return _user(_user_row(conn, wanted.identity))
+                return _user(_stored_row(conn, wanted.identity))
             return self._add_user(conn, wanted, now)
 
     def sign_in_oidc(self, account: OidcAccount, name: str = "", groups: Iterable[str] = ()) -> User:
@@ -105,7 +106,7 @@ class UserAccounts:
             if row is None or row.role != role:
                 record_event(conn, now, actor, "user.set_role", target=wanted.identity,
                              before=None if row is None else {"role": row.role}, after={"role": role})
-            return _user(_user_row(conn, wanted.identity))
+            return _user(_stored_row(conn, wanted.identity))
 
     def disable_user(self, identity: str, actor: str, disabled: bool = True) -> User:
         """Disable (or with `disabled=False` enable again) a user: a disabled user can do nothing at all."""
@@ -122,7 +123,7 @@ class UserAccounts:
                 conn.execute(update(users).where(users.c.identity == identity).values(disabled=disabled, updated_at=now))
                 record_event(conn, now, actor, "user.disable" if disabled else "user.enable", target=identity,
                              before={"disabled": row.disabled}, after={"disabled": disabled})
-            return _user(_user_row(conn, identity))
+            return _user(_stored_row(conn, identity))
 
     def holds_team_data(self) -> bool:
         """Whether any user or access rule is stored: the database of a team deployment."""
@@ -165,11 +166,11 @@ class UserAccounts:
 
 def _refreshed(conn: Connection, identity: str, profile: dict, now) -> User:
     """The user with the name and groups the provider reported at this sign-in."""
-    row = _user_row(conn, identity)
+    row = _stored_row(conn, identity)
     if (row.name, tuple(json.loads(row.groups_json))) != (profile["name"], profile["groups"]):
         conn.execute(update(users).where(users.c.identity == identity).values(
             name=profile["name"], groups_json=json.dumps(profile["groups"]), updated_at=now))
-        row = _user_row(conn, identity)
+        row = _stored_row(conn, identity)
     return _user(row)
 
 
@@ -187,6 +188,14 @@ def _keep_an_admin(conn: Connection, identity: str) -> None:
 
 def _user_row(conn: Connection, identity: str) -> Row | None:
     return conn.execute(select(users).where(users.c.identity == identity)).first()
+
+
+def _stored_row(conn: Connection, identity: str) -> Row:
+    """The user's row as stored now, in the transaction that reads or wrote it."""
+    row = _user_row(conn, identity)
+    if row is None:
+        raise not_found(f"user {identity}", "no such user")
+    return row
 
 
 def _user(row: Row) -> User:

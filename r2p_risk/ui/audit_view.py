@@ -42,7 +42,7 @@ def date_range(dates) -> tuple[dt.datetime | None, dt.datetime | None]:
     days = list(dates) if isinstance(dates, (list, tuple)) else [dates] if dates else []
 
     def start(day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time.min, tzinfo=dt.timezone.utc)
+        return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
     return (start(days[0]) if days else None, start(days[1] + dt.timedelta(days=1)) if len(days) > 1 else None)
 
 

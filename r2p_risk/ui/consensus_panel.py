@@ -108,7 +108,7 @@ def view(found: RatingRound) -> None:
         st.info("The consensus view appears once two analysts have submitted their ratings.")
         return
     names = views.unique_names([a.analyst for _, a in visible])
-    result = views.build_consensus(list(zip(names, (a for _, a in visible))), model.framework, model.params)
+    result = views.build_consensus(list(zip(names, (a for _, a in visible), strict=True)), model.framework, model.params)
     st.markdown(f"**{plain(result.summary)}** (two levels or more apart)")
     st.caption("Beside each analyst's risk factor score, model 2.0's range: what the score could still be while indicators are "
                "unassessed. The spread between analysts is the other uncertainty: of judgement. Scores are r2p-risk's own model.")

@@ -57,10 +57,10 @@ def item_list(section: str, items: list, render: Callable, writable: bool) -> No
     for index, item in enumerate(items):
         left, right = st.columns([9, 1], vertical_alignment="center")
         left.markdown(render(item))
-        if writable and right.button("Remove", key=key(section, index, "remove")):
-            if change(lambda a, i=index: dossier_editing.remove_item(a, section, i)):
-                st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
-                st.rerun()
+        removed = writable and right.button("Remove", key=key(section, index, "remove"))
+        if removed and change(lambda a, i=index: dossier_editing.remove_item(a, section, i)):
+            st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+            st.rerun()
 
 
 def indicator_picker(framework, label: str, widget: str, first: int | None = None) -> list[str]:
@@ -123,10 +123,10 @@ def triggers(dossier, framework, today: dt.date, writable: bool) -> None:
             left.text_input("What happened (the update)", value=trigger.outcome, key=widget, max_chars=2_000,
                             on_change=_text_changed, args=(widget, lambda a, text, i=index: dossier_editing.set_trigger_outcome(a, i, text)))
             _problems_of(widget)
-        if writable and right.button("Remove", key=key("triggers", index, "remove")):
-            if change(lambda a, i=index: dossier_editing.remove_item(a, "triggers", i)):
-                st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
-                st.rerun()
+        removed = writable and right.button("Remove", key=key("triggers", index, "remove"))
+        if removed and change(lambda a, i=index: dossier_editing.remove_item(a, "triggers", i)):
+            st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+            st.rerun()
     if not writable:
         return
     with st.form(key("add_trigger"), clear_on_submit=True):

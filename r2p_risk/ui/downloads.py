@@ -37,7 +37,7 @@ def downloads(chosen: Chosen) -> None:
                edit.edit_id if chosen.unsaved and edit else None, chosen.assessment if chosen.unsaved else None)
     briefs = [k for k, f in KINDS.items() if f.one_page]
     columns = [*st.columns(len(briefs)), *st.columns(len(KINDS) - len(briefs))]
-    for column, (kind, file) in zip(columns, KINDS.items()):
+    for column, (kind, file) in zip(columns, KINDS.items(), strict=True):
         briefing = file.exporter is not None
         if column.button(file.label, key=f"prepare_{kind}", disabled=briefing and not marking_ok, width="stretch"):
             st.session_state.pop(PREPARED, None)

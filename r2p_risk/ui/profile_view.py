@@ -55,7 +55,7 @@ def headline(chosen: Chosen, profile: RiskProfile, params: ScoringParameters) ->
 def crimes(profile: RiskProfile, params: ScoringParameters) -> None:
     st.subheader("Risk of each crime")
     columns = st.columns(len(profile.crimes))
-    for column, (crime, result) in zip(columns, profile.crimes.items()):
+    for column, (crime, result) in zip(columns, profile.crimes.items(), strict=True):
         column.metric(params.crime_label(crime), params.risk_level_label(result.level),
                       help=f"score {score_text(result.score, *result.range)} of 10, reliability {result.reliability:.1f}")
         column.caption(f"score {score_text(result.score, *result.range)} · reliability {result.reliability:.1f}")

@@ -69,9 +69,9 @@ def steps(assessment: Assessment) -> None:
     """Submit, sign off, return: each shown to those who may take it, with the reason when it cannot be taken now."""
     database, review, who = services.database(), assessment.review, state.analyst()
     left, middle, right = st.columns(3)
-    if identity.allowed("review.submit") and review.state in ("draft", "returned"):
-        if left.button("Submit for review", key="review_submit", type="primary"):
-            _step(lambda: database.submit_for_review(assessment.id, who), "Submitted for review.")
+    submittable = identity.allowed("review.submit") and review.state in ("draft", "returned")
+    if submittable and left.button("Submit for review", key="review_submit", type="primary"):
+        _step(lambda: database.submit_for_review(assessment.id, who), "Submitted for review.")
     if not identity.allowed("assessment.review") or review.state == "final":
         return
     blockers = database.review_blockers(assessment, who)

@@ -124,7 +124,7 @@ def save_panel(session: state.EditSession, situation: Situation, model: Model) -
     def snapshot() -> str:  # built when clicked, from the edit as it is then (this bar is not redrawn on every edit)
         assessment = (holder.session or session).assessment
         _may_download_draft(database, analyst, session.situation_id, assessment.id)
-        return dump_snapshot(build_snapshot(situation, assessment, model.framework, model.params, dt.datetime.now(dt.timezone.utc)))
+        return dump_snapshot(build_snapshot(situation, assessment, model.framework, model.params, dt.datetime.now(dt.UTC)))
 
     right.download_button("Download this edit as a snapshot (JSON)", snapshot, key="download_draft",
                           file_name=f"{session.assessment.assessed_on}-draft.json", mime="application/json", on_click="ignore")

@@ -24,9 +24,8 @@ from r2p_risk.ui import saving, services, state
 from r2p_risk.ui.feedback import plain
 from r2p_risk.ui.findings_panel import findings_panel
 from r2p_risk.ui.rating import evidence_panel
+from r2p_risk.vocabulary import group_style
 
-GROUP_SHORT = {"common": "common", "genocide": "genocide", "crimes_against_humanity": "crimes against humanity",
-               "war_crimes": "war crimes"}
 
 
 def _fmt(score: float | None) -> str:
@@ -108,7 +107,7 @@ def open_factor(framework: Framework) -> int:
     numbers = [rf.number for rf in framework.risk_factors]
     chooser, previous, following = st.columns([6, 1, 1], vertical_alignment="bottom")
     chooser.selectbox("Risk factor", numbers, key=state.FACTOR,
-                      format_func=lambda n: f"{n}. {framework.risk_factor(n).title} — {GROUP_SHORT[framework.risk_factor(n).group]}")
+                      format_func=lambda n: f"{n}. {framework.risk_factor(n).title} — {group_style(framework.risk_factor(n).group).label.lower()}")
     previous.button("◀ Previous", key="factor_previous", on_click=_step, args=(framework, -1), width="stretch")
     following.button("Next ▶", key="factor_next", on_click=_step, args=(framework, 1), width="stretch")
     return st.session_state.get(state.FACTOR) or numbers[0]

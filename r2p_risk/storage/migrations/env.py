@@ -20,6 +20,9 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     run_migrations(connection)
 else:
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("the migrations run on a connection, or on the database at sqlalchemy.url; neither is given")
+    engine = create_engine(url, poolclass=pool.NullPool)
     with engine.begin() as new_connection:
         run_migrations(new_connection)
