@@ -81,8 +81,11 @@ def can_see(user: User, rules: list[AccessRule] | tuple[AccessRule, ...]) -> boo
         return False
     if not rules or user.role == "admin":
         return True
-    return any((rule.kind == "user" and rule.principal == user.identity)
-               or (rule.kind == "group" and rule.principal in user.groups) for rule in rules)
+    return any(
+        (rule.kind == "user" and rule.principal == user.identity)
+        or (rule.kind == "group" and rule.principal in user.groups)
+        for rule in rules
+    )
 
 
 def require(user: User, action: str) -> None:
@@ -92,4 +95,6 @@ def require(user: User, action: str) -> None:
     needed, words = ACTIONS[action]
     who = user.name or user.identity
     reason = "the account is disabled" if user.disabled else f"{who} has the {user.role} role; this needs {needed}"
-    raise PermissionDenied([Problem("permission_denied", action, f"you may not {words}: {reason}")], f"not allowed to {words}")
+    raise PermissionDenied(
+        [Problem("permission_denied", action, f"you may not {words}: {reason}")], f"not allowed to {words}"
+    )

@@ -35,19 +35,27 @@ def with_what_ifs(ratings: RatingArrays) -> tuple[np.ndarray, RatingArrays]:
     levels = ratings.levels[rows]
     levels[1 + np.arange(k), candidates] = 3
     levels[1 + k + np.arange(k), candidates] = 0
-    return candidates, replace(ratings, levels=levels, **{name: getattr(ratings, name)[rows]
-                                                         for name in ("confidences", "whole_levels", "whole_confidences", "ongoing", "ended")})
+    return candidates, replace(
+        ratings,
+        levels=levels,
+        **{
+            name: getattr(ratings, name)[rows]
+            for name in ("confidences", "whole_levels", "whole_confidences", "ongoing", "ended")
+        },
+    )
 
 
 def _narrowing(k: int, figures: Figures) -> np.ndarray:
     """For each candidate: how much the three crime ranges shrink in all, averaged over the answers 0 and 3."""
     crimes = figures.crimes
-    gained = (crimes.low[1:1 + k] - crimes.low[0]).sum(axis=1)
-    lost = (crimes.high[0] - crimes.high[1 + k:1 + 2 * k]).sum(axis=1)
+    gained = (crimes.low[1 : 1 + k] - crimes.low[0]).sum(axis=1)
+    lost = (crimes.high[0] - crimes.high[1 + k : 1 + 2 * k]).sum(axis=1)
     return (gained + lost) / 2
 
 
-def assess_next(candidates: np.ndarray, figures: Figures, status: str, c: Constants, params: ScoringParameters) -> list[dict]:
+def assess_next(
+    candidates: np.ndarray, figures: Figures, status: str, c: Constants, params: ScoringParameters
+) -> list[dict]:
     """`candidates` and `figures` as `with_what_ifs` and the model give them: row 0 the assessment, then its what-ifs."""
     if not len(candidates):
         return []
@@ -55,9 +63,12 @@ def assess_next(candidates: np.ndarray, figures: Figures, status: str, c: Consta
     factor_of = np.searchsorted(c.ends, candidates, side="right")
     gate = params.evidence_gates.min_common_evidence
     crimes = figures.crimes
-    undecided = {int(j): crime for k, crime in enumerate(CRIMES)
-                 if not crimes.determined[0, k] and not crimes.specific_assessed[0, k] and not crimes.capped[0, k]
-                 for j in c.specific[k]}
+    undecided = {
+        int(j): crime
+        for k, crime in enumerate(CRIMES)
+        if not crimes.determined[0, k] and not crimes.specific_assessed[0, k] and not crimes.capped[0, k]
+        for j in c.specific[k]
+    }
     common_evidence = float(crimes.common_evidence[0, 0])
     below_gate = common_evidence < gate and not crimes.determined[0].all()
     common = set(c.common.tolist())
@@ -77,8 +88,12 @@ def assess_next(candidates: np.ndarray, figures: Figures, status: str, c: Consta
     def why(group: int, k: int, narrows: float) -> dict:
         if group == 0:
             numbers = params.crimes[undecided[k]].specific_risk_factors
-            return reason_data("next_decides_crime", crime=params.crime_label(undecided[k]).lower(),
-                          factors=" or ".join(str(n) for n in numbers), narrowing=narrows)
+            return reason_data(
+                "next_decides_crime",
+                crime=params.crime_label(undecided[k]).lower(),
+                factors=" or ".join(str(n) for n in numbers),
+                narrowing=narrows,
+            )
         if group == 1:
             return reason_data("next_conduct", narrowing=narrows)
         if group == 2:

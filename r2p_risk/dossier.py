@@ -21,7 +21,9 @@ PerpetratorKind = Literal["state_forces", "militia", "non_state_armed_group", "o
 ActorRole = Literal["perpetrator", "enabler"]
 ScenarioKind = Literal["most_likely", "worst_case"]
 NarrativeSection = Literal["background", "analysis", "international_response", "necessary_action"]
-DossierSection = Literal["populations_at_risk", "perpetrators", "triggers", "scenarios", "developments_to_monitor", "narrative"]
+DossierSection = Literal[
+    "populations_at_risk", "perpetrators", "triggers", "scenarios", "developments_to_monitor", "narrative"
+]
 IndicatorId = Annotated[str, Field(pattern=r"^\d{1,2}\.\d{1,2}$")]
 IndicatorIds = Annotated[list[IndicatorId], Field(max_length=40)]
 MediumText = Annotated[str, TextRules(2_000)]
@@ -33,7 +35,9 @@ class PopulationAtRisk(StrictModel):
     name: ShortText
     identity: Identity
     where: Annotated[str, TextRules(200)] | None = None
-    size: Annotated[str, TextRules(100)] | None = None  # words, as estimates are: "about 40,000", "30-50% of the district"
+    size: Annotated[str, TextRules(100)] | None = (
+        None  # words, as estimates are: "about 40,000", "30-50% of the district"
+    )
     indicators: IndicatorIds = Field(default_factory=list)  # the indicators that concern it, e.g. 9.1, 10.1, 7.14
     notes: MediumText = ""
 

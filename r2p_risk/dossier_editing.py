@@ -77,8 +77,13 @@ def set_narrative(assessment: Assessment, section: str, text: str) -> Assessment
 
 def developments_from(profile, limit: int = 5) -> list[Development]:
     """Signposts seeded from what model 2.0 says to assess next: the unassessed indicators that would move the picture most."""
-    return [Development(text=f"Watch for {item.indicator} ({item.text.rstrip('.')}): {item.why.text}"[:1_000],
-                        indicators=[item.indicator]) for item in profile.assess_next[:limit]]
+    return [
+        Development(
+            text=f"Watch for {item.indicator} ({item.text.rstrip('.')}): {item.why.text}"[:1_000],
+            indicators=[item.indicator],
+        )
+        for item in profile.assess_next[:limit]
+    ]
 
 
 def seed_developments(assessment: Assessment, profile, limit: int = 5) -> Assessment:

@@ -23,7 +23,9 @@ class Term(StrictModel):
     id: str
     label: Annotated[str, TextRules(80, min_length=1)]
     description: Annotated[str, TextRules(500, min_length=1)]
-    borrowed_from: Annotated[str, TextRules(120, min_length=1)] | None = None  # whose vocabulary the label is, when not ours
+    borrowed_from: Annotated[str, TextRules(120, min_length=1)] | None = (
+        None  # whose vocabulary the label is, when not ours
+    )
 
 
 # field of the file -> the ids it must list
@@ -74,8 +76,13 @@ def parse_dossier_vocabulary(raw: object, source: str = "dossier.yaml") -> Dossi
     for kind, expected in LISTS.items():
         listed = [t.id for t in getattr(vocabulary, kind)]
         if sorted(listed) != sorted(expected) or len(set(listed)) != len(listed):
-            problems.append(Problem("wrong_ids", f"{source} > {kind}", f"must list each of {', '.join(expected)} once; "
-                                    f"lists {', '.join(listed)}"))
+            problems.append(
+                Problem(
+                    "wrong_ids",
+                    f"{source} > {kind}",
+                    f"must list each of {', '.join(expected)} once; lists {', '.join(listed)}",
+                )
+            )
     if problems:
         raise FrameworkError(problems, f"{source} is not valid")
     return vocabulary

@@ -43,8 +43,19 @@ class RatingArrays:
         return len(self.levels)
 
     def row(self, index: int) -> RatingArrays:
-        return RatingArrays(*(a[index:index + 1] for a in (self.levels, self.confidences, self.whole_levels,
-                                                            self.whole_confidences, self.ongoing, self.ended)))
+        return RatingArrays(
+            *(
+                a[index : index + 1]
+                for a in (
+                    self.levels,
+                    self.confidences,
+                    self.whole_levels,
+                    self.whole_confidences,
+                    self.ongoing,
+                    self.ended,
+                )
+            )
+        )
 
 
 class _Codes(dict):
@@ -119,8 +130,12 @@ def arrays_from_assessments(assessments: Sequence, framework: Framework) -> Rati
     ratings = [a.ratings for a in assessments]
     wholes = [a.risk_factor_ratings for a in assessments]
     indicator_codes, factor_codes = _codes(framework)
-    levels, confidences = _matrix(map(_INDICATOR_TRIPLE, chain.from_iterable(ratings)), list(map(len, ratings)), indicator_codes)
-    whole_levels, whole_confidences = _matrix(map(_WHOLE_TRIPLE, chain.from_iterable(wholes)), list(map(len, wholes)), factor_codes)
+    levels, confidences = _matrix(
+        map(_INDICATOR_TRIPLE, chain.from_iterable(ratings)), list(map(len, ratings)), indicator_codes
+    )
+    whole_levels, whole_confidences = _matrix(
+        map(_WHOLE_TRIPLE, chain.from_iterable(wholes)), list(map(len, wholes)), factor_codes
+    )
     ongoing, ended = _findings([[(f.crime, f.state) for f in a.atrocity_findings] for a in assessments])
     return RatingArrays(levels, confidences, whole_levels, whole_confidences, ongoing, ended)
 
@@ -148,9 +163,11 @@ def _triples(items: list, complete, tolerant) -> list:
 
 def _inputs(stored: dict) -> tuple[list, list, list]:
     """What the model reads of one stored assessment: its rating triples, whole-factor triples and findings."""
-    return (_triples(stored.get("ratings", []), _STORED_RATING, _rating),
-            _triples(stored.get("risk_factor_ratings", []), _STORED_WHOLE, _whole),
-            [(f["crime"], f["state"]) for f in stored.get("atrocity_findings", [])])
+    return (
+        _triples(stored.get("ratings", []), _STORED_RATING, _rating),
+        _triples(stored.get("risk_factor_ratings", []), _STORED_WHOLE, _whole),
+        [(f["crime"], f["state"]) for f in stored.get("atrocity_findings", [])],
+    )
 
 
 def _arrays(inputs: list[tuple[list, list, list]], framework: Framework) -> RatingArrays:

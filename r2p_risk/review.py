@@ -22,8 +22,11 @@ ReviewState = Literal["draft", "in_review", "returned", "final"]
 REVIEW_STATES: tuple[str, ...] = ("draft", "in_review", "returned", "final")
 CommentTarget = Literal["indicator", "risk_factor", "dossier"]
 Level = Annotated[int, Field(ge=0, le=3, strict=True)]
-TARGET_WORDS = {"indicator": "an indicator id such as 7.14", "risk_factor": "a risk factor number such as 7",
-                "dossier": "a section of the dossier, or empty for the whole dossier"}
+TARGET_WORDS = {
+    "indicator": "an indicator id such as 7.14",
+    "risk_factor": "a risk factor number such as 7",
+    "dossier": "a section of the dossier, or empty for the whole dossier",
+}
 
 
 class ReviewComment(StrictModel):
@@ -41,8 +44,11 @@ class ReviewComment(StrictModel):
 
     @model_validator(mode="after")
     def _target_fits(self) -> ReviewComment:
-        fits = {"indicator": lambda t: bool(re.fullmatch(r"\d{1,2}\.\d{1,2}", t)), "risk_factor": lambda t: bool(re.fullmatch(r"\d{1,2}", t)),
-                "dossier": lambda t: t in ("", *get_args(DossierSection))}
+        fits = {
+            "indicator": lambda t: bool(re.fullmatch(r"\d{1,2}\.\d{1,2}", t)),
+            "risk_factor": lambda t: bool(re.fullmatch(r"\d{1,2}", t)),
+            "dossier": lambda t: t in ("", *get_args(DossierSection)),
+        }
         if not fits[self.on](self.target):
             raise ValueError(f"target: {self.target!r} is not {TARGET_WORDS[self.on]}")
         return self
@@ -50,7 +56,9 @@ class ReviewComment(StrictModel):
     @model_validator(mode="after")
     def _resolution_complete(self) -> ReviewComment:
         if self.resolved != (self.resolved_by is not None and self.resolved_at is not None):
-            raise ValueError("a resolved comment names who resolved it and when (resolved_by, resolved_at); an open one neither")
+            raise ValueError(
+                "a resolved comment names who resolved it and when (resolved_by, resolved_at); an open one neither"
+            )
         return self
 
 
@@ -79,7 +87,9 @@ class ConsensusRecord(StrictModel):
 
     round_id: Annotated[str, TextRules(64)] | None = None
     analysts: list[ShortText] = Field(min_length=2, max_length=20)
-    indicators: dict[Annotated[str, Field(pattern=r"^\d{1,2}\.\d{1,2}$")], list[Level | None]] = Field(default_factory=dict)
+    indicators: dict[Annotated[str, Field(pattern=r"^\d{1,2}\.\d{1,2}$")], list[Level | None]] = Field(
+        default_factory=dict
+    )
     risk_factors: dict[Annotated[str, Field(pattern=r"^\d{1,2}$")], list[Level | None]] = Field(default_factory=dict)
 
     @model_validator(mode="after")

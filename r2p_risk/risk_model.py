@@ -62,7 +62,9 @@ class Constants:
     term_rows: np.ndarray  # (indicators,): the first row of each indicator in rating_terms
     listed: np.ndarray  # (risk factors, 1): lists an indicator at all
     end_rows: np.ndarray  # (3, 1, 1): False for the mean of the rated indicators, True for the two ends of its range
-    weighted_rows: np.ndarray  # (3, 1, risk factors): the same three, False at the ends of a factor with no weight at all
+    weighted_rows: (
+        np.ndarray
+    )  # (3, 1, risk factors): the same three, False at the ends of a factor with no weight at all
     confidence_weights: np.ndarray  # by confidence code, in hundredths
     conduct: np.ndarray  # per indicator: describes conduct
     conduct_columns: np.ndarray  # the columns of the indicators that describe conduct
@@ -72,7 +74,9 @@ class Constants:
     common: np.ndarray  # column indices of the common risk factors
     factor_weights: np.ndarray  # per risk factor, in hundredths
     specific: tuple[np.ndarray, ...]  # per crime: column indices of its specific risk factors
-    sides: np.ndarray  # (factors, 1 + crimes): weights in hundredths of the common factors, then of each crime's specific ones
+    sides: (
+        np.ndarray
+    )  # (factors, 1 + crimes): weights in hundredths of the common factors, then of each crime's specific ones
     side_weights: np.ndarray  # (1 + crimes,): the sums of those columns
     members: np.ndarray  # (factors, crimes): the common and specific factors of each crime
     member_hundredths: np.ndarray  # (crimes,): how many factors each crime has, x 100.0
@@ -112,10 +116,16 @@ def _compile(framework: Framework, params: ScoringParameters) -> Constants:
     factors = framework.risk_factors
     sizes = np.array([len(rf.indicators) for rf in factors], dtype=np.int64)
     ends = np.cumsum(sizes)
-    weights = np.array([round(params.indicator_weights.get(i, 1.0) * 100) for i in framework.indicator_ids], dtype=np.int64)
+    weights = np.array(
+        [round(params.indicator_weights.get(i, 1.0) * 100) for i in framework.indicator_ids], dtype=np.int64
+    )
     column = {rf.number: k for k, rf in enumerate(factors)}
-    listed_weight = np.array([weights[end - size:end].sum() for size, end in zip(sizes, ends, strict=True)], dtype=np.int64)
-    factor_weights = np.array([round(params.risk_factor_weights.get(rf.number, 1.0) * 100) for rf in factors], dtype=np.int64)
+    listed_weight = np.array(
+        [weights[end - size : end].sum() for size, end in zip(sizes, ends, strict=True)], dtype=np.int64
+    )
+    factor_weights = np.array(
+        [round(params.risk_factor_weights.get(rf.number, 1.0) * 100) for rf in factors], dtype=np.int64
+    )
     common = np.array([column[n] for n in framework.factors_in_group("common")])
     specific = tuple(np.array([column[n] for n in params.crimes[crime].specific_risk_factors]) for crime in CRIMES)
     sides = np.zeros((len(factors), 1 + len(CRIMES)), dtype=np.int64)
@@ -127,38 +137,67 @@ def _compile(framework: Framework, params: ScoringParameters) -> Constants:
     conduct = np.array([framework.indicator(i).conduct for i in framework.indicator_ids])
     points = np.array([round(params.level_points[level] * 100) for level in range(4)] + [0], dtype=np.int64)
     confidence_weights = np.array([round(w * 100) for w in (cw.low, cw.medium, cw.high, cw.unstated)], dtype=np.int64)
-    unlisted_weight = np.array([round(framework.unlisted_indicators(rf.number) * 100) for rf in factors], dtype=np.int64)
+    unlisted_weight = np.array(
+        [round(framework.unlisted_indicators(rf.number) * 100) for rf in factors], dtype=np.int64
+    )
     total_weight = listed_weight + unlisted_weight
     requirement = np.array([framework.indicator_ids.index(r.indicator) if r else -1 for r in requires])
     specific_weight = np.array([params.crimes[crime].specific_weight for crime in CRIMES])
     members = ((sides[:, 1:] > 0) | (sides[:, :1] > 0)).astype(np.int64)
     return Constants(
-        indicators=tuple(i for rf in factors for i in rf.indicators), starts=ends - sizes, ends=ends, weights=weights, listed_weight=listed_weight,
-        unlisted_weight=unlisted_weight, total_weight=total_weight, rating_terms=_rating_terms(points, confidence_weights, weights),
-        term_rows=np.arange(len(weights)) * RATING_CODES, listed=(sizes > 0)[:, None], end_rows=np.array([False, True, True]).reshape(3, 1, 1),
+        indicators=tuple(i for rf in factors for i in rf.indicators),
+        starts=ends - sizes,
+        ends=ends,
+        weights=weights,
+        listed_weight=listed_weight,
+        unlisted_weight=unlisted_weight,
+        total_weight=total_weight,
+        rating_terms=_rating_terms(points, confidence_weights, weights),
+        term_rows=np.arange(len(weights)) * RATING_CODES,
+        listed=(sizes > 0)[:, None],
+        end_rows=np.array([False, True, True]).reshape(3, 1, 1),
         weighted_rows=np.stack([np.ones(len(factors), dtype=bool), total_weight > 0, total_weight > 0])[:, None, :],
         counted=np.array([framework.counted_indicators(rf.number) for rf in factors]),
         counted_list=[framework.counted_indicators(rf.number) for rf in factors],
-        starts_list=(ends - sizes).tolist(), ends_list=ends.tolist(), factor_columns=column,
+        starts_list=(ends - sizes).tolist(),
+        ends_list=ends.tolist(),
+        factor_columns=column,
         indicator_columns={indicator_id: k for k, indicator_id in enumerate(framework.indicator_ids)},
         indicator_factors=[i.risk_factor for rf in factors for i in rf.indicators],
-        points=points, level_points=points / 100, confidence_weights=confidence_weights,
-        conduct=conduct, conduct_columns=np.flatnonzero(conduct), conduct_list=np.flatnonzero(conduct).tolist(),
-        common_list=common.tolist(), specific_lists=tuple(columns.tolist() for columns in specific),
-        common=common, factor_weights=factor_weights, specific=specific, sides=sides, side_weights=sides.sum(axis=0),
-        members=members, member_hundredths=members.sum(axis=0) * 100.0, specific_members=(sides[:, 1:] > 0).astype(np.int64),
-        specific_weight=specific_weight, common_weight=1 - specific_weight,
-        requirement=requirement, requirement_column=np.maximum(requirement, 0),
+        points=points,
+        level_points=points / 100,
+        confidence_weights=confidence_weights,
+        conduct=conduct,
+        conduct_columns=np.flatnonzero(conduct),
+        conduct_list=np.flatnonzero(conduct).tolist(),
+        common_list=common.tolist(),
+        specific_lists=tuple(columns.tolist() for columns in specific),
+        common=common,
+        factor_weights=factor_weights,
+        specific=specific,
+        sides=sides,
+        side_weights=sides.sum(axis=0),
+        members=members,
+        member_hundredths=members.sum(axis=0) * 100.0,
+        specific_members=(sides[:, 1:] > 0).astype(np.int64),
+        specific_weight=specific_weight,
+        common_weight=1 - specific_weight,
+        requirement=requirement,
+        requirement_column=np.maximum(requirement, 0),
         min_level=np.array([r.min_level if r else 0 for r in requires]),
         cap=np.array([r.cap_otherwise if r else 10.0 for r in requires]),
-        status_names=np.array([rule.status for rule in params.status_rules] + [params.no_alarm.determined, params.no_alarm.undetermined],
-                              dtype=object),
+        status_names=np.array(
+            [rule.status for rule in params.status_rules] + [params.no_alarm.determined, params.no_alarm.undetermined],
+            dtype=object,
+        ),
         rests_on_finding=np.array([rule.rests_on_finding for rule in params.status_rules] + [True, True]),
     )
 
 
 RATING_TERMS = ("count", "value", "rated_weight", "confidence_sum", "at_least_1", "at_least_2", "at_least_3")
-RATING_CODES = (UNKNOWN + 1) * len(CONFIDENCE_CODES)  # a rating's code: level code x len(CONFIDENCE_CODES) + confidence code
+RATING_CODES = (UNKNOWN + 1) * len(
+    CONFIDENCE_CODES
+)  # a rating's code: level code x len(CONFIDENCE_CODES) + confidence code
 
 
 def _rating_terms(points: np.ndarray, confidence_weights: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -168,9 +207,16 @@ def _rating_terms(points: np.ndarray, confidence_weights: np.ndarray, weights: n
     terms = np.zeros((len(weights) + 1, UNKNOWN + 1, len(CONFIDENCE_CODES), len(RATING_TERMS)), dtype=np.int64)
     for level in range(UNKNOWN):
         for confidence in range(len(CONFIDENCE_CODES)):
-            terms[:-1, level, confidence] = np.stack([
-                np.ones_like(weights), points[level] * weights, weights, np.full_like(weights, confidence_weights[confidence]),
-                *(np.full_like(weights, level >= at_least) for at_least in (1, 2, 3))], axis=-1)
+            terms[:-1, level, confidence] = np.stack(
+                [
+                    np.ones_like(weights),
+                    points[level] * weights,
+                    weights,
+                    np.full_like(weights, confidence_weights[confidence]),
+                    *(np.full_like(weights, level >= at_least) for at_least in (1, 2, 3)),
+                ],
+                axis=-1,
+            )
     return terms.reshape(-1, len(RATING_TERMS))
 
 
@@ -179,7 +225,9 @@ def per_factor(ratings: RatingArrays, c: Constants) -> np.ndarray:
     n, width = ratings.levels.shape
     rows = np.empty((n, width + 1), dtype=np.int64)
     np.add(c.term_rows, ratings.levels * len(CONFIDENCE_CODES) + ratings.confidences, out=rows[:, :width])
-    rows[:, width] = width * RATING_CODES  # an empty column at the end: a risk factor with no indicators (the last) sums to 0
+    rows[:, width] = (
+        width * RATING_CODES
+    )  # an empty column at the end: a risk factor with no indicators (the last) sums to 0
     sums = np.add.reduceat(c.rating_terms.take(rows, axis=0), c.starts, axis=1)  # (n, risk factors, RATING_TERMS)
     return np.moveaxis(sums * c.listed, -1, 0)  # reduceat gives a factor with no indicators one of the next: 0 instead
 
@@ -213,7 +261,9 @@ def _blend(mean: np.ndarray, peak: np.ndarray, params: ScoringParameters) -> np.
     return round2((1 - share) * mean + share * peak)
 
 
-def _with_whole(indicator_score: np.ndarray, whole: np.ndarray, whole_points: np.ndarray, params: ScoringParameters) -> np.ndarray:
+def _with_whole(
+    indicator_score: np.ndarray, whole: np.ndarray, whole_points: np.ndarray, params: ScoringParameters
+) -> np.ndarray:
     w = params.whole_factor_rating.weight
     return np.where(whole, round2((1 - w) * indicator_score + w * whole_points), indicator_score)
 
@@ -226,8 +276,14 @@ def score_factors(ratings: RatingArrays, c: Constants, params: ScoringParameters
     # three at once, each (n, risk factors): the mean of the rated indicators, then the ends of its range, the
     # unassessed ones all rated 0, resp. 3 (0.0 for a factor with no weight at all); and the score from each
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(c.weighted_rows, round2(np.array([value, value, value + c.points[3] * unassessed])
-                                                 / np.where(c.end_rows, c.total_weight * 100.0, rated_weight * 100.0)), 0.0)
+        means = np.where(
+            c.weighted_rows,
+            round2(
+                np.array([value, value, value + c.points[3] * unassessed])
+                / np.where(c.end_rows, c.total_weight * 100.0, rated_weight * 100.0)
+            ),
+            0.0,
+        )
     peaks = np.array([peak, peak, np.where(unassessed > 0, c.level_points[3], peak)])
     from_indicators = _blend(means, peaks, params)  # a new array: "mean" and "max" return one made here
     np.copyto(from_indicators[0], np.nan, where=count == 0)  # no rated indicator: no score from indicators; the range
@@ -240,9 +296,19 @@ def score_factors(ratings: RatingArrays, c: Constants, params: ScoringParameters
     confidence_sum = confidence_sum + np.where(whole, c.confidence_weights[ratings.whole_confidences], 0)
     confidence = np.divide(confidence_sum, voices * 100.0, out=np.zeros(count.shape), where=voices > 0)
     return FactorFigures(
-        score=np.where(count > 0, score, np.where(whole, whole_points, np.nan)), low=low, high=high,
-        indicator_score=from_indicators[0], mean=means[0], peak=peak, assessed=(count > 0) | whole, count=count, whole=whole,
-        whole_points=whole_points, coverage=round2(share), evidence=evidence, confidence=confidence,
+        score=np.where(count > 0, score, np.where(whole, whole_points, np.nan)),
+        low=low,
+        high=high,
+        indicator_score=from_indicators[0],
+        mean=means[0],
+        peak=peak,
+        assessed=(count > 0) | whole,
+        count=count,
+        whole=whole,
+        whole_points=whole_points,
+        coverage=round2(share),
+        evidence=evidence,
+        confidence=confidence,
         reliability=round2(10 * evidence * confidence),
     )
 
@@ -299,11 +365,15 @@ def _no_conflict(requirement: np.ndarray, c: Constants) -> tuple[np.ndarray, np.
     return below & ~unknown, below | unknown
 
 
-def crime_ranges(factors_low: np.ndarray, factors_high: np.ndarray, requirement: np.ndarray, c: Constants) -> tuple[np.ndarray, np.ndarray]:
+def crime_ranges(
+    factors_low: np.ndarray, factors_high: np.ndarray, requirement: np.ndarray, c: Constants
+) -> tuple[np.ndarray, np.ndarray]:
     """(n, crimes) ends of each crime's range, from its factors' ranges and the level of the indicator it presupposes."""
     low, high = combine(*sides(np.array([factors_low, factors_high]), None, c), c)
     no_conflict, maybe_no_conflict = _no_conflict(requirement, c)
-    return np.where(maybe_no_conflict, np.minimum(low, c.cap), low), np.where(no_conflict, np.minimum(high, c.cap), high)
+    return np.where(maybe_no_conflict, np.minimum(low, c.cap), low), np.where(
+        no_conflict, np.minimum(high, c.cap), high
+    )
 
 
 def score_crimes(factors: FactorFigures, levels: np.ndarray, c: Constants, params: ScoringParameters) -> CrimeFigures:
@@ -318,11 +388,20 @@ def score_crimes(factors: FactorFigures, levels: np.ndarray, c: Constants, param
     point = np.where(capped, np.minimum(point, c.cap), point)
     # the mean, a float sum row by row in one fixed order (a C-ordered copy), so it does not depend on how many rows there are
     common_evidence = np.ascontiguousarray(factors.evidence[:, c.common]).sum(axis=1, keepdims=True) / len(c.common)
-    determined = ((common_evidence >= params.evidence_gates.min_common_evidence) & ~np.isnan(common)
-                  & (specific_assessed | capped))
+    determined = (
+        (common_evidence >= params.evidence_gates.min_common_evidence)
+        & ~np.isnan(common)
+        & (specific_assessed | capped)
+    )
     return CrimeFigures(
-        score=np.where(determined, point, np.nan), low=low, high=high, determined=determined, capped=capped,
-        common=common.repeat(len(CRIMES), axis=1), specific=specific, specific_assessed=specific_assessed,
+        score=np.where(determined, point, np.nan),
+        low=low,
+        high=high,
+        determined=determined,
+        capped=capped,
+        common=common.repeat(len(CRIMES), axis=1),
+        specific=specific,
+        specific_assessed=specific_assessed,
         common_evidence=common_evidence.repeat(len(CRIMES), axis=1),
         reliability=round2((hundredths(factors.reliability) @ c.members) / c.member_hundredths),
     )
@@ -344,9 +423,12 @@ def score_overall(crimes: CrimeFigures, factors: FactorFigures, framework: Frame
     assessed = factors.count.sum(axis=1)
     return OverallFigures(
         score=np.where(determined, np.where(np.isnan(crimes.score), -1.0, crimes.score).max(axis=1), np.nan),
-        low=crimes.low.max(axis=1), high=crimes.high.max(axis=1), determined=determined,
+        low=crimes.low.max(axis=1),
+        high=crimes.high.max(axis=1),
+        determined=determined,
         reliability=round2(hundredths(factors.reliability).sum(axis=1) / (factors.reliability.shape[1] * 100.0)),
-        assessed=assessed, coverage=round2(assessed / framework.official_indicator_count),
+        assessed=assessed,
+        coverage=round2(assessed / framework.official_indicator_count),
     )
 
 

@@ -37,7 +37,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def upcoming(marks: list[TriggerMark], today: dt.date, days: int | None = None) -> list[TriggerMark]:
     """Triggers from today on (within `days` when given), soonest first."""
     last = None if days is None else today + dt.timedelta(days=days)
-    return sorted((m for m in marks if m.date >= today and (last is None or m.date <= last)), key=lambda m: (m.date, m.title))
+    return sorted(
+        (m for m in marks if m.date >= today and (last is None or m.date <= last)), key=lambda m: (m.date, m.title)
+    )
 
 
 def to_update(marks: list[TriggerMark], today: dt.date) -> list[TriggerMark]:
@@ -47,8 +49,17 @@ def to_update(marks: list[TriggerMark], today: dt.date) -> list[TriggerMark]:
 
 def in_days(day: dt.date, today: dt.date) -> str:
     days = (day - today).days
-    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days" if days > 0 else \
-        "yesterday" if days == -1 else f"{-days} days ago"
+    return (
+        "today"
+        if days == 0
+        else "tomorrow"
+        if days == 1
+        else f"in {days} days"
+        if days > 0
+        else "yesterday"
+        if days == -1
+        else f"{-days} days ago"
+    )
 
 
 def next_trigger_text(marks: list[TriggerMark], today: dt.date) -> str:
@@ -96,7 +107,15 @@ def triggers_across(histories, today: dt.date, days: int) -> list[TriggerRow]:
             mark = TriggerMark(date=trigger.date, title=trigger.title, updated=bool(trigger.outcome))
             late = bool(to_update([mark], today))
             if late or upcoming([mark], today, days):
-                rows.append(TriggerRow(situation_id=history.situation.id, situation=history.situation.name, date=trigger.date,
-                                       when=in_days(trigger.date, today), title=trigger.title, indicators=trigger.indicators,
-                                       to_update=late))
+                rows.append(
+                    TriggerRow(
+                        situation_id=history.situation.id,
+                        situation=history.situation.name,
+                        date=trigger.date,
+                        when=in_days(trigger.date, today),
+                        title=trigger.title,
+                        indicators=trigger.indicators,
+                        to_update=late,
+                    )
+                )
     return sorted(rows, key=lambda r: (r.to_update, r.date, r.situation, r.title))

@@ -13,7 +13,15 @@ import math
 
 from r2p_risk.assess_next import assess_next, with_what_ifs
 from r2p_risk.assessment import Assessment
-from r2p_risk.explain import FirstRow, condition_reasons, crime_reasons, factor_reasons, first_row, overall_reasons, undetermined_crimes
+from r2p_risk.explain import (
+    FirstRow,
+    condition_reasons,
+    crime_reasons,
+    factor_reasons,
+    first_row,
+    overall_reasons,
+    undetermined_crimes,
+)
 from r2p_risk.framework import CRIMES, Framework
 from r2p_risk.parameters import ScoringParameters
 from r2p_risk.profile import RiskProfile
@@ -34,10 +42,19 @@ def _factors(row: FirstRow, c: Constants, framework: Framework, params: ScoringP
     for k, rf in enumerate(framework.risk_factors):
         score = _value(f["score"][k])
         results[str(rf.number)] = {
-            "number": rf.number, "title": rf.title, "group": rf.group, "score": score, "level": params.risk_level(score),
-            "range": (f["low"][k], f["high"][k]), "determined": f["assessed"][k], "coverage": f["coverage"][k],
-            "reliability": f["reliability"][k], "assessed_indicators": f["count"][k], "listed_indicators": len(rf.indicators),
-            "counted_indicators": c.counted_list[k], "indicators_complete": rf.indicators_complete,
+            "number": rf.number,
+            "title": rf.title,
+            "group": rf.group,
+            "score": score,
+            "level": params.risk_level(score),
+            "range": (f["low"][k], f["high"][k]),
+            "determined": f["assessed"][k],
+            "coverage": f["coverage"][k],
+            "reliability": f["reliability"][k],
+            "assessed_indicators": f["count"][k],
+            "listed_indicators": len(rf.indicators),
+            "counted_indicators": c.counted_list[k],
+            "indicators_complete": rf.indicators_complete,
             "whole_factor_level": row.whole_levels[k] if f["whole"][k] else None,
             "reasons": factor_reasons(k, rf, row, c, params),
         }
@@ -50,15 +67,26 @@ def _crimes(row: FirstRow, c: Constants, params: ScoringParameters) -> dict:
     for k, crime in enumerate(CRIMES):
         score = _value(cf["score"][k])
         results[crime] = {
-            "crime": crime, "score": score, "level": params.risk_level(score), "range": (cf["low"][k], cf["high"][k]),
-            "determined": cf["determined"][k], "capped": cf["capped"][k], "reliability": cf["reliability"][k],
+            "crime": crime,
+            "score": score,
+            "level": params.risk_level(score),
+            "range": (cf["low"][k], cf["high"][k]),
+            "determined": cf["determined"][k],
+            "capped": cf["capped"][k],
+            "reliability": cf["reliability"][k],
             "reasons": crime_reasons(k, row, params, c),
         }
     return results
 
 
-def _status(status: StatusFigures, figures: Figures, row: FirstRow, c: Constants, framework: Framework,
-            params: ScoringParameters) -> dict:
+def _status(
+    status: StatusFigures,
+    figures: Figures,
+    row: FirstRow,
+    c: Constants,
+    framework: Framework,
+    params: ScoringParameters,
+) -> dict:
     label = str(status.status[0])
     index = int(status.rule[0])
     counts = {"assessed": int(figures.overall.assessed[0]), "official": framework.official_indicator_count}
@@ -76,17 +104,33 @@ def _status(status: StatusFigures, figures: Figures, row: FirstRow, c: Constants
         reasons.append(reason_data("status_monitoring", **counts))
     else:
         reasons.append(reason_data("status_insufficient", crimes=listing(undetermined), **counts))
-    return {"label": label, "title": params.status_label(label), "provisional": bool(status.provisional[0]), "reasons": reasons}
+    return {
+        "label": label,
+        "title": params.status_label(label),
+        "provisional": bool(status.provisional[0]),
+        "reasons": reasons,
+    }
 
 
 def find_drivers(assessment: Assessment, c: Constants, params: ScoringParameters) -> list[dict]:
     """Indicators rated clearly or strongly present, strongest first, in framework order (as `Driver` data)."""
     columns = c.indicator_columns
-    rated = [(r, level) for r in assessment.ratings
-             if (level := r.level) is not None and level >= 2 and r.indicator in columns]
+    rated = [
+        (r, level)
+        for r in assessment.ratings
+        if (level := r.level) is not None and level >= 2 and r.indicator in columns
+    ]
     rated.sort(key=lambda pair: (-pair[1], columns[pair[0].indicator]))
-    return [{"indicator": r.indicator, "risk_factor": c.indicator_factors[columns[r.indicator]], "level": level,
-             "points": params.level_points[level], "text": c.indicators[columns[r.indicator]].text} for r, level in rated]
+    return [
+        {
+            "indicator": r.indicator,
+            "risk_factor": c.indicator_factors[columns[r.indicator]],
+            "level": level,
+            "points": params.level_points[level],
+            "text": c.indicators[columns[r.indicator]].text,
+        }
+        for r, level in rated
+    ]
 
 
 def score_assessment(assessment: Assessment, framework: Framework, params: ScoringParameters) -> RiskProfile:
@@ -99,22 +143,36 @@ def score_assessment(assessment: Assessment, framework: Framework, params: Scori
     row = first_row(figures, ratings)
     overall = figures.overall
     score = _value(overall.score[0])
-    return RiskProfile.model_validate({
-        "method": params.method.strip(),
-        "versions": {"framework_id": framework.id, "framework_edition": framework.edition,
-                     "framework_data_version": framework.data_version, "scoring_id": params.id, "scoring_version": params.version},
-        "risk_factors": _factors(row, c, framework, params),
-        "crimes": _crimes(row, c, params),
-        "overall": {"score": score, "level": params.risk_level(score), "range": (float(overall.low[0]), float(overall.high[0])),
-                    "determined": bool(overall.determined[0]), "reliability": float(overall.reliability[0]),
-                    "reasons": overall_reasons(figures, row, params)},
-        "status": _status(status, figures, row, c, framework, params),
-        "reliability": float(overall.reliability[0]),
-        "coverage": float(overall.coverage[0]),
-        "assessed_indicators": int(overall.assessed[0]),
-        "official_indicators": framework.official_indicator_count,
-        "drivers": find_drivers(assessment, c, params),
-        "findings": [{"crime": f.crime, "state": f.state, "ended_on": f.ended_on.isoformat() if f.ended_on else None}
-                     for f in assessment.atrocity_findings],
-        "assess_next": assess_next(candidates, figures, str(status.status[0]), c, params),
-    })
+    return RiskProfile.model_validate(
+        {
+            "method": params.method.strip(),
+            "versions": {
+                "framework_id": framework.id,
+                "framework_edition": framework.edition,
+                "framework_data_version": framework.data_version,
+                "scoring_id": params.id,
+                "scoring_version": params.version,
+            },
+            "risk_factors": _factors(row, c, framework, params),
+            "crimes": _crimes(row, c, params),
+            "overall": {
+                "score": score,
+                "level": params.risk_level(score),
+                "range": (float(overall.low[0]), float(overall.high[0])),
+                "determined": bool(overall.determined[0]),
+                "reliability": float(overall.reliability[0]),
+                "reasons": overall_reasons(figures, row, params),
+            },
+            "status": _status(status, figures, row, c, framework, params),
+            "reliability": float(overall.reliability[0]),
+            "coverage": float(overall.coverage[0]),
+            "assessed_indicators": int(overall.assessed[0]),
+            "official_indicators": framework.official_indicator_count,
+            "drivers": find_drivers(assessment, c, params),
+            "findings": [
+                {"crime": f.crime, "state": f.state, "ended_on": f.ended_on.isoformat() if f.ended_on else None}
+                for f in assessment.atrocity_findings
+            ],
+            "assess_next": assess_next(candidates, figures, str(status.status[0]), c, params),
+        }
+    )

@@ -24,11 +24,23 @@ POLICY_SPACES: dict[str, str] = {
     "regional": "Regional",
     "accountability": "Courts and accountability",
 }
-Stage = Literal["structural_prevention", "rising_risk", "imminent_risk", "ongoing_atrocities", "accountability_recovery"]
-Intrusiveness = Literal["cooperative_support", "diplomatic_engagement", "public_pressure", "coercive_measures", "judicial_action"]
+Stage = Literal[
+    "structural_prevention", "rising_risk", "imminent_risk", "ongoing_atrocities", "accountability_recovery"
+]
+Intrusiveness = Literal[
+    "cooperative_support", "diplomatic_engagement", "public_pressure", "coercive_measures", "judicial_action"
+]
 Actor = Literal[
-    "focal_point", "mission_new_york", "mission_geneva", "embassy", "ministry", "parliament",
-    "regional_organisation", "un_system", "civil_society", "courts",
+    "focal_point",
+    "mission_new_york",
+    "mission_geneva",
+    "embassy",
+    "ministry",
+    "parliament",
+    "regional_organisation",
+    "un_system",
+    "civil_society",
+    "courts",
 ]
 ACTORS: dict[str, str] = {
     "focal_point": "R2P Focal Point",
@@ -43,9 +55,19 @@ ACTORS: dict[str, str] = {
     "courts": "Courts and prosecutors",
 }
 Venue = Literal[
-    "security_council", "general_assembly", "human_rights_council", "un_secretariat", "un_field",
-    "international_courts", "national_courts", "regional_organisation", "national_government",
-    "bilateral", "civil_society", "global_network", "several_un_bodies",
+    "security_council",
+    "general_assembly",
+    "human_rights_council",
+    "un_secretariat",
+    "un_field",
+    "international_courts",
+    "national_courts",
+    "regional_organisation",
+    "national_government",
+    "bilateral",
+    "civil_society",
+    "global_network",
+    "several_un_bodies",
 ]
 VENUES: dict[str, str] = {
     "security_council": "UN Security Council",
@@ -100,8 +122,12 @@ class Topic(StrictModel):
     indicators: list[str] = Field(default_factory=list)
     risk_factors: list[int] = Field(default_factory=list)
     findings: list[Literal["ongoing", "ended"]] = Field(
-        default_factory=list, description="a recorded atrocity finding in one of these states is this topic's strongest sign")
-    overall_risk: bool = Field(False, description="the topic is as strong as the overall risk at least, when that is determined")
+        default_factory=list,
+        description="a recorded atrocity finding in one of these states is this topic's strongest sign",
+    )
+    overall_risk: bool = Field(
+        False, description="the topic is as strong as the overall risk at least, when that is determined"
+    )
 
     @model_validator(mode="after")
     def _tied_to_the_framework(self) -> Topic:

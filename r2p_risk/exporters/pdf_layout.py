@@ -39,8 +39,11 @@ HEADING_FILL = (232, 232, 236)
 
 def needs_shaping(*texts: str) -> bool:
     """True when a text holds right-to-left letters or combining marks that only a shaper places right."""
-    return any(ord(c) > 0x2FF and (unicodedata.bidirectional(c) in ("R", "AL", "AN") or unicodedata.combining(c))
-               for text in texts for c in text)
+    return any(
+        ord(c) > 0x2FF and (unicodedata.bidirectional(c) in ("R", "AL", "AN") or unicodedata.combining(c))
+        for text in texts
+        for c in text
+    )
 
 
 def png_height(data: bytes, width: float) -> float:
@@ -84,8 +87,11 @@ class BriefingPage(FPDF):
             font = self.current_font
             if font is None:
                 raise ValueError("text is measured in the current font: set a font first")
-            self._widths[key] = (self.get_string_width(text) if self.text_shaping
-                                 else font.get_text_width(text, self.font_size_pt, None)[1] / self.k)
+            self._widths[key] = (
+                self.get_string_width(text)
+                if self.text_shaping
+                else font.get_text_width(text, self.font_size_pt, None)[1] / self.k
+            )
         return self._widths[key]
 
     def _pieces(self, word: str, width: float) -> list[str]:
@@ -189,8 +195,14 @@ class BriefingPage(FPDF):
         self.set_font(FAMILY, "", BODY_SIZE)
         self.ln(1)
 
-    def paragraph(self, text: str, bold: bool = False, indent: float = 0, colour: tuple[int, int, int] | None = None,
-                  size: float = BODY_SIZE) -> None:
+    def paragraph(
+        self,
+        text: str,
+        bold: bool = False,
+        indent: float = 0,
+        colour: tuple[int, int, int] | None = None,
+        size: float = BODY_SIZE,
+    ) -> None:
         self.set_font(FAMILY, "B" if bold else "", size)
         self.set_text_color(*(colour or (0, 0, 0)))
         self.lines(text, LINE * size / BODY_SIZE, indent)
@@ -218,7 +230,9 @@ class BriefingPage(FPDF):
         self.image(io.BytesIO(data), x=self.l_margin + (self.epw - width) / 2, w=width)
         self.ln(2)
 
-    def table_of(self, rows: list[list[str]], widths: tuple[float, ...], size: float = BODY_SIZE, heading: bool = True) -> None:
+    def table_of(
+        self, rows: list[list[str]], widths: tuple[float, ...], size: float = BODY_SIZE, heading: bool = True
+    ) -> None:
         """A bordered table of plain text across the page width; `widths` are relative.
 
         The first row is the heading when `heading` is set: shaded, bold, and repeated at the top of
@@ -233,14 +247,28 @@ class BriefingPage(FPDF):
             if head and self.y + 4 * line_height + 4 * PAD > self.page_break_trigger:
                 self.add_page()
             for index, row in enumerate(rows):
-                self._table_row([plain(c) for c in row], widths, size, line_height, head if index else None, index == 0 and bool(head))
+                self._table_row(
+                    [plain(c) for c in row],
+                    widths,
+                    size,
+                    line_height,
+                    head if index else None,
+                    index == 0 and bool(head),
+                )
         finally:
             self.set_auto_page_break(True, margin=BOTTOM_MARGIN)
             self.set_font(FAMILY, "", BODY_SIZE)
         self.ln(2)
 
-    def _table_row(self, row: list[str], widths: tuple[float, ...], size: float, line_height: float,
-                   head: list[str] | None, is_head: bool) -> None:
+    def _table_row(
+        self,
+        row: list[str],
+        widths: tuple[float, ...],
+        size: float,
+        line_height: float,
+        head: list[str] | None,
+        is_head: bool,
+    ) -> None:
         self.set_font(FAMILY, "B" if is_head else "", size)
         remaining = []
         for text, width in zip(row, widths, strict=True):
@@ -264,7 +292,9 @@ class BriefingPage(FPDF):
             if not any(remaining):
                 return
 
-    def _table_cells(self, texts: list[str], parts: list[list[str]], widths: tuple[float, ...], line_height: float, shaded: bool) -> None:
+    def _table_cells(
+        self, texts: list[str], parts: list[list[str]], widths: tuple[float, ...], line_height: float, shaded: bool
+    ) -> None:
         height = max(1, *(len(p) for p in parts)) * line_height + 2 * PAD
         x, y = self.l_margin, self.y
         self.set_fill_color(*HEADING_FILL)

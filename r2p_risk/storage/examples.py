@@ -10,8 +10,9 @@ from r2p_risk.storage.files import Model, read_snapshot_file
 from r2p_risk.storage.store import AssessmentStore
 
 
-def load_examples(database: AssessmentStore, model: Model, actor: str, folder: Path | None = None,
-                  keep_review: bool = True) -> int:
+def load_examples(
+    database: AssessmentStore, model: Model, actor: str, folder: Path | None = None, keep_review: bool = True
+) -> int:
     """Add every example snapshot: one situation per situation name, its assessments oldest first.
 
     Returns the number of assessments added. Every example situation is tagged "fictional". The examples
@@ -35,5 +36,7 @@ def load_examples(database: AssessmentStore, model: Model, actor: str, folder: P
         if not keep_review:
             assessment = assessment.model_copy(update={"review": Review(), "status": "draft"})
             note += ", loaded as a draft (signing off needs a reviewer)"
-        database.save_assessment(situations[name], assessment, actor, based_on_revision=None, note=note, action="import")
+        database.save_assessment(
+            situations[name], assessment, actor, based_on_revision=None, note=note, action="import"
+        )
     return len(snapshots)

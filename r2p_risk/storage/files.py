@@ -74,8 +74,13 @@ def read_snapshot_file(path: Path, model: Model) -> Snapshot:
     except OSError as exc:
         raise SnapshotError([Problem("unreadable_file", str(path), exc.strerror or str(exc))]) from None
     if len(data) > MAX_SNAPSHOT_BYTES:
-        raise SnapshotError([Problem("too_large", str(path), f"larger than {megabytes(MAX_SNAPSHOT_BYTES)}, the most a "
-                                                            "snapshot may have")])
+        raise SnapshotError(
+            [
+                Problem(
+                    "too_large", str(path), f"larger than {megabytes(MAX_SNAPSHOT_BYTES)}, the most a snapshot may have"
+                )
+            ]
+        )
     return load_snapshot_text(data, model.framework, model.params)
 
 

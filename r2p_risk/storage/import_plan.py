@@ -88,8 +88,15 @@ def _in_apply_order(files: list[ImportFile]) -> list[ImportFile]:
 
 def _rejected(item: ImportFile, situation: str, assessed_on: dt.date | None, problems: list[Problem]) -> PlannedImport:
     more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-    return PlannedImport("rejected", item.name, item.member, situation, assessed_on,
-                         f"{problems[0]}{more}; nothing from it is stored", tuple(problems))
+    return PlannedImport(
+        "rejected",
+        item.name,
+        item.member,
+        situation,
+        assessed_on,
+        f"{problems[0]}{more}; nothing from it is stored",
+        tuple(problems),
+    )
 
 
 @dataclass
@@ -131,24 +138,34 @@ class _Planner:
         if summary.assessment_id is not None:
             self.seen[summary.assessment_id, summary.revision] = (summary.digest, item.source)
         if situation.id is not None and situation.id != target.id:
-            return replace(planned, message=f"{planned.message} (situation matched by name; its id here is {target.id})")
+            return replace(
+                planned, message=f"{planned.message} (situation matched by name; its id here is {target.id})"
+            )
         return planned
 
     def _already_there(self, item: ImportFile, summary: SnapshotSummary, stored) -> PlannedImport | None:
-        """"identical" when this import has the same snapshot earlier, or a stored revision has the same content."""
+        """ "identical" when this import has the same snapshot earlier, or a stored revision has the same content."""
         date, name = summary.assessed_on, summary.situation.name
         earlier = self.seen.get((summary.assessment_id, summary.revision))
         if earlier is not None and earlier[0] == summary.digest:
-            return PlannedImport("identical", item.name, item.member, name, date, f"the same as {earlier[1]} in this import; skipped")
+            return PlannedImport(
+                "identical", item.name, item.member, name, date, f"the same as {earlier[1]} in this import; skipped"
+            )
         revision = None
         if stored and summary.assessment_id is not None:
             revision = self._identical_revision(summary.assessment_id, summary.digest, stored[1], summary.revision)
         if revision is None:
             return None
         name = self._situation(stored[0]).name
-        return PlannedImport("identical", item.name, item.member, name, date,
-                             f'already stored as revision {revision} of the assessment of {date} in "{name}"; skipped',
-                             revision=revision)
+        return PlannedImport(
+            "identical",
+            item.name,
+            item.member,
+            name,
+            date,
+            f'already stored as revision {revision} of the assessment of {date} in "{name}"; skipped',
+            revision=revision,
+        )
 
     def _situation(self, situation_id: str) -> Situation:
         if situation_id not in self.situations:  # saved since this plan started
@@ -168,13 +185,16 @@ class _Planner:
                 self.stored[assessment_id] = (self.database.situation_of(assessment_id), revisions)
         return self.stored.get(assessment_id) if assessment_id is not None else None
 
-    def _identical_revision(self, assessment_id: str, digest: str, revisions: list[RevisionInfo],
-                            hint: int | None) -> int | None:
+    def _identical_revision(
+        self, assessment_id: str, digest: str, revisions: list[RevisionInfo], hint: int | None
+    ) -> int | None:
         """The stored revision with the same content; the one with the snapshot's own number is tried first."""
         numbers = sorted((info.revision for info in revisions), key=lambda n: (n != hint, -n))
         for number in numbers:
             if (assessment_id, number) not in self.digests:
-                self.digests[assessment_id, number] = content_digest(self.database.load_assessment(assessment_id, number))
+                self.digests[assessment_id, number] = content_digest(
+                    self.database.load_assessment(assessment_id, number)
+                )
             if self.digests[assessment_id, number] == digest:
                 return number
         return None
@@ -184,14 +204,25 @@ class _Planner:
         if stored is not None:
             target = self._situation(stored[0])
             if situation.id is not None and situation.id != target.id:
-                return target, [Problem("wrong_situation", "situation.id", f'this assessment belongs to situation '
-                                        f'"{target.name}" ({target.id}) here, not to {situation.id}')]
+                return target, [
+                    Problem(
+                        "wrong_situation",
+                        "situation.id",
+                        f"this assessment belongs to situation "
+                        f'"{target.name}" ({target.id}) here, not to {situation.id}',
+                    )
+                ]
         else:
             known = self.situations.get(situation.id) if situation.id is not None else None
             target = known or self.by_name.get(situation.name) or self._new_situation(situation)
         if target.id in self.deleted:
-            return target, [Problem("situation_deleted", "situation", f'situation "{target.name}" is in the bin here; '
-                                    "restore it, then import again")]
+            return target, [
+                Problem(
+                    "situation_deleted",
+                    "situation",
+                    f'situation "{target.name}" is in the bin here; restore it, then import again',
+                )
+            ]
         return target, []
 
     def _new_situation(self, situation: Situation) -> Situation:
@@ -220,5 +251,15 @@ class _Planner:
             action, message = "new_situation", f"new situation {name}, with the assessment of {date} as revision 1"
         else:
             action, message = "new_assessment", f"new assessment of {date} in {name}, stored as revision 1"
-        return PlannedImport(action, item.name, item.member, target.name, date, message, situation_id=target.id,
-                             new_situation=new_situation, item=item, revision=revision)
+        return PlannedImport(
+            action,
+            item.name,
+            item.member,
+            target.name,
+            date,
+            message,
+            situation_id=target.id,
+            new_situation=new_situation,
+            item=item,
+            revision=revision,
+        )

@@ -46,37 +46,57 @@ class DatabasePart(ABC):
 
     # revisions.py
     @overload
-    def _latest_row(self, conn: Connection, assessment_id: str, required: Literal[True],
-                    data: bool = False) -> Row: ...
+    def _latest_row(self, conn: Connection, assessment_id: str, required: Literal[True], data: bool = False) -> Row: ...
 
     @overload
-    def _latest_row(self, conn: Connection, assessment_id: str, required: bool = False,
-                    data: bool = False) -> Row | None: ...
+    def _latest_row(
+        self, conn: Connection, assessment_id: str, required: bool = False, data: bool = False
+    ) -> Row | None: ...
 
     @abstractmethod
-    def _latest_row(self, conn: Connection, assessment_id: str, required: bool = False,
-                    data: bool = False) -> Row | None: ...
+    def _latest_row(
+        self, conn: Connection, assessment_id: str, required: bool = False, data: bool = False
+    ) -> Row | None: ...
 
     @abstractmethod
-    def _insert_revision(self, conn: Connection, situation_id: str, assessment: Assessment, actor: str,
-                         latest: Row | None, note: str, action: str, now: dt.datetime | None = None) -> Assessment: ...
+    def _insert_revision(
+        self,
+        conn: Connection,
+        situation_id: str,
+        assessment: Assessment,
+        actor: str,
+        latest: Row | None,
+        note: str,
+        action: str,
+        now: dt.datetime | None = None,
+    ) -> Assessment: ...
 
     # reviews.py
     @abstractmethod
-    def _reviewed(self, conn: Connection, latest: Row | None, incoming: Assessment, actor: str, action: str,
-                  approve: Approve | None, now: dt.datetime) -> tuple[Assessment, bool]: ...
+    def _reviewed(
+        self,
+        conn: Connection,
+        latest: Row | None,
+        incoming: Assessment,
+        actor: str,
+        action: str,
+        approve: Approve | None,
+        now: dt.datetime,
+    ) -> tuple[Assessment, bool]: ...
 
     @abstractmethod
-    def _past_review_steps(self, conn: Connection, assessment_id: str, latest: Row | None,
-                           based_on: int | None) -> int | None: ...
+    def _past_review_steps(
+        self, conn: Connection, assessment_id: str, latest: Row | None, based_on: int | None
+    ) -> int | None: ...
 
     # rounds.py
     @abstractmethod
     def _member(self, conn: Connection, assessment_id: str | None) -> _Member | None: ...
 
     @abstractmethod
-    def _member_revision(self, member: _Member, stored: Assessment | None, incoming: Assessment,
-                         actor: str) -> Assessment: ...
+    def _member_revision(
+        self, member: _Member, stored: Assessment | None, incoming: Assessment, actor: str
+    ) -> Assessment: ...
 
 
 class UserDatabasePart(ABC):

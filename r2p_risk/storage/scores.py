@@ -35,16 +35,26 @@ class ScoreSummaries(DatabasePart):
         """Score the given revisions in chunks and store their summaries; returns them by (assessment id, revision)."""
         found: dict[tuple[str, int], ScoreSummary] = {}
         for start in range(0, len(keys), CHUNK):
-            chunk = keys[start:start + CHUNK]
-            query = (select(revisions.c.assessment_id, revisions.c.revision, revisions.c.situation_id, revisions.c.data_json)
-                     .where(tuple_(revisions.c.assessment_id, revisions.c.revision).in_(chunk)))
+            chunk = keys[start : start + CHUNK]
+            query = select(
+                revisions.c.assessment_id, revisions.c.revision, revisions.c.situation_id, revisions.c.data_json
+            ).where(tuple_(revisions.c.assessment_id, revisions.c.revision).in_(chunk))
             with self._transaction("read the assessments to score") as conn:
                 rows = conn.execute(query).all()
             summaries = _summarise_rows(rows, model)
             found.update({(row.assessment_id, row.revision): s for row, s in zip(rows, summaries, strict=True)})
-            self._store_summaries([{"assessment_id": row.assessment_id, "revision": row.revision, "model_key": key,
-                                    "situation_id": row.situation_id, "summary_json": s.model_dump_json()}
-                                   for row, s in zip(rows, summaries, strict=True)])
+            self._store_summaries(
+                [
+                    {
+                        "assessment_id": row.assessment_id,
+                        "revision": row.revision,
+                        "model_key": key,
+                        "situation_id": row.situation_id,
+                        "summary_json": s.model_dump_json(),
+                    }
+                    for row, s in zip(rows, summaries, strict=True)
+                ]
+            )
         return found
 
     def _store_summaries(self, values: Iterable[dict]) -> None:
@@ -73,17 +83,34 @@ def _summarise_rows(rows, model) -> list[ScoreSummary]:
 
 def latest_with_summaries(which, key: str):
     """The latest revision of every assessment matching `which`, its summary under `key` or None; by assessed_on then id."""
-    newest = (select(revisions.c.assessment_id, func.max(revisions.c.revision).label("revision"))
-              .where(which).group_by(revisions.c.assessment_id).subquery())
+    newest = (
+        select(revisions.c.assessment_id, func.max(revisions.c.revision).label("revision"))
+        .where(which)
+        .group_by(revisions.c.assessment_id)
+        .subquery()
+    )
     s = assessment_scores.c
-    return (select(revisions.c.assessment_id, revisions.c.revision, revisions.c.situation_id, revisions.c.assessed_on,
-                   s.summary_json)
-            .join(newest, and_(revisions.c.assessment_id == newest.c.assessment_id, revisions.c.revision == newest.c.revision))
-            .outerjoin(assessment_scores, and_(s.assessment_id == revisions.c.assessment_id, s.revision == revisions.c.revision,
-                                               s.model_key == key))
-            .order_by(revisions.c.assessed_on, revisions.c.assessment_id))
+    return (
+        select(
+            revisions.c.assessment_id,
+            revisions.c.revision,
+            revisions.c.situation_id,
+            revisions.c.assessed_on,
+            s.summary_json,
+        )
+        .join(
+            newest, and_(revisions.c.assessment_id == newest.c.assessment_id, revisions.c.revision == newest.c.revision)
+        )
+        .outerjoin(
+            assessment_scores,
+            and_(s.assessment_id == revisions.c.assessment_id, s.revision == revisions.c.revision, s.model_key == key),
+        )
+        .order_by(revisions.c.assessed_on, revisions.c.assessment_id)
+    )
 
 
 def summary_from_row(row) -> ScoreSummary:
-    return validated(lambda: ScoreSummary.model_validate_json(row.summary_json),
-                     f"score summary of assessment {row.assessment_id} revision {row.revision}")
+    return validated(
+        lambda: ScoreSummary.model_validate_json(row.summary_json),
+        f"score summary of assessment {row.assessment_id} revision {row.revision}",
+    )

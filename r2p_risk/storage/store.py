@@ -31,10 +31,19 @@ class AssessmentStore(Protocol):
 
     def create_situation(self, situation: Situation, actor: str, *, action: str = ...) -> Situation: ...
 
-    def create_situation_with_assessment(self, situation: Situation, assessment: Assessment, actor: str,
-                                         note: str = ..., *, action: str = ...) -> tuple[Situation, Assessment]: ...
+    def create_situation_with_assessment(
+        self, situation: Situation, assessment: Assessment, actor: str, note: str = ..., *, action: str = ...
+    ) -> tuple[Situation, Assessment]: ...
 
-    def save_assessment(self, situation_id: str, assessment: Assessment, actor: str, based_on_revision: int | None,
-                        note: str = ..., *, action: str = ...) -> Assessment: ...
+    def save_assessment(
+        self,
+        situation_id: str,
+        assessment: Assessment,
+        actor: str,
+        based_on_revision: int | None,
+        note: str = ...,
+        *,
+        action: str = ...,
+    ) -> Assessment: ...
 
     def record_export(self, actor: str, what: dict, **targets) -> None: ...

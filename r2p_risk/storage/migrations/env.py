@@ -10,8 +10,12 @@ from r2p_risk.storage.tables import metadata
 
 
 def run_migrations(connection) -> None:
-    context.configure(connection=connection, target_metadata=metadata, compare_type=True,
-                      render_as_batch=connection.dialect.name == "sqlite")  # SQLite alters tables by copying them
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        compare_type=True,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )  # SQLite alters tables by copying them
     with context.begin_transaction():
         context.run_migrations()
 
