@@ -160,8 +160,8 @@ def assess_ratio(database_url: str, assessment_id: str, quick: bool) -> list[Fig
             median_ms(fragment) / base,
             "x",
             "<= 3",
-            f"an edit in the risk factor table reruns the figures fragment: {median_ms(fragment):.1f} ms / one-widget page "
-            f"{base:.1f} ms, medians of {len(fragment)} taken in turn; {rated} ratings",
+            f"an edit in the risk factor table reruns the figures fragment: {median_ms(fragment):.1f} ms "
+            f"/ one-widget page {base:.1f} ms, medians of {len(fragment)} taken in turn; {rated} ratings",
         ),
         Figure(
             "page_assess_whole_page_rerun_ratio",
@@ -202,7 +202,10 @@ def big_pages(database_url: str, situations: int, quick: bool) -> list[Figure]:
             "page_compare",
             median_ms(compare),
             "ms",
-            note=f"heatmap {situations} x 14, ranking and trend, {len(at.get('plotly_chart'))} charts; median of {len(compare)}",
+            note=(
+                f"heatmap {situations} x 14, ranking and trend, {len(at.get('plotly_chart'))} charts; "
+                f"median of {len(compare)}"
+            ),
         ),
     ]
 

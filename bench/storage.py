@@ -62,8 +62,9 @@ def measure(database: Database, info: dict, model, frameworks_dir, quick: bool, 
             median_ms(lists),
             "ms",
             "<= 300",
-            f"{counts['revisions']:,} revisions, {counts['assessments']:,} assessments, {counts['situations']} situations; "
-            f"situation_overviews {overviews:.0f} ms + build_watch_list {rows:.0f} ms; median of {len(lists)}",
+            f"{counts['revisions']:,} revisions, {counts['assessments']:,} assessments, "
+            f"{counts['situations']} situations; situation_overviews {overviews:.0f} ms "
+            f"+ build_watch_list {rows:.0f} ms; median of {len(lists)}",
         ),
         Figure(
             f"storage_{backend}_watch_list_after_save",

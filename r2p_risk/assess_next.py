@@ -26,7 +26,8 @@ PER_RISK_FACTOR = 3  # at most this many of one risk factor before the others ha
 
 def with_what_ifs(ratings: RatingArrays) -> tuple[np.ndarray, RatingArrays]:
     """The candidates (unassessed columns of row 0) and the arrays with two rows added per candidate: rated 3 (the
-    low end moves up), then rated 0 (the high end moves down). Scored in one pass with row 0, which they leave as it is."""
+    low end moves up), then rated 0 (the high end moves down). Scored in one pass with row 0, which they leave as
+    it is."""
     candidates = np.flatnonzero(ratings.levels[0] == UNKNOWN)
     k = len(candidates)
     if not k:
@@ -56,7 +57,8 @@ def _narrowing(k: int, figures: Figures) -> np.ndarray:
 def assess_next(
     candidates: np.ndarray, figures: Figures, status: str, c: Constants, params: ScoringParameters
 ) -> list[dict]:
-    """`candidates` and `figures` as `with_what_ifs` and the model give them: row 0 the assessment, then its what-ifs."""
+    """`candidates` and `figures` as `with_what_ifs` and the model give them: row 0 the assessment, then its
+    what-ifs."""
     if not len(candidates):
         return []
     narrowing = _narrowing(len(candidates), figures)

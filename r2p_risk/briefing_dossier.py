@@ -1,4 +1,5 @@
-"""The dossier part of the briefing: who is at risk, from whom, when to watch, the review and the analysts' disagreement.
+"""The dossier part of the briefing: who is at risk, from whom, when to watch, the review and the analysts'
+disagreement.
 
 Pure: built from the assessment, the labels of frameworks/dossier.yaml and the day the briefing is made
 (for "in 12 days"). Every text is in words; the exporters lay out `title` and `blocks` the same way.
@@ -86,7 +87,8 @@ def dossier_section(assessment: Assessment, vocabulary, today: dt.date) -> Brief
     block(
         "perpetrators",
         [
-            f"{p.name} ({vocabulary.label('perpetrator_kinds', p.kind)}; {vocabulary.label('actor_roles', p.role).lower()})."
+            f"{p.name} ({vocabulary.label('perpetrator_kinds', p.kind)}; "
+            f"{vocabulary.label('actor_roles', p.role).lower()})."
             + "".join(
                 f" {label}: {_ended(value)}"
                 for label, value in (

@@ -256,7 +256,8 @@ def import_bundles(args, model: Model) -> int:
         else:
             report = apply_import(database, plan, args.actor, skip_invalid=args.skip_invalid)
             print(
-                f"imported {len(report.imported)} snapshot(s) into {database.url}; {plan.count('identical')} identical skipped, "
+                f"imported {len(report.imported)} snapshot(s) into {database.url}; "
+                f"{plan.count('identical')} identical skipped, "
                 f"{len(report.not_imported) - plan.count('identical')} not imported"
             )
     finally:
@@ -273,7 +274,8 @@ def _print_plan(plan) -> None:
         print(f"  {entry.action.replace('_', ' '):<15} {entry.member + ': ' if entry.member else ''}{entry.message}")
     print(
         f"plan: {plan.count('new_situation')} new situation(s), {plan.count('new_assessment')} new assessment(s), "
-        f"{plan.count('new_revision')} new revision(s), {plan.count('identical')} identical (skipped), {plan.count('rejected')} rejected"
+        f"{plan.count('new_revision')} new revision(s), {plan.count('identical')} identical (skipped), "
+        f"{plan.count('rejected')} rejected"
     )
 
 

@@ -16,7 +16,8 @@ from r2p_risk.storage.files import read_snapshot_file
 
 
 def print_consensus(args, model) -> int:
-    """Per indicator (keyed by id) the spread of the analysts' levels, where they diverge by two or more, each one's scores."""
+    """Per indicator (keyed by id) the spread of the analysts' levels, where they diverge by two or more, each one's
+    scores."""
     if len(args.files) < 2:
         raise R2PError(
             [Problem("too_few_files", "FILE", "give the snapshots of at least two analysts")], "nothing to compare"

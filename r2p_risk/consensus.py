@@ -193,7 +193,8 @@ def level_text(level: int | None) -> str:
 
 
 def factor_rows(consensus: Consensus) -> list[dict]:
-    """Per risk factor: each analyst's score with model 2.0's range beside it, the spread between them, where they diverge."""
+    """Per risk factor: each analyst's score with model 2.0's range beside it, the spread between them, where they
+    diverge."""
     rows = []
     for number, spread in consensus.risk_factors.items():
         row: dict[str, object] = {"risk_factor": number, "title": spread.title}

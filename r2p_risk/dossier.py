@@ -109,7 +109,8 @@ class Dossier(StrictModel):
 
 
 def indicator_references(dossier: dict) -> list[tuple[str, object]]:
-    """(place, indicator id) of every indicator the dossier names, read from raw data so a broken file is checked too."""
+    """(place, indicator id) of every indicator the dossier names, read from raw data so a broken file is checked
+    too."""
     found = []
     for section in ("populations_at_risk", "perpetrators", "triggers", "developments_to_monitor"):
         items = given if isinstance(given := dossier.get(section), list) else []

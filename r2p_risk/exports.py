@@ -79,7 +79,8 @@ def check_marking(marking: str) -> str:
 
 
 def file_stem(situation: Situation, assessment: Assessment) -> str:
-    return f"{re.sub(r'[^A-Za-z0-9]+', '-', situation.name).strip('-').lower()[:60] or 'situation'}-{assessment.assessed_on}"
+    name = re.sub(r"[^A-Za-z0-9]+", "-", situation.name).strip("-").lower()[:60] or "situation"
+    return f"{name}-{assessment.assessed_on}"
 
 
 def make_download(

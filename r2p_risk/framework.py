@@ -159,7 +159,8 @@ def check_framework_consistency(raw: object) -> list[Problem]:
                     Problem(
                         "official_count_mismatch",
                         f"risk_factors[{f_index}].official_indicator_count",
-                        f"the list is marked complete with {len(indicators)} indicators, but the official count is {official}",
+                        f"the list is marked complete with {len(indicators)} indicators, "
+                        f"but the official count is {official}",
                     )
                 )
             if complete is False and official <= len(indicators):
@@ -167,7 +168,8 @@ def check_framework_consistency(raw: object) -> list[Problem]:
                     Problem(
                         "official_count_mismatch",
                         f"risk_factors[{f_index}].official_indicator_count",
-                        f"the list is marked incomplete, so the official count must exceed the {len(indicators)} listed",
+                        "the list is marked incomplete, so the official count must exceed the "
+                        f"{len(indicators)} listed",
                     )
                 )
         elif official is None and complete is True:

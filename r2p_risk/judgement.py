@@ -139,7 +139,8 @@ def judge_situation(profile: RiskProfile, catalogue: Catalogue, params: ScoringP
 
 
 def escalation_status(tool, judgement: SituationJudgement, catalogue: Catalogue) -> str | None:
-    """The least severe status, from the current one up, at which the tool would be warranted and fit a stage, on firm evidence."""
+    """The least severe status, from the current one up, at which the tool would be warranted and fit a stage, on
+    firm evidence."""
     ended = bool(judgement.finding_stages)
     for status in STATUSES[STATUSES.index(judgement.status) :]:
         stages, finding_stages = stages_for(status, ended, catalogue)

@@ -15,8 +15,8 @@ TEMPLATES: dict[str, str] = {
     # a risk factor
     "factor_assessed": "{assessed} of {counted:g} indicators assessed",
     "factor_assessed_incomplete": (
-        "{assessed} of {listed} listed indicators assessed; the official Framework has more here (counted as {counted:g}), "
-        "so this list alone can never cover the risk factor fully"
+        "{assessed} of {listed} listed indicators assessed; the official Framework has more here "
+        "(counted as {counted:g}), so this list alone can never cover the risk factor fully"
     ),
     "factor_blend": "Indicators: {rest:.2f} x mean {mean:.2f} + {share:.2f} x highest {peak:.2f} = {score:.2f}",
     "factor_mean": "Indicators: mean of the rated indicators {mean:.2f}",
@@ -28,21 +28,32 @@ TEMPLATES: dict[str, str] = {
         "Rated as a whole at level {level}: {rest:.2f} x indicators {indicators:.2f} "
         "+ {weight:.2f} x whole-factor {points:.2f} = {score:.2f}"
     ),
-    "factor_not_assessed": "Nothing assessed: no score (unknown is not counted as absent); it could be anything from {low:.1f} to {high:.1f}",
-    "factor_range": "Could still be {low:.2f} to {high:.2f}: the unassessed indicators all absent, or all strongly present",
+    "factor_not_assessed": (
+        "Nothing assessed: no score (unknown is not counted as absent); it could be anything from {low:.1f} "
+        "to {high:.1f}"
+    ),
+    "factor_range": (
+        "Could still be {low:.2f} to {high:.2f}: the unassessed indicators all absent, or all strongly present"
+    ),
     "factor_settled": "Every indicator counted here is assessed: no range left",
-    "factor_reliability": "Reliability {reliability:.1f} = 10 x evidence {evidence:.2f} x mean confidence {confidence:.2f}",
+    "factor_reliability": (
+        "Reliability {reliability:.1f} = 10 x evidence {evidence:.2f} x mean confidence {confidence:.2f}"
+    ),
     # a crime
     "crime_common": "Common risk factors (1-8): mean {mean:.2f} over {count} assessed",
     "crime_common_none": "Common risk factors (1-8): none assessed",
     "crime_specific": "Specific risk factors {factors}: mean {mean:.2f} over {count} assessed",
     "crime_specific_none": "Specific risk factors {factors}: none assessed",
-    "crime_combined": "(common {common:.2f} + 1) ^ {rest:g} x (specific {specific:.2f} + 1) ^ {weight:g} - 1 = {score:.2f}",
+    "crime_combined": (
+        "(common {common:.2f} + 1) ^ {rest:g} x (specific {specific:.2f} + 1) ^ {weight:g} - 1 = {score:.2f}"
+    ),
     "crime_undetermined_specific": (
         "Not determined: none of its specific risk factors ({factors}) is assessed, and the risk of {crime} cannot be "
         "judged without them"
     ),
-    "crime_undetermined_common": "Not determined: the common risk factors are {evidence:.0%} assessed; {gate:.0%} is needed",
+    "crime_undetermined_common": (
+        "Not determined: the common risk factors are {evidence:.0%} assessed; {gate:.0%} is needed"
+    ),
     "crime_capped": (
         "No armed conflict (indicator {indicator} rated {level}): war crimes presuppose one, so the risk is "
         "capped at {cap:.1f} and cannot set the status by itself"
@@ -52,7 +63,9 @@ TEMPLATES: dict[str, str] = {
         "where unassessed: (common {common:.2f} + 1) ^ {rest:g} x (0 + 1) ^ {weight:g} - 1, "
         "capped: {score:.2f}"
     ),
-    "crime_cap_unknown": "Armed conflict not assessed (indicator {indicator} unknown): the lower end of the range allows for none",
+    "crime_cap_unknown": (
+        "Armed conflict not assessed (indicator {indicator} unknown): the lower end of the range allows for none"
+    ),
     "crime_range": "Could still be {low:.2f} to {high:.2f} with what is unassessed",
     "crime_settled": "Everything this risk rests on is assessed: no range left",
     # overall
@@ -67,7 +80,9 @@ TEMPLATES: dict[str, str] = {
     "factor_at_least": "{title} (risk factor {risk_factor}) scores {score:.2f}, at least {threshold:.1f}",
     "factors_mean_at_least": "Mean of risk factors {factors}: {mean:.2f}, at least {threshold:.1f}",
     "crime_at_least": "Risk of {crime}: {score:.2f} ({level_label}), at least {threshold:.1f}",
-    "specific_factor_at_least": "{title} (risk factor {risk_factor}, specific to {crime}) scores {score:.2f}, at least {threshold:.1f}",
+    "specific_factor_at_least": (
+        "{title} (risk factor {risk_factor}, specific to {crime}) scores {score:.2f}, at least {threshold:.1f}"
+    ),
     "status_provisional": (
         "Provisional: the risk of {crimes} is not determined yet ({assessed} of {official} indicators assessed), "
         "so this alarm rests on an incomplete assessment and may change as it is completed"

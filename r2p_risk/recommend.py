@@ -50,7 +50,9 @@ class Recommendation(StrictModel):
     intrusiveness: str
     relevance: float = Field(description="the ranking score: stage fit + the signs it answers + its own conditions")
     stage_fit: Literal["current", "early", "earlier"] = Field(
-        description="fits the current stage; fits a later one but its own warning sign holds; or fits an earlier one only"
+        description=(
+            "fits the current stage; fits a later one but its own warning sign holds; or fits an earlier one only"
+        )
     )
     reasons: list[Reason]
     citations: list[Citation]
@@ -263,7 +265,8 @@ def recommend_tools(
 
 
 def by_policy_space(recommendations: list[Recommendation]) -> dict[str, list[Recommendation]]:
-    """Recommendations grouped in the order New York, Geneva, capital, regional, accountability, each keeping its order."""
+    """Recommendations grouped in the order New York, Geneva, capital, regional, accountability, each keeping its
+    order."""
     grouped = {space: [r for r in recommendations if r.policy_space == space] for space in POLICY_SPACES}
     return {space: items for space, items in grouped.items() if items}
 

@@ -310,17 +310,17 @@ def _methodology(profile: RiskProfile, params: ScoringParameters, catalogue: Cat
     return [
         f"r2p-risk's scoring model, version {versions.scoring_version}, applied to the Framework's "
         f"{versions.framework_edition} edition (r2p-risk's data {versions.framework_data_version}). {profile.method} "
-        "Coverage is the share of the Framework's official indicators assessed; reliability (0-10) falls with low coverage "
-        "and low stated confidence.",
+        "Coverage is the share of the Framework's official indicators assessed; reliability (0-10) falls with low "
+        "coverage and low stated confidence.",
         "Risk classes: "
         + ", ".join(
             f"{c.label} below {c.below:.1f}" if c.below is not None else f"{c.label} from there on"
             for c in params.risk_classes
         )
         + ".",
-        f"The tools come from the catalogue “{catalogue.title}” (version {catalogue.version}); each cites the meeting summary "
-        "it comes from. A tool being listed means the meetings discussed it, not that it will work here. r2p-risk holds back "
-        "tools more intrusive than the situation's stage and evidence warrant.",
+        f"The tools come from the catalogue “{catalogue.title}” (version {catalogue.version}); each cites the meeting "
+        "summary it comes from. A tool being listed means the meetings discussed it, not that it will work here. "
+        "r2p-risk holds back tools more intrusive than the situation's stage and evidence warrant.",
     ]
 
 
@@ -381,7 +381,10 @@ def build_briefing(
         assessed_on=assessment.assessed_on,
         analyst=assessment.analyst if author else None,
         assessment_status=assessment.status,
-        versions=f"{framework.title} ({versions.framework_edition}) · scoring model {versions.scoring_version} · tool catalogue {catalogue.version}",
+        versions=(
+            f"{framework.title} ({versions.framework_edition}) · scoring model {versions.scoring_version} "
+            f"· tool catalogue {catalogue.version}"
+        ),
         key_judgements=assessment.key_judgements or "(no key judgements recorded)",
         status=profile.status.title + (" (provisional)" if profile.status.provisional else ""),
         status_provisional=profile.status.provisional,

@@ -368,7 +368,8 @@ def _no_conflict(requirement: np.ndarray, c: Constants) -> tuple[np.ndarray, np.
 def crime_ranges(
     factors_low: np.ndarray, factors_high: np.ndarray, requirement: np.ndarray, c: Constants
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(n, crimes) ends of each crime's range, from its factors' ranges and the level of the indicator it presupposes."""
+    """(n, crimes) ends of each crime's range, from its factors' ranges and the level of the indicator it
+    presupposes."""
     low, high = combine(*sides(np.array([factors_low, factors_high]), None, c), c)
     no_conflict, maybe_no_conflict = _no_conflict(requirement, c)
     return np.where(maybe_no_conflict, np.minimum(low, c.cap), low), np.where(
@@ -386,7 +387,8 @@ def score_crimes(factors: FactorFigures, levels: np.ndarray, c: Constants, param
     # as absent where nothing of them is assessed, and the risk is capped
     point = combine(common, np.where(specific_assessed, specific, np.where(capped, 0.0, np.nan)), c)
     point = np.where(capped, np.minimum(point, c.cap), point)
-    # the mean, a float sum row by row in one fixed order (a C-ordered copy), so it does not depend on how many rows there are
+    # the mean, a float sum row by row in one fixed order (a C-ordered copy), so it does not depend on how many
+    # rows there are
     common_evidence = np.ascontiguousarray(factors.evidence[:, c.common]).sum(axis=1, keepdims=True) / len(c.common)
     determined = (
         (common_evidence >= params.evidence_gates.min_common_evidence)

@@ -28,7 +28,8 @@ class ReviewDue(StrictModel):
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the month's last day when it has no such day (31 January + 1 = 28/29 February)."""
+    """The same day `months` later, or the month's last day when it has no such day (31 January + 1 = 28/29
+    February)."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
@@ -63,7 +64,8 @@ def in_days(day: dt.date, today: dt.date) -> str:
 
 
 def next_trigger_text(marks: list[TriggerMark], today: dt.date) -> str:
-    """ "in 12 days: Presidential run-off", with "; 1 past trigger to update" when some passed unanswered; "" without any."""
+    """ "in 12 days: Presidential run-off", with "; 1 past trigger to update" when some passed unanswered; ""
+    without any."""
     soon = upcoming(marks, today)
     parts = [f"{in_days(soon[0].date, today)}: {soon[0].title}"] if soon else []
     late = len(to_update(marks, today))
@@ -94,7 +96,8 @@ class TriggerRow(StrictModel):
 
 
 def triggers_across(histories, today: dt.date, days: int) -> list[TriggerRow]:
-    """The triggers of every situation's latest assessment: those within `days` from today, then those past and not updated.
+    """The triggers of every situation's latest assessment: those within `days` from today, then those past and not
+    updated.
 
     `histories` are (situation, assessments) pairs such as `Database.situation_histories()` gives.
     """

@@ -1,4 +1,5 @@
-"""Settings from environment variables (`R2P_RISK_` and the field's name), each one described; the README lists them all.
+"""Settings from environment variables (`R2P_RISK_` and the field's name), each one described; the README
+lists them all.
 
 `Settings()` reads the environment (pydantic-settings); `load_settings()` does the same and turns a bad value
 into a `SettingsError` naming the variable, so the app and the command line report it as a problem, never
@@ -63,7 +64,9 @@ class Settings(BaseSettings):
     auth_groups_header: str = Field(
         default="X-Forwarded-Groups",
         min_length=1,
-        description="R2P_RISK_AUTH_GROUPS_HEADER: in header mode, the header holding the user's groups, comma-separated.",
+        description=(
+            "R2P_RISK_AUTH_GROUPS_HEADER: in header mode, the header holding the user's groups, comma-separated."
+        ),
     )
     auth_proxy_secret: SecretStr | None = Field(
         default=None,
@@ -79,7 +82,9 @@ class Settings(BaseSettings):
     auth_groups_claim: str = Field(
         default="groups",
         min_length=1,
-        description="R2P_RISK_AUTH_GROUPS_CLAIM: in oidc mode, the claim of the identity token listing the user's groups.",
+        description=(
+            "R2P_RISK_AUTH_GROUPS_CLAIM: in oidc mode, the claim of the identity token listing the user's groups."
+        ),
     )
     log_level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(_upper)] = Field(
         default="INFO",

@@ -4,8 +4,9 @@ A topic names Framework indicators, risk factors and, for some, recorded finding
 an assessment (0-1) comes from its signs: its rated indicators' levels out of 3, its assessed risk
 factors' scores out of 10 and, for a topic about the international response (`overall_risk`), the
 overall risk, in full once it is in the highest risk class. The strongest sign gives most of it,
-the next strongest the share `ranking.second_sign`; a recorded finding the topic names gives 1. Unknown and unassessed signs count for
-nothing: they neither raise nor lower a tool. Raising a rating never lowers a strength.
+the next strongest the share `ranking.second_sign`; a recorded finding the topic names gives 1.
+Unknown and unassessed signs count for nothing: they neither raise nor lower a tool. Raising a
+rating never lowers a strength.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ class Sign:
 
 
 def sentence_part(text: str) -> str:
-    """A sentence made into part of another: the full stop dropped, the first letter lowered unless it starts a name like "UN"."""
+    """A sentence made into part of another: the full stop dropped, the first letter lowered unless it starts a
+    name like "UN"."""
     text = text.strip().rstrip(".")
     first = text.split(" ", 1)[0]
     return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]

@@ -101,7 +101,7 @@ def decide_status(
             else np.logical_or.reduce(checks)
             if rule.match == "any"
             else np.logical_and.reduce(checks)
-            for rule, checks in zip(params.status_rules, held)
+            for rule, checks in zip(params.status_rules, held, strict=True)
         ]
     ).reshape(len(held), n)  # (rules, n)
     # the first rule that holds, -1 when none does

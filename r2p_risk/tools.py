@@ -40,8 +40,8 @@ MAX_QUOTE_WORDS = 25
 CATALOGUE_SCHEMA_VERSION = 3
 # Older versions are refused with the reason: each newer one records judgements the older did not hold.
 OLD_SCHEMAS = {
-    1: f"version 1 is no longer read: version {CATALOGUE_SCHEMA_VERSION} gives every tool an intrusiveness and the topics "
-    "it answers, which cannot be inferred from version 1 (see CHANGELOG.md)",
+    1: f"version 1 is no longer read: version {CATALOGUE_SCHEMA_VERSION} gives every tool an intrusiveness and the "
+    "topics it answers, which cannot be inferred from version 1 (see CHANGELOG.md)",
     2: f"version 2 is no longer read: version {CATALOGUE_SCHEMA_VERSION} says which intrusiveness each stage warrants "
     "(`warrants`) and what thin evidence allows (`restraint`), judgements version 2 did not record; its `status_is` "
     "and `stage_is` conditions are gone, since a tool's `stages` say where it fits (see CHANGELOG.md)",
@@ -243,7 +243,8 @@ class Catalogue(StrictModel):
         return list(dict.fromkeys(i for topic_id in tool.topics for i in self.topic(topic_id).indicators))
 
     def risk_factors_answered(self, tool: Tool) -> list[int]:
-        """The risk factors its topics name, and those holding an indicator they name; none for a general-purpose tool."""
+        """The risk factors its topics name, and those holding an indicator they name; none for a general-purpose
+        tool."""
         named = {n for topic_id in tool.topics for n in self.topic(topic_id).risk_factors}
         return sorted(named | {int(i.split(".")[0]) for i in self.indicators_answered(tool)})
 

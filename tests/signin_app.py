@@ -41,7 +41,8 @@ def session(user: dict, auth: dict | None = None, query: dict | None = None) -> 
 
 
 def claims(email: str, name: str = "", groups=(), **more) -> dict:
-    """What the identity provider says of a signed-in account: its subject derived from the e-mail, which it verified."""
+    """What the identity provider says of a signed-in account: its subject derived from the e-mail, which it
+    verified."""
     return {
         "is_logged_in": True,
         "iss": ISSUER,

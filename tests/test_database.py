@@ -263,8 +263,8 @@ def test_read_only_database_refuses_to_save_with_a_clear_message_and_keeps_the_d
     )  # people see no connection detail
     assert problem.message == "could not save the assessment: the database is read-only"
     assert (
-        f"could not save the assessment: the database is read-only (attempt to write a readonly database); database file {path}"
-        in caplog.text
+        "could not save the assessment: the database is read-only (attempt to write a readonly database); "
+        f"database file {path}" in caplog.text
     )  # the operator does
     assert db.load_assessment(saved.id) == saved and db.counts()["revisions"] == 1
     db.close()

@@ -27,7 +27,8 @@ def _row(section: str, item: int, **cells) -> list[object]:
 
 
 def dossier_to_csv(dossier: Dossier, vocabulary) -> bytes:
-    """Populations at risk, perpetrators and enablers, triggers (by date), scenarios, developments, narrative sections."""
+    """Populations at risk, perpetrators and enablers, triggers (by date), scenarios, developments, narrative
+    sections."""
     rows = []
     for n, p in enumerate(dossier.populations_at_risk, 1):
         rows.append(

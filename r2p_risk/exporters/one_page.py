@@ -61,7 +61,8 @@ def _draw(b: Brief, size: float, sections: list[tuple[str, list[str]]]) -> Brief
 
 
 def _shorter(sections: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]] | None:
-    """The sections with the last bullet of the longest list dropped, keeping at least three asks; None when nothing can go."""
+    """The sections with the last bullet of the longest list dropped, keeping at least three asks; None when
+    nothing can go."""
     longest = max(range(len(sections)), key=lambda i: sum(x.startswith("* ") for x in sections[i][1]))
     heading, lines = sections[longest]
     bullets = sum(x.startswith("* ") for x in lines)

@@ -245,7 +245,10 @@ class _Planner:
         action: Action
         if revision > 1:
             action = "new_revision"
-            message = f"the assessment of {date} in {name} changed: stored as revision {revision}, on top of revision {revision - 1}"
+            message = (
+                f"the assessment of {date} in {name} changed: stored as revision {revision}, "
+                f"on top of revision {revision - 1}"
+            )
         elif new_situation is not None and target.id not in self.announced:
             self.announced.add(target.id)
             action, message = "new_situation", f"new situation {name}, with the assessment of {date} as revision 1"

@@ -152,7 +152,8 @@ class AssessmentReviews(DatabasePart):
     def _past_review_steps(
         self, conn: Connection, assessment_id: str, latest: Row | None, based_on: int | None
     ) -> int | None:
-        """`based_on`, or the latest revision when everything saved since `based_on` was a review step (same content)."""
+        """`based_on`, or the latest revision when everything saved since `based_on` was a review step (same
+        content)."""
         if latest is None or based_on is None or based_on >= latest.revision:
             return based_on
         base = conn.execute(

@@ -39,7 +39,8 @@ class _Member:
 
 
 class RatingRounds(DatabasePart):
-    """Mixed into `Database`, which provides `_transaction`, `_now`, `_open_situation`, `_latest_row`, `_insert_revision`."""
+    """Mixed into `Database`, which provides `_transaction`, `_now`, `_open_situation`, `_latest_row`,
+    `_insert_revision`."""
 
     def open_round(self, situation_id: str, assessed_on: dt.date, lead: str) -> RatingRound:
         round_id, now = uuid.uuid4().hex, self._now()
@@ -109,7 +110,8 @@ class RatingRounds(DatabasePart):
             )
 
     def submit_rating(self, round_id: str, analyst: str) -> RatingRound:
-        """`analyst` hands in their independent assessment: from now on it is frozen, and others who submitted see it."""
+        """`analyst` hands in their independent assessment: from now on it is frozen, and others who submitted see
+        it."""
         with self._transaction("submit the rating", write=True) as conn:
             found = self._round(conn, round_id, open_only=True)
             mine = next((m for m in found.members if m.analyst == analyst), None)
@@ -148,7 +150,8 @@ class RatingRounds(DatabasePart):
             ]
 
     def reconcile_round(self, round_id: str, actor: str, reconcile: Reconcile) -> Assessment:
-        """One assessment of the situation made by `reconcile(round, submitted ratings, latest assessment)`; the round closes."""
+        """One assessment of the situation made by `reconcile(round, submitted ratings, latest assessment)`; the round
+        closes."""
         with self._transaction("reconcile the round", write=True) as conn:
             found = self._round(conn, round_id, open_only=True)
             submitted = [

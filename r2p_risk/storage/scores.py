@@ -82,7 +82,8 @@ def _summarise_rows(rows, model) -> list[ScoreSummary]:
 
 
 def latest_with_summaries(which, key: str):
-    """The latest revision of every assessment matching `which`, its summary under `key` or None; by assessed_on then id."""
+    """The latest revision of every assessment matching `which`, its summary under `key` or None; by assessed_on
+    then id."""
     newest = (
         select(revisions.c.assessment_id, func.max(revisions.c.revision).label("revision"))
         .where(which)
