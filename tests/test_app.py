@@ -6,7 +6,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from conftest import edit_ratings, evidence_of, table_row
+from helpers import edit_ratings, evidence_of, table_row
 from r2p_risk.rating_table import LEVEL_CELLS
 from r2p_risk.storage.database import open_database
 
@@ -217,7 +217,7 @@ def test_copying_the_latest_assessment_keeps_its_ratings(database_url):
 
 
 def test_import_shows_the_plan_first_and_stores_only_on_confirmation(database_url):
-    from conftest import EXAMPLES
+    from helpers import EXAMPLES
     at = sign(open_page(new_session(), "transfer"))
     files = [(p.name, p.read_bytes(), "application/json") for p in sorted(EXAMPLES.glob("tamaris-*.json"))]
     uploader = at.file_uploader(key="import_files")

@@ -8,7 +8,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from conftest import EXAMPLES, FRAMEWORKS
+from helpers import EXAMPLES, FRAMEWORKS
 from r2p_risk.brief import brief_for
 from r2p_risk.exporters.one_page import brief_to_docx, brief_to_markdown, brief_to_pdf
 from r2p_risk.storage.files import load_catalogue, read_snapshot_file

@@ -8,7 +8,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from conftest import EXAMPLES, FRAMEWORKS, make_assessment
+from helpers import EXAMPLES, FRAMEWORKS, make_assessment
 from r2p_risk.assessment import Situation
 from r2p_risk.exporters.figures import factor_chart_png, trend_chart_png
 from r2p_risk.exporters.pdf import briefing_to_pdf

@@ -12,7 +12,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from conftest import EXAMPLES, FRAMEWORKS
+from helpers import EXAMPLES, FRAMEWORKS
 from r2p_risk.briefing_dossier import dossier_section
 from r2p_risk.review import ConsensusRecord
 from r2p_risk.exporters.markdown import briefing_to_markdown

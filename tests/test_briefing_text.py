@@ -10,7 +10,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from conftest import EXAMPLES, FRAMEWORKS
+from helpers import EXAMPLES, FRAMEWORKS
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.exporters.markdown import briefing_to_markdown
 from r2p_risk.exporters.pdf import briefing_to_pdf

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLES, ROOT
+from helpers import EXAMPLES, ROOT
 
 CRISIS = EXAMPLES / "tamaris-north-current-crisis.json"
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from docker.utils.build import exclude_paths
 
-from conftest import ROOT
+from helpers import ROOT
 from r2p_risk.cli import build_parser
 
 SECRETS_AND_DATA = [

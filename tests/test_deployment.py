@@ -19,7 +19,7 @@ import streamlit as st
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from helpers import ROOT
 from r2p_risk.settings import Settings
 from r2p_risk.signin import listens_on_wildcard
 

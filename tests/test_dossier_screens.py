@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from conftest import edit_ratings
+from helpers import edit_ratings
 from r2p_risk.storage.database import open_database
 from signin_app import signed_in
 from signin_app import team_deployment  # noqa: F401 (the team_url fixture)

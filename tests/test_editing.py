@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import make_assessment
+from helpers import make_assessment
 from r2p_risk import editing
 from r2p_risk.editing import (
     copy_assessment, format_source_lines, parse_source_lines, set_assessment_field, set_factor_field, set_indicator_field,

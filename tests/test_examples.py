@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from r2p_risk.storage.files import read_snapshot_file
 
 EXPECTED = {

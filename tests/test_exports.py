@@ -12,7 +12,7 @@ import pytest
 from signin_app import open_page, signed_in
 from signin_app import team_deployment  # noqa: F401 (the team_url fixture)
 
-from conftest import FRAMEWORKS, ROOT, make_assessment
+from helpers import FRAMEWORKS, ROOT, make_assessment
 from r2p_risk import cli
 from r2p_risk.access import LOCAL_USER
 from r2p_risk.assessment import Assessment, Situation

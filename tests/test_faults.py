@@ -25,7 +25,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
-from conftest import table_row
+from helpers import table_row
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import StorageError
 from r2p_risk.rating_table import LEVEL_CELLS

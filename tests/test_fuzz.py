@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from r2p_risk import cli, editing
 from r2p_risk.assessment import Assessment, Situation, parse_tags
 from r2p_risk.errors import Problem, R2PError, SnapshotError

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from conftest import make_assessment
+from helpers import make_assessment
 from r2p_risk.assessment import Situation
 from r2p_risk.errors import StorageError
 from r2p_risk.snapshot import build_snapshot, dump_snapshot

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st_
 from pydantic import ValidationError
 
-from conftest import FRAMEWORKS
+from helpers import FRAMEWORKS
 from r2p_risk.assessment import Assessment, Situation, Source
 from r2p_risk.exporters.bundle import TABLE, write_bundle
 from r2p_risk.exporters.markdown import briefing_to_markdown

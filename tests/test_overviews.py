@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlalchemy import event, func, select, update
 
-from conftest import make_assessment
+from helpers import make_assessment
 from r2p_risk.assessment import Situation
 from r2p_risk.overview import model_key, overviews_from_histories
 from r2p_risk.scoring import score_assessment

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES, FRAMEWORKS, make_assessment
+from helpers import EXAMPLES, FRAMEWORKS, make_assessment
 from r2p_risk.judgement import judge_situation, stages_for
 from r2p_risk.recommend import by_policy_space, chosen_tools, recommend_tools
 from r2p_risk.scoring import score_assessment

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import wait_idle
+from helpers import wait_idle
 
 pytestmark = pytest.mark.browser
 

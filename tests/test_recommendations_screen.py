@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from conftest import FRAMEWORKS, edit_ratings
+from helpers import FRAMEWORKS, edit_ratings
 from r2p_risk.recommend import recommend_tools
 from r2p_risk.scoring import score_assessment
 from r2p_risk.storage.database import open_database

@@ -2,7 +2,7 @@
 
 import pycountry
 
-from conftest import FRAMEWORKS
+from helpers import FRAMEWORKS
 from r2p_risk.storage.files import load_regions
 
 M49_REGIONS = {"Africa", "Americas", "Asia", "Europe", "Oceania"}

@@ -8,24 +8,15 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from conftest import LOCAL, wait_idle
-from test_browser import edit_cell
+from helpers import wait_idle
+from helpers.browser import edit_cell, new_page
 
 pytestmark = pytest.mark.browser
 
 
 def session(browser, app_url: str, name: str, outside: list[str]):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-
-    def route(route):
-        if route.request.url.startswith(LOCAL):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
+    page = new_page(browser, outside)
+    context = page.context
     page.goto(app_url)
     wait_idle(page)
     page.get_by_label("Your name (recorded with every save)").fill(name)

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import make_assessment
+from helpers import make_assessment
 from r2p_risk.access import LOCAL_USER
 from r2p_risk.assessment import Situation
 from r2p_risk.errors import PermissionDenied, ReviewError

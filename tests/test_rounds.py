@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import make_assessment
+from helpers import make_assessment
 from r2p_risk.access import LOCAL_USER
 from r2p_risk.assessment import Situation
 from r2p_risk.consensus import analyst_rows, build_consensus, disagreement_text, record_of, record_summary, spread_of, unique_names

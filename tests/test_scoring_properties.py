@@ -13,7 +13,7 @@ from r2p_risk.framework import CRIMES
 from r2p_risk.overview import summaries
 from r2p_risk.scoring import score_assessment
 from r2p_risk.storage.files import load_model
-from conftest import FRAMEWORKS
+from helpers import FRAMEWORKS
 
 MODEL = load_model(FRAMEWORKS)
 FRAMEWORK, PARAMS = MODEL.framework, MODEL.params

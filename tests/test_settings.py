@@ -12,7 +12,7 @@ from signin_app import claims, session
 from signin_app import team_deployment  # noqa: F401 (the team_url fixture)
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, make_assessment
+from helpers import ROOT, make_assessment
 from r2p_risk import cli
 from r2p_risk.assessment import Situation
 from r2p_risk.errors import PermissionDenied

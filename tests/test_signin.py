@@ -11,7 +11,7 @@ import secrets
 from signin_app import AUTH, PAGES, assert_clean, claims, keys, open_page, session, shown, signed_in, unjoined
 from signin_app import team_deployment  # noqa: F401 (the team_url fixture)
 
-from conftest import edit_ratings
+from helpers import edit_ratings
 from r2p_risk.errors import SignInRefused
 from r2p_risk.settings import Settings
 from r2p_risk.signin import header_mode_problems, identity_from_headers

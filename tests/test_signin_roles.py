@@ -9,7 +9,7 @@ from signin_app import team_deployment  # noqa: F401 (the team_url fixture)
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
 
-from conftest import edit_ratings
+from helpers import edit_ratings
 from r2p_risk import editing
 from r2p_risk.storage.database import open_database
 from r2p_risk.ui.state import EditSession

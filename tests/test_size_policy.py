@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from conftest import make_assessment
+from helpers import make_assessment
 from r2p_risk import editing
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import SnapshotError, StorageError

@@ -5,15 +5,12 @@ every line; on screen, text from people never becomes a link (checked in Chromiu
 import datetime as dt
 import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from conftest import FRAMEWORKS, ROOT, free_port, wait_idle
+from helpers import FRAMEWORKS, start_streamlit, wait_idle
+from helpers.servers import stop
 from r2p_risk.access import AccessRule, User
 from r2p_risk.assessment import Assessment, AtrocityFinding, IndicatorRating, Situation, Source
 from r2p_risk.exporters.markdown import briefing_to_markdown, escape
@@ -129,23 +126,9 @@ def linked_app(tmp_path_factory):
         "assessed_on": "2026-01-15", "analyst": f"Analyst {words}", "key_judgements": words,
         "ratings": [{"indicator": "1.1", "level": 3, "evidence": words, "sources": [{"title": words}]}]}), words, None)
     database.close()
-    port = free_port()
-    log = open(folder / "app.log", "w")
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={port}"], cwd=ROOT,
-                              env={**os.environ, "R2P_RISK_DATABASE_URL": url}, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((folder / "app.log").read_text())
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}", saved.id
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
+    server, app_url = start_streamlit({**os.environ, "R2P_RISK_DATABASE_URL": url}, folder / "app.log")
+    yield app_url, saved.id
+    stop(server)
 
 
 @pytest.mark.browser

@@ -14,7 +14,7 @@ import zipfile
 
 import pytest
 
-from conftest import Clock, EXAMPLES, ROOT, make_assessment
+from helpers import Clock, EXAMPLES, ROOT, make_assessment
 from r2p_risk.assessment import Situation
 from r2p_risk.exporters.bundle import TABLE_COLUMNS, member_path, read_manifest, write_bundle
 from r2p_risk.snapshot import MAX_SNAPSHOT_BYTES, build_snapshot, dump_snapshot

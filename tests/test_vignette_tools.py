@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FRAMEWORKS
+from helpers import FRAMEWORKS
 from r2p_risk.recommend import recommend_tools
 from r2p_risk.scoring import score_assessment
 from r2p_risk.snapshot import load_snapshot_text
