@@ -1,6 +1,7 @@
 """The Assess screen's risk factor tables, as AppTest edits them (AppTest cannot type into st.data_editor)."""
 
 from r2p_risk.storage.files import load_model
+from r2p_risk.ui import state
 
 from helpers.paths import FRAMEWORKS
 
@@ -12,9 +13,9 @@ def edit_ratings(at, target: str | int, **cells):
     from r2p_risk.rating_table import LEVEL_CELLS, UNKNOWN
 
     number = target if isinstance(target, int) else int(target.split(".")[0])
-    if at.session_state["assess_factor"] != number:
-        at.selectbox(key="assess_factor").select(number).run()
-    key = ":".join([at.session_state["draft"].edit_id, "factor", str(number), "ratings"])
+    if at.session_state[state.FACTOR] != number:
+        at.selectbox(key=state.FACTOR).select(number).run()
+    key = state.ratings_key(number, session=at.session_state)
     items = list(at.data_editor(key=key).value["item"])
     row = items.index(f"RF {number}" if isinstance(target, int) else target)
     if "level" in cells:
@@ -26,7 +27,7 @@ def edit_ratings(at, target: str | int, **cells):
 def table_row(at, target: str | int) -> dict:
     """The row of a risk factor's table as the screen shows it (the risk factor must be open)."""
     number = target if isinstance(target, int) else int(target.split(".")[0])
-    key = ":".join([at.session_state["draft"].edit_id, "factor", str(number), "ratings"])
+    key = state.ratings_key(number, session=at.session_state)
     frame = at.data_editor(key=key).value
     return frame[frame["item"] == (f"RF {number}" if isinstance(target, int) else target)].iloc[0].to_dict()
 
@@ -34,6 +35,6 @@ def table_row(at, target: str | int) -> dict:
 def evidence_of(at, target: str | int):
     """Choose the row whose evidence and sources are edited below the table (the risk factor must be open)."""
     number = target if isinstance(target, int) else int(target.split(".")[0])
-    key = ":".join([at.session_state["draft"].edit_id, "factor", str(number), "evidence_of"])
+    key = state.evidence_of_key(number, session=at.session_state)
     items = [f"RF {number}"] + [i.id for i in load_model(FRAMEWORKS).framework.risk_factor(number).indicators]
     return at.selectbox(key=key).select(items.index(f"RF {number}" if isinstance(target, int) else target)).run()
