@@ -9,7 +9,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from helpers import wait_idle
-from helpers.browser import edit_cell, new_page
+from helpers.browser import app_idle, edit_cell, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -41,14 +41,14 @@ def rate_independently(page, level: str) -> None:
     click(page, "Rate independently")
     page.get_by_role("heading", name="Assess").wait_for()
     page.get_by_text("0 of 11 indicators rated").wait_for()
-    wait_idle(page)
+    app_idle(page)  # the run that drew it has ended
     for attempt in range(3):  # the grid is drawn again while the page settles after the switch: try again if it was
         try:
             edit_cell(page, 1, 2, level)  # indicator 1.1
             break
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
-            wait_idle(page)
+            app_idle(page)
     page.get_by_text("1 of 11 indicators rated").wait_for()
     click(page, "Save")
     page.get_by_text("Saved revision 2").wait_for()

@@ -24,17 +24,20 @@ new MutationObserver(records => {
 }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
                       attributeFilter: ["data-test-script-state"]});
 """
-# true once a run ended since the last time it was true, and the app is connected, idle and shows nothing stale
-IDLE_AFTER_A_RUN = """() => {
+IDLE = """() => {
   const app = document.querySelector("[data-testid=stApp]");
+  return app !== null && app.dataset.testConnectionState === "CONNECTED" && app.dataset.testScriptState === "notRunning"
+         && document.querySelector("[data-stale=true]") === null;
+}"""
+# true once a run ended since the last time it was true and the app is IDLE
+IDLE_AFTER_A_RUN = """() => {
   if (window.__r2pScriptRuns === undefined) throw new Error("this page does not count script runs: make it with new_page");
-  if (window.__r2pScriptRuns > window.__r2pScriptRunsSeen && app && app.dataset.testConnectionState === "CONNECTED"
-      && app.dataset.testScriptState === "notRunning" && !document.querySelector("[data-stale=true]")) {
+  if (window.__r2pScriptRuns > window.__r2pScriptRunsSeen && (%s)()) {
     window.__r2pScriptRunsSeen = window.__r2pScriptRuns;
     return true;
   }
   return false;
-}"""
+}""" % IDLE
 
 
 def new_page(browser, outside: list, **options):
@@ -59,9 +62,17 @@ def new_page(browser, outside: list, **options):
 
 
 def wait_idle(page) -> None:
-    """Until Streamlit has finished the script run started since the last wait (by loading the page, a click, a key):
-    a run has ended since then, the app is connected and not running, and no element is left from an earlier run."""
+    """After an action (loading the page, a click, a key): until Streamlit has finished the script run it started,
+    that is until a run has ended since the last wait and the app is connected, not running and shows nothing stale.
+    Without an action since the last wait no run ends: use `app_idle` then."""
     page.wait_for_function(IDLE_AFTER_A_RUN, timeout=TIMEOUT)
+
+
+def app_idle(page) -> None:
+    """Until the app is connected, not running and shows nothing stale, for when the run was seen to begin already
+    (something it draws was waited for) or no action was taken since the last wait."""
+    page.wait_for_function(IDLE, timeout=TIMEOUT)
+    page.evaluate("() => { window.__r2pScriptRunsSeen = window.__r2pScriptRuns; }")
 
 
 def select_cell(table, column: int, row: int):
