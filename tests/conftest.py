@@ -9,6 +9,7 @@ from playwright.sync_api import sync_playwright
 from helpers import ARGS, CHROMIUM, FRAMEWORKS, ROOT, Clock
 from helpers.browser import new_page
 from helpers.servers import start_streamlit, stop
+from helpers.tree import TREE_BEFORE, tree_state
 from postgres_server import start_postgres
 from r2p_risk.storage.files import load_model
 
@@ -96,3 +97,30 @@ def page(browser):
     yield page
     page.context.close()
 
+
+# --- in parallel (pytest-xdist, --dist loadgroup): the tests of a module that share a module-scoped fixture (a
+# Streamlit server, a browser) run on one worker, so it is started once; all other tests go wherever a worker is free
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        definitions = getattr(item, "_fixtureinfo", None)
+        scopes = {d.scope for defs in (definitions.name2fixturedefs.values() if definitions else ()) for d in defs}
+        if scopes & {"module", "class"}:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+# --- a test run leaves the working tree as it found it (git status), checked once, by the main process ---------
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # not in an xdist worker
+        session.config.stash[TREE_BEFORE] = tree_state()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = session.config.stash.get(TREE_BEFORE, None)
+    if before is None or hasattr(session.config, "workerinput"):
+        return
+    changed = sorted(set(tree_state()) - set(before))
+    if changed:
+        session.config.get_terminal_writer().line(
+            "The tests changed the working tree (git status --porcelain), and a test run must leave it clean:\n  "
+            + "\n  ".join(changed), red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -191,7 +191,7 @@ def test_a_request_the_proxy_did_not_make_alone_is_refused(headers, code):
     ("127.0.0.1", None, ["missing_secret"]),
     ("127.0.0.1", "changeme", ["weak_secret", "weak_secret", "weak_secret"]),
     ("0.0.0.0", None, ["wildcard_address", "missing_secret"]),
-])
+], ids=lambda value: "strong-secret" if value == PROXY_SECRET else None)  # the same test ids in every xdist worker
 def test_header_mode_starts_only_on_one_address_with_a_strong_secret_or_on_a_unix_socket(address, secret, codes):
     settings = Settings(auth="header", auth_proxy_secret=secret)
     assert [p.code for p in header_mode_problems(settings, address)] == codes
