@@ -10,6 +10,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from helpers import FRAMEWORKS, start_streamlit, wait_idle
+from helpers.browser import app_idle
 from helpers.servers import stop
 from r2p_risk.access import AccessRule, User
 from r2p_risk.assessment import Assessment, AtrocityFinding, IndicatorRating, Situation, Source
@@ -112,6 +113,9 @@ def test_plain_breaks_every_autolink_with_a_word_joiner(text):
 
 
 LINKS = ["https://evil.example/a", "www.evil.example", "mallory@evil.example"]
+SCREENS = {"Situations": "Situations", "Assess": "Assess", "Risk profile": "Risk profile",  # link -> the screen's title
+           "Recommendations": "Recommended response tools", "Compare": "Compare situations",
+           "Export and import": "Export and import", "Audit": "Audit trail"}
 
 
 @pytest.fixture(scope="module")
@@ -137,10 +141,10 @@ def test_no_text_from_people_becomes_a_link_on_any_screen(linked_app, page):
     page.goto(f"{app_url}/?assessment={assessment_id}")  # a link to the assessment: it and its situation are opened
     wait_idle(page)
     seen = set()
-    for name in ("Situations", "Assess", "Risk profile", "Recommendations", "Compare", "Export and import", "Audit"):
+    for name, title in SCREENS.items():
         page.get_by_role("link", name=name).click()
-        page.get_by_role("heading").first.wait_for()
-        wait_idle(page)
+        page.get_by_role("heading", name=title, exact=True).wait_for()  # the screen's run has begun (or it was open)
+        app_idle(page)
         text = page.get_by_test_id("stMain").inner_text().replace(WORD_JOINER, "")
         seen |= {link for link in LINKS if link in text}
         hrefs = page.eval_on_selector_all("a", "links => links.map(link => link.getAttribute('href') || '')")  # at once
