@@ -2,6 +2,8 @@
 What tests share besides fixtures lives in tests/helpers; tests never import from this file."""
 
 import os
+import shutil
+import tempfile
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -9,7 +11,7 @@ from playwright.sync_api import sync_playwright
 from helpers import ARGS, CHROMIUM, FRAMEWORKS, ROOT, Clock
 from helpers.browser import new_page
 from helpers.servers import start_streamlit, stop
-from helpers.tree import TREE_BEFORE, tree_state
+from helpers.tree import OWN_DATABASE, TREE_BEFORE, tree_state
 from postgres_server import start_postgres
 from r2p_risk.storage.files import load_model
 
@@ -96,6 +98,21 @@ def page(browser):
     page = new_page(browser, [])
     yield page
     page.context.close()
+
+
+# --- no test writes the checkout's default database (data/r2p-risk.sqlite3): one that opens the database without
+# naming one gets a file of its own process (each xdist worker its own), never the checkout's or another worker's
+def pytest_configure(config):
+    if not os.environ.get("R2P_RISK_DATABASE_URL") or os.environ.get(OWN_DATABASE):
+        folder = tempfile.mkdtemp(prefix="r2p-risk-tests-")
+        os.environ["R2P_RISK_DATABASE_URL"] = f"sqlite:///{folder}/default.sqlite3"
+        os.environ[OWN_DATABASE] = folder
+
+
+def pytest_unconfigure(config):
+    folder = os.environ.get(OWN_DATABASE)
+    if folder and os.environ.get("R2P_RISK_DATABASE_URL", "").startswith(f"sqlite:///{folder}/"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # --- in parallel (pytest-xdist, --dist loadgroup): the tests of a module that share a module-scoped fixture (a

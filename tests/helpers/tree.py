@@ -8,6 +8,7 @@ import pytest
 from helpers.paths import ROOT
 
 TREE_BEFORE = pytest.StashKey[list[str]]()
+OWN_DATABASE = "R2P_RISK_TESTS_OWN_DATABASE"  # the folder of the database tests/conftest.py gave this process
 CACHES = (".venv", "__pycache__", ".pytest_cache", ".hypothesis")  # ignored, and written by any run (.venv-3.12 too)
 
 
