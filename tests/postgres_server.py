@@ -2,7 +2,8 @@
 
 The server is Debian's `postgresql` package (installed by `scripts/setup --system`): initdb into a
 temporary folder, as the unprivileged `postgres` user when the tests run as root (initdb refuses
-root), listening on 127.0.0.1 on a free port with fsync off. Each test gets a database of its own.
+root), listening on 127.0.0.1 on a free port with fsync off. Each test gets a database of its own. Under
+pytest-xdist every worker process starts a server of its own (a session fixture is per worker), in its own folder.
 """
 
 from __future__ import annotations
@@ -65,10 +66,16 @@ def start_postgres() -> PostgresServer:
     data_dir = Path(tempfile.mkdtemp(prefix="r2p-risk-pg-"))
     if run_as:
         shutil.chown(data_dir, "postgres", "postgres")
-    port = _free_port()
     _run([*run_as, initdb, "-D", str(data_dir), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"])
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data_dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    _run([*run_as, pg_ctl, "-D", str(data_dir), "-l", str(data_dir / "server.log"), "-w", "-t", "60", "-o", options, "start"])
+    for attempt in range(3):  # tests run in several processes at once: a port found free may be taken before it is bound
+        port = _free_port()
+        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data_dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        try:
+            _run([*run_as, pg_ctl, "-D", str(data_dir), "-l", str(data_dir / "server.log"), "-w", "-t", "60", "-o", options, "start"])
+            break
+        except RuntimeError:
+            if attempt == 2 or "Address already in use" not in (data_dir / "server.log").read_text(errors="replace"):
+                raise
     return PostgresServer(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", data_dir, run_as)
 
 

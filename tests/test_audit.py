@@ -13,10 +13,6 @@ from r2p_risk.storage.audit import AUDIT_ACTIONS, assessment_fields, changes
 from r2p_risk.storage.database import Database
 
 
-
-
-
-
 def rated(**levels) -> Assessment:
     return Assessment(assessed_on=dt.date(2026, 1, 15), analyst="Ana",
                       ratings=[{"indicator": i[1:].replace("_", "."), "level": level} for i, level in levels.items()])

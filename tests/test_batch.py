@@ -4,7 +4,7 @@ import json
 import random
 
 import numpy as np
-from conftest import EXAMPLES, make_assessment
+from helpers import EXAMPLES, make_assessment
 
 from r2p_risk.batch import score_many, score_stored
 from r2p_risk.overview import summaries

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import EXAMPLES, FRAMEWORKS
+from helpers import EXAMPLES, FRAMEWORKS
 from pypdf import PdfReader
 
 from r2p_risk.brief import brief_for

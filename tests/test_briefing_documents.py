@@ -5,8 +5,8 @@ import io
 
 import docx
 import pytest
-from conftest import EXAMPLES, FRAMEWORKS, make_assessment
 from fontTools.ttLib import TTFont
+from helpers import EXAMPLES, FRAMEWORKS, make_assessment
 from pypdf import PdfReader
 
 from r2p_risk.assessment import Situation

@@ -8,7 +8,7 @@ import re
 
 import docx
 import pytest
-from conftest import EXAMPLES, FRAMEWORKS
+from helpers import EXAMPLES, FRAMEWORKS
 from pypdf import PdfReader
 
 from r2p_risk.assessment import Assessment, Situation

@@ -5,29 +5,10 @@ import re
 from pathlib import Path
 
 import pytest
-
-from conftest import wait_idle
+from helpers import wait_idle
+from helpers.browser import edit_cell
 
 pytestmark = pytest.mark.browser
-
-
-def edit_cell(page, row: int, column: int, text: str) -> None:
-    """Edit a cell of the open risk factor's table (row 0 is the whole-factor row; columns: item, indicator, level,
-    confidence, trend): click the row's first cell, move right, open the cell's editor, choose the option by its text."""
-    canvas = page.get_by_test_id("stDataFrame").first.get_by_test_id("data-grid-canvas")
-    canvas.wait_for()
-    page.wait_for_timeout(300)  # the grid is drawn again after every edit: let it settle before measuring it
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    page.mouse.click(box["x"] + 20, box["y"] + 35 + 35 * row + 17)  # rows are 35 px under a 35 px header
-    for _ in range(column):
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    editor = page.locator("#portal input").first
-    editor.wait_for()
-    editor.fill(text)
-    page.keyboard.press("Enter")
-    wait_idle(page)
 
 
 def table_row(page, item: str) -> str:

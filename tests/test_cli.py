@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import EXAMPLES, ROOT
+from helpers import EXAMPLES, ROOT
 
 CRISIS = EXAMPLES / "tamaris-north-current-crisis.json"
 

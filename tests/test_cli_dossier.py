@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from conftest import EXAMPLES, ROOT
+from helpers import EXAMPLES, ROOT
 
 ORLAVIA = EXAMPLES / "orlavia-kessan-imminent-risk.json"
 

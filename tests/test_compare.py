@@ -1,6 +1,7 @@
 """What changed since the previous assessment of a situation."""
 
-from conftest import make_assessment
+from helpers import make_assessment
+
 from r2p_risk.compare import compare_assessments
 from r2p_risk.scoring import score_assessment
 

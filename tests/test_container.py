@@ -10,8 +10,8 @@ import subprocess
 
 import pytest
 import yaml
-from conftest import ROOT
 from docker.utils.build import exclude_paths
+from helpers import ROOT
 
 from r2p_risk.cli import build_parser
 

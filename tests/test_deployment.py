@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 import streamlit as st
 import yaml
-from conftest import ROOT
+from helpers import ROOT
 from streamlit.testing.v1 import AppTest
 
 from r2p_risk.settings import Settings

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import FRAMEWORKS, ROOT
+from helpers import FRAMEWORKS, ROOT
 
 from r2p_risk import dossier_vocabulary, parameters, tools
 from r2p_risk.framework import Framework, Group, Indicator, RiskFactor

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 import yaml
-from conftest import EXAMPLES, FRAMEWORKS, make_assessment
+from helpers import EXAMPLES, FRAMEWORKS, make_assessment
 
 from r2p_risk import dossier_editing
 from r2p_risk.dossier_vocabulary import LISTS, parse_dossier_vocabulary

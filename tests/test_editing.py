@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from conftest import make_assessment
+from helpers import make_assessment
 
 from r2p_risk import editing
 from r2p_risk.editing import (

@@ -1,7 +1,7 @@
 """The shipped examples: fictional, labelled as such, and spanning monitoring to current crisis."""
 
 import pytest
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 
 from r2p_risk.storage.files import read_snapshot_file
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FRAMEWORKS, ROOT, make_assessment
+from helpers import FRAMEWORKS, ROOT, make_assessment
 from signin_app import (
     open_page,
     signed_in,
@@ -24,6 +24,7 @@ from r2p_risk.exports import KINDS, check_marking, make_download
 from r2p_risk.storage.database import open_database
 from r2p_risk.storage.files import load_catalogue
 from r2p_risk.storage.transfer import export_all
+from r2p_risk.ui import state
 
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -172,32 +173,32 @@ def test_a_snapshot_read_from_an_endless_pipe_stops_at_the_limit():
 
 # --- on the screens ---------------------------------------------------------------------------------------------
 def test_a_download_is_made_on_click_and_a_revoked_user_is_stopped_at_that_click(team_url):
-    signed_in("ann@example.org", "Ann Admin").button(key="load_examples").click().run()
+    signed_in("ann@example.org", "Ann Admin").button(key=state.LOAD_EXAMPLES).click().run()
     database = open_database(team_url)
     database.set_role("bob@example.org", "analyst", "ann@example.org")
     bob = open_page(signed_in("bob@example.org"), "profile")
     assert not bob.get("download_button")  # nothing is made before it is asked for
-    bob.button(key="prepare_csv").click().run()
+    bob.button(key=state.prepare_download_key("csv")).click().run()
     [ready] = bob.get("download_button")
     assert ready.label.startswith("Download ") and ready.label.endswith(".csv")
     assert [e.actor for e in database.list_audit(action="export")] == ["bob@example.org"]
     database.disable_user("bob@example.org", "ann@example.org")
-    bob.button(key="prepare_json").click().run()
+    bob.button(key=state.prepare_download_key("json")).click().run()
     assert "disabled" in bob.error[0].value and not bob.get("download_button")
     assert len(database.list_audit(action="export")) == 1
 
 
 def test_a_marking_too_long_is_refused_on_screen_and_the_briefings_wait_for_a_good_one(team_url):
     ann = signed_in("ann@example.org", "Ann Admin")
-    ann.button(key="load_examples").click().run()
-    ann.session_state["briefing_marking"] = "x" * 61  # as if typed as a new option (AppTest picks listed ones only)
+    ann.button(key=state.LOAD_EXAMPLES).click().run()
+    ann.session_state[state.BRIEFING_MARKING] = "x" * 61  # as if typed as a new option (AppTest picks listed ones only)
     ann = open_page(ann, "profile")  # (AppTest cannot run again with an unlisted option on screen)
     assert "handling marking" in ann.error[0].value and "at most 60" in ann.error[0].value
-    assert all(ann.button(key=f"prepare_{kind}").disabled for kind in ("pdf", "docx", "md", "brief_pdf", "brief_docx", "brief_md"))
-    assert not ann.button(key="prepare_json").disabled
+    assert all(ann.button(key=state.prepare_download_key(kind)).disabled for kind in ("pdf", "docx", "md", "brief_pdf", "brief_docx", "brief_md"))
+    assert not ann.button(key=state.prepare_download_key("json")).disabled
     ann = open_page(signed_in("ann@example.org", "Ann Admin"), "profile")
-    ann.selectbox(key="briefing_marking").select("Confidential").run()
-    ann.button(key="prepare_docx").click().run()
+    ann.selectbox(key=state.BRIEFING_MARKING).select("Confidential").run()
+    ann.button(key=state.prepare_download_key("docx")).click().run()
     assert not ann.error and ann.get("download_button")[0].label.endswith("-briefing.docx")
     assert open_database(team_url).list_audit(action="export")[0].after == {"format": "docx", "marking": "Confidential",
                                                                             "author": False}

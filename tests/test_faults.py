@@ -21,17 +21,18 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from helpers import table_row
 from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
+from test_app import key, new_session, open_page, rate, sign
 
-from conftest import table_row
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import StorageError
 from r2p_risk.rating_table import LEVEL_CELLS
 from r2p_risk.storage.database import Database, open_database
 from r2p_risk.storage.tables import assessment_scores, metadata
-from test_app import key, new_session, open_page, rate, sign
+from r2p_risk.ui import state
 
 EVIDENCE = "Checkpoints closed on the eastern road; two independent witnesses."
 
@@ -297,9 +298,9 @@ def edit_then_save(assessment_id: str, fault) -> AppTest:
     """Open the saved assessment, rate 1.1 at 3 with evidence, let `fault` happen, press Save."""
     at = open_page(sign(new_session({"assessment": assessment_id})), "assess")
     rate(at, "1.1", 3)
-    at.text_area(key=key(at, "indicator", "1.1", "evidence")).input(EVIDENCE).run()
+    at.text_area(key=key(at, "1.1", "evidence")).input(EVIDENCE).run()
     fault()
-    at.button(key="save_assessment").click().run()
+    at.button(key=state.SAVE_ASSESSMENT).click().run()
     return at
 
 
@@ -307,11 +308,11 @@ def assert_edit_kept(at: AppTest, reason: str) -> None:
     assert not at.exception, [e.message for e in at.exception]
     assert any(reason in e.value for e in at.error), [e.value for e in at.error]
     assert any("Your edit is still here" in i.value for i in at.info)
-    draft = at.session_state["draft"].assessment.rating_for("1.1")
+    draft = at.session_state[state.DRAFT].assessment.rating_for("1.1")
     assert (draft.level, draft.evidence) == (3, EVIDENCE)
     assert table_row(at, "1.1")["level"] == LEVEL_CELLS[3]
-    assert at.text_area(key=key(at, "indicator", "1.1", "evidence")).value == EVIDENCE
-    assert [b.key for b in at.get("download_button")] == ["download_draft"]
+    assert at.text_area(key=key(at, "1.1", "evidence")).value == EVIDENCE
+    assert [b.key for b in at.get("download_button")] == [state.DOWNLOAD_DRAFT]
 
 
 def test_in_the_app_a_save_to_a_read_only_database_shows_why_and_keeps_the_edit(tmp_path, app_database):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 import yaml
-from conftest import FRAMEWORKS
+from helpers import FRAMEWORKS
 
 from r2p_risk.errors import FrameworkError
 from r2p_risk.framework import parse_framework

@@ -21,7 +21,7 @@ import zipfile
 import zlib
 
 import pytest
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError

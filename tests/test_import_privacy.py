@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from conftest import make_assessment
+from helpers import make_assessment
 
 from r2p_risk.assessment import Situation
 from r2p_risk.errors import StorageError

@@ -16,11 +16,12 @@ import zipfile
 import docx
 import pytest
 import streamlit as st
+from helpers import FRAMEWORKS
 from hypothesis import given, settings
 from hypothesis import strategies as st_
 from pydantic import ValidationError
+from test_app import key, new_session, open_page, sign
 
-from conftest import FRAMEWORKS
 from r2p_risk.assessment import Assessment, Situation, Source
 from r2p_risk.exporters.bundle import TABLE, write_bundle
 from r2p_risk.exporters.markdown import briefing_to_markdown
@@ -30,7 +31,7 @@ from r2p_risk.exporters.word import briefing_to_docx
 from r2p_risk.report import briefing_for
 from r2p_risk.storage.database import open_database
 from r2p_risk.storage.files import load_catalogue
-from test_app import key, new_session, open_page, sign
+from r2p_risk.ui import state
 
 NAME = "<img src=x onerror=alert(1)>"
 LINK = "[x](javascript:alert(1))"
@@ -103,13 +104,13 @@ def hostile_app(tmp_path, monkeypatch):
 def test_html_and_markdown_links_in_names_and_evidence_are_inert_on_every_screen(hostile_app):
     situation, saved = hostile_app
     at = sign(new_session({"assessment": saved.id}), NAME)
-    at.selectbox(key="open_situation").select(situation.id).run()
+    at.selectbox(key=state.OPEN_SITUATION).select(situation.id).run()
     shown = {}
     for page in ("situations", "assess", "profile", "recommendations", "compare", "transfer", "audit"):
         if page != "situations":
             open_page(at, page)
         if page == "assess":  # a refused source line: its problem is shown too
-            at.text_area(key=key(at, "indicator", "1.1", "sources")).input(f"{LINK} | javascript:alert(1)").run()
+            at.text_area(key=key(at, "1.1", "sources")).input(f"{LINK} | javascript:alert(1)").run()
         assert not at.exception, (page, [e.message for e in at.exception])
         live = [text for text in markdown_shown(at) if re.search("onerror|javascript|<script", text) and LIVE_MARKUP.search(text)]
         assert live == [], f"{page}: Markdown that would render as HTML or a link: {live}"

@@ -7,7 +7,7 @@ import re
 import tomllib
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 

@@ -8,13 +8,13 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, Table, create_engine, func, insert, inspect, select, text
+from workers import open_and_report
 
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import StorageError
 from r2p_risk.storage import schema
 from r2p_risk.storage.database import open_database
 from r2p_risk.storage.tables import metadata, revisions, situations
-from workers import open_and_report
 
 
 def test_the_migrations_build_exactly_the_tables_of_tables_py(database_url):

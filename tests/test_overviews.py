@@ -5,7 +5,7 @@ Tests taking `db` run on SQLite and on a throwaway PostgreSQL server.
 
 import datetime as dt
 
-from conftest import make_assessment
+from helpers import make_assessment
 from sqlalchemy import event, func, select, update
 from test_faults import unwritable
 

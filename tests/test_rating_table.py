@@ -1,6 +1,7 @@
 """A risk factor's ratings as the Assess screen's table: the rows shown, and the table's edits put into the assessment."""
 
-from conftest import make_assessment
+from helpers import make_assessment
+
 from r2p_risk.rating_table import LEVEL_CELLS, UNKNOWN, apply_edits, table
 
 

@@ -7,7 +7,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, FRAMEWORKS, make_assessment
+from helpers import EXAMPLES, FRAMEWORKS, make_assessment
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -124,6 +124,9 @@ def test_rating_an_armed_conflict_present_never_withdraws_a_tool(model, catalogu
 
 
 levels = st.sampled_from([0, 0, 0, 1, 1, 2, 3])
+# Mostly absent, now and then present: about one draw in three rates a monitoring situation. With `levels` hardly
+# any did: hypothesis spent minutes on examples `assume` threw away, and at times failed its too-slow health check.
+quiet_levels = st.sampled_from([0] * 12 + [1, 1, 2, 3])
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -144,7 +147,7 @@ def test_raising_risk_never_removes_a_recommended_tool(model, catalogue, data):
 @given(data=st.data())
 def test_a_monitoring_situation_gets_no_coercive_or_judicial_tool(model, catalogue, data):
     framework = model.framework
-    rated = {i.id: data.draw(levels) for n in range(1, 13) for i in framework.risk_factor(n).indicators}
+    rated = {i.id: data.draw(quiet_levels) for n in range(1, 13) for i in framework.risk_factor(n).indicators}
     rated["1.1"] = 0
     profile, found = recommend(make_assessment(rated), model, catalogue)
     assume(profile.status.label == "monitoring")

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import wait_idle
+from helpers import wait_idle
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.browser

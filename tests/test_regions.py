@@ -1,7 +1,7 @@
 """The vendored M49 region table covers the ISO countries and names only M49 regions."""
 
 import pycountry
-from conftest import FRAMEWORKS
+from helpers import FRAMEWORKS
 
 from r2p_risk.storage.files import load_regions
 

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, FRAMEWORKS, make_assessment
+from helpers import EXAMPLES, FRAMEWORKS, make_assessment
 
 from r2p_risk.assessment import Situation
 from r2p_risk.exporters.markdown import briefing_to_markdown, escape

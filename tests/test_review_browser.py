@@ -5,26 +5,17 @@ mode, two browser sessions, each analyst's name typed in the sidebar; nothing le
 from pathlib import Path
 
 import pytest
-from conftest import LOCAL, wait_idle
+from helpers import wait_idle
+from helpers.browser import app_idle, edit_cell, new_page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
-from test_browser import edit_cell
 
 pytestmark = pytest.mark.browser
 
 
 def session(browser, app_url: str, name: str, outside: list[str]):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-
-    def route(route):
-        if route.request.url.startswith(LOCAL):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
+    page = new_page(browser, outside)
+    context = page.context
     page.goto(app_url)
     wait_idle(page)
     page.get_by_label("Your name (recorded with every save)").fill(name)
@@ -49,14 +40,14 @@ def rate_independently(page, level: str) -> None:
     click(page, "Rate independently")
     page.get_by_role("heading", name="Assess").wait_for()
     page.get_by_text("0 of 11 indicators rated").wait_for()
-    wait_idle(page)
+    app_idle(page)  # the run that drew it has ended
     for _attempt in range(3):  # the grid is drawn again while the page settles after the switch: try again if it was
         try:
             edit_cell(page, 1, 2, level)  # indicator 1.1
             break
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
-            wait_idle(page)
+            app_idle(page)
     page.get_by_text("1 of 11 indicators rated").wait_for()
     click(page, "Save")
     page.get_by_text("Saved revision 2").wait_for()
@@ -112,7 +103,7 @@ def test_two_analysts_drafts_consensus_review_comments_and_sign_off(app_url, bro
     other.get_by_text("last signed off on").wait_for()
 
     go(other, "Audit")
-    other.get_by_role("button", name="Download the audit trail (CSV)").click()  # made on click, then offered
+    other.get_by_role("button", name="Download the audit trail (CSV)").click()  # made, the access checked, recorded
     with other.expect_download() as download:
         other.get_by_role("button", name="Save the CSV").click()
     audit = Path(download.value.path()).read_text(encoding="utf-8-sig")

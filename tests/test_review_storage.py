@@ -4,7 +4,7 @@ roles, four eyes, open comments blocking final, every step audited, review steps
 import datetime as dt
 
 import pytest
-from conftest import make_assessment
+from helpers import make_assessment
 
 from r2p_risk.access import LOCAL_USER
 from r2p_risk.assessment import Situation

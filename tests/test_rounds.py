@@ -4,7 +4,7 @@ Storage tests run on SQLite and PostgreSQL; the consensus and reconciling functi
 import datetime as dt
 
 import pytest
-from conftest import make_assessment
+from helpers import make_assessment
 
 from r2p_risk.access import LOCAL_USER
 from r2p_risk.assessment import Situation

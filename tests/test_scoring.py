@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from conftest import make_assessment
+from helpers import make_assessment
 
 from r2p_risk.assessment import Assessment
 from r2p_risk.reasons import TEMPLATES, render

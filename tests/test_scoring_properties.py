@@ -4,7 +4,7 @@ import datetime as dt
 import json
 import random
 
-from conftest import FRAMEWORKS
+from helpers import FRAMEWORKS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

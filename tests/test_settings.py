@@ -8,7 +8,7 @@ import sys
 
 import pytest
 import streamlit as st
-from conftest import ROOT, make_assessment
+from helpers import ROOT, make_assessment
 from signin_app import (
     claims,
     session,

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 import streamlit.config as streamlit_config
 import streamlit.runtime.context as streamlit_context
-from conftest import edit_ratings
+from helpers import edit_ratings
 from signin_app import (
     AUTH,
     PAGES,
@@ -26,6 +26,8 @@ from r2p_risk.errors import SignInRefused
 from r2p_risk.settings import Settings
 from r2p_risk.signin import header_mode_problems, identity_from_headers
 from r2p_risk.storage.database import open_database
+from r2p_risk.ui import state
+from r2p_risk.ui.selection import SELECTION
 
 TAMARIS = "Northern Tamaris (fictional)"
 
@@ -33,7 +35,7 @@ TAMARIS = "Northern Tamaris (fictional)"
 def test_a_visitor_who_is_not_signed_in_sees_only_the_sign_in_button(team_url):
     at = session({"is_logged_in": False}).run()
     assert_clean(at)
-    assert keys(at) == {"sign_in"}
+    assert keys(at) == {state.SIGN_IN}
     assert [t.value for t in at.title] == ["r2p-risk"]
     assert open_database(team_url).list_users() == []
 
@@ -58,7 +60,7 @@ def test_the_first_user_is_admin_with_users_and_audit_and_the_next_a_viewer_with
     assert_clean(ann)
     assert "Ann Admin" in ann.sidebar.markdown[0].value
     assert "ann@example.org · role: admin · groups: desk-a" in unjoined(ann.sidebar.caption[0].value)
-    assert "sign_out" in keys(ann)
+    assert state.SIGN_OUT in keys(ann)
     for page in ("users", "audit"):
         assert_clean(open_page(ann, page))
     bob = signed_in("bob@example.org")
@@ -74,18 +76,18 @@ def test_a_disabled_user_is_stopped_at_their_next_click(team_url):
     signed_in("ann@example.org")
     bob = signed_in("bob@example.org")
     ann = open_page(signed_in("ann@example.org"), "users")
-    ann.selectbox(key="user_pick").select("bob@example.org").run()
-    ann.button(key="toggle_user").click().run()
+    ann.selectbox(key=state.USER_PICK).select("bob@example.org").run()
+    ann.button(key=state.TOGGLE_USER).click().run()
     assert "disabled" in ann.success[0].value
     bob.run()
-    assert "disabled" in bob.error[0].value and keys(bob) == {"sign_out"} and not bob.title
+    assert "disabled" in bob.error[0].value and keys(bob) == {state.SIGN_OUT} and not bob.title
     assert "signed_in_user" not in bob.session_state
 
 
 def test_signing_out_returns_to_the_sign_in_button(team_url):
     ann = signed_in("ann@example.org")
-    ann.button(key="sign_out").click().run()
-    assert keys(ann) == {"sign_in"}
+    ann.button(key=state.SIGN_OUT).click().run()
+    assert keys(ann) == {state.SIGN_IN}
 
 
 # --- issue 17.1: a person is their provider account (issuer + subject); an e-mail counts only when verified -------
@@ -127,7 +129,7 @@ def test_a_verified_email_binds_the_preset_user_once_and_never_again_to_another_
 
 def test_a_token_without_issuer_or_subject_lets_nobody_in(team_url):
     at = session({k: v for k, v in claims("ann@example.org").items() if k != "sub"}).run()
-    assert "sub" in at.error[0].value and not at.title and keys(at) == {"sign_out"}
+    assert "sub" in at.error[0].value and not at.title and keys(at) == {state.SIGN_OUT}
     assert open_database(team_url).list_users() == []
 
 
@@ -200,7 +202,7 @@ def test_a_request_the_proxy_did_not_make_alone_is_refused(headers, code):
     ("127.0.0.1", None, ["missing_secret"]),
     ("127.0.0.1", "changeme", ["weak_secret", "weak_secret", "weak_secret"]),
     ("0.0.0.0", None, ["wildcard_address", "missing_secret"]),
-])
+], ids=lambda value: "strong-secret" if value == PROXY_SECRET else None)  # the same test ids in every xdist worker
 def test_header_mode_starts_only_on_one_address_with_a_strong_secret_or_on_a_unix_socket(address, secret, codes):
     settings = Settings(auth="header", auth_proxy_secret=secret)
     assert [p.code for p in header_mode_problems(settings, address)] == codes
@@ -223,7 +225,7 @@ def test_header_mode_signs_in_the_identity_the_proxy_sets(header_mode, monkeypat
     at = session({}, auth={}).run()  # no secrets.toml needed behind a proxy
     assert_clean(at)
     assert "eve@example.org · role: admin · groups: desk-a, desk-b" in unjoined(at.sidebar.caption[0].value)
-    assert "sign_out" not in keys(at)  # signing out is the proxy's business
+    assert state.SIGN_OUT not in keys(at)  # signing out is the proxy's business
 
 
 def test_header_mode_without_the_header_lets_nobody_in(header_mode, monkeypatch):
@@ -266,7 +268,7 @@ def test_header_mode_refuses_to_start_on_a_wildcard_address_or_without_the_secre
 # --- issue 8: isolation of two users' sessions in one server process ------------------------------------
 def test_isolation_two_users_in_one_process_never_see_each_others_restricted_situations_drafts_or_selections(team_url):
     ann = signed_in("ann@example.org", "Ann Admin")
-    ann.button(key="load_examples").click().run()
+    ann.button(key=state.LOAD_EXAMPLES).click().run()
     database = open_database(team_url)
     tamaris = next(s for s in database.list_situations() if s.name == TAMARIS)
     hidden_assessment = database.list_assessments(tamaris.id)[-1].id
@@ -275,13 +277,13 @@ def test_isolation_two_users_in_one_process_never_see_each_others_restricted_sit
         database.set_role(who, "analyst", "test")
     database.set_situation_access(tamaris.id, "test", users=["carol@example.org"])
 
-    carol.run().selectbox(key="open_situation").select(tamaris.id).run()
-    carol.button(key="new_assessment").click().run()
+    carol.run().selectbox(key=state.OPEN_SITUATION).select(tamaris.id).run()
+    carol.button(key=state.NEW_ASSESSMENT).click().run()
     edit_ratings(carol, "1.1", level=3)
     carol = open_page(carol, "recommendations")
-    carol.selectbox(key="recommendations_situation").select(tamaris.id).run()
-    tool = next(box.key for box in carol.checkbox if box.key.startswith("select_tool:")).split(":", 1)[1]
-    carol.checkbox(key=f"select_tool:{tool}").check().run()  # reruns only the selection bar, as in the browser
+    carol.selectbox(key=state.pick_situation_key("recommendations")).select(tamaris.id).run()
+    tool = next(box.key for box in carol.checkbox if box.key.startswith(state.select_tool_key(""))).removeprefix(state.select_tool_key(""))
+    carol.checkbox(key=state.select_tool_key(tool)).check().run()  # reruns only the selection bar, as in the browser
     carol.run()
     assert_clean(carol)
     assert TAMARIS in shown(carol)  # what dan must not see is on carol's screen
@@ -292,13 +294,13 @@ def test_isolation_two_users_in_one_process_never_see_each_others_restricted_sit
         open_page(dan, page)
         assert not dan.exception
         assert TAMARIS not in shown(dan), page
-    mine = {k: dan.session_state[k] for k in ("draft", "situation_id", "tool_selection") if k in dan.session_state}
-    assert "draft" not in mine and mine.get("situation_id") != tamaris.id
-    assert not {"draft", hidden_assessment} & set(mine.get("tool_selection", {}))
-    assert dan.session_state["signed_in_user"].identity == "dan@example.org"
+    mine = {k: dan.session_state[k] for k in (state.DRAFT, state.SITUATION, SELECTION) if k in dan.session_state}
+    assert state.DRAFT not in mine and mine.get(state.SITUATION) != tamaris.id
+    assert not {"draft", hidden_assessment} & set(mine.get(SELECTION, {}))
+    assert dan.session_state[state.USER].identity == "dan@example.org"
 
     carol.run()  # and the other way round: carol's edit is still hers, untouched by dan's session
-    assert carol.session_state["signed_in_user"].identity == "carol@example.org"
-    assert carol.session_state["draft"].assessment.rating_for("1.1").level == 3
-    assert tool in next(iter(carol.session_state["tool_selection"].values()))
+    assert carol.session_state[state.USER].identity == "carol@example.org"
+    assert carol.session_state[state.DRAFT].assessment.rating_for("1.1").level == 3
+    assert tool in next(iter(carol.session_state[SELECTION].values()))
     assert database.list_assessments(tamaris.id)[-1].id == hidden_assessment  # nothing saved by anybody

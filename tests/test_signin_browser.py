@@ -6,32 +6,20 @@ import os
 import secrets
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import LOCAL, ROOT, free_port, wait_idle
+from helpers import LOCAL, ROOT, free_port, wait_idle, wait_until_serving
+from helpers.browser import COUNT_RUNS
 
 pytestmark = pytest.mark.browser
 ANALYST = "analyst1@example.org"
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=1).read()
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{url} did not come up: {log.read_text()}") from None
-            time.sleep(0.1)
-
-
 def started(command: list[str], env: dict, log: Path, ready_url: str) -> subprocess.Popen:
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    wait_until_up(ready_url, process, log)
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    wait_until_serving(ready_url, process, log.read_text)
     return process
 
 
@@ -73,6 +61,7 @@ def test_an_analyst_signs_in_through_the_provider_works_and_signs_out_and_the_ap
             route.abort()
 
     context.route("**/*", route)
+    context.add_init_script(COUNT_RUNS)  # for wait_idle
     page = context.new_page()
     page.on("websocket", lambda ws: None if ws.url.startswith(LOCAL) else outside.append((ws.url, page.url)))
 

@@ -9,7 +9,7 @@ import tracemalloc
 import zipfile
 
 import pytest
-from conftest import make_assessment
+from helpers import make_assessment
 
 from r2p_risk import editing
 from r2p_risk.assessment import Assessment, Situation

@@ -4,8 +4,8 @@ import datetime as dt
 import json
 
 import pytest
+from helpers import EXAMPLES, FRAMEWORKS, make_assessment
 
-from conftest import EXAMPLES, FRAMEWORKS, make_assessment
 from r2p_risk.assessment import Situation
 from r2p_risk.errors import SnapshotError
 from r2p_risk.snapshot import Snapshot, blank_snapshot, build_snapshot, dump_snapshot, load_snapshot_text, read_snapshot

@@ -4,7 +4,7 @@ import csv
 import io
 
 import pytest
-from conftest import make_assessment
+from helpers import make_assessment
 
 from r2p_risk.assessment import Assessment
 from r2p_risk.exporters.spreadsheet import assessment_to_csv, neutralise_formula

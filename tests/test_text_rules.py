@@ -5,13 +5,11 @@ every line; on screen, text from people never becomes a link (checked in Chromiu
 import datetime as dt
 import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
-from conftest import FRAMEWORKS, ROOT, free_port, wait_idle
+from helpers import FRAMEWORKS, start_streamlit, wait_idle
+from helpers.browser import app_idle
+from helpers.servers import stop
 from pydantic import TypeAdapter, ValidationError
 
 from r2p_risk.access import AccessRule, User
@@ -115,6 +113,9 @@ def test_plain_breaks_every_autolink_with_a_word_joiner(text):
 
 
 LINKS = ["https://evil.example/a", "www.evil.example", "mallory@evil.example"]
+SCREENS = {"Situations": "Situations", "Assess": "Assess", "Risk profile": "Risk profile",  # link -> the screen's title
+           "Recommendations": "Recommended response tools", "Compare": "Compare situations",
+           "Export and import": "Export and import", "Audit": "Audit trail"}
 
 
 @pytest.fixture(scope="module")
@@ -129,23 +130,9 @@ def linked_app(tmp_path_factory):
         "assessed_on": "2026-01-15", "analyst": f"Analyst {words}", "key_judgements": words,
         "ratings": [{"indicator": "1.1", "level": 3, "evidence": words, "sources": [{"title": words}]}]}), words, None)
     database.close()
-    port = free_port()
-    log = open(folder / "app.log", "w")
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={port}"], cwd=ROOT,
-                              env={**os.environ, "R2P_RISK_DATABASE_URL": url}, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((folder / "app.log").read_text()) from None
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}", saved.id
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
+    server, app_url = start_streamlit({**os.environ, "R2P_RISK_DATABASE_URL": url}, folder / "app.log")
+    yield app_url, saved.id
+    stop(server)
 
 
 @pytest.mark.browser
@@ -154,10 +141,10 @@ def test_no_text_from_people_becomes_a_link_on_any_screen(linked_app, page):
     page.goto(f"{app_url}/?assessment={assessment_id}")  # a link to the assessment: it and its situation are opened
     wait_idle(page)
     seen = set()
-    for name in ("Situations", "Assess", "Risk profile", "Recommendations", "Compare", "Export and import", "Audit"):
+    for name, title in SCREENS.items():
         page.get_by_role("link", name=name).click()
-        page.get_by_role("heading").first.wait_for()
-        wait_idle(page)
+        page.get_by_role("heading", name=title, exact=True).wait_for()  # the screen's run has begun (or it was open)
+        app_idle(page)
         text = page.get_by_test_id("stMain").inner_text().replace(WORD_JOINER, "")
         seen |= {link for link in LINKS if link in text}
         hrefs = page.eval_on_selector_all("a", "links => links.map(link => link.getAttribute('href') || '')")  # at once

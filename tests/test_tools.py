@@ -7,7 +7,7 @@ from typing import get_args
 
 import pytest
 import yaml
-from conftest import FRAMEWORKS
+from helpers import FRAMEWORKS
 
 from r2p_risk.errors import FrameworkError
 from r2p_risk.storage.files import load_catalogue, load_sources, verify_catalogue

@@ -13,14 +13,14 @@ import sys
 import zipfile
 
 import pytest
+from helpers import EXAMPLES, ROOT, Clock, make_assessment
 
-from conftest import Clock, EXAMPLES, ROOT, make_assessment
 from r2p_risk.assessment import Situation
 from r2p_risk.exporters.bundle import TABLE_COLUMNS, member_path, read_manifest, write_bundle
+from r2p_risk.sizes import DEFAULT_SIZES
 from r2p_risk.snapshot import MAX_SNAPSHOT_BYTES, build_snapshot, dump_snapshot
 from r2p_risk.storage.database import open_database
 from r2p_risk.storage.examples import load_examples
-from r2p_risk.sizes import DEFAULT_SIZES
 from r2p_risk.storage.transfer import (
     apply_import,
     export_all,

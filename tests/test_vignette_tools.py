@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FRAMEWORKS
+from helpers import FRAMEWORKS
 
 from r2p_risk.recommend import recommend_tools
 from r2p_risk.scoring import score_assessment

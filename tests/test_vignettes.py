@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FRAMEWORKS
+from helpers import FRAMEWORKS
 
 from r2p_risk.parameters import RISK_LEVELS
 from r2p_risk.scoring import score_assessment

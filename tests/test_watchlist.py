@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from conftest import FRAMEWORKS, make_assessment
+from helpers import FRAMEWORKS, make_assessment
 
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.charts import heatmap_figure, trend_figure

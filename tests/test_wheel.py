@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, free_port
+from helpers import ROOT, free_port
 
 pytestmark = pytest.mark.wheel
 UV = Path(sys.executable).parent / "uv"  # from requirements-dev.txt

@@ -27,14 +27,20 @@ from sqlalchemy.engine import Connection, Row, make_url
 
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import ConflictError, Problem, StorageError
+from r2p_risk.overview import ScoredAssessment, SituationOverview, model_key
 from r2p_risk.storage import schema
 from r2p_risk.storage.audit import AuditTrail, changes, record_event
 from r2p_risk.storage.engine import engine_for, failure, masked_url, not_found, storage_error
-from r2p_risk.overview import ScoredAssessment, SituationOverview, model_key
-from r2p_risk.storage.scores import ScoreSummaries, latest_with_summaries, summary_from_row
-from r2p_risk.storage.revisions import AssessmentRevisions, RevisionInfo, assessment_from_row, latest_revisions, validated
 from r2p_risk.storage.reviews import AssessmentReviews
+from r2p_risk.storage.revisions import (
+    AssessmentRevisions,
+    RevisionInfo,
+    assessment_from_row,
+    latest_revisions,
+    validated,
+)
 from r2p_risk.storage.rounds import RatingRounds, listed
+from r2p_risk.storage.scores import ScoreSummaries, latest_with_summaries, summary_from_row
 from r2p_risk.storage.tables import (
     assessment_scores,
     metadata,

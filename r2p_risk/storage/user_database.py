@@ -25,8 +25,8 @@ from r2p_risk.storage.user_reviews import UserReviews, UserRounds
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
-    from r2p_risk.storage.audit import AuditEvent
     from r2p_risk.overview import SituationOverview
+    from r2p_risk.storage.audit import AuditEvent
     from r2p_risk.storage.database import Database, RevisionInfo, SituationHistory
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from r2p_risk.storage.audit import AUDIT_ACTIONS, AuditEvent
 from r2p_risk.storage.user_database import UserDatabase
+from r2p_risk.ui import state
 
 COMPACT = 160  # characters of before/after shown in the table; the CSV has them whole
 COLUMNS = {
@@ -28,11 +29,11 @@ def filters(database: UserDatabase, names: dict[str, str]) -> dict:
     """The filter widgets; their values as keyword arguments of `list_audit` and `audit_csv`."""
     actors = sorted({e.actor for e in database.list_audit(limit=2000)} | {u.identity for u in database.list_users()})
     top, bottom = st.columns(3), st.columns(3)
-    actor = top[0].selectbox("Who", actors, index=None, key="audit_actor", placeholder="anybody", accept_new_options=True)
-    action = top[1].selectbox("What", AUDIT_ACTIONS, index=None, key="audit_action", placeholder="any change")
+    actor = top[0].selectbox("Who", actors, index=None, key=state.AUDIT_ACTOR, placeholder="anybody", accept_new_options=True)
+    action = top[1].selectbox("What", AUDIT_ACTIONS, index=None, key=state.AUDIT_ACTION, placeholder="any change")
     situation = top[2].selectbox("Situation", list(names), index=None, format_func=lambda i: names.get(i, i),
                                  key="audit_situation", placeholder="any situation", accept_new_options=True)
-    dates = bottom[0].date_input("Between (dates included)", value=(), key="audit_dates")
+    dates = bottom[0].date_input("Between (dates included)", value=(), key=state.AUDIT_DATES)
     since, until = date_range(dates)
     return {"actor": actor, "action": action, "situation_id": situation, "since": since, "until": until}
 

@@ -31,7 +31,7 @@ def choose_assessment(page: str) -> Chosen | None:
     ids = list(situations)
     current = st.session_state.get(state.SITUATION)
     left, right = st.columns(2)
-    situation_id = left.selectbox("Situation", ids, format_func=lambda i: situations[i].name, key=f"{page}_situation",
+    situation_id = left.selectbox("Situation", ids, format_func=lambda i: situations[i].name, key=state.pick_situation_key(page),
                                   index=ids.index(current) if current in ids else 0)
     assessments = database.list_assessments(situation_id)
     options = [a.id for a in assessments][::-1]
@@ -44,7 +44,7 @@ def choose_assessment(page: str) -> Chosen | None:
         st.info("This situation has no assessment yet.")
         return None
     default = session.assessment.id if editing_here and session.assessment.id in options else options[0]
-    chosen_id = right.selectbox("Assessment", options, format_func=labels.get, key=f"{page}_assessment",
+    chosen_id = right.selectbox("Assessment", options, format_func=labels.get, key=state.pick_assessment_key(page),
                                 index=options.index(default))
     unsaved = chosen_id == DRAFT_OPTION
     assessment = session.assessment if unsaved else next(a for a in assessments if a.id == chosen_id)

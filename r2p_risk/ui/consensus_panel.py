@@ -45,7 +45,7 @@ def choose_round(situation_id: str) -> RatingRound | None:
         st.caption("Several analysts rate the situation for one date, each on their own; nobody sees another's ratings "
                    "before submitting their own. You lead the round and reconcile it.")
         day = st.date_input("Assessment date", value=dt.date.today(), key="consensus_round_date")
-        if identity.allowed("round.open") and st.button("Open a round", key="consensus_open"):
+        if identity.allowed("round.open") and st.button("Open a round", key=state.CONSENSUS_OPEN):
             act(lambda: services.database().open_round(situation_id, day, state.analyst()), f"Opened a round for {day}.")
     if not rounds:
         return None
@@ -81,7 +81,7 @@ def my_rating(found: RatingRound) -> None:
     database, mine = services.database(), found.member(viewer())
     left, right = st.columns(2)
     if mine is None:
-        if left.button("Rate independently", key="consensus_join", type="primary"):
+        if left.button("Rate independently", key=state.CONSENSUS_JOIN, type="primary"):
             open_in_assess(found.situation_id, database.join_round(found.id, state.analyst()))
         return
     if mine.submitted:
@@ -91,7 +91,7 @@ def my_rating(found: RatingRound) -> None:
         open_in_assess(found.situation_id, database.load_assessment(mine.assessment_id))
     session = state.editing()
     unsaved = session is not None and session.assessment.id == mine.assessment_id and session.dirty
-    if right.button("Submit my rating", key="consensus_submit", type="primary", disabled=unsaved,
+    if right.button("Submit my rating", key=state.CONSENSUS_SUBMIT, type="primary", disabled=unsaved,
                     help="save your changes on Assess first" if unsaved else "it is frozen once submitted"):
         act(lambda: database.submit_rating(found.id, state.analyst()), "Submitted: your rating is frozen, and you see the others' once submitted.")
 
@@ -129,7 +129,7 @@ def reconcile_button(found: RatingRound, visible) -> None:
         return
     st.caption("Reconciling makes one draft assessment of the submitted ratings: per indicator the median level (the higher "
                "middle one when even), the lowest confidence stated, everyone's evidence; each analyst's levels are kept with it.")
-    if st.button("Reconcile into one assessment", key="consensus_reconcile", type="primary"):
+    if st.button("Reconcile into one assessment", key=state.CONSENSUS_RECONCILE, type="primary"):
         database = services.database()
         try:
             made = database.reconcile_round(found.id, lambda r, sub, latest: reconcile(r, sub, latest, state.analyst() or None),

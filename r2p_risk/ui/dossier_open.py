@@ -44,7 +44,7 @@ def save_bar() -> None:
     if not identity.allowed("assessment.save"):
         right.caption("Your role reads the dossier; writing it needs the analyst role.")
         return
-    if left.button("Save", key="dossier_save", type="primary", width="stretch"):
+    if left.button("Save", key=state.DOSSIER_SAVE, type="primary", width="stretch"):
         saving.save(session, session.base_revision)
     right.caption("The dossier is part of the assessment: saving here saves the whole edit, ratings included, as a new revision."
                   + (" **Unsaved changes.**" if session.dirty else ""))

@@ -19,11 +19,11 @@ from r2p_risk.ui import state
 from r2p_risk.ui.dossier_view import development_text, perpetrator_text, population_text, trigger_text
 from r2p_risk.ui.feedback import plain, show_error
 
-GENERATION = "dossier_generation"  # raised when an item is removed: the keys of the items after it change
+GENERATION = state.DOSSIER_GENERATION
 
 
 def key(*parts: object) -> str:
-    return state.widget_key("dossier", st.session_state.get(GENERATION, 0), *parts)
+    return state.dossier_key(*parts)
 
 
 def change(build: Callable[[Assessment], Assessment]) -> bool:

@@ -24,7 +24,7 @@ PREPARED = "prepared_download"  # (what was asked for, Download)
 def downloads(chosen: Chosen) -> None:
     st.subheader("Export this assessment")
     marking = st.selectbox("Handling marking, printed on every page of the briefing", HANDLING_MARKINGS, index=2,
-                           key="briefing_marking", accept_new_options=True)
+                           key=state.BRIEFING_MARKING, accept_new_options=True)
     try:
         check_marking(marking)
         marking_ok = True
@@ -39,7 +39,7 @@ def downloads(chosen: Chosen) -> None:
     columns = [*st.columns(len(briefs)), *st.columns(len(KINDS) - len(briefs))]
     for column, (kind, file) in zip(columns, KINDS.items(), strict=True):
         briefing = file.exporter is not None
-        if column.button(file.label, key=f"prepare_{kind}", disabled=briefing and not marking_ok, width="stretch"):
+        if column.button(file.label, key=state.prepare_download_key(kind), disabled=briefing and not marking_ok, width="stretch"):
             st.session_state.pop(PREPARED, None)
             with reporting():
                 made = make_download(services.database(), kind, chosen.situation, chosen.assessment, chosen.unsaved, marking,

@@ -16,7 +16,7 @@ from r2p_risk.parameters import ScoringParameters
 from r2p_risk.ui import state
 from r2p_risk.ui.feedback import plain
 
-ADD_KEYS = {field: f"finding_new_{field}" for field in ("crime", "state", "ended_on", "evidence", "sources")}
+ADD_KEYS = state.FINDING_NEW
 PROBLEMS = "finding_new"
 
 
@@ -58,6 +58,6 @@ def findings_panel(session: state.EditSession, params: ScoringParameters) -> Non
                             max_value=session.assessment.assessed_on, min_value=dt.date(1900, 1, 1), key=ADD_KEYS["ended_on"])
         st.text_area("Evidence (required)", key=ADD_KEYS["evidence"], height=80)
         st.text_area("Sources, one per line: title | url | date", key=ADD_KEYS["sources"], height=68)
-        st.button("Record this finding", key="finding_add", on_click=_add, args=(params,))
+        st.button("Record this finding", key=state.FINDING_ADD, on_click=_add, args=(params,))
         for problem in state.field_problems(PROBLEMS):
             st.error(f"{plain(problem.where)}: {plain(problem.message)} (the finding was not recorded)")

@@ -127,7 +127,7 @@ def _auth_secrets() -> Mapping:
 def _sign_in_page() -> None:
     st.title("r2p-risk")
     st.write("Sign in with your organisation's account to continue.")
-    if st.button("Sign in", key="sign_in", type="primary"):
+    if st.button("Sign in", key=state.SIGN_IN, type="primary"):
         st.login()
     _stop()
 
@@ -135,7 +135,7 @@ def _sign_in_page() -> None:
 def _refuse(message: str, settings: Settings) -> None:
     st.error(plain(message), icon="⛔")
     if settings.auth == "oidc":
-        st.button("Sign out", key="sign_out", on_click=st.logout)
+        st.button("Sign out", key=state.SIGN_OUT, on_click=st.logout)
     _stop()
 
 

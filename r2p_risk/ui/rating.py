@@ -49,10 +49,10 @@ def evidence_panel(factor: RiskFactor, session: state.EditSession) -> None:
     rows = rating_table.rows_of(factor)
     choice = st.selectbox("Evidence and sources of", range(len(rows)), index=1 if len(rows) > 1 else 0,
                           format_func=lambda k: f"{rows[k].label} — {_shorten(rows[k].text)}",
-                          key=state.widget_key("factor", factor.number, "evidence_of"))
+                          key=state.evidence_of_key(factor.number))
     row = rows[choice if choice is not None else 0]
     rating = rating_table.rating_of(session.assessment, row) or RatingFields()
-    keys = {f: state.widget_key(row.kind, row.ident, f) for f in ("evidence", "sources")}
+    keys = {f: state.rating_field_key(row.kind, row.ident, f) for f in ("evidence", "sources")}
     left, right = st.columns(2)
     left.text_area("Evidence", value=rating.evidence, key=keys["evidence"], on_change=_apply,
                    args=(row.target, "evidence", keys["evidence"]), height=110)

@@ -70,17 +70,17 @@ def steps(assessment: Assessment) -> None:
     database, review, who = services.database(), assessment.review, state.analyst()
     left, middle, right = st.columns(3)
     submittable = identity.allowed("review.submit") and review.state in ("draft", "returned")
-    if submittable and left.button("Submit for review", key="review_submit", type="primary"):
+    if submittable and left.button("Submit for review", key=state.REVIEW_SUBMIT, type="primary"):
         _step(lambda: database.submit_for_review(assessment.id, who), "Submitted for review.")
     if not identity.allowed("assessment.review") or review.state == "final":
         return
     blockers = database.review_blockers(assessment, who)
-    if middle.button("Sign off as final", key="review_sign_off", type="primary", disabled=bool(blockers),
+    if middle.button("Sign off as final", key=state.REVIEW_SIGN_OFF, type="primary", disabled=bool(blockers),
                      help="; ".join(p.message for p in blockers) or None):
         _step(lambda: database.sign_off(assessment.id, who), "Signed off: the assessment is final.")
     if blockers:
         middle.caption(plain("Cannot sign off now: " + "; ".join(p.message for p in blockers)))
-    if review.state == "in_review" and right.button("Return with comments", key="review_return", disabled=not review.open_comments(),
+    if review.state == "in_review" and right.button("Return with comments", key=state.REVIEW_RETURN, disabled=not review.open_comments(),
                                                      help=None if review.open_comments() else "add a comment saying what to change first"):
         _step(lambda: database.return_assessment(assessment.id, who), "Returned to its editors with the open comments.")
 
@@ -108,7 +108,7 @@ def comments(assessment: Assessment) -> None:
                       f"{comment.at:%Y-%m-%d %H:%M} UTC · {status}")
         left.text(comment.text)
         if not comment.resolved and identity.allowed("review.comment") and \
-                right.button("Resolve", key=f"review_resolve:{comment.id}"):
+                right.button("Resolve", key=state.review_resolve_key(comment.id)):
             _step(lambda c=comment: database.resolve_review_comment(assessment.id, c.id, state.analyst()), "Comment resolved.")
 
 
@@ -117,7 +117,7 @@ def new_comment(assessment: Assessment) -> None:
         return
     framework, vocabulary = services.model().framework, services.vocabulary()
     targets = vocabulary.labels("comment_targets")
-    on = st.radio("Comment on", list(targets), format_func=targets.get, horizontal=True, key="review_comment_on")
+    on = st.radio("Comment on", list(targets), format_func=targets.get, horizontal=True, key=state.REVIEW_COMMENT_ON)
     if on == "indicator":
         options = framework.indicator_ids
         label = lambda i: f"{i} {framework.indicator(i).text[:80]}"  # noqa: E731
@@ -127,9 +127,9 @@ def new_comment(assessment: Assessment) -> None:
     else:
         sections = vocabulary.labels("dossier_sections")
         options, label = ["", *sections], lambda s: sections.get(s, "the dossier as a whole")
-    target = st.selectbox("Which", options, format_func=label, key=f"review_comment_target:{on}")
-    text = st.text_area("Comment", key="review_comment_text", max_chars=5_000, height=90)
-    if st.button("Add the comment", key="review_comment_add"):
+    target = st.selectbox("Which", options, format_func=label, key=state.review_comment_target_key(on))
+    text = st.text_area("Comment", key=state.REVIEW_COMMENT_TEXT, max_chars=5_000, height=90)
+    if st.button("Add the comment", key=state.REVIEW_COMMENT_ADD):
         _step(lambda: services.database().add_review_comment(assessment.id, on, target, text.strip(), state.analyst()),
               "Comment added.")
 

@@ -57,7 +57,7 @@ def conflict_panel(session: state.EditSession) -> None:
     if left.button("Reload the latest revision", key="conflict_reload"):
         _reload_latest(session)
         st.rerun()
-    if right.button("Save mine as a new revision", key="conflict_overwrite"):
+    if right.button("Save mine as a new revision", key=state.CONFLICT_OVERWRITE):
         latest = services.database().latest_revision(session.assessment.id)
         save(session, based_on_revision=latest)
 
@@ -73,10 +73,10 @@ def history_panel(session: state.EditSession) -> None:
             st.text(f"Revision {info.revision} · {info.status} · saved by {info.saved_by} at {info.saved_at:%Y-%m-%d %H:%M} UTC{note}")
         older = [i.revision for i in revisions[1:]]
         if older and identity.allowed("assessment.restore"):
-            chosen = st.selectbox("Restore an older revision (saved as a new revision)", older, key="restore_revision")
-            sure = not session.dirty or st.checkbox("Drop my unsaved changes", key="restore_confirm")
+            chosen = st.selectbox("Restore an older revision (saved as a new revision)", older, key=state.RESTORE_REVISION)
+            sure = not session.dirty or st.checkbox("Drop my unsaved changes", key=state.RESTORE_CONFIRM)
             # drawn at the last full run, this panel may predate the latest table edit: `sure` is checked again at the click
-            if st.button("Restore", key="restore_button", disabled=not sure) and sure:
+            if st.button("Restore", key=state.RESTORE_BUTTON, disabled=not sure) and sure:
                 restored = database.restore_revision(session.assessment.id, chosen, state.analyst() or "unnamed analyst")
                 state.start_editing(session.situation_id, restored)
                 state.flash(f"Restored revision {chosen} as revision {restored.revision}.")
@@ -113,11 +113,11 @@ def save_panel(session: state.EditSession, situation: Situation, model: Model) -
     """Save, and download the edit as a snapshot; a fragment of its own on the Assess screen, never reading the database."""
     left, right = st.columns([1, 3])
     if not identity.allowed("assessment.save"):
-        left.button("Save", type="primary", key="save_assessment", width="stretch", disabled=True,
+        left.button("Save", type="primary", key=state.SAVE_ASSESSMENT, width="stretch", disabled=True,
                     help=f"your role ({identity.current_user().role}) reads assessments; saving needs the analyst role")
         right.caption("You can try ratings here, but your role cannot save them; download the edit as a snapshot, "
                       "or ask an admin for the analyst role.")
-    elif left.button("Save", type="primary", key="save_assessment", width="stretch"):
+    elif left.button("Save", type="primary", key=state.SAVE_ASSESSMENT, width="stretch"):
         save(session, session.base_revision)
     holder, database, analyst = state.draft_holder(), services.database(), state.analyst()
 
@@ -126,6 +126,6 @@ def save_panel(session: state.EditSession, situation: Situation, model: Model) -
         _may_download_draft(database, analyst, session.situation_id, assessment.id)
         return dump_snapshot(build_snapshot(situation, assessment, model.framework, model.params, dt.datetime.now(dt.UTC)))
 
-    right.download_button("Download this edit as a snapshot (JSON)", snapshot, key="download_draft",
+    right.download_button("Download this edit as a snapshot (JSON)", snapshot, key=state.DOWNLOAD_DRAFT,
                           file_name=f"{session.assessment.assessed_on}-draft.json", mime="application/json", on_click="ignore")
     conflict_panel(session)

@@ -42,7 +42,7 @@ def signed_in() -> None:
     st.markdown(f"Signed in as **{plain(user.name or user.identity)}**")
     st.caption(plain(f"{user.identity} · role: {user.role}" + (f" · groups: {', '.join(user.groups)}" if user.groups else "")))
     if services.settings().auth == "oidc":
-        st.button("Sign out", key="sign_out", on_click=st.logout)
+        st.button("Sign out", key=state.SIGN_OUT, on_click=st.logout)
 
 
 def show() -> None:

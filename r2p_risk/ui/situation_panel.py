@@ -67,9 +67,9 @@ def show(situation_id: str) -> None:
     today = dt.date.today()
     buttons = st.columns(3)
     writing = identity.allowed("assessment.save")
-    if writing and buttons[0].button("New assessment", key="new_assessment"):
+    if writing and buttons[0].button("New assessment", key=state.NEW_ASSESSMENT):
         _open(situation_id, editing.new_assessment(_actor(), today))
-    if writing and assessments and buttons[1].button("Copy the latest assessment", key="copy_assessment",
+    if writing and assessments and buttons[1].button("Copy the latest assessment", key=state.COPY_ASSESSMENT,
                                                      help="start from the latest ratings, so only changes need entering"):
         _open(situation_id, editing.copy_assessment(assessments[-1], _actor(), today))
     if not assessments:
@@ -78,7 +78,7 @@ def show(situation_id: str) -> None:
         return
     labels = {a.id: f"{a.assessed_on} · {a.analyst} · {a.status} · revision {a.revision}" for a in assessments}
     chosen = st.selectbox("Assessments", list(labels)[::-1], format_func=labels.get, key="pick_assessment")
-    if buttons[2].button("Open the chosen assessment", key="open_assessment", type="primary"):
+    if buttons[2].button("Open the chosen assessment", key=state.OPEN_ASSESSMENT, type="primary"):
         _open(situation_id, database.load_assessment(chosen))
     _delete_controls(situation)
 
@@ -92,8 +92,8 @@ def _delete_expander(situation: Situation) -> None:
     with st.expander("Delete this situation"):
         st.write("The situation and its assessments disappear from every list. They stay recoverable "
                  "under 'Deleted situations' until purged.")
-        sure = st.checkbox(f"Yes, delete {plain(situation.name)}", key="confirm_delete")
-        if st.button("Delete situation", key="delete_situation", disabled=not sure):
+        sure = st.checkbox(f"Yes, delete {plain(situation.name)}", key=state.CONFIRM_DELETE)
+        if st.button("Delete situation", key=state.DELETE_SITUATION, disabled=not sure):
             services.database().delete_situation(situation.id, _actor())
             st.session_state.pop(state.SITUATION, None)
             if state.editing() and state.editing().situation_id == situation.id:
@@ -105,12 +105,12 @@ def _delete_expander(situation: Situation) -> None:
 def new_situation_form() -> None:
     codes = country_codes()
     with st.form("new_situation", clear_on_submit=False, border=False):
-        name = st.text_input("Name", key="new_situation_name", max_chars=200, placeholder="e.g. Darfur, Sudan")
-        country = st.selectbox("Country (ISO 3166-1)", codes, index=None, key="new_situation_country",
+        name = st.text_input("Name", key=state.NEW_SITUATION_NAME, max_chars=200, placeholder="e.g. Darfur, Sudan")
+        country = st.selectbox("Country (ISO 3166-1)", codes, index=None, key=state.NEW_SITUATION_COUNTRY,
                                format_func=lambda c: f"{country_name(c)} ({c})", placeholder="Type to search")
         area = st.text_input("Sub-national area (optional)", key="new_situation_area", max_chars=200)
-        tags = st.text_input("Tags, comma-separated (optional)", key="new_situation_tags")
-        submitted = st.form_submit_button("Create situation")
+        tags = st.text_input("Tags, comma-separated (optional)", key=state.NEW_SITUATION_TAGS)
+        submitted = st.form_submit_button("Create situation", key=state.CREATE_SITUATION)
     if submitted:
         try:
             situation = Situation(name=name.strip(), country=country, area=area.strip() or None, tags=parse_tags(tags))
@@ -132,12 +132,12 @@ def deleted_situations() -> None:
         for situation in deleted:
             left, middle, right = st.columns([4, 1, 2])
             left.text(situation.name)
-            if middle.button("Restore", key=f"restore:{situation.id}"):
+            if middle.button("Restore", key=state.restore_situation_key(situation.id)):
                 database.restore_situation(situation.id, _actor())
                 state.flash(f"Restored {plain(situation.name)}.")
                 st.rerun()
-            if identity.allowed("situation.purge") and right.checkbox("Purge for good", key=f"confirm_purge:{situation.id}") \
-                    and right.button("Purge now", key=f"purge:{situation.id}"):
+            if identity.allowed("situation.purge") and right.checkbox("Purge for good", key=state.confirm_purge_key(situation.id)) \
+                    and right.button("Purge now", key=state.purge_key(situation.id)):
                 database.purge_situation(situation.id, _actor())
                 state.flash(f"Purged {plain(situation.name)} and its assessments.")
                 st.rerun()

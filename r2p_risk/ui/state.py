@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import streamlit as st
@@ -33,6 +34,32 @@ DRAFT_HOLDER = "draft_holder"   # DraftHolder: the same edit, for a deferred dow
 ANALYST = "analyst_name"
 FACTOR = "assess_factor"
 OPEN_SITUATION = "open_situation"
+# widget keys the tests find widgets by, by screen (one definition: the UI and the tests both use these)
+LOAD_EXAMPLES = "load_examples"
+NEW_SITUATION_NAME, NEW_SITUATION_COUNTRY = "new_situation_name", "new_situation_country"
+NEW_SITUATION_TAGS = "new_situation_tags"
+CREATE_SITUATION = "create_situation"
+NEW_ASSESSMENT, COPY_ASSESSMENT, OPEN_ASSESSMENT = "new_assessment", "copy_assessment", "open_assessment"
+CONFIRM_DELETE, DELETE_SITUATION = "confirm_delete", "delete_situation"
+SAVE_ASSESSMENT, CONFLICT_OVERWRITE, DOWNLOAD_DRAFT = "save_assessment", "conflict_overwrite", "download_draft"
+RESTORE_REVISION, RESTORE_CONFIRM, RESTORE_BUTTON = "restore_revision", "restore_confirm", "restore_button"
+FINDING_NEW = {field: f"finding_new_{field}" for field in ("crime", "state", "ended_on", "evidence", "sources")}
+FINDING_ADD = "finding_add"
+BRIEFING_MARKING = "briefing_marking"
+FILTER_VENUE, SHOW_ALL_TOOLS, SAVE_TOOL_SELECTION = "filter_venue", "show_all_tools", "save_tool_selection"
+PREPARE_EXPORT, DOWNLOAD_EXPORT = "prepare_export", "download_export"
+IMPORT_FILES, IMPORT_SKIP_INVALID, CONFIRM_IMPORT = "import_files", "import_skip_invalid", "confirm_import"
+AUDIT_ACTOR, AUDIT_ACTION, AUDIT_DATES = "audit_actor", "audit_action", "audit_dates"
+PREPARE_AUDIT, DOWNLOAD_AUDIT = "prepare_audit", "download_audit"
+USER_PICK, SET_ROLE, TOGGLE_USER = "user_pick", "set_role", "toggle_user"
+ACCESS_SITUATION, OPEN_ACCESS, SAVE_ACCESS = "access_situation", "open_access", "save_access"
+SIGN_IN, SIGN_OUT = "sign_in", "sign_out"
+DOSSIER_SAVE = "dossier_save"
+DOSSIER_GENERATION = "dossier_generation"  # raised when a dossier item is removed: the keys of the items after it change
+REVIEW_SUBMIT, REVIEW_SIGN_OFF, REVIEW_RETURN = "review_submit", "review_sign_off", "review_return"
+REVIEW_COMMENT_ON, REVIEW_COMMENT_TEXT, REVIEW_COMMENT_ADD = "review_comment_on", "review_comment_text", "review_comment_add"
+CONSENSUS_OPEN, CONSENSUS_JOIN = "consensus_open", "consensus_join"
+CONSENSUS_SUBMIT, CONSENSUS_RECONCILE = "consensus_submit", "consensus_reconcile"
 
 
 @dataclass(frozen=True)
@@ -103,10 +130,12 @@ def stop_editing() -> None:
     st.query_params.pop("assessment", None)
 
 
-def widget_key(*parts: object) -> str:
-    """A key unique to the edit session: `<edit id>:<indicator or factor>:<field>`."""
-    session = editing()
-    return ":".join([session.edit_id if session else "none", *map(str, parts)])
+def widget_key(*parts: object, session: Mapping | None = None) -> str:
+    """A key unique to the edit session: `<edit id>:<indicator or factor>:<field>`. The edit is read from `session`
+    (a test passes its AppTest's session state), by default from this session's state."""
+    values = st.session_state if session is None else session
+    draft = values[DRAFT] if DRAFT in values else None  # noqa: SIM401 - an AppTest session state has no get()
+    return ":".join([draft.edit_id if draft else "none", *map(str, parts)])
 
 
 def set_field_problems(key: str, problems: list[Problem]) -> None:
@@ -147,3 +176,79 @@ def analyst() -> str:
 def remember_analyst() -> None:
     """Callback of the sidebar name field."""
     st.session_state[ANALYST_NAME] = st.session_state[ANALYST]
+
+
+# --- keys made of parts: of the edit in progress (session as in widget_key), and of the thing a widget is about ----
+def ratings_key(number: int, session: Mapping | None = None) -> str:
+    """Risk factor `number`'s ratings table on Assess."""
+    return widget_key("factor", number, "ratings", session=session)
+
+
+def evidence_of_key(number: int, session: Mapping | None = None) -> str:
+    """The choice of the row of risk factor `number` whose evidence and sources are edited below its table."""
+    return widget_key("factor", number, "evidence_of", session=session)
+
+
+def rating_field_key(kind: str, ident: object, field: str, session: Mapping | None = None) -> str:
+    """A field (evidence, sources) of a rating: of an indicator (kind "indicator", its id) or of a risk factor as a whole."""
+    return widget_key(kind, ident, field, session=session)
+
+
+def indicator_key(indicator_id: str, field: str, session: Mapping | None = None) -> str:
+    """A field (evidence, sources) of one indicator's rating."""
+    return rating_field_key("indicator", indicator_id, field, session=session)
+
+
+def dossier_key(*parts: object, session: Mapping | None = None) -> str:
+    """A field of the dossier form; the generation changes when an item is removed."""
+    values = st.session_state if session is None else session
+    generation = values[DOSSIER_GENERATION] if DOSSIER_GENERATION in values else 0  # noqa: SIM401 - as above
+    return widget_key("dossier", generation, *parts, session=session)
+
+
+def pick_situation_key(page: str) -> str:
+    return f"{page}_situation"
+
+
+def pick_assessment_key(page: str) -> str:
+    return f"{page}_assessment"
+
+
+def restore_situation_key(situation_id: str) -> str:
+    return f"restore:{situation_id}"
+
+
+def confirm_purge_key(situation_id: str) -> str:
+    return f"confirm_purge:{situation_id}"
+
+
+def purge_key(situation_id: str) -> str:
+    return f"purge:{situation_id}"
+
+
+def prepare_download_key(kind: str) -> str:
+    return f"prepare_{kind}"
+
+
+def select_tool_key(tool_id: str) -> str:
+    return f"select_tool:{tool_id}"
+
+
+def user_role_key(identity: str) -> str:
+    return f"user_role:{identity}"
+
+
+def access_users_key(situation_id: str) -> str:
+    return f"access_users:{situation_id}"
+
+
+def access_groups_key(situation_id: str) -> str:
+    return f"access_groups:{situation_id}"
+
+
+def review_resolve_key(comment_id: str) -> str:
+    return f"review_resolve:{comment_id}"
+
+
+def review_comment_target_key(on: str) -> str:
+    return f"review_comment_target:{on}"

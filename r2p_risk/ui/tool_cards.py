@@ -13,7 +13,7 @@ import streamlit as st
 
 from r2p_risk.recommend import Recommendation, Recommendations, by_policy_space
 from r2p_risk.tools import ACTORS, POLICY_SPACES, VENUES, Catalogue, passage_around
-from r2p_risk.ui import identity, services
+from r2p_risk.ui import identity, services, state
 from r2p_risk.ui.choose import Chosen
 from r2p_risk.ui.selection import pending_selection, save_selection, show_outcome, toggle_tool
 
@@ -32,7 +32,7 @@ def situation_panel(recommendations: Recommendations, catalogue: Catalogue) -> N
 
 def _filters(recommendations: list[Recommendation], catalogue: Catalogue) -> list[Recommendation]:
     columns = st.columns(3)
-    venues = columns[0].multiselect("Venue", list(VENUES), format_func=VENUES.get, key="filter_venue")
+    venues = columns[0].multiselect("Venue", list(VENUES), format_func=VENUES.get, key=state.FILTER_VENUE)
     actors = columns[1].multiselect("Who acts", list(ACTORS), format_func=ACTORS.get, key="filter_actor")
     stages = columns[2].multiselect("Stage", [s.id for s in catalogue.stages], format_func=catalogue.stage_label, key="filter_stage")
     shown = []
@@ -57,7 +57,7 @@ def selection_bar(chosen: Chosen) -> None:
     if not identity.allowed("assessment.save"):
         st.caption(f"Saving the selection with the assessment needs the analyst role; yours is {identity.current_user().role}.")
         return
-    st.button("Save the selection with the assessment", key="save_tool_selection", type="primary",
+    st.button("Save the selection with the assessment", key=state.SAVE_TOOL_SELECTION, type="primary",
               on_click=save_selection, args=(chosen,))
 
 
@@ -70,7 +70,7 @@ def _ticked(chosen: Chosen, tool_id: str, key: str) -> None:
 def _card(rec: Recommendation, catalogue: Catalogue, chosen: Chosen, selection: set[str]) -> None:
     tool = catalogue.tool(rec.tool_id)
     with st.container(border=True):
-        key = f"select_tool:{rec.tool_id}"
+        key = state.select_tool_key(rec.tool_id)
         st.checkbox(f"**{rec.rank}. {tool.name}** · {VENUES[tool.venue]}", value=rec.tool_id in selection, key=key,
                     on_change=_ticked, args=(chosen, rec.tool_id, key), help="include in the briefing")
         st.write(tool.description)
@@ -110,7 +110,7 @@ def tool_list(chosen: Chosen, recommendations: Recommendations, catalogue: Catal
     selection = pending_selection(chosen)
     shown = _filters(recommendations.tools, catalogue)
     best = catalogue.ranking.shown
-    everything = st.toggle(f"Show all {len(shown)} fitting tools", key="show_all_tools") if len(shown) > best else True
+    everything = st.toggle(f"Show all {len(shown)} fitting tools", key=state.SHOW_ALL_TOOLS) if len(shown) > best else True
     listed = shown if everything else shown[:best]
     st.caption(f"{len(listed)} of the {len(recommendations.tools)} tools that fit this risk profile, best fit first "
                "within each policy space" + ("" if everything else "; the rest are one click away"))

@@ -28,7 +28,7 @@ def export_section() -> None:
     names = {s.id: s.name for s in situations}
     chosen = st.multiselect("Situations (none chosen: all)", list(names), format_func=names.get, key="export_situations")
     ids = tuple(chosen) or tuple(names)
-    if st.button("Prepare the ZIP", key="prepare_export", disabled=not names):
+    if st.button("Prepare the ZIP", key=state.PREPARE_EXPORT, disabled=not names):
         bar = st.progress(0.0, text="Collecting revisions")
         with reporting():
             data = export_all(services.database(), services.model(), list(ids), actor=state.analyst(),
@@ -37,7 +37,7 @@ def export_section() -> None:
     prepared = st.session_state.get(EXPORT)
     if prepared and prepared[0] == ids:
         st.download_button("Download the ZIP", prepared[1], file_name=f"r2p-risk-export-{dt.date.today()}.zip",
-                           mime="application/zip", key="download_export", on_click="ignore")
+                           mime="application/zip", key=state.DOWNLOAD_EXPORT, on_click="ignore")
         st.caption("One snapshot per revision of every assessment, and assessments.csv: situation x assessment x risk factor, "
                    "for Excel or pandas.")
 
@@ -58,7 +58,7 @@ def import_section() -> None:
         log.warning("server.maxUploadSize is %s MB, below R2P_RISK_MAX_UPLOAD_MB (%s MB); uploads are limited to the lower",
                     server_limit, sizes.upload_mb)
     uploads = st.file_uploader("Snapshots (.json) or exports (.zip)", type=["json", "zip"], accept_multiple_files=True,
-                               key="import_files", max_upload_size=min(sizes.upload_mb, server_limit))
+                               key=state.IMPORT_FILES, max_upload_size=min(sizes.upload_mb, server_limit))
     if not uploads:
         st.session_state.pop(PLAN, None)
         return
@@ -78,8 +78,8 @@ def import_section() -> None:
     for entry in plan.rejected:
         st.error(plain(f"{entry.source}: " + "; ".join(str(p) for p in entry.problems)))
     storable = sum(plan.count(a) for a in ("new_situation", "new_assessment", "new_revision"))
-    skip = bool(plan.rejected) and st.checkbox("Import the valid files and leave the rejected ones out", key="import_skip_invalid")
-    if st.button(f"Import {storable} snapshot(s)", key="confirm_import", type="primary",
+    skip = bool(plan.rejected) and st.checkbox("Import the valid files and leave the rejected ones out", key=state.IMPORT_SKIP_INVALID)
+    if st.button(f"Import {storable} snapshot(s)", key=state.CONFIRM_IMPORT, type="primary",
                  disabled=storable == 0 or (bool(plan.rejected) and not skip)):
         with reporting():
             report = apply_import(services.database(), plan, state.analyst() or "unnamed analyst", skip_invalid=skip)

@@ -27,7 +27,6 @@ from r2p_risk.ui.rating import evidence_panel
 from r2p_risk.vocabulary import group_style
 
 
-
 def _fmt(score: float | None) -> str:
     return "—" if score is None else f"{score:.1f}"
 
@@ -133,7 +132,7 @@ def rating_editor(framework: Framework, number: int) -> None:
     """
     frame = rating_table.table(state.editing().assessment, framework.risk_factor(number))
     st.data_editor(
-        frame, key=state.widget_key("factor", number, "ratings"), num_rows="fixed", hide_index=True, width="stretch",
+        frame, key=state.ratings_key(number), num_rows="fixed", hide_index=True, width="stretch",
         height=36 * (len(frame) + 1) + 3, disabled=["item", "text", "notes"], placeholder="—",
         on_change=_table_edited, args=(number,),
         column_config={

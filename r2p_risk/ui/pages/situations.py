@@ -17,7 +17,7 @@ creating = identity.allowed("situation.create")
 if not overviews:
     st.info("No situations yet. " + ("Add one below, or load the fictional examples to look around." if creating
                                      else "Your role (viewer) reads situations; an analyst or admin adds them."))
-    if creating and st.button("Load fictional examples", key="load_examples"):
+    if creating and st.button("Load fictional examples", key=state.LOAD_EXAMPLES):
         situation_panel.load_examples()
         st.rerun()
 
