@@ -6,7 +6,7 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import ROOT
+from helpers import ROOT
 
 
 def run(*command: str, cwd=ROOT) -> subprocess.CompletedProcess:

@@ -5,7 +5,7 @@ colours and patterns from r2p_risk/vocabulary.py. No other module keeps its own 
 import ast
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from r2p_risk.framework import CRIMES
 from r2p_risk.parameters import RISK_LEVELS, STATUSES
