@@ -27,7 +27,7 @@ def session(browser, app_url: str, name: str, outside: list[str]):
 def go(page, screen: str) -> None:
     page.get_by_test_id("stSidebar").get_by_role("link", name=screen, exact=True).click()
     page.get_by_role("heading", name=screen).first.wait_for()
-    wait_idle(page)
+    app_idle(page)  # the run that drew the heading has begun
 
 
 def click(page, name: str) -> None:
