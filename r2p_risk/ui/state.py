@@ -147,3 +147,11 @@ def analyst() -> str:
 def remember_analyst() -> None:
     """Callback of the sidebar name field."""
     st.session_state[ANALYST_NAME] = st.session_state[ANALYST]
+
+
+def current_edit() -> EditSession:
+    """The edit in progress, for code that only runs while there is one (its page checked, or its widget exists)."""
+    session = editing()
+    if session is None:
+        raise RuntimeError("no assessment is being edited: this part of the screen runs only during an edit")
+    return session
