@@ -47,11 +47,12 @@ def role_form(database: UserDatabase, users: list[User]) -> None:
 
 def access_form(database: UserDatabase, users: list[User]) -> None:
     st.subheader("Who may see a situation")
-    situations = {s.id: s.name for s in database.list_situations()}
+    situations = {s.id: s.name for s in database.list_situations() if s.id is not None}
     if not situations:
         st.caption("No situations yet.")
         return
-    situation_id = st.selectbox("Situation", list(situations), format_func=situations.get, key=state.ACCESS_SITUATION)
+    situation_id = st.selectbox("Situation", list(situations), format_func=situations.__getitem__,
+                                key=state.ACCESS_SITUATION)
     rules = database.situation_access(situation_id)
     named = [r.principal for r in rules if r.kind == "user"]
     groups = [r.principal for r in rules if r.kind == "group"]

@@ -33,7 +33,7 @@ def filters(database: UserDatabase, names: dict[str, str]) -> dict:
     action = top[1].selectbox("What", AUDIT_ACTIONS, index=None, key=state.AUDIT_ACTION, placeholder="any change")
     situation = top[2].selectbox("Situation", list(names), index=None, format_func=lambda i: names.get(i, i),
                                  key="audit_situation", placeholder="any situation", accept_new_options=True)
-    dates = bottom[0].date_input("Between (dates included)", value=(), key=state.AUDIT_DATES)
+    dates = bottom[0].date_input("Between (dates included)", value=[], key=state.AUDIT_DATES)
     since, until = date_range(dates)
     return {"actor": actor, "action": action, "situation_id": situation, "since": since, "until": until}
 

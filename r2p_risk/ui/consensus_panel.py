@@ -26,12 +26,13 @@ def viewer() -> str:
 
 
 def choose_situation() -> str | None:
-    situations = {s.id: s.name for s in services.database().list_situations()}
+    situations = {s.id: s.name for s in services.database().list_situations() if s.id is not None}
     if not situations:
         st.info("No situations yet: add one on the Situations screen.")
         return None
     ids, current = list(situations), st.session_state.get(state.SITUATION)
-    return st.selectbox("Situation", ids, format_func=situations.get, key=PICK_SITUATION, index=ids.index(current) if current in ids else 0)
+    return st.selectbox("Situation", ids, format_func=situations.__getitem__, key=PICK_SITUATION,
+                        index=ids.index(current) if current in ids else 0)
 
 
 def round_label(found: RatingRound) -> str:

@@ -18,13 +18,13 @@ OPEN_SITUATION = "dossier_open_situation"  # widget key: the situation whose lat
 def open_latest() -> Assessment | None:
     """Nothing is being edited: choose a situation and open its latest assessment (for its dossier); returns it, to read."""
     database = services.database()
-    situations = {s.id: s.name for s in database.list_situations()}
+    situations = {s.id: s.name for s in database.list_situations() if s.id is not None}
     if not situations:
         st.info("No situations yet: add one on the Situations screen.")
         return None
     current = st.session_state.get(state.SITUATION)
     options = list(situations)
-    chosen = st.selectbox("Situation", options, format_func=situations.get, key=OPEN_SITUATION,
+    chosen = st.selectbox("Situation", options, format_func=situations.__getitem__, key=OPEN_SITUATION,
                           index=options.index(current) if current in options else 0)
     assessments = database.list_assessments(chosen)
     if not assessments:
@@ -39,7 +39,7 @@ def open_latest() -> Assessment | None:
 
 
 def save_bar() -> None:
-    session = state.editing()
+    session = state.current_edit()
     left, right = st.columns([1, 3])
     if not identity.allowed("assessment.save"):
         right.caption("Your role reads the dossier; writing it needs the analyst role.")
@@ -56,13 +56,13 @@ def save_bar() -> None:
 
 def seed_developments() -> None:
     model = services.model()
-    profile = score_assessment(state.editing().assessment, model.framework, model.params)
+    profile = score_assessment(state.current_edit().assessment, model.framework, model.params)
     if change(lambda a: dossier_editing.seed_developments(a, profile)):
         state.flash("Signposts added from what to assess next; edit or remove them as you see fit.")
 
 
 def seed_necessary_action() -> None:
-    session = state.editing()
+    session = state.current_edit()
     text = dossier_editing.necessary_action_from(session.assessment, services.catalogue())
     if not text:
         state.flash("No response tools are chosen for this assessment yet: choose them on the Recommendations screen first.")

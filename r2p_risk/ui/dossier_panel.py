@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 
@@ -29,7 +30,7 @@ def key(*parts: object) -> str:
 def change(build: Callable[[Assessment], Assessment]) -> bool:
     """Put a change into the edit in progress; show its problems (and keep nothing) when it is not valid."""
     try:
-        state.replace_draft(build(state.editing().assessment))
+        state.replace_draft(build(state.current_edit().assessment))
     except R2PError as error:
         show_error(error)
         return False
@@ -39,7 +40,7 @@ def change(build: Callable[[Assessment], Assessment]) -> bool:
 def _text_changed(widget: str, build: Callable[[Assessment, str], Assessment]) -> None:
     """Callback of a text area: the text into the draft, or its problems kept beside the widget."""
     try:
-        state.replace_draft(build(state.editing().assessment, st.session_state[widget]))
+        state.replace_draft(build(state.current_edit().assessment, st.session_state[widget]))
         state.set_field_problems(widget, [])
     except R2PError as error:
         state.set_field_problems(widget, error.problems)
@@ -58,7 +59,7 @@ def item_list(section: str, items: list, render: Callable, writable: bool) -> No
         left, right = st.columns([9, 1], vertical_alignment="center")
         left.markdown(render(item))
         removed = writable and right.button("Remove", key=key(section, index, "remove"))
-        if removed and change(lambda a, i=index: dossier_editing.remove_item(a, section, i)):
+        if removed and change(partial(dossier_editing.remove_item, section=section, index=index)):
             st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
             st.rerun()
 
@@ -124,7 +125,7 @@ def triggers(dossier, framework, today: dt.date, writable: bool) -> None:
                             on_change=_text_changed, args=(widget, lambda a, text, i=index: dossier_editing.set_trigger_outcome(a, i, text)))
             _problems_of(widget)
         removed = writable and right.button("Remove", key=key("triggers", index, "remove"))
-        if removed and change(lambda a, i=index: dossier_editing.remove_item(a, "triggers", i)):
+        if removed and change(partial(dossier_editing.remove_item, section="triggers", index=index)):
             st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
             st.rerun()
     if not writable:

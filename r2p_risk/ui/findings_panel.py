@@ -7,6 +7,7 @@ one puts the situation in the accountability-and-recovery stage of the recommend
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import streamlit as st
 
@@ -21,10 +22,11 @@ PROBLEMS = "finding_new"
 
 
 def _add(params: ScoringParameters) -> None:
-    values = {field: st.session_state.get(key) for field, key in ADD_KEYS.items()}
+    # widget values, any type: add_finding checks them
+    values: dict[str, Any] = {field: st.session_state.get(key) for field, key in ADD_KEYS.items()}
     try:
-        changed = editing.add_finding(state.editing().assessment, values["crime"], values["state"], values["ended_on"],
-                                      values["evidence"] or "", values["sources"] or "")
+        changed = editing.add_finding(state.current_edit().assessment, values["crime"], values["state"],
+                                      values["ended_on"], values["evidence"] or "", values["sources"] or "")
     except R2PError as error:
         state.set_field_problems(PROBLEMS, error.problems)
         return
@@ -35,7 +37,7 @@ def _add(params: ScoringParameters) -> None:
 
 
 def _remove(index: int) -> None:
-    state.replace_draft(editing.remove_finding(state.editing().assessment, index))
+    state.replace_draft(editing.remove_finding(state.current_edit().assessment, index))
 
 
 def findings_panel(session: state.EditSession, params: ScoringParameters) -> None:

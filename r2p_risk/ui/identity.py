@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 
@@ -89,7 +90,7 @@ def auth_settings_problems(auth: Mapping) -> list[Problem]:
 
 def _oidc_user(settings: Settings, database: Database) -> User:
     _refuse_start(auth_settings_problems(_auth_secrets()), NOT_STARTING)
-    claims = st.user.to_dict()
+    claims: dict[str, Any] = st.user.to_dict()  # JSON claims, lists too (groups): wider than Streamlit's type
     if not claims.get("is_logged_in"):
         _sign_in_page()
     account = account_from_claims(claims)

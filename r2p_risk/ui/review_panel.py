@@ -20,7 +20,7 @@ PICK_SITUATION, PICK_ASSESSMENT = "review_situation", "review_assessment"
 def choose() -> tuple[Situation, Assessment] | None:
     """A situation and one of its saved assessments (the one being edited by default)."""
     database = services.database()
-    situations = {s.id: s for s in database.list_situations()}
+    situations = {s.id: s for s in database.list_situations() if s.id is not None}
     if not situations:
         st.info("No situations yet: add one on the Situations screen.")
         return None
@@ -34,11 +34,20 @@ def choose() -> tuple[Situation, Assessment] | None:
         st.info("This situation has no saved assessment yet.")
         return None
     states = services.vocabulary().labels("review_states")
-    labels = {a.id: f"{a.assessed_on} · {a.analyst} · {states[a.review.state]} · revision {a.revision}" for a in assessments}
+    labels = {a.id: f"{a.assessed_on} · {a.analyst} · {states[a.review.state]} · revision {a.revision}"
+              for a in assessments if a.id is not None}
     session = state.editing()
-    default = session.assessment.id if session and session.assessment.id in labels else assessments[0].id
-    chosen = right.selectbox("Assessment", list(labels), format_func=labels.get, key=PICK_ASSESSMENT, index=list(labels).index(default))
+    edited, options = session.assessment.id if session is not None else None, list(labels)
+    chosen = right.selectbox("Assessment", options, format_func=labels.__getitem__, key=PICK_ASSESSMENT,
+                             index=options.index(edited) if edited is not None and edited in labels else 0)
     return situations[situation_id], next(a for a in assessments if a.id == chosen)
+
+
+def saved_id(assessment: Assessment) -> str:
+    """The id of the assessment reviewed: the screen offers saved assessments only (`choose`), each with its id."""
+    if assessment.id is None:
+        raise RuntimeError("the Review screen was given an assessment that was never saved")
+    return assessment.id
 
 
 def _step(run, message: str) -> None:
@@ -67,22 +76,22 @@ def summary(assessment: Assessment) -> None:
 
 def steps(assessment: Assessment) -> None:
     """Submit, sign off, return: each shown to those who may take it, with the reason when it cannot be taken now."""
-    database, review, who = services.database(), assessment.review, state.analyst()
+    database, review, who, assessment_id = services.database(), assessment.review, state.analyst(), saved_id(assessment)
     left, middle, right = st.columns(3)
     submittable = identity.allowed("review.submit") and review.state in ("draft", "returned")
     if submittable and left.button("Submit for review", key=state.REVIEW_SUBMIT, type="primary"):
-        _step(lambda: database.submit_for_review(assessment.id, who), "Submitted for review.")
+        _step(lambda: database.submit_for_review(assessment_id, who), "Submitted for review.")
     if not identity.allowed("assessment.review") or review.state == "final":
         return
     blockers = database.review_blockers(assessment, who)
     if middle.button("Sign off as final", key=state.REVIEW_SIGN_OFF, type="primary", disabled=bool(blockers),
                      help="; ".join(p.message for p in blockers) or None):
-        _step(lambda: database.sign_off(assessment.id, who), "Signed off: the assessment is final.")
+        _step(lambda: database.sign_off(assessment_id, who), "Signed off: the assessment is final.")
     if blockers:
         middle.caption(plain("Cannot sign off now: " + "; ".join(p.message for p in blockers)))
     if review.state == "in_review" and right.button("Return with comments", key=state.REVIEW_RETURN, disabled=not review.open_comments(),
                                                      help=None if review.open_comments() else "add a comment saying what to change first"):
-        _step(lambda: database.return_assessment(assessment.id, who), "Returned to its editors with the open comments.")
+        _step(lambda: database.return_assessment(assessment_id, who), "Returned to its editors with the open comments.")
 
 
 def _target_label(on: str, target: str, framework) -> str:
@@ -96,7 +105,7 @@ def _target_label(on: str, target: str, framework) -> str:
 
 
 def comments(assessment: Assessment) -> None:
-    framework, database = services.model().framework, services.database()
+    framework, database, assessment_id = services.model().framework, services.database(), saved_id(assessment)
     open_count = len(assessment.review.open_comments())
     st.subheader(f"Comments ({open_count} open of {len(assessment.review.comments)})")
     if not assessment.review.comments:
@@ -109,13 +118,14 @@ def comments(assessment: Assessment) -> None:
         left.text(comment.text)
         if not comment.resolved and identity.allowed("review.comment") and \
                 right.button("Resolve", key=state.review_resolve_key(comment.id)):
-            _step(lambda c=comment: database.resolve_review_comment(assessment.id, c.id, state.analyst()), "Comment resolved.")
+            _step(lambda c=comment: database.resolve_review_comment(assessment_id, c.id, state.analyst()),
+                  "Comment resolved.")
 
 
 def new_comment(assessment: Assessment) -> None:
     if not identity.allowed("review.comment"):
         return
-    framework, vocabulary = services.model().framework, services.vocabulary()
+    framework, vocabulary, assessment_id = services.model().framework, services.vocabulary(), saved_id(assessment)
     targets = vocabulary.labels("comment_targets")
     on = st.radio("Comment on", list(targets), format_func=targets.get, horizontal=True, key=state.REVIEW_COMMENT_ON)
     if on == "indicator":
@@ -130,7 +140,7 @@ def new_comment(assessment: Assessment) -> None:
     target = st.selectbox("Which", options, format_func=label, key=state.review_comment_target_key(on))
     text = st.text_area("Comment", key=state.REVIEW_COMMENT_TEXT, max_chars=5_000, height=90)
     if st.button("Add the comment", key=state.REVIEW_COMMENT_ADD):
-        _step(lambda: services.database().add_review_comment(assessment.id, on, target, text.strip(), state.analyst()),
+        _step(lambda: services.database().add_review_comment(assessment_id, on, target, text.strip(), state.analyst()),
               "Comment added.")
 
 

@@ -178,6 +178,14 @@ def remember_analyst() -> None:
     st.session_state[ANALYST_NAME] = st.session_state[ANALYST]
 
 
+def current_edit() -> EditSession:
+    """The edit in progress, for code that only runs while there is one (its page checked, or its widget exists)."""
+    session = editing()
+    if session is None:
+        raise RuntimeError("no assessment is being edited: this part of the screen runs only during an edit")
+    return session
+
+
 # --- keys made of parts: of the edit in progress (session as in widget_key), and of the thing a widget is about ----
 def ratings_key(number: int, session: Mapping | None = None) -> str:
     """Risk factor `number`'s ratings table on Assess."""

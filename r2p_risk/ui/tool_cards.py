@@ -32,8 +32,8 @@ def situation_panel(recommendations: Recommendations, catalogue: Catalogue) -> N
 
 def _filters(recommendations: list[Recommendation], catalogue: Catalogue) -> list[Recommendation]:
     columns = st.columns(3)
-    venues = columns[0].multiselect("Venue", list(VENUES), format_func=VENUES.get, key=state.FILTER_VENUE)
-    actors = columns[1].multiselect("Who acts", list(ACTORS), format_func=ACTORS.get, key="filter_actor")
+    venues = columns[0].multiselect("Venue", list(VENUES), format_func=VENUES.__getitem__, key=state.FILTER_VENUE)
+    actors = columns[1].multiselect("Who acts", list(ACTORS), format_func=ACTORS.__getitem__, key="filter_actor")
     stages = columns[2].multiselect("Stage", [s.id for s in catalogue.stages], format_func=catalogue.stage_label, key="filter_stage")
     shown = []
     for rec in recommendations:

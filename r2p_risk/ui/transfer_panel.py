@@ -25,14 +25,19 @@ ACTION_TITLES = {"new_situation": "new situation", "new_assessment": "new assess
 def export_section() -> None:
     st.subheader("Export")
     situations = services.database().list_situations()
-    names = {s.id: s.name for s in situations}
-    chosen = st.multiselect("Situations (none chosen: all)", list(names), format_func=names.get, key="export_situations")
+    names = {s.id: s.name for s in situations if s.id is not None}
+    chosen = st.multiselect("Situations (none chosen: all)", list(names), format_func=names.__getitem__,
+                            key="export_situations")
     ids = tuple(chosen) or tuple(names)
     if st.button("Prepare the ZIP", key=state.PREPARE_EXPORT, disabled=not names):
         bar = st.progress(0.0, text="Collecting revisions")
+
+        def show_progress(done: int, total: int) -> None:
+            bar.progress(done / max(total, 1), text=f"{done} of {total} revisions")
+
         with reporting():
             data = export_all(services.database(), services.model(), list(ids), actor=state.analyst(),
-                              progress=lambda done, total: bar.progress(done / max(total, 1), text=f"{done} of {total} revisions"))
+                              progress=show_progress)
             st.session_state[EXPORT] = (ids, data)
     prepared = st.session_state.get(EXPORT)
     if prepared and prepared[0] == ids:

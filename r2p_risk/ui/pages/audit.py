@@ -17,7 +17,7 @@ st.title("Audit trail")
 st.caption("Every change: situations, assessment saves and restores, imports, deletions, roles, access, restores of "
            "a backup. For an assessment, before and after hold only what changed. Nothing here can be edited.")
 database = services.database()
-names = {s.id: s.name for s in database.list_situations(include_deleted=True)}
+names = {s.id: s.name for s in database.list_situations(include_deleted=True) if s.id is not None}
 chosen = audit_view.filters(database, names)
 events = database.list_audit(**chosen, limit=SHOWN)
 st.caption(f"{len(events)} events, newest first" + (f" (only the newest {SHOWN} are shown; the CSV has all)"
