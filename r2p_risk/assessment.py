@@ -114,7 +114,9 @@ class Assessment(StrictModel):
     def _findings_not_after_assessment(self) -> Assessment:
         for finding in self.atrocity_findings:
             if finding.ended_on is not None and finding.ended_on > self.assessed_on:
-                raise ValueError(f"a finding cannot have ended ({finding.ended_on}) after the assessment date ({self.assessed_on})")
+                raise ValueError(
+                    f"a finding cannot have ended ({finding.ended_on}) after the assessment date ({self.assessed_on})"
+                )
         return self
 
     def rating_for(self, indicator_id: str) -> IndicatorRating | None:
@@ -162,17 +164,22 @@ def _reference_problems(data: dict, framework, where: str) -> list[Problem]:
         named += [(f"consensus.{key}.{ident}", ident, label) for ident in levels]
     review = given if isinstance(given := data.get("review"), dict) else {}
     comments = given if isinstance(given := review.get("comments"), list) else []
-    named += [(f"review.comments[{index}].target", comment.get("target"), comment["on"].replace("_", " "))
-              for index, comment in enumerate(comments)
-              if isinstance(comment, dict) and comment.get("on") in ("indicator", "risk_factor")]
+    named += [
+        (f"review.comments[{index}].target", comment.get("target"), comment["on"].replace("_", " "))
+        for index, comment in enumerate(comments)
+        if isinstance(comment, dict) and comment.get("on") in ("indicator", "risk_factor")
+    ]
 
     def known(value: str, label: str) -> bool:
         if label == "indicator":
             return framework.has_indicator(value)
         return value.isdigit() and framework.has_risk_factor(int(value))
 
-    return [Problem(f"unknown_{label.replace(' ', '_')}", f"{where}.{place}", f"unknown {label} {json.dumps(value)}")
-            for place, value, label in named if isinstance(value, str) and not known(value, label)]
+    return [
+        Problem(f"unknown_{label.replace(' ', '_')}", f"{where}.{place}", f"unknown {label} {json.dumps(value)}")
+        for place, value, label in named
+        if isinstance(value, str) and not known(value, label)
+    ]
 
 
 def country_codes() -> list[str]:

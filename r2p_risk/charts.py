@@ -23,22 +23,42 @@ def factor_scores_figure(profile: RiskProfile, thresholds: list[float]) -> go.Fi
     for group, style in GROUPS.items():
         members = [f for f in factors if f.group == group]
         figure.add_bar(
-            name=style.label, orientation="h", marker_color=style.colour, marker_pattern_shape=style.pattern,
-            y=[f"{f.number}. {_short(f.title)}" for f in members], x=[f.score or 0 for f in members],
-            error_x=dict(type="data", symmetric=False, color="#333333", thickness=1.2, width=4,
-                         array=[f.range[1] - (f.score or 0) for f in members],
-                         arrayminus=[(f.score or 0) - f.range[0] if f.score is not None else 0 for f in members]),
-            text=[_bar_text(f) for f in members], textposition="outside",
-            customdata=[[f"{f.coverage:.0%}", f"{f.reliability:.1f}", f"{f.range[0]:.1f}-{f.range[1]:.1f}"] for f in members],
-            hovertemplate=("%{y}<br>score %{x:.2f}, could be %{customdata[2]}<br>coverage %{customdata[0]}, "
-                           "reliability %{customdata[1]}<extra></extra>"),
+            name=style.label,
+            orientation="h",
+            marker_color=style.colour,
+            marker_pattern_shape=style.pattern,
+            y=[f"{f.number}. {_short(f.title)}" for f in members],
+            x=[f.score or 0 for f in members],
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                color="#333333",
+                thickness=1.2,
+                width=4,
+                array=[f.range[1] - (f.score or 0) for f in members],
+                arrayminus=[(f.score or 0) - f.range[0] if f.score is not None else 0 for f in members],
+            ),
+            text=[_bar_text(f) for f in members],
+            textposition="outside",
+            customdata=[
+                [f"{f.coverage:.0%}", f"{f.reliability:.1f}", f"{f.range[0]:.1f}-{f.range[1]:.1f}"] for f in members
+            ],
+            hovertemplate=(
+                "%{y}<br>score %{x:.2f}, could be %{customdata[2]}<br>coverage %{customdata[0]}, "
+                "reliability %{customdata[1]}<extra></extra>"
+            ),
         )
     for bound in thresholds:
         figure.add_vline(x=bound, line_dash="dot", line_color="#999999", line_width=1)
     order = [f"{f.number}. {_short(f.title)}" for f in factors]
     figure.update_layout(
-        barmode="overlay", height=520, margin=dict(l=10, r=30, t=30, b=30), font=FONT, legend_orientation="h",
-        legend_y=1.06, xaxis=dict(range=[0, 11], title="score (0-10, r2p-risk model)"),
+        barmode="overlay",
+        height=520,
+        margin=dict(l=10, r=30, t=30, b=30),
+        font=FONT,
+        legend_orientation="h",
+        legend_y=1.06,
+        xaxis=dict(range=[0, 11], title="score (0-10, r2p-risk model)"),
         yaxis=dict(categoryorder="array", categoryarray=order),
     )
     return figure
@@ -55,25 +75,46 @@ def factor_change_figure(change: ProfileChange) -> go.Figure:
     """Change of each risk factor's score since the previous assessment: up (worse) in red."""
     moved = [f for f in change.risk_factors if f.delta is not None]
     deltas = [f.delta for f in change.risk_factors if f.delta is not None]
-    figure = go.Figure(go.Bar(
-        x=[f"RF {f.number}" for f in moved], y=deltas,
-        marker_color=["#b8322a" if delta > 0 else "#2e7d4f" for delta in deltas],
-        hovertext=[f"{f.title}: {f.before:.2f} -> {f.after:.2f}" for f in moved], hoverinfo="text+y",
-    ))
-    figure.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=30), font=FONT,
-                         yaxis_title=f"change {change.earlier_assessed_on} -> {change.later_assessed_on}")
+    figure = go.Figure(
+        go.Bar(
+            x=[f"RF {f.number}" for f in moved],
+            y=deltas,
+            marker_color=["#b8322a" if delta > 0 else "#2e7d4f" for delta in deltas],
+            hovertext=[f"{f.title}: {f.before:.2f} -> {f.after:.2f}" for f in moved],
+            hoverinfo="text+y",
+        )
+    )
+    figure.update_layout(
+        height=300,
+        margin=dict(l=10, r=10, t=30, b=30),
+        font=FONT,
+        yaxis_title=f"change {change.earlier_assessed_on} -> {change.later_assessed_on}",
+    )
     return figure
 
 
 def heatmap_figure(frame: pd.DataFrame) -> go.Figure:
     """Situations x risk factors, 0 (light) to 10 (dark red); blank where not assessed."""
-    figure = go.Figure(go.Heatmap(
-        z=frame.to_numpy(), x=[f"RF {c}" for c in frame.columns], y=list(frame.index), zmin=0, zmax=10,
-        colorscale="YlOrRd", hoverongaps=False, colorbar_title="score",
-        text=frame.map(lambda v: "" if pd.isna(v) else f"{v:.1f}").to_numpy(), texttemplate="%{text}",
-    ))
-    figure.update_layout(height=max(300, 28 * len(frame) + 120), margin=dict(l=10, r=10, t=30, b=30), font=FONT,
-                         yaxis=dict(autorange="reversed"))
+    figure = go.Figure(
+        go.Heatmap(
+            z=frame.to_numpy(),
+            x=[f"RF {c}" for c in frame.columns],
+            y=list(frame.index),
+            zmin=0,
+            zmax=10,
+            colorscale="YlOrRd",
+            hoverongaps=False,
+            colorbar_title="score",
+            text=frame.map(lambda v: "" if pd.isna(v) else f"{v:.1f}").to_numpy(),
+            texttemplate="%{text}",
+        )
+    )
+    figure.update_layout(
+        height=max(300, 28 * len(frame) + 120),
+        margin=dict(l=10, r=10, t=30, b=30),
+        font=FONT,
+        yaxis=dict(autorange="reversed"),
+    )
     return figure
 
 
@@ -85,12 +126,35 @@ def trend_figure(frame: pd.DataFrame, value: str = "overall") -> go.Figure:
     figure = go.Figure()
     for situation, rows in frame.groupby("situation", sort=True):
         middle = (rows[f"{value}_low"] + rows[f"{value}_high"]) / 2
-        figure.add_scatter(x=rows["assessed_on"], y=middle, mode="markers", showlegend=False, marker=dict(size=1, opacity=0),
-                           error_y=dict(type="data", symmetric=True, array=(rows[f"{value}_high"] - rows[f"{value}_low"]) / 2,
-                                        thickness=1, width=6, color="#888888"),
-                           hoverinfo="skip", name=f"{situation} range")
-        figure.add_scatter(x=rows["assessed_on"], y=rows[value], mode="lines+markers", name=situation,
-                           hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>")
-    figure.update_layout(height=360, margin=dict(l=10, r=10, t=30, b=30), font=FONT, legend_orientation="h",
-                         yaxis=dict(range=[0, 10], title=f"{value.replace('_', ' ')} score (r2p-risk model), bars: range"))
+        figure.add_scatter(
+            x=rows["assessed_on"],
+            y=middle,
+            mode="markers",
+            showlegend=False,
+            marker=dict(size=1, opacity=0),
+            error_y=dict(
+                type="data",
+                symmetric=True,
+                array=(rows[f"{value}_high"] - rows[f"{value}_low"]) / 2,
+                thickness=1,
+                width=6,
+                color="#888888",
+            ),
+            hoverinfo="skip",
+            name=f"{situation} range",
+        )
+        figure.add_scatter(
+            x=rows["assessed_on"],
+            y=rows[value],
+            mode="lines+markers",
+            name=situation,
+            hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>",
+        )
+    figure.update_layout(
+        height=360,
+        margin=dict(l=10, r=10, t=30, b=30),
+        font=FONT,
+        legend_orientation="h",
+        yaxis=dict(range=[0, 10], title=f"{value.replace('_', ' ')} score (r2p-risk model), bars: range"),
+    )
     return figure

@@ -12,7 +12,13 @@ from r2p_risk.models import StrictModel
 RiskLevel = Literal["very_low", "low", "medium", "high", "very_high"]
 RISK_LEVELS: tuple[str, ...] = ("very_low", "low", "medium", "high", "very_high")
 Status = Literal["monitoring", "insufficient_evidence", "serious_concern", "imminent_risk", "current_crisis"]
-STATUSES: tuple[str, ...] = ("monitoring", "insufficient_evidence", "serious_concern", "imminent_risk", "current_crisis")
+STATUSES: tuple[str, ...] = (
+    "monitoring",
+    "insufficient_evidence",
+    "serious_concern",
+    "imminent_risk",
+    "current_crisis",
+)
 Crime = Literal["genocide", "crimes_against_humanity", "war_crimes"]
 Score = Annotated[float, Field(ge=0, le=10)]
 PARAMETERS_SCHEMA_VERSION = 2
@@ -223,21 +229,43 @@ def check_parameters_against_framework(params: ScoringParameters, framework) -> 
     """Every risk factor and indicator the parameters name must exist in the framework."""
     problems = []
     if params.framework != framework.id:
-        problems.append(Problem("framework_mismatch", "framework", f'parameters are for "{params.framework}", not "{framework.id}"'))
+        problems.append(
+            Problem("framework_mismatch", "framework", f'parameters are for "{params.framework}", not "{framework.id}"')
+        )
     named_factors = [("risk_factor_weights", n) for n in params.risk_factor_weights]
     for crime, model in params.crimes.items():
         named_factors += [(f"crimes.{crime}.specific_risk_factors", n) for n in model.specific_risk_factors]
         if model.requires and not framework.has_indicator(model.requires.indicator):
-            problems.append(Problem("unknown_indicator", f"crimes.{crime}.requires.indicator", f'unknown indicator "{model.requires.indicator}"'))
+            problems.append(
+                Problem(
+                    "unknown_indicator",
+                    f"crimes.{crime}.requires.indicator",
+                    f'unknown indicator "{model.requires.indicator}"',
+                )
+            )
     for r_index, rule in enumerate(params.status_rules):
         for c_index, cond in enumerate(rule.conditions):
-            named_factors += [(f"status_rules[{r_index}].conditions[{c_index}]", n) for n in getattr(cond, "risk_factors", [])]
-    problems += [Problem("unknown_risk_factor", where, f"unknown risk factor {n}") for where, n in named_factors if not framework.has_risk_factor(n)]
-    problems += [Problem("unknown_indicator", "indicator_weights", f'unknown indicator "{i}"') for i in params.indicator_weights if not framework.has_indicator(i)]
+            named_factors += [
+                (f"status_rules[{r_index}].conditions[{c_index}]", n) for n in getattr(cond, "risk_factors", [])
+            ]
+    problems += [
+        Problem("unknown_risk_factor", where, f"unknown risk factor {n}")
+        for where, n in named_factors
+        if not framework.has_risk_factor(n)
+    ]
+    problems += [
+        Problem("unknown_indicator", "indicator_weights", f'unknown indicator "{i}"')
+        for i in params.indicator_weights
+        if not framework.has_indicator(i)
+    ]
     common = set(framework.factors_in_group("common"))
     specific = [n for model in params.crimes.values() for n in model.specific_risk_factors]
     if common & set(specific) or len(specific) != len(set(specific)):
-        problems.append(Problem("overlapping_risk_factors", "crimes", "a risk factor is common and specific, or specific to two crimes"))
+        problems.append(
+            Problem(
+                "overlapping_risk_factors", "crimes", "a risk factor is common and specific, or specific to two crimes"
+            )
+        )
     return problems
 
 
@@ -245,14 +273,24 @@ def parse_parameters(raw: object, framework, source: str = "scoring parameters")
     """Validate a mapping read from YAML against the models and the framework; all problems at once."""
     prefix = f"{source} > "
     if isinstance(raw, dict) and raw.get("schema_version") == 1:
-        raise FrameworkError([Problem("old_scoring_model", prefix + "schema_version",
-                                      "this is a scoring model of schema 1 (model 1.x); this version of r2p-risk reads "
-                                      "schema 2 (model 2.0): see CHANGELOG.md")], f"{source} is too old")
+        raise FrameworkError(
+            [
+                Problem(
+                    "old_scoring_model",
+                    prefix + "schema_version",
+                    "this is a scoring model of schema 1 (model 1.x); this version of r2p-risk reads "
+                    "schema 2 (model 2.0): see CHANGELOG.md",
+                )
+            ],
+            f"{source} is too old",
+        )
     try:
         params = ScoringParameters.model_validate(raw)
     except ValidationError as exc:
         raise FrameworkError(problems_from_validation_error(exc, prefix), f"{source} is not valid") from None
     problems = check_parameters_against_framework(params, framework)
     if problems:
-        raise FrameworkError([Problem(p.code, prefix + p.where, p.message) for p in problems], f"{source} does not fit the framework")
+        raise FrameworkError(
+            [Problem(p.code, prefix + p.where, p.message) for p in problems], f"{source} does not fit the framework"
+        )
     return params

@@ -40,10 +40,25 @@ class Row:
 
 
 def rows_of(factor: RiskFactor) -> list[Row]:
-    whole = Row("factor", factor.number, f"RF {factor.number}", f"Risk factor {factor.number} as a whole: a holistic rating, "
-                "for indicators the list lacks or an overall judgement")
-    return [whole, *(Row("indicator", i.id, i.id, i.text + (f" (⚠ {WORDING[i.wording_check]})" if i.wording_check in WORDING else ""))
-                     for i in factor.indicators)]
+    whole = Row(
+        "factor",
+        factor.number,
+        f"RF {factor.number}",
+        f"Risk factor {factor.number} as a whole: a holistic rating, "
+        "for indicators the list lacks or an overall judgement",
+    )
+    return [
+        whole,
+        *(
+            Row(
+                "indicator",
+                i.id,
+                i.id,
+                i.text + (f" (⚠ {WORDING[i.wording_check]})" if i.wording_check in WORDING else ""),
+            )
+            for i in factor.indicators
+        ),
+    ]
 
 
 def rating_of(assessment: Assessment, row: Row) -> RatingFields | None:
@@ -55,8 +70,9 @@ def rating_of(assessment: Assessment, row: Row) -> RatingFields | None:
 def notes(rating: RatingFields | None) -> str:
     if rating is None:
         return ""
-    parts = (["evidence"] if rating.evidence else []) + ([f"{len(rating.sources)} source" + ("s" if len(rating.sources) > 1 else "")]
-                                                         if rating.sources else [])
+    parts = (["evidence"] if rating.evidence else []) + (
+        [f"{len(rating.sources)} source" + ("s" if len(rating.sources) > 1 else "")] if rating.sources else []
+    )
     return " · ".join(parts)
 
 
@@ -65,8 +81,16 @@ def table(assessment: Assessment, factor: RiskFactor) -> pd.DataFrame:
     records = []
     for row in rows_of(factor):
         rating = rating_of(assessment, row) or RatingFields()
-        records.append({"item": row.label, "text": row.text, "level": LEVEL_CELLS.get(rating.level),
-                        "confidence": rating.confidence, "trend": rating.trend, "notes": notes(rating_of(assessment, row))})
+        records.append(
+            {
+                "item": row.label,
+                "text": row.text,
+                "level": LEVEL_CELLS.get(rating.level),
+                "confidence": rating.confidence,
+                "trend": rating.trend,
+                "notes": notes(rating_of(assessment, row)),
+            }
+        )
     return pd.DataFrame(records, columns=["item", "text", "level", "confidence", "trend", "notes"], dtype=object)
 
 

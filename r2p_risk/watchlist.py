@@ -49,8 +49,9 @@ def review_columns(overview: SituationOverview, today: dt.date | None) -> dict:
     return {"next_trigger": next_trigger_text(latest.triggers, today), "review": due.text, "review_due": due.due}
 
 
-def build_watch_list(overviews: list[SituationOverview], model, regions: dict[str, Region],
-                     today: dt.date | None = None) -> list[WatchRow]:
+def build_watch_list(
+    overviews: list[SituationOverview], model, regions: dict[str, Region], today: dt.date | None = None
+) -> list[WatchRow]:
     """One row per situation: its latest assessment's status and score, and the change since the one before;
     with `today`, its next trigger and whether its review is due."""
     rows = []
@@ -62,20 +63,28 @@ def build_watch_list(overviews: list[SituationOverview], model, regions: dict[st
         overall = latest.summary.overall if latest else None
         region = regions.get(situation.country) if situation.country else None
         summary = latest.summary if latest else None
-        rows.append(WatchRow(
-            situation_id=situation.id, situation=situation.name,
-            country=country_name(situation.country), region=region.region if region else None, tags=situation.tags,
-            assessment_id=latest.assessment_id if latest else None,
-            status=summary.status if summary else None, status_label=status_label(summary, model.params),
-            provisional=bool(summary and summary.provisional),
-            risk_class=model.params.risk_level_label(summary.level) if summary else None,
-            overall=overall, overall_range=summary.range if summary else None, assessed=summary.assessed if summary else None,
-            reliability=summary.reliability if summary else None,
-            last_assessed=latest.assessed_on if latest else None,
-            change=None if overall is None or before is None else round(overall - before, 2),
-            assessments=len(overview.assessments),
-            **review_columns(overview, today),
-        ))
+        rows.append(
+            WatchRow(
+                situation_id=situation.id,
+                situation=situation.name,
+                country=country_name(situation.country),
+                region=region.region if region else None,
+                tags=situation.tags,
+                assessment_id=latest.assessment_id if latest else None,
+                status=summary.status if summary else None,
+                status_label=status_label(summary, model.params),
+                provisional=bool(summary and summary.provisional),
+                risk_class=model.params.risk_level_label(summary.level) if summary else None,
+                overall=overall,
+                overall_range=summary.range if summary else None,
+                assessed=summary.assessed if summary else None,
+                reliability=summary.reliability if summary else None,
+                last_assessed=latest.assessed_on if latest else None,
+                change=None if overall is None or before is None else round(overall - before, 2),
+                assessments=len(overview.assessments),
+                **review_columns(overview, today),
+            )
+        )
     severity: dict[str | None, int] = {status: -model.params.severity(status) for status in STATUSES}  # unassessed last
     rows.sort(key=lambda r: (severity.get(r.status, 1), -(r.overall if r.overall is not None else -1), r.situation))
     return rows
@@ -92,8 +101,11 @@ def status_label(summary, params) -> str:
 def filter_watch_list(rows: list[WatchRow], regions: list[str], statuses: list[str], tags: list[str]) -> list[WatchRow]:
     """Keep rows in any of the chosen regions, statuses and tags; an empty choice keeps all."""
     return [
-        r for r in rows
-        if (not regions or r.region in regions) and (not statuses or r.status in statuses) and (not tags or set(tags) & set(r.tags))
+        r
+        for r in rows
+        if (not regions or r.region in regions)
+        and (not statuses or r.status in statuses)
+        and (not tags or set(tags) & set(r.tags))
     ]
 
 
@@ -103,7 +115,9 @@ def watch_list_frame(rows: list[WatchRow]) -> pd.DataFrame:
     frame["status"] = frame["status_label"]
     frame["range"] = frame["overall_range"].map(lambda r: f"{r[0]:.1f}-{r[1]:.1f}" if r is not None else "")
     frame["tags"] = frame["tags"].map(", ".join)
-    frame["review"] = [("⚠ " if due else "") + text for due, text in zip(frame["review_due"], frame["review"], strict=True)]
+    frame["review"] = [
+        ("⚠ " if due else "") + text for due, text in zip(frame["review_due"], frame["review"], strict=True)
+    ]
     return frame
 
 
@@ -127,9 +141,23 @@ def trend_frame(overviews: list[SituationOverview], situation_ids: list[str]) ->
             continue
         for a in o.assessments:
             ranges = {"overall": a.summary.range, **a.summary.crime_ranges}
-            records.append({"situation": o.situation.name, "assessed_on": a.assessed_on, "overall": a.summary.overall,
-                            "status": a.summary.status, **a.summary.crimes,
-                            **{f"{name}_low": r[0] for name, r in ranges.items()}, **{f"{name}_high": r[1] for name, r in ranges.items()}})
+            records.append(
+                {
+                    "situation": o.situation.name,
+                    "assessed_on": a.assessed_on,
+                    "overall": a.summary.overall,
+                    "status": a.summary.status,
+                    **a.summary.crimes,
+                    **{f"{name}_low": r[0] for name, r in ranges.items()},
+                    **{f"{name}_high": r[1] for name, r in ranges.items()},
+                }
+            )
     figures = ["overall", "genocide", "crimes_against_humanity", "war_crimes"]
-    columns = ["situation", "assessed_on", "status", *figures, *(f"{f}_{end}" for f in figures for end in ("low", "high"))]
+    columns = [
+        "situation",
+        "assessed_on",
+        "status",
+        *figures,
+        *(f"{f}_{end}" for f in figures for end in ("low", "high")),
+    ]
     return pd.DataFrame(records, columns=columns).sort_values(["situation", "assessed_on"], ignore_index=True)

@@ -78,8 +78,9 @@ def db(database_url):
 def app_url(tmp_path_factory):
     """`streamlit run app.py` on a free port and an empty SQLite file of its own (one per test module and worker)."""
     database = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
-    server, url = start_streamlit({**os.environ, "R2P_RISK_DATABASE_URL": f"sqlite:///{database}"},
-                                  database.with_suffix(".log"), cwd=ROOT)
+    server, url = start_streamlit(
+        {**os.environ, "R2P_RISK_DATABASE_URL": f"sqlite:///{database}"}, database.with_suffix(".log"), cwd=ROOT
+    )
     yield url
     stop(server)
 
@@ -139,5 +140,8 @@ def pytest_sessionfinish(session, exitstatus):
     if changed:
         session.config.get_terminal_writer().line(
             "The tests changed the working tree (git status --porcelain), and a test run must leave it clean:\n  "
-            + "\n  ".join(changed), red=True, bold=True)
+            + "\n  ".join(changed),
+            red=True,
+            bold=True,
+        )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

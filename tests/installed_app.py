@@ -25,5 +25,13 @@ situations = open_database(os.environ["R2P_RISK_DATABASE_URL"]).list_situations(
 check(at.selectbox(key=state.OPEN_SITUATION).select(situations[0].id).run())
 check(at.sidebar.text_input(key=state.ANALYST).input("Ana Analyst").run())
 check(at.button(key=state.OPEN_ASSESSMENT).click().run())
-print(json.dumps({"app": str(app_script()), "examples": str(examples_dir()), "situations": len(situations),
-                  "title": [t.value for t in at.title]}))
+print(
+    json.dumps(
+        {
+            "app": str(app_script()),
+            "examples": str(examples_dir()),
+            "situations": len(situations),
+            "title": [t.value for t in at.title],
+        }
+    )
+)

@@ -100,9 +100,13 @@ def test_rate_save_and_find_the_ratings_in_a_new_session(database_url):
     at.button(key=state.NEW_ASSESSMENT).click().run()
     assert at.title[0].value == "Assess"
     edit_ratings(at, "1.1", level=3, confidence="high")
-    assert at.session_state[state.DRAFT_HOLDER].session == at.session_state[state.DRAFT]  # what the snapshot download reads
+    assert (
+        at.session_state[state.DRAFT_HOLDER].session == at.session_state[state.DRAFT]
+    )  # what the snapshot download reads
     assert any("1 of 11 indicators rated" in m.value and "unsaved changes" in m.value for m in at.markdown)
-    assert table_row(at, "1.1")["level"] == LEVEL_CELLS[3] and "1.1" in at.selectbox(key=state.evidence_of_key(1, session=at.session_state)).format_func(1)
+    assert table_row(at, "1.1")["level"] == LEVEL_CELLS[3] and "1.1" in at.selectbox(
+        key=state.evidence_of_key(1, session=at.session_state)
+    ).format_func(1)
     at.text_area(key=key(at, "1.1", "evidence")).input("Shelling of Grubačić market; <script>x</script>").run()
     at.text_area(key=key(at, "1.1", "sources")).input("UN report | https://example.org/r | 2026-05-01").run()
     at.selectbox(key=state.FACTOR).select(11).run()
@@ -220,10 +224,13 @@ def test_copying_the_latest_assessment_keeps_its_ratings(database_url):
 
 def test_import_shows_the_plan_first_and_stores_only_on_confirmation(database_url):
     from helpers import EXAMPLES
+
     at = sign(open_page(new_session(), "transfer"))
     files = [(p.name, p.read_bytes(), "application/json") for p in sorted(EXAMPLES.glob("tamaris-*.json"))]
     uploader = at.file_uploader(key=state.IMPORT_FILES)
-    for name, content, mime in files + [("broken.json", b'{"format": "r2p-risk-snapshot", "schema_version": 1}', "application/json")]:
+    for name, content, mime in files + [
+        ("broken.json", b'{"format": "r2p-risk-snapshot", "schema_version": 1}', "application/json")
+    ]:
         uploader.upload(name, content, mime)
     at.run()
     assert not at.exception and any("broken.json" in e.value for e in at.error)
@@ -248,7 +255,9 @@ def test_bulk_export_offers_a_zip(database_url):
 
 def test_local_mode_needs_no_sign_in_records_the_typed_name_and_has_no_users_screen(database_url):
     at = sign(new_session(), "Ana Analyst")
-    assert at.sidebar.text_input(key=state.ANALYST).value == "Ana Analyst" and state.SIGN_OUT not in [b.key for b in at.button]
+    assert at.sidebar.text_input(key=state.ANALYST).value == "Ana Analyst" and state.SIGN_OUT not in [
+        b.key for b in at.button
+    ]
     create_situation(at)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("r2p_risk/ui/pages/users.py")
@@ -288,7 +297,9 @@ def test_a_thin_alarm_and_a_recorded_finding_are_said_plainly_on_screen(database
     at = open_page(at, "assess")
     at.selectbox(key=state.FINDING_NEW["crime"]).select("genocide")
     at.radio(key=state.FINDING_NEW["state"]).set_value("ongoing")
-    at.text_area(key=state.FINDING_NEW["evidence"]).input("Fictional: killings of the Vessany reported by the fictional commission.")
+    at.text_area(key=state.FINDING_NEW["evidence"]).input(
+        "Fictional: killings of the Vessany reported by the fictional commission."
+    )
     at.button(key=state.FINDING_ADD).click().run()
     assert_clean(at)
     assert [f.crime for f in at.session_state[state.DRAFT].assessment.atrocity_findings] == ["genocide"]

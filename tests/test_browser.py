@@ -82,4 +82,6 @@ def test_score_save_reload_and_nothing_leaves_localhost(app_url, page):
 
 
 def magic_suffix(label: str) -> str:
-    return {"Briefing (PDF)": r"briefing\.pdf", "Briefing (Word)": r"briefing\.docx", "Snapshot (JSON)": r"\.json"}[label]
+    return {"Briefing (PDF)": r"briefing\.pdf", "Briefing (Word)": r"briefing\.docx", "Snapshot (JSON)": r"\.json"}[
+        label
+    ]

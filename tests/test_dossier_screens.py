@@ -49,7 +49,9 @@ def assert_clean(at: AppTest) -> None:
 
 
 def texts(at: AppTest) -> str:
-    return "\n".join(str(e.value) for kind in ("markdown", "caption", "info", "warning", "success", "text") for e in at.get(kind))
+    return "\n".join(
+        str(e.value) for kind in ("markdown", "caption", "info", "warning", "success", "text") for e in at.get(kind)
+    )
 
 
 def dossier_key(at: AppTest, *parts) -> str:
@@ -80,7 +82,10 @@ def test_the_watch_list_and_compare_show_the_next_trigger_and_the_review(databas
     today = dt.date.today()
     referendum = (dt.date(2026, 12, 12) - today).days
     if referendum > 1:  # the examples' dates are fixed; the screen counts from today
-        assert frame.loc["Kessan Highlands, Federation of Orlavia (fictional)", "next_trigger"] == f"in {referendum} days: Constitutional referendum"
+        assert (
+            frame.loc["Kessan Highlands, Federation of Orlavia (fictional)", "next_trigger"]
+            == f"in {referendum} days: Constitutional referendum"
+        )
     assert all(text.startswith(("due ", "⚠ due since", "⚠ not signed off")) for text in frame["review"])
     compare = open_page(at, "compare")
     assert "review" in compare.dataframe[0].value.columns
@@ -113,13 +118,28 @@ def test_an_analyst_writes_the_dossier_beside_the_ratings_and_saves_it_with_the_
     assert "Saved revision 1" in at.success[0].value
     stored = open_database(database_url).list_assessments(situation_id)[0]
     dossier = stored.dossier
-    assert (dossier.populations_at_risk[0].identity, dossier.populations_at_risk[0].indicators) == ("religious", ["9.1", "7.14"])
-    assert (dossier.triggers[0].title, dossier.triggers[0].indicators, dossier.perpetrators[0].kind) == ("Census", ["8.8"], "militia")
-    assert dossier.scenario("worst_case") == "Expulsions from the valleys" and dossier.narrative.background == "A census is coming."
-    assert len(dossier.developments_to_monitor) == 5 and stored.rating_for("8.8").level == 2  # the ratings saved with it
+    assert (dossier.populations_at_risk[0].identity, dossier.populations_at_risk[0].indicators) == (
+        "religious",
+        ["9.1", "7.14"],
+    )
+    assert (dossier.triggers[0].title, dossier.triggers[0].indicators, dossier.perpetrators[0].kind) == (
+        "Census",
+        ["8.8"],
+        "militia",
+    )
+    assert (
+        dossier.scenario("worst_case") == "Expulsions from the valleys"
+        and dossier.narrative.background == "A census is coming."
+    )
+    assert (
+        len(dossier.developments_to_monitor) == 5 and stored.rating_for("8.8").level == 2
+    )  # the ratings saved with it
 
     at.button(key=dossier_key(at, "populations_at_risk", 0, "remove")).click().run()
-    assert at.session_state[state.DRAFT].assessment.dossier.populations_at_risk == [] and at.session_state[state.DRAFT].dirty
+    assert (
+        at.session_state[state.DRAFT].assessment.dossier.populations_at_risk == []
+        and at.session_state[state.DRAFT].dirty
+    )
 
 
 def test_a_bad_item_is_refused_in_words_and_nothing_is_kept(database_url):
@@ -150,7 +170,10 @@ def test_a_team_reviews_with_four_eyes_comments_block_sign_off_until_resolved(te
     rita.text_area(key=state.REVIEW_COMMENT_TEXT).input("Which broadcasts? Name the source.")
     rita.button(key=state.REVIEW_COMMENT_ADD).click().run()
     assert_clean(rita)
-    assert rita.button(key=state.REVIEW_SIGN_OFF).disabled and rita.button(key=state.REVIEW_SIGN_OFF).help == "1 comment(s) are open"
+    assert (
+        rita.button(key=state.REVIEW_SIGN_OFF).disabled
+        and rita.button(key=state.REVIEW_SIGN_OFF).help == "1 comment(s) are open"
+    )
     rita.button(key=state.REVIEW_RETURN).click().run()
     assert "Returned" in rita.success[0].value
 
@@ -166,7 +189,13 @@ def test_a_team_reviews_with_four_eyes_comments_block_sign_off_until_resolved(te
     final = database.list_assessments(ana.session_state[state.SITUATION])[0]
     assert (final.status, final.review.reviewer) == ("final", "rita@example.org")
     assert [e.action for e in reversed(database.list_audit(action="review."))] == [
-        "review.submit", "review.comment", "review.return", "review.resolve", "review.submit", "review.sign_off"]
+        "review.submit",
+        "review.comment",
+        "review.return",
+        "review.resolve",
+        "review.submit",
+        "review.sign_off",
+    ]
 
 
 def test_the_reviewer_who_edited_last_sees_why_she_cannot_sign_off(team_url):
@@ -179,7 +208,9 @@ def test_the_reviewer_who_edited_last_sees_why_she_cannot_sign_off(team_url):
     rita = open_page(rita, "review")
     rita.button(key=state.REVIEW_SUBMIT).click().run()
     assert rita.button(key=state.REVIEW_SIGN_OFF).disabled
-    assert rita.button(key=state.REVIEW_SIGN_OFF).help == "you edited it last: another reviewer signs it off (four eyes)"
+    assert (
+        rita.button(key=state.REVIEW_SIGN_OFF).help == "you edited it last: another reviewer signs it off (four eyes)"
+    )
     assert "Cannot sign off now" in texts(rita)
 
 
@@ -216,6 +247,9 @@ def test_two_analysts_rate_blind_see_the_consensus_and_the_lead_reconciles(datab
     assert list(analysts["analyst"]) == ["Ana", "Ben"] and analysts["status"].iloc[0] == "Not enough assessed"
     ana.button(key=state.CONSENSUS_RECONCILE).click().run()
     assert_clean(ana)
-    assert ana.title[0].value == "Assess" and ana.session_state[state.DRAFT].assessment.consensus.analysts == ["Ana", "Ben"]
+    assert ana.title[0].value == "Assess" and ana.session_state[state.DRAFT].assessment.consensus.analysts == [
+        "Ana",
+        "Ben",
+    ]
     ana = open_page(ana, "review")
     assert "Reconciled from independent ratings: 2 analysts; disagreement on 7.14" in texts(ana)

@@ -28,7 +28,16 @@ def with_examples(app_url, browser):
 def test_every_screen_opens_with_examples_and_fetches_nothing_from_outside(with_examples, page):
     page.goto(with_examples)
     page.get_by_role("heading", name="Situations").wait_for()
-    for name in ("Assess", "Risk profile", "Recommendations", "Compare", "Export and import", "Framework", "Audit", "Situations"):
+    for name in (
+        "Assess",
+        "Risk profile",
+        "Recommendations",
+        "Compare",
+        "Export and import",
+        "Framework",
+        "Audit",
+        "Situations",
+    ):
         page.get_by_role("link", name=name).click()
         page.get_by_role("heading").first.wait_for()
         wait_idle(page)

@@ -40,16 +40,23 @@ EVIDENCE = "Checkpoints closed on the eastern road; two independent witnesses."
 def contents(database: Database) -> dict[str, list[tuple]]:
     """Every row of every table, in key order; not the score summaries, which any screen may add (derived data)."""
     with database.engine.connect() as conn:
-        return {t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
-                for t in metadata.sorted_tables if t is not assessment_scores}
+        return {
+            t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
+            for t in metadata.sorted_tables
+            if t is not assessment_scores
+        }
 
 
 def populate(url: str) -> tuple[Situation, Assessment, dict]:
     """A situation with two revisions of an assessment; returns them and every row stored."""
     database = open_database(url)
     situation = database.create_situation(Situation(name="Eastern Region (fictional)"), "ana")
-    first = database.save_assessment(situation.id, Assessment(assessed_on=dt.date(2026, 1, 15), analyst="Ana",
-                                                              ratings=[{"indicator": "1.1", "level": 1}]), "ana", None)
+    first = database.save_assessment(
+        situation.id,
+        Assessment(assessed_on=dt.date(2026, 1, 15), analyst="Ana", ratings=[{"indicator": "1.1", "level": 1}]),
+        "ana",
+        None,
+    )
     second = database.save_assessment(situation.id, first.model_copy(update={"key_judgements": "second"}), "ana", 1)
     rows = contents(database)
     database.close()
@@ -58,8 +65,13 @@ def populate(url: str) -> tuple[Situation, Assessment, dict]:
 
 def bigger(assessment: Assessment) -> Assessment:
     """An edit large enough to need new pages on disk (about 200 KB)."""
-    return Assessment.model_validate({**assessment.model_dump(), "key_judgements": "x" * 20_000, "ratings": [
-        {"indicator": f"{n}.1", "level": 2, "evidence": "y" * 15_000} for n in range(1, 11)]})
+    return Assessment.model_validate(
+        {
+            **assessment.model_dump(),
+            "key_judgements": "x" * 20_000,
+            "ratings": [{"indicator": f"{n}.1", "level": 2, "evidence": "y" * 15_000} for n in range(1, 11)],
+        }
+    )
 
 
 def assert_refused(call, reason: str) -> StorageError:
@@ -81,7 +93,10 @@ def assert_unharmed(url: str, rows: dict) -> None:
         assert contents(database) == rows
         situation_id, assessment_id = rows["situations"][0][0], rows["assessment_revisions"][-1][0]
         latest = database.load_assessment(assessment_id)
-        assert database.save_assessment(situation_id, bigger(latest), "ana", latest.revision).revision == latest.revision + 1
+        assert (
+            database.save_assessment(situation_id, bigger(latest), "ana", latest.revision).revision
+            == latest.revision + 1
+        )
     finally:
         database.close()
 
@@ -111,8 +126,10 @@ def test_an_unwritable_database_refuses_every_change_in_words_and_keeps_what_was
         database = open_database(url)
         try:
             assert database.load_assessment(latest.id) == latest and contents(database) == rows  # reading still works
-            error = assert_refused(lambda: database.save_assessment(situation.id, bigger(latest), "ana", latest.revision),
-                                   "could not save the assessment: the database is read-only")
+            error = assert_refused(
+                lambda: database.save_assessment(situation.id, bigger(latest), "ana", latest.revision),
+                "could not save the assessment: the database is read-only",
+            )
             assert str(path) not in error.problems[0].message  # where the database is: for the operator's log only
             assert_refused(lambda: database.create_situation(Situation(name="New"), "ana"), "the database is read-only")
             assert_refused(lambda: database.delete_situation(situation.id, "ana"), "the database is read-only")
@@ -128,10 +145,14 @@ class TinyDisk:
     def __init__(self, folder: Path):
         self.folder = folder
         self.filler = folder / "filler"
-        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", str(folder)], capture_output=True, text=True)
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", str(folder)], capture_output=True, text=True
+        )
         if mounted.returncode != 0:
-            pytest.fail(f"a full disk is a tiny tmpfs, and mounting one needs root (scripts/test runs as root): {mounted.stderr}",
-                        pytrace=False)
+            pytest.fail(
+                f"a full disk is a tiny tmpfs, and mounting one needs root (scripts/test runs as root): {mounted.stderr}",
+                pytrace=False,
+            )
 
     def fill(self) -> None:
         fd = os.open(self.filler, os.O_WRONLY | os.O_CREAT)
@@ -159,6 +180,7 @@ class PageLimit:
 
     def limit(self, database: Database) -> None:
         """Called on the Database under test: every connection it opens from now on may not add a page."""
+
         def cap(dbapi_connection, _record):
             pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
             dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
@@ -201,8 +223,10 @@ def test_a_full_disk_refuses_saves_in_words_and_keeps_what_was_saved(disk):
             disk.limit(database)
         disk.fill()
         assert contents(database) == rows  # reading still works
-        assert_refused(lambda: database.save_assessment(situation.id, bigger(latest), "ana", latest.revision),
-                       "could not save the assessment: the disk is full")
+        assert_refused(
+            lambda: database.save_assessment(situation.id, bigger(latest), "ana", latest.revision),
+            "could not save the assessment: the disk is full",
+        )
         assert contents(database) == rows
         disk.free()
     finally:
@@ -271,9 +295,13 @@ def test_postgresql_going_down_is_a_plain_message_and_nothing_saved_is_harmed(re
     try:
         assert database.load_assessment(latest.id) == latest
         relay.down()
-        assert_refused(lambda: database.save_assessment(situation.id, bigger(latest), "ana", latest.revision),
-                       "could not save the assessment: the database server could not be reached")
-        assert_refused(lambda: database.load_assessment(latest.id), "could not load the assessment: the database server")
+        assert_refused(
+            lambda: database.save_assessment(situation.id, bigger(latest), "ana", latest.revision),
+            "could not save the assessment: the database server could not be reached",
+        )
+        assert_refused(
+            lambda: database.load_assessment(latest.id), "could not load the assessment: the database server"
+        )
         relay.up()
         assert database.load_assessment(latest.id) == latest  # the same Database reconnects by itself
     finally:
@@ -285,6 +313,7 @@ def test_postgresql_going_down_is_a_plain_message_and_nothing_saved_is_harmed(re
 @pytest.fixture
 def app_database(monkeypatch):
     """Point the app at `url`, with Streamlit's caches empty before and after."""
+
     def use(url: str) -> None:
         monkeypatch.setenv("R2P_RISK_DATABASE_URL", url)
         st.cache_data.clear()

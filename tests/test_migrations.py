@@ -32,21 +32,46 @@ def test_a_database_made_before_migrations_is_stamped_and_upgraded_keeping_its_d
     if engine.dialect.name == "sqlite":
         open_database(database_url).close()  # only to make the folder; the tables are dropped again
         with engine.begin() as conn:
-            for table in ("round_members", "rating_rounds", "audit_events", "situation_access", "users", "assessment_scores",
-                          "assessment_revisions", "situations", "alembic_version"):
+            for table in (
+                "round_members",
+                "rating_rounds",
+                "audit_events",
+                "situation_access",
+                "users",
+                "assessment_scores",
+                "assessment_revisions",
+                "situations",
+                "alembic_version",
+            ):
                 conn.execute(text(f"DROP TABLE {table}"))
     before = MetaData()  # exactly what the code before migrations made: situations had no review cadence yet
     Table("situations", before, *(c._copy() for c in situations.columns if c.name != "review_every_months"))
     revisions.to_metadata(before)
     before.create_all(engine)
-    old = Assessment(id="a1", revision=1, assessed_on=dt.date(2025, 1, 1), analyst="Ana", ratings=[{"indicator": "1.1", "level": 2}])
+    old = Assessment(
+        id="a1", revision=1, assessed_on=dt.date(2025, 1, 1), analyst="Ana", ratings=[{"indicator": "1.1", "level": 2}]
+    )
     now = dt.datetime(2025, 1, 2, tzinfo=dt.UTC)
     with engine.begin() as conn:
-        conn.execute(insert(situations).values(id="s1", name="Old", tags_json="[]", created_at=now, created_by="ana",
-                                               updated_at=now, updated_by="ana"))
-        conn.execute(insert(revisions).values(assessment_id="a1", revision=1, situation_id="s1", assessed_on=old.assessed_on,
-                                              analyst="Ana", status="draft", saved_by="ana", saved_at=now, note="",
-                                              data_json=old.model_dump_json()))
+        conn.execute(
+            insert(situations).values(
+                id="s1", name="Old", tags_json="[]", created_at=now, created_by="ana", updated_at=now, updated_by="ana"
+            )
+        )
+        conn.execute(
+            insert(revisions).values(
+                assessment_id="a1",
+                revision=1,
+                situation_id="s1",
+                assessed_on=old.assessed_on,
+                analyst="Ana",
+                status="draft",
+                saved_by="ana",
+                saved_at=now,
+                note="",
+                data_json=old.model_dump_json(),
+            )
+        )
     engine.dispose()
 
     database = open_database(database_url)
@@ -84,7 +109,9 @@ def test_a_database_written_by_a_newer_version_is_refused_in_words(database_url)
     with pytest.raises(StorageError) as caught:
         open_database(database_url)
     problem = caught.value.problems[0]
-    assert problem.code == "schema_too_new" and "0099_future" in problem.message and "upgrade r2p-risk" in problem.message
+    assert (
+        problem.code == "schema_too_new" and "0099_future" in problem.message and "upgrade r2p-risk" in problem.message
+    )
 
 
 def test_every_migration_downgrades_and_upgrades_again(database_url):

@@ -38,7 +38,14 @@ def test_unknown_or_a_cleared_cell_leaves_the_level_out_and_an_empty_rating_is_d
 def test_only_level_confidence_and_trend_are_taken_and_a_bad_value_is_named(framework):
     factor = framework.risk_factor(1)
     start = make_assessment({"1.1": 1})
-    edited, problems = apply_edits(start, factor, {1: {"text": "rewritten", "notes": "x", "level": "7 · off the scale"},
-                                                   2: {"trend": "sideways"}, 99: {"level": LEVEL_CELLS[3]}})
+    edited, problems = apply_edits(
+        start,
+        factor,
+        {
+            1: {"text": "rewritten", "notes": "x", "level": "7 · off the scale"},
+            2: {"trend": "sideways"},
+            99: {"level": LEVEL_CELLS[3]},
+        },
+    )
     assert edited == start  # nothing kept: read-only columns ignored, bad values refused, unknown rows ignored
     assert [p.where for p in problems] == ["indicator 1.1.level", "indicator 1.2.trend"]

@@ -50,8 +50,11 @@ def tamaris(database_url):
 
 
 def ticks(at: AppTest) -> list[str]:
-    return [box.key.removeprefix(state.select_tool_key("")) for box in at.checkbox
-            if box.key.startswith(state.select_tool_key(""))]
+    return [
+        box.key.removeprefix(state.select_tool_key(""))
+        for box in at.checkbox
+        if box.key.startswith(state.select_tool_key(""))
+    ]
 
 
 def tick(at: AppTest, tool: str) -> AppTest:
@@ -75,9 +78,14 @@ def test_the_best_fitting_tools_come_first_grouped_and_the_rest_one_click_away(d
     assert_clean(at)
     model = load_model(FRAMEWORKS)
     catalogue = load_catalogue(FRAMEWORKS, model.framework)
-    found = recommend_tools(score_assessment(assessment, model.framework, model.params), assessment, catalogue,
-                            model.framework, model.params)
-    assert sorted(ticks(at)) == sorted(r.tool_id for r in found.tools[:catalogue.ranking.shown])
+    found = recommend_tools(
+        score_assessment(assessment, model.framework, model.params),
+        assessment,
+        catalogue,
+        model.framework,
+        model.params,
+    )
+    assert sorted(ticks(at)) == sorted(r.tool_id for r in found.tools[: catalogue.ranking.shown])
     assert [h.value for h in at.subheader][:1] == ["Stage: Ongoing atrocities"]
     assert any("Why:" in m.value and "Fits the current stage: ongoing atrocities" in m.value for m in at.markdown)
     at.toggle(key=state.SHOW_ALL_TOOLS).set_value(True).run()
@@ -91,7 +99,10 @@ def test_tools_held_back_are_listed_with_the_condition_under_which_they_would_fi
     at.selectbox(key=state.pick_situation_key("recommendations")).select(varesia.id).run()
     assert_clean(at)
     held = next(e for e in at.expander if e.label.startswith("If the situation escalates"))
-    assert any("If the status reaches Imminent risk" in m.value and "Pressing for targeted sanctions" in m.value for m in held.markdown)
+    assert any(
+        "If the status reaches Imminent risk" in m.value and "Pressing for targeted sanctions" in m.value
+        for m in held.markdown
+    )
     assert "un_targeted_sanctions" not in ticks(at)
 
 
@@ -108,8 +119,12 @@ def test_ticked_tools_are_saved_in_one_action_and_the_screen_says_so(database_ur
     assert_clean(at)
     saved = database.load_assessment(assessment.id)
     assert saved.revision == 2 and sorted(saved.selected_tools) == sorted([first, second])
-    assert [s.value for s in at.success] == [f"Saved the selection of 2 tools as revision 2 of the assessment of {assessment.assessed_on}."]
-    assert at.checkbox(key=state.select_tool_key(first)).value and state.SAVE_TOOL_SELECTION not in [b.key for b in at.button]
+    assert [s.value for s in at.success] == [
+        f"Saved the selection of 2 tools as revision 2 of the assessment of {assessment.assessed_on}."
+    ]
+    assert at.checkbox(key=state.select_tool_key(first)).value and state.SAVE_TOOL_SELECTION not in [
+        b.key for b in at.button
+    ]
 
 
 def test_the_selection_is_saved_while_the_assessment_is_open_on_assess(database_url):

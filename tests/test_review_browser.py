@@ -107,8 +107,16 @@ def test_two_analysts_drafts_consensus_review_comments_and_sign_off(app_url, bro
     with other.expect_download() as download:
         other.get_by_role("button", name="Save the CSV").click()
     audit = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    for action in ("round.open", "round.submit", "round.reconcile", "review.submit", "review.comment", "review.return",
-                   "review.resolve", "review.sign_off"):
+    for action in (
+        "round.open",
+        "round.submit",
+        "round.reconcile",
+        "review.submit",
+        "review.comment",
+        "review.return",
+        "review.resolve",
+        "review.sign_off",
+    ):
         assert action in audit, action
     for context in (lead_context, other_context):
         context.close()

@@ -40,12 +40,16 @@ def test_a_visitor_who_is_not_signed_in_sees_only_the_sign_in_button(team_url):
     assert open_database(team_url).list_users() == []
 
 
-@pytest.mark.parametrize("auth, words", [
-    ({**AUTH, "cookie_secret": "changeme"}, "cookie_secret"),
-    ({**AUTH, "cookie_secret": "x7" * 8}, "at least 32"),
-    ({k: v for k, v in AUTH.items() if k != "cookie_secret"}, "cookie_secret"),
-    ({k: v for k, v in AUTH.items() if k != "client_id"}, "client_id"),
-], ids=["common word", "short", "missing", "no client id"])
+@pytest.mark.parametrize(
+    "auth, words",
+    [
+        ({**AUTH, "cookie_secret": "changeme"}, "cookie_secret"),
+        ({**AUTH, "cookie_secret": "x7" * 8}, "at least 32"),
+        ({k: v for k, v in AUTH.items() if k != "cookie_secret"}, "cookie_secret"),
+        ({k: v for k, v in AUTH.items() if k != "client_id"}, "client_id"),
+    ],
+    ids=["common word", "short", "missing", "no client id"],
+)
 def test_start_up_is_refused_with_a_weak_or_missing_sign_in_setting(team_url, auth, words):
     at = session(claims("ann@example.org"), auth=auth).run()
     assert not at.exception
@@ -69,7 +73,9 @@ def test_the_first_user_is_admin_with_users_and_audit_and_the_next_a_viewer_with
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             bob.switch_page(f"r2p_risk/ui/pages/{page}.py")
     assert [(u.identity, u.role) for u in open_database(team_url).list_users()] == [
-        ("ann@example.org", "admin"), ("bob@example.org", "viewer")]
+        ("ann@example.org", "admin"),
+        ("bob@example.org", "viewer"),
+    ]
 
 
 def test_a_disabled_user_is_stopped_at_their_next_click(team_url):
@@ -102,14 +108,18 @@ def test_an_unverified_email_of_the_preset_admin_signs_in_as_a_new_viewer_not_as
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             mallory.switch_page(f"r2p_risk/ui/pages/{page}.py")
     assert [(u.identity, u.role) for u in database.list_users()] == [
-        ("admin@example.org", "admin"), ("oidc:127.0.0.1:mallory-123", "viewer")]
+        ("admin@example.org", "admin"),
+        ("oidc:127.0.0.1:mallory-123", "viewer"),
+    ]
 
 
 @pytest.mark.parametrize("verified", [False, "false", None, "yes"], ids=["false", "string false", "absent", "not true"])
 def test_the_email_counts_only_when_the_provider_verified_it(team_url, verified):
     open_database(team_url).set_role("admin@example.org", "admin", "cli:ops")
     extra = {} if verified is None else {"email_verified": verified}
-    at = session({k: v for k, v in claims("admin@example.org", sub="s-1").items() if k != "email_verified"} | extra).run()
+    at = session(
+        {k: v for k, v in claims("admin@example.org", sub="s-1").items() if k != "email_verified"} | extra
+    ).run()
     assert "role: viewer" in unjoined(at.sidebar.caption[0].value)
 
 
@@ -123,8 +133,10 @@ def test_a_verified_email_binds_the_preset_user_once_and_never_again_to_another_
     other = session(claims("admin@example.org", "Other", sub="someone-else")).run()  # verified, but the user is bound
     assert "oidc:127.0.0.1:someone-else · role: viewer" in unjoined(other.sidebar.caption[0].value)
     assert [(e.action, e.target) for e in database.list_audit(action="user.")][::-1] == [
-        ("user.set_role", "admin@example.org"), ("user.bind", "admin@example.org"),
-        ("user.create", "oidc:127.0.0.1:someone-else")]
+        ("user.set_role", "admin@example.org"),
+        ("user.bind", "admin@example.org"),
+        ("user.create", "oidc:127.0.0.1:someone-else"),
+    ]
 
 
 def test_a_token_without_issuer_or_subject_lets_nobody_in(team_url):
@@ -166,43 +178,66 @@ def behind_proxy(**values) -> Settings:
     return Settings(auth="header", auth_proxy_secret=PROXY_SECRET, **values)
 
 
-@pytest.mark.parametrize("headers, expected", [
-    ([SECRET_HEADER, ("X-Forwarded-Email", " eve@example.org "), ("X-Forwarded-Groups", "desk-b, desk-a,,")],
-     ("eve@example.org", ["desk-a", "desk-b"])),
-    ([SECRET_HEADER, ("x-forwarded-email", "eve@example.org")], ("eve@example.org", [])),
-    ([SECRET_HEADER, ("X-Forwarded-Email", "  ")], None),
-    ([SECRET_HEADER], None),
-])
+@pytest.mark.parametrize(
+    "headers, expected",
+    [
+        (
+            [SECRET_HEADER, ("X-Forwarded-Email", " eve@example.org "), ("X-Forwarded-Groups", "desk-b, desk-a,,")],
+            ("eve@example.org", ["desk-a", "desk-b"]),
+        ),
+        ([SECRET_HEADER, ("x-forwarded-email", "eve@example.org")], ("eve@example.org", [])),
+        ([SECRET_HEADER, ("X-Forwarded-Email", "  ")], None),
+        ([SECRET_HEADER], None),
+    ],
+)
 def test_identity_from_the_proxy_headers(headers, expected):
     assert identity_from_headers(headers, behind_proxy()) == expected
 
 
-@pytest.mark.parametrize("headers, code", [
-    ([SECRET_HEADER, ("X-Forwarded-Email", "admin@example.org"), ("X-Forwarded-Email", "eve@example.org")], "repeated_header"),
-    ([SECRET_HEADER, ("X-Forwarded-Email", "admin@example.org, eve@example.org")], "repeated_header"),
-    ([SECRET_HEADER, ("X-Forwarded-Email", "eve@example.org"), ("X-Forwarded-Groups", "admins"), ("X-Forwarded-Groups", "x")],
-     "repeated_header"),
-    ([("X-Forwarded-Email", "admin@example.org")], "not_from_proxy"),
-    ([("X-R2P-Risk-Proxy-Secret", "guess"), ("X-Forwarded-Email", "admin@example.org")], "not_from_proxy"),
-    ([SECRET_HEADER, SECRET_HEADER, ("X-Forwarded-Email", "admin@example.org")], "not_from_proxy"),
-], ids=["identity twice", "identity appended", "groups twice", "no secret", "wrong secret", "secret twice"])
+@pytest.mark.parametrize(
+    "headers, code",
+    [
+        (
+            [SECRET_HEADER, ("X-Forwarded-Email", "admin@example.org"), ("X-Forwarded-Email", "eve@example.org")],
+            "repeated_header",
+        ),
+        ([SECRET_HEADER, ("X-Forwarded-Email", "admin@example.org, eve@example.org")], "repeated_header"),
+        (
+            [
+                SECRET_HEADER,
+                ("X-Forwarded-Email", "eve@example.org"),
+                ("X-Forwarded-Groups", "admins"),
+                ("X-Forwarded-Groups", "x"),
+            ],
+            "repeated_header",
+        ),
+        ([("X-Forwarded-Email", "admin@example.org")], "not_from_proxy"),
+        ([("X-R2P-Risk-Proxy-Secret", "guess"), ("X-Forwarded-Email", "admin@example.org")], "not_from_proxy"),
+        ([SECRET_HEADER, SECRET_HEADER, ("X-Forwarded-Email", "admin@example.org")], "not_from_proxy"),
+    ],
+    ids=["identity twice", "identity appended", "groups twice", "no secret", "wrong secret", "secret twice"],
+)
 def test_a_request_the_proxy_did_not_make_alone_is_refused(headers, code):
     with pytest.raises(SignInRefused) as refused:
         identity_from_headers(headers, behind_proxy())
     assert [p.code for p in refused.value.problems] == [code]
 
 
-@pytest.mark.parametrize("address, secret, codes", [
-    ("127.0.0.1", PROXY_SECRET, []),
-    ("unix:///run/r2p-risk/app.sock", None, []),
-    ("unix:///run/r2p-risk/app.sock", PROXY_SECRET, []),
-    ("0.0.0.0", PROXY_SECRET, ["wildcard_address"]),
-    ("::", PROXY_SECRET, ["wildcard_address"]),
-    (None, PROXY_SECRET, ["wildcard_address"]),
-    ("127.0.0.1", None, ["missing_secret"]),
-    ("127.0.0.1", "changeme", ["weak_secret", "weak_secret", "weak_secret"]),
-    ("0.0.0.0", None, ["wildcard_address", "missing_secret"]),
-], ids=lambda value: "strong-secret" if value == PROXY_SECRET else None)  # the same test ids in every xdist worker
+@pytest.mark.parametrize(
+    "address, secret, codes",
+    [
+        ("127.0.0.1", PROXY_SECRET, []),
+        ("unix:///run/r2p-risk/app.sock", None, []),
+        ("unix:///run/r2p-risk/app.sock", PROXY_SECRET, []),
+        ("0.0.0.0", PROXY_SECRET, ["wildcard_address"]),
+        ("::", PROXY_SECRET, ["wildcard_address"]),
+        (None, PROXY_SECRET, ["wildcard_address"]),
+        ("127.0.0.1", None, ["missing_secret"]),
+        ("127.0.0.1", "changeme", ["weak_secret", "weak_secret", "weak_secret"]),
+        ("0.0.0.0", None, ["wildcard_address", "missing_secret"]),
+    ],
+    ids=lambda value: "strong-secret" if value == PROXY_SECRET else None,
+)  # the same test ids in every xdist worker
 def test_header_mode_starts_only_on_one_address_with_a_strong_secret_or_on_a_unix_socket(address, secret, codes):
     settings = Settings(auth="header", auth_proxy_secret=secret)
     assert [p.code for p in header_mode_problems(settings, address)] == codes
@@ -221,7 +256,9 @@ def header_mode(team_url, monkeypatch):
 
 
 def test_header_mode_signs_in_the_identity_the_proxy_sets(header_mode, monkeypatch):
-    proxy_headers(monkeypatch, [SECRET_HEADER, ("x-forwarded-email", "Eve@Example.org"), ("X-Forwarded-Groups", "desk-a,desk-b")])
+    proxy_headers(
+        monkeypatch, [SECRET_HEADER, ("x-forwarded-email", "Eve@Example.org"), ("X-Forwarded-Groups", "desk-a,desk-b")]
+    )
     at = session({}, auth={}).run()  # no secrets.toml needed behind a proxy
     assert_clean(at)
     assert "eve@example.org · role: admin · groups: desk-a, desk-b" in unjoined(at.sidebar.caption[0].value)
@@ -235,10 +272,14 @@ def test_header_mode_without_the_header_lets_nobody_in(header_mode, monkeypatch)
     assert open_database(header_mode).list_users() == []
 
 
-@pytest.mark.parametrize("headers", [
-    [("X-Forwarded-Email", "admin@example.org")],
-    [SECRET_HEADER, ("X-Forwarded-Email", "eve@example.org"), ("X-Forwarded-Email", "admin@example.org")],
-], ids=["straight to the app", "appended by the proxy"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [("X-Forwarded-Email", "admin@example.org")],
+        [SECRET_HEADER, ("X-Forwarded-Email", "eve@example.org"), ("X-Forwarded-Email", "admin@example.org")],
+    ],
+    ids=["straight to the app", "appended by the proxy"],
+)
 def test_a_client_choosing_its_identity_gets_nobody_in(header_mode, monkeypatch, headers):
     open_database(header_mode).set_role("admin@example.org", "admin", "cli:ops")
     proxy_headers(monkeypatch, headers)
@@ -247,11 +288,17 @@ def test_a_client_choosing_its_identity_gets_nobody_in(header_mode, monkeypatch,
     assert [u.identity for u in open_database(header_mode).list_users()] == ["admin@example.org"]
 
 
-@pytest.mark.parametrize("address, secret, words", [
-    ("0.0.0.0", PROXY_SECRET, "server.address"),
-    ("127.0.0.1", "", "R2P_RISK_AUTH_PROXY_SECRET"),
-], ids=["wildcard address", "no proxy secret"])
-def test_header_mode_refuses_to_start_on_a_wildcard_address_or_without_the_secret(header_mode, monkeypatch, address, secret, words):
+@pytest.mark.parametrize(
+    "address, secret, words",
+    [
+        ("0.0.0.0", PROXY_SECRET, "server.address"),
+        ("127.0.0.1", "", "R2P_RISK_AUTH_PROXY_SECRET"),
+    ],
+    ids=["wildcard address", "no proxy secret"],
+)
+def test_header_mode_refuses_to_start_on_a_wildcard_address_or_without_the_secret(
+    header_mode, monkeypatch, address, secret, words
+):
     monkeypatch.setenv("R2P_RISK_AUTH_PROXY_SECRET", secret)
     proxy_headers(monkeypatch, [SECRET_HEADER, ("X-Forwarded-Email", "eve@example.org")])
     shipped = streamlit_config.get_option("server.address")
@@ -282,7 +329,9 @@ def test_isolation_two_users_in_one_process_never_see_each_others_restricted_sit
     edit_ratings(carol, "1.1", level=3)
     carol = open_page(carol, "recommendations")
     carol.selectbox(key=state.pick_situation_key("recommendations")).select(tamaris.id).run()
-    tool = next(box.key for box in carol.checkbox if box.key.startswith(state.select_tool_key(""))).removeprefix(state.select_tool_key(""))
+    tool = next(box.key for box in carol.checkbox if box.key.startswith(state.select_tool_key(""))).removeprefix(
+        state.select_tool_key("")
+    )
     carol.checkbox(key=state.select_tool_key(tool)).check().run()  # reruns only the selection bar, as in the browser
     carol.run()
     assert_clean(carol)

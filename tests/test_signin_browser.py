@@ -30,25 +30,54 @@ def deployment(tmp_path_factory):
     provider_port, app_port = free_port(), free_port()
     provider_url, app_url = f"http://127.0.0.1:{provider_port}", f"http://127.0.0.1:{app_port}"
     claims = {"sub": ANALYST, "email": ANALYST, "email_verified": True, "name": "Ana Analyst", "groups": ["desk-a"]}
-    provider = started([sys.executable, "-m", "oidc_provider_mock", "--port", str(provider_port), "--user-claims", json.dumps(claims)],
-                       dict(os.environ), folder / "provider.log", f"{provider_url}/.well-known/openid-configuration")
+    provider = started(
+        [sys.executable, "-m", "oidc_provider_mock", "--port", str(provider_port), "--user-claims", json.dumps(claims)],
+        dict(os.environ),
+        folder / "provider.log",
+        f"{provider_url}/.well-known/openid-configuration",
+    )
     (folder / "secrets.toml").write_text(
-        "[auth]\n" + "".join(f'{key} = "{value}"\n' for key, value in {
-            "redirect_uri": f"{app_url}/oauth2callback", "cookie_secret": secrets.token_urlsafe(48),
-            "client_id": "r2p-risk", "client_secret": secrets.token_urlsafe(24),
-            "server_metadata_url": f"{provider_url}/.well-known/openid-configuration"}.items()))
+        "[auth]\n"
+        + "".join(
+            f'{key} = "{value}"\n'
+            for key, value in {
+                "redirect_uri": f"{app_url}/oauth2callback",
+                "cookie_secret": secrets.token_urlsafe(48),
+                "client_id": "r2p-risk",
+                "client_secret": secrets.token_urlsafe(24),
+                "server_metadata_url": f"{provider_url}/.well-known/openid-configuration",
+            }.items()
+        )
+    )
     env = {**os.environ, "R2P_RISK_AUTH": "oidc", "R2P_RISK_DATABASE_URL": f"sqlite:///{folder / 'team.sqlite3'}"}
     for identity, role in (("admin@example.org", "admin"), (ANALYST, "analyst")):  # named before anybody signs in
-        subprocess.run([sys.executable, "-m", "r2p_risk", "users", "set-role", identity, role], env=env, check=True, cwd=ROOT)
-    app = started([sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={app_port}",
-                   "--secrets.files", str(folder / "secrets.toml")], env, folder / "app.log", f"{app_url}/_stcore/health")
+        subprocess.run(
+            [sys.executable, "-m", "r2p_risk", "users", "set-role", identity, role], env=env, check=True, cwd=ROOT
+        )
+    app = started(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            f"--server.port={app_port}",
+            "--secrets.files",
+            str(folder / "secrets.toml"),
+        ],
+        env,
+        folder / "app.log",
+        f"{app_url}/_stcore/health",
+    )
     yield app_url, provider_url, env
     for process in (app, provider):
         process.terminate()
         process.wait(timeout=20)
 
 
-def test_an_analyst_signs_in_through_the_provider_works_and_signs_out_and_the_app_fetches_nothing_outside(deployment, browser):
+def test_an_analyst_signs_in_through_the_provider_works_and_signs_out_and_the_app_fetches_nothing_outside(
+    deployment, browser
+):
     app_url, provider_url, env = deployment
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     outside: list[tuple[str, str]] = []  # (what was requested, the page that asked)
@@ -84,7 +113,9 @@ def test_an_analyst_signs_in_through_the_provider_works_and_signs_out_and_the_ap
     wait_idle(page)
     # An admin takes the role away while the Save button is on screen: the click reruns only the workspace
     # (a fragment) with the button still enabled, and the package refuses the save.
-    subprocess.run([sys.executable, "-m", "r2p_risk", "users", "set-role", ANALYST, "viewer"], env=env, check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "r2p_risk", "users", "set-role", ANALYST, "viewer"], env=env, check=True, cwd=ROOT
+    )
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("not allowed to save an assessment").wait_for()
 
@@ -96,6 +127,7 @@ def test_an_analyst_signs_in_through_the_provider_works_and_signs_out_and_the_ap
     context.close()
 
     from r2p_risk.storage.database import open_database
+
     database = open_database(env["R2P_RISK_DATABASE_URL"])
     assert [(e.actor, e.action) for e in database.list_audit(action="situation.")] == [(ANALYST, "situation.create")]
     assert database.list_audit(action="assessment.") == []

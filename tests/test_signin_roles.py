@@ -53,7 +53,9 @@ def test_a_viewer_is_shown_no_control_that_would_change_anything(examples):
     with pytest.raises(AppTestError, match="disabled"):  # as in a browser, a disabled button cannot be clicked
         bob.button(key=state.SAVE_ASSESSMENT).click()
     bob = open_page(bob, "recommendations")
-    bob.checkbox(key=next(box.key for box in bob.checkbox if box.key.startswith(state.select_tool_key("")))).check().run()
+    bob.checkbox(
+        key=next(box.key for box in bob.checkbox if box.key.startswith(state.select_tool_key("")))
+    ).check().run()
     assert state.SAVE_TOOL_SELECTION not in keys(bob) and any("analyst role" in c.value for c in bob.caption)
     bob = open_page(bob, "transfer")
     assert state.IMPORT_FILES not in keys(bob, "file_uploader") and "analyst role" in bob.info[0].value
@@ -75,7 +77,9 @@ def test_a_viewer_cannot_save_even_when_the_screen_is_bypassed(examples):
     at = AppTest.from_function(save_without_the_screen, default_timeout=60)
     at.secrets["auth"] = AUTH
     at.user = claims("bob@example.org")
-    at.session_state[state.DRAFT] = EditSession("forged", situation.id, editing.new_assessment("Bob", dt.date(2026, 5, 1)), None, True)
+    at.session_state[state.DRAFT] = EditSession(
+        "forged", situation.id, editing.new_assessment("Bob", dt.date(2026, 5, 1)), None, True
+    )
     at.run()
     assert any("not allowed to save an assessment" in e.value for e in at.error), [e.value for e in at.error]
     assert examples.list_assessments(situation.id) == before
@@ -166,7 +170,9 @@ def test_the_audit_screen_lists_changes_with_who_made_them_and_offers_the_csv(ex
     today = dt.datetime.now(dt.UTC).date()
     ann.date_input(key=state.AUDIT_DATES).set_value((today - dt.timedelta(days=9), today - dt.timedelta(days=1))).run()
     assert ann.dataframe[0].value.empty
-    assert keys(ann) == {state.SIGN_OUT, state.PREPARE_AUDIT} and not ann.get("data_editor")  # nothing on it changes the record
+    assert keys(ann) == {state.SIGN_OUT, state.PREPARE_AUDIT} and not ann.get(
+        "data_editor"
+    )  # nothing on it changes the record
     ann.button(key=state.PREPARE_AUDIT).click().run()
     assert ann.download_button(key=state.DOWNLOAD_AUDIT).label == "Save the CSV"
     [event] = examples.list_audit(action="export")

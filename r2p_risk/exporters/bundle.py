@@ -27,9 +27,24 @@ MANIFEST = "manifest.json"
 TABLE = "assessments.csv"
 SNAPSHOTS_DIR = "snapshots/"
 TABLE_COLUMNS = [
-    "situation_id", "situation", "country", "area", "assessment_id", "revision", "assessed_on", "analyst",
-    "assessment_status", "risk_factor", "risk_factor_title", "score", "risk_class", "coverage", "reliability",
-    "overall_score", "overall_class", "status",
+    "situation_id",
+    "situation",
+    "country",
+    "area",
+    "assessment_id",
+    "revision",
+    "assessed_on",
+    "analyst",
+    "assessment_status",
+    "risk_factor",
+    "risk_factor_title",
+    "score",
+    "risk_class",
+    "coverage",
+    "reliability",
+    "overall_score",
+    "overall_class",
+    "status",
 ]
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")  # ids are free text: anything else is %-encoded, so a path never escapes
 
@@ -39,8 +54,10 @@ Progress = Callable[[int, int], None]
 
 def member_path(situation_id: str, assessment_id: str, revision: int) -> str:
     """`snapshots/<situation-id>/<assessment-id>/revision-<n>.json`, ids %-encoded outside [A-Za-z0-9_-]."""
+
     def safe(text: str) -> str:
         return _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), text)
+
     return f"{SNAPSHOTS_DIR}{safe(situation_id)}/{safe(assessment_id)}/revision-{revision}.json"
 
 
@@ -71,7 +88,9 @@ def write_bundle(entries: Iterable[Entry], model, exported_at: dt.datetime, prog
         table = bundle_table(list(latest.values()), model.framework)
         _write_member(archive, TABLE, table, stamp)
         manifest = _manifest(members, latest, model, exported_at)
-        _write_member(archive, MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), stamp)
+        _write_member(
+            archive, MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), stamp
+        )
     return buffer.getvalue()
 
 
@@ -79,8 +98,9 @@ def _ids(entry: Entry) -> tuple[str, str, int]:
     """(situation id, assessment id, revision): a bundle holds saved assessments only."""
     situation, assessment = entry
     if situation.id is None or assessment.id is None or assessment.revision is None:
-        raise ValueError("a bundle holds saved assessments only: every situation and assessment needs an id and "
-                         "a revision")
+        raise ValueError(
+            "a bundle holds saved assessments only: every situation and assessment needs an id and a revision"
+        )
     return situation.id, assessment.id, assessment.revision
 
 
@@ -103,9 +123,13 @@ def _write_member(archive: zipfile.ZipFile, path: str, data: bytes, stamp: tuple
 
 def _member_record(path: str, snapshot: Snapshot, data: bytes) -> dict:
     return {
-        "path": path, "situation_id": snapshot.situation.id, "situation": snapshot.situation.name,
-        "assessment_id": snapshot.assessment.id, "revision": snapshot.assessment.revision,
-        "assessed_on": snapshot.assessment.assessed_on.isoformat(), "sha256": hashlib.sha256(data).hexdigest(),
+        "path": path,
+        "situation_id": snapshot.situation.id,
+        "situation": snapshot.situation.name,
+        "assessment_id": snapshot.assessment.id,
+        "revision": snapshot.assessment.revision,
+        "assessed_on": snapshot.assessment.assessed_on.isoformat(),
+        "sha256": hashlib.sha256(data).hexdigest(),
     }
 
 
@@ -117,9 +141,16 @@ def _manifest(members: list[dict], latest: dict[str, Snapshot], model, exported_
         "app_version": __version__,
         "framework": {"id": model.framework.id, "edition": model.framework.edition},
         "scoring": {"id": model.params.id, "version": model.params.version},
-        "counts": {"situations": len({m["situation_id"] for m in members}), "assessments": len(latest), "revisions": len(members)},
-        "table": {"path": TABLE, "contains": "the latest revision of each assessment, one row per risk factor; "
-                                            "the snapshots hold every revision"},
+        "counts": {
+            "situations": len({m["situation_id"] for m in members}),
+            "assessments": len(latest),
+            "revisions": len(members),
+        },
+        "table": {
+            "path": TABLE,
+            "contains": "the latest revision of each assessment, one row per risk factor; "
+            "the snapshots hold every revision",
+        },
         "members": members,
     }
 
@@ -131,13 +162,32 @@ def bundle_table(snapshots: list[Snapshot], framework) -> bytes:
         situation, assessment, profile = snapshot.situation, snapshot.assessment, snapshot.profile
         if profile is None:
             raise ValueError(f"the snapshot of {assessment.id} revision {assessment.revision} has no profile")
-        first = [situation.id, situation.name, situation.country, situation.area, assessment.id, assessment.revision,
-                 assessment.assessed_on.isoformat(), assessment.analyst, assessment.status]
+        first = [
+            situation.id,
+            situation.name,
+            situation.country,
+            situation.area,
+            assessment.id,
+            assessment.revision,
+            assessment.assessed_on.isoformat(),
+            assessment.analyst,
+            assessment.status,
+        ]
         overall = [profile["overall"]["score"], profile["overall"]["level"], profile["status"]["label"]]
         for factor in framework.risk_factors:
             result = profile["risk_factors"][str(factor.number)]
-            rows.append([*first, factor.number, factor.title, result["score"], result["level"], result["coverage"],
-                         result["reliability"], *overall])
+            rows.append(
+                [
+                    *first,
+                    factor.number,
+                    factor.title,
+                    result["score"],
+                    result["level"],
+                    result["coverage"],
+                    result["reliability"],
+                    *overall,
+                ]
+            )
     return write_csv(TABLE_COLUMNS, rows)
 
 

@@ -21,8 +21,12 @@ from PIL import Image
 from r2p_risk.report import Briefing
 from r2p_risk.vocabulary import GROUPS, group_style
 
-STYLE: dict[RcKeyType, object] = {"font.family": "DejaVu Sans", "font.size": 8, "axes.spines.top": False,
-                                  "axes.spines.right": False}
+STYLE: dict[RcKeyType, object] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
 DPI = 150
 
 
@@ -35,7 +39,9 @@ def _png(figure: Figure) -> bytes:
     canvas = FigureCanvasAgg(figure)  # the Agg backend, set explicitly for this figure only
     canvas.draw()
     buffer = io.BytesIO()
-    Image.fromarray(numpy.asarray(canvas.buffer_rgba())[..., :3]).save(buffer, format="png", compress_level=3, dpi=(DPI, DPI))
+    Image.fromarray(numpy.asarray(canvas.buffer_rgba())[..., :3]).save(
+        buffer, format="png", compress_level=3, dpi=(DPI, DPI)
+    )
     return buffer.getvalue()
 
 
@@ -46,20 +52,38 @@ def factor_chart_png(briefing: Briefing) -> bytes:
         axes = figure.add_subplot()
         bars = briefing.factor_bars[::-1]
         rows = range(len(bars))
-        axes.barh(rows, [b.score or 0 for b in bars], color=[group_style(b.group).colour for b in bars], height=0.7,
-                  hatch=[group_style(b.group).hatch for b in bars], edgecolor="white", linewidth=0)
-        axes.hlines(list(rows), [b.low for b in bars], [b.high for b in bars], color="#222222", linewidth=1.0)  # the range
+        axes.barh(
+            rows,
+            [b.score or 0 for b in bars],
+            color=[group_style(b.group).colour for b in bars],
+            height=0.7,
+            hatch=[group_style(b.group).hatch for b in bars],
+            edgecolor="white",
+            linewidth=0,
+        )
+        axes.hlines(
+            list(rows), [b.low for b in bars], [b.high for b in bars], color="#222222", linewidth=1.0
+        )  # the range
         for row, bar in zip(rows, bars, strict=True):
             label = "not assessed" if bar.score is None else f"{bar.score:.1f}"
-            axes.text(max(bar.score or 0, bar.high) + 0.12, row, label, va="center", fontsize=7,
-                      color="#666666" if bar.score is None else "#222222", style="italic" if bar.score is None else "normal")
+            axes.text(
+                max(bar.score or 0, bar.high) + 0.12,
+                row,
+                label,
+                va="center",
+                fontsize=7,
+                color="#666666" if bar.score is None else "#222222",
+                style="italic" if bar.score is None else "normal",
+            )
         for bound in briefing.class_thresholds:
             axes.axvline(bound, linestyle=":", color="#999999", linewidth=0.9)
         axes.set_yticks(list(rows), [f"{b.number}. {_short(b.title)}" for b in bars])
         axes.set_xlim(0, 11)
         axes.set_xlabel("score (0-10, r2p-risk model); line: the range it could still take")
-        handles = [Patch(facecolor=style.colour, hatch=style.hatch, edgecolor="white", label=style.label)
-                   for style in GROUPS.values()]
+        handles = [
+            Patch(facecolor=style.colour, hatch=style.hatch, edgecolor="white", label=style.label)
+            for style in GROUPS.values()
+        ]
         figure.legend(handles=handles, loc="outside upper center", ncols=4, frameon=False, fontsize=7)
         return _png(figure)
 
@@ -73,14 +97,26 @@ def trend_chart_png(briefing: Briefing) -> bytes | None:
         axes = figure.add_subplot()
         # dates: matplotlib plots them with its date converter, but its stubs take numbers only (hence the ignores)
         dates = [p.assessed_on for p in briefing.trend]
-        axes.vlines(dates, [p.low for p in briefing.trend], [p.high for p in briefing.trend],  # type: ignore[arg-type]  # dates
-                    color="#999999", linewidth=3, alpha=0.6)  # the range at each date
+        axes.vlines(
+            dates,
+            [p.low for p in briefing.trend],
+            [p.high for p in briefing.trend],  # type: ignore[arg-type]  # dates
+            color="#999999",
+            linewidth=3,
+            alpha=0.6,
+        )  # the range at each date
         points = [p for p in briefing.trend if p.overall is not None]
         overall = [p.overall for p in briefing.trend if p.overall is not None]
         axes.plot([p.assessed_on for p in points], overall, marker="o", color="#8e2c48", linewidth=1.5)  # type: ignore[arg-type]  # dates
         for point in points:
-            axes.annotate(f"{point.overall:.1f}", (point.assessed_on, point.overall), textcoords="offset points",
-                          xytext=(0, 6), ha="center", fontsize=7)
+            axes.annotate(
+                f"{point.overall:.1f}",
+                (point.assessed_on, point.overall),
+                textcoords="offset points",
+                xytext=(0, 6),
+                ha="center",
+                fontsize=7,
+            )
         for bound in briefing.class_thresholds:
             axes.axhline(bound, linestyle=":", color="#999999", linewidth=0.9)
         axes.set_xticks(dates, [d.isoformat() for d in dates])  # type: ignore[arg-type]  # dates

@@ -58,7 +58,9 @@ class _Writer:
             paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
             run.font.rtl = True
 
-    def table(self, rows: list[list[str]], heading: bool = True, size: float | None = None, widths: tuple[Cm, ...] = ()) -> Table:
+    def table(
+        self, rows: list[list[str]], heading: bool = True, size: float | None = None, widths: tuple[Cm, ...] = ()
+    ) -> Table:
         """A "Table Grid" table; the first row is a bold heading row repeated on every page when `heading` is set."""
         table = self.doc.add_table(rows=len(rows), cols=len(rows[0]), style=self.styles["Table Grid"])
         table.autofit = not widths
@@ -110,7 +112,10 @@ def _page_setup(doc: Doc, b: Briefing) -> None:
 def _title_and_bottom_line(w: _Writer, b: Briefing) -> None:
     w.heading(b.title, 0)
     w.paragraph(b.model_line)
-    rows = [["Situation", f"{b.situation} ({b.place})"], ["Date of assessment", f"{b.assessed_on.isoformat()} ({b.assessment_status})"]]
+    rows = [
+        ["Situation", f"{b.situation} ({b.place})"],
+        ["Date of assessment", f"{b.assessed_on.isoformat()} ({b.assessment_status})"],
+    ]
     rows += [["Analyst", b.analyst]] if b.analyst else []
     w.table(rows + [["Versions", b.versions], ["Generated at", f"{b.generated_at:%Y-%m-%d %H:%M} UTC"]], heading=False)
     w.heading("Key judgements", 1)
@@ -121,8 +126,12 @@ def _title_and_bottom_line(w: _Writer, b: Briefing) -> None:
     for reason in b.status_reasons:
         w.paragraph(reason, style="List Bullet")
     w.paragraph(b.status_note)
-    w.table([["", "risk", "score (0-10) and range", "reliability (0-10)"],
-             *[[f.label, f.level, f.score_text, f"{f.reliability:.1f}"] for f in [b.overall, *b.crimes]]])
+    w.table(
+        [
+            ["", "risk", "score (0-10) and range", "reliability (0-10)"],
+            *[[f.label, f.level, f.score_text, f"{f.reliability:.1f}"] for f in [b.overall, *b.crimes]],
+        ]
+    )
     w.paragraph(b.model_note)
     w.paragraph(b.coverage_line)
 
@@ -166,7 +175,10 @@ def _drivers(w: _Writer, b: Briefing) -> None:
         w.paragraph(section.summary)
         for item in section.indicators:
             detail = f"; {item.detail}" if item.detail else ""
-            w.paragraph(f"{item.indicator} {item.text} {item.level_label.capitalize()} (level {item.level}{detail}).", style="List Bullet")
+            w.paragraph(
+                f"{item.indicator} {item.text} {item.level_label.capitalize()} (level {item.level}{detail}).",
+                style="List Bullet",
+            )
 
 
 def _actions(w: _Writer, b: Briefing) -> None:

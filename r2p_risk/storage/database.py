@@ -84,10 +84,17 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
             parsed = make_url(url)
             parsed.get_dialect()  # an unknown database kind or a missing driver fails here, in words
         except (exc.ArgumentError, exc.NoSuchModuleError, ImportError) as error:
-            raise StorageError([Problem("bad_database_url", "R2P_RISK_DATABASE_URL",
-                                        f"not a database URL this app can use ({type(error).__name__}); "
-                                        "expected e.g. sqlite:///path/file.sqlite3 or postgresql+psycopg://user@host/db")],
-                               "could not open the database") from None
+            raise StorageError(
+                [
+                    Problem(
+                        "bad_database_url",
+                        "R2P_RISK_DATABASE_URL",
+                        f"not a database URL this app can use ({type(error).__name__}); "
+                        "expected e.g. sqlite:///path/file.sqlite3 or postgresql+psycopg://user@host/db",
+                    )
+                ],
+                "could not open the database",
+            ) from None
         self.url, self._secrets = masked_url(parsed)  # for the operator: the command line and the log, never a screen
         is_file = parsed.get_backend_name() == "sqlite" and parsed.database != ":memory:"
         sqlite_file = parsed.database if is_file else None
@@ -104,7 +111,7 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
 
     @property
     def backend(self) -> str:
-        """"sqlite" or "postgresql"."""
+        """ "sqlite" or "postgresql"."""
         return self.engine.dialect.name
 
     def create_schema(self) -> None:
@@ -131,31 +138,56 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
         now = self._now()
         try:
             with self._transaction("create the situation", write=True) as conn:
-                conn.execute(insert(situations).values(
-                    id=created.id, **_situation_values(created), created_at=now, created_by=actor,
-                    updated_at=now, updated_by=actor))
+                conn.execute(
+                    insert(situations).values(
+                        id=created.id,
+                        **_situation_values(created),
+                        created_at=now,
+                        created_by=actor,
+                        updated_at=now,
+                        updated_by=actor,
+                    )
+                )
                 record_event(conn, now, actor, action, situation_id=created.id, after=_situation_fields(created))
         except ConflictError:
-            raise storage_error("already_exists", f"situation {created.id}", "a situation with this id already exists") from None
+            raise storage_error(
+                "already_exists", f"situation {created.id}", "a situation with this id already exists"
+            ) from None
         return created
 
-    def create_situation_with_assessment(self, situation: Situation, assessment: Assessment, actor: str, note: str = "",
-                                         *, action: str = "import") -> tuple[Situation, Assessment]:
+    def create_situation_with_assessment(
+        self, situation: Situation, assessment: Assessment, actor: str, note: str = "", *, action: str = "import"
+    ) -> tuple[Situation, Assessment]:
         """A new situation and the first revision of an assessment in it, in one transaction: both are stored, or neither."""
         situation_id = situation.id or uuid.uuid4().hex
         created = situation.model_copy(update={"id": situation_id})
         now = self._now()
         try:
             with self._transaction("import the assessment", write=True) as conn:
-                conn.execute(insert(situations).values(
-                    id=created.id, **_situation_values(created), created_at=now, created_by=actor,
-                    updated_at=now, updated_by=actor))
+                conn.execute(
+                    insert(situations).values(
+                        id=created.id,
+                        **_situation_values(created),
+                        created_at=now,
+                        created_by=actor,
+                        updated_at=now,
+                        updated_by=actor,
+                    )
+                )
                 record_event(conn, now, actor, action, situation_id=created.id, after=_situation_fields(created))
-                saved = self._add_revision(conn, situation_id,
-                                           assessment.model_copy(update={"id": assessment.id or uuid.uuid4().hex}),
-                                           actor, None, note, action)
+                saved = self._add_revision(
+                    conn,
+                    situation_id,
+                    assessment.model_copy(update={"id": assessment.id or uuid.uuid4().hex}),
+                    actor,
+                    None,
+                    note,
+                    action,
+                )
         except ConflictError:
-            raise storage_error("already_exists", f"situation {created.id}", "a situation with this id already exists") from None
+            raise storage_error(
+                "already_exists", f"situation {created.id}", "a situation with this id already exists"
+            ) from None
         return created, saved
 
     def situation_exists(self, situation_id: str) -> bool:
@@ -169,11 +201,16 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
         with self._transaction("update the situation", write=True) as conn:
             old = _situation(self._open_situation(conn, situation.id))
             now = self._now()
-            conn.execute(update(situations).where(situations.c.id == situation.id).values(
-                **_situation_values(situation), updated_at=now, updated_by=actor))
+            conn.execute(
+                update(situations)
+                .where(situations.c.id == situation.id)
+                .values(**_situation_values(situation), updated_at=now, updated_by=actor)
+            )
             before, after = changes(_situation_fields(old), _situation_fields(situation))
             if after:
-                record_event(conn, now, actor, "situation.update", situation_id=situation.id, before=before, after=after)
+                record_event(
+                    conn, now, actor, "situation.update", situation_id=situation.id, before=before, after=after
+                )
         return situation
 
     def get_situation(self, situation_id: str, include_deleted: bool = False) -> Situation:
@@ -211,9 +248,17 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
         with self._transaction("purge the situation", write=True) as conn:
             row = self._situation_row(conn, situation_id)
             if row.deleted_at is None:
-                raise storage_error("not_deleted", f"situation {situation_id}", "only a deleted situation can be purged; delete it first")
-            gone = conn.execute(select(func.count(revisions.c.assessment_id.distinct()).label("assessments"),
-                                       func.count().label("revisions")).where(revisions.c.situation_id == situation_id)).one()
+                raise storage_error(
+                    "not_deleted",
+                    f"situation {situation_id}",
+                    "only a deleted situation can be purged; delete it first",
+                )
+            gone = conn.execute(
+                select(
+                    func.count(revisions.c.assessment_id.distinct()).label("assessments"),
+                    func.count().label("revisions"),
+                ).where(revisions.c.situation_id == situation_id)
+            ).one()
             conn.execute(delete(assessment_scores).where(assessment_scores.c.situation_id == situation_id))
             rounds = select(rating_rounds.c.id).where(rating_rounds.c.situation_id == situation_id)
             conn.execute(delete(round_members).where(round_members.c.round_id.in_(rounds)))
@@ -221,8 +266,14 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
             conn.execute(delete(revisions).where(revisions.c.situation_id == situation_id))
             conn.execute(delete(situation_access).where(situation_access.c.situation_id == situation_id))
             conn.execute(delete(situations).where(situations.c.id == situation_id))
-            record_event(conn, self._now(), actor, "situation.purge", situation_id=situation_id,
-                         before={"name": row.name, **gone._mapping})
+            record_event(
+                conn,
+                self._now(),
+                actor,
+                "situation.purge",
+                situation_id=situation_id,
+                before={"name": row.name, **gone._mapping},
+            )
 
     def list_assessments(self, situation_id: str) -> list[Assessment]:
         """The latest revision of each assessment of a situation, by assessed_on then id (independent ratings of rounds left out)."""
@@ -236,8 +287,9 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
         shown = _shown(include_deleted)
         with self._transaction("read the situation histories") as conn:
             situation_rows = conn.execute(_situations_where(shown)).all()
-            revision_rows = conn.execute(latest_revisions(
-                revisions.c.situation_id.in_(select(situations.c.id).where(shown)) & listed())).all()
+            revision_rows = conn.execute(
+                latest_revisions(revisions.c.situation_id.in_(select(situations.c.id).where(shown)) & listed())
+            ).all()
         by_situation: dict[str, list[Assessment]] = {row.id: [] for row in situation_rows}
         for row in revision_rows:
             if row.situation_id in by_situation:  # PostgreSQL: a situation added between the two queries
@@ -249,14 +301,21 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
         key, shown = model_key(model), _shown(include_deleted)
         with self._transaction("read the situation overviews") as conn:
             situation_rows = conn.execute(_situations_where(shown)).all()
-            rows = conn.execute(latest_with_summaries(revisions.c.situation_id.in_(select(situations.c.id).where(shown)) & listed(),
-                                                      key)).all()
-        missing = self._summarise_missing([(row.assessment_id, row.revision) for row in rows if row.summary_json is None], model, key)
+            rows = conn.execute(
+                latest_with_summaries(
+                    revisions.c.situation_id.in_(select(situations.c.id).where(shown)) & listed(), key
+                )
+            ).all()
+        missing = self._summarise_missing(
+            [(row.assessment_id, row.revision) for row in rows if row.summary_json is None], model, key
+        )
         by_situation: dict[str, list[ScoredAssessment]] = {row.id: [] for row in situation_rows}
         for row in rows:
             if row.situation_id in by_situation:  # PostgreSQL: a situation added between the two queries
                 summary = missing.get((row.assessment_id, row.revision)) or summary_from_row(row)
-                by_situation[row.situation_id].append(ScoredAssessment(row.assessment_id, row.revision, row.assessed_on, summary))
+                by_situation[row.situation_id].append(
+                    ScoredAssessment(row.assessment_id, row.revision, row.assessed_on, summary)
+                )
         return [SituationOverview(_situation(row), by_situation[row.id]) for row in situation_rows]
 
     def counts(self, situation_ids: Iterable[str] | None = None) -> dict[str, int]:
@@ -267,10 +326,20 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
             return true() if ids is None else column.in_(ids)
 
         query = select(
-            select(func.count()).select_from(situations).where(among(situations.c.id)).scalar_subquery().label("situations"),
-            select(func.count(revisions.c.assessment_id.distinct())).where(among(revisions.c.situation_id))
-            .scalar_subquery().label("assessments"),
-            select(func.count()).select_from(revisions).where(among(revisions.c.situation_id)).scalar_subquery().label("revisions"),
+            select(func.count())
+            .select_from(situations)
+            .where(among(situations.c.id))
+            .scalar_subquery()
+            .label("situations"),
+            select(func.count(revisions.c.assessment_id.distinct()))
+            .where(among(revisions.c.situation_id))
+            .scalar_subquery()
+            .label("assessments"),
+            select(func.count())
+            .select_from(revisions)
+            .where(among(revisions.c.situation_id))
+            .scalar_subquery()
+            .label("revisions"),
         )
         with self._transaction("count the saved records") as conn:
             return dict(conn.execute(query).one()._mapping)
@@ -282,8 +351,17 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
             with (self._writer if write else self.engine).begin() as conn:
                 yield conn
         except exc.IntegrityError as error:  # a unique or foreign key constraint: somebody else wrote first
-            raise ConflictError([Problem("conflict", "database", f"could not {operation}: somebody changed the same "
-                                         "record at the same moment; reload and try again")], "somebody else saved at the same moment") from error
+            raise ConflictError(
+                [
+                    Problem(
+                        "conflict",
+                        "database",
+                        f"could not {operation}: somebody changed the same "
+                        "record at the same moment; reload and try again",
+                    )
+                ],
+                "somebody else saved at the same moment",
+            ) from error
         except exc.DBAPIError as error:
             raise StorageError([self._problem(operation, error)], f"could not {operation}") from error
 
@@ -299,15 +377,32 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
     def _open_situation(self, conn: Connection, situation_id: str) -> Row:
         row = self._situation_row(conn, situation_id)
         if row.deleted_at is not None:
-            raise storage_error("deleted", f"situation {situation_id}", "this situation was deleted; restore it before changing it")
+            raise storage_error(
+                "deleted", f"situation {situation_id}", "this situation was deleted; restore it before changing it"
+            )
         return row
 
     def _mark_deleted(self, conn: Connection, situation_id: str, actor: str, deleted: bool) -> None:
         now = self._now()
-        conn.execute(update(situations).where(situations.c.id == situation_id).values(
-            deleted_at=now if deleted else None, deleted_by=actor if deleted else None, updated_at=now, updated_by=actor))
-        record_event(conn, now, actor, "situation.delete" if deleted else "situation.restore", situation_id=situation_id,
-                     before={"deleted": not deleted}, after={"deleted": deleted})
+        conn.execute(
+            update(situations)
+            .where(situations.c.id == situation_id)
+            .values(
+                deleted_at=now if deleted else None,
+                deleted_by=actor if deleted else None,
+                updated_at=now,
+                updated_by=actor,
+            )
+        )
+        record_event(
+            conn,
+            now,
+            actor,
+            "situation.delete" if deleted else "situation.restore",
+            situation_id=situation_id,
+            before={"deleted": not deleted},
+            after={"deleted": deleted},
+        )
 
 
 def _shown(include_deleted: bool):
@@ -319,8 +414,13 @@ def _situations_where(condition):
 
 
 def _situation_values(situation: Situation) -> dict:
-    return {"name": situation.name, "country": situation.country, "area": situation.area,
-            "tags_json": json.dumps(situation.tags, ensure_ascii=False), "review_every_months": situation.review_every_months}
+    return {
+        "name": situation.name,
+        "country": situation.country,
+        "area": situation.area,
+        "tags_json": json.dumps(situation.tags, ensure_ascii=False),
+        "review_every_months": situation.review_every_months,
+    }
 
 
 def _situation_fields(situation: Situation) -> dict:
@@ -328,6 +428,12 @@ def _situation_fields(situation: Situation) -> dict:
 
 
 def _situation(row: Row) -> Situation:
-    data = {"id": row.id, "name": row.name, "country": row.country, "area": row.area, "tags": json.loads(row.tags_json),
-            "review_every_months": row.review_every_months}
+    data = {
+        "id": row.id,
+        "name": row.name,
+        "country": row.country,
+        "area": row.area,
+        "tags": json.loads(row.tags_json),
+        "review_every_months": row.review_every_months,
+    }
     return validated(lambda: Situation.model_validate(data), f"situation {row.id}")

@@ -23,18 +23,37 @@ from r2p_risk.storage.import_files import ImportFile, load_planned, read_import_
 from r2p_risk.storage.import_plan import STORED_ACTIONS, ImportPlan, PlannedImport, plan_import
 from r2p_risk.storage.store import AssessmentStore
 
-__all__ = ["ImportFile", "ImportOutcome", "ImportPlan", "ImportReport", "PlannedImport", "apply_import", "export_all",
-           "plan_import", "read_import_files", "read_import_paths", "read_revisions"]
+__all__ = [
+    "ImportFile",
+    "ImportOutcome",
+    "ImportPlan",
+    "ImportReport",
+    "PlannedImport",
+    "apply_import",
+    "export_all",
+    "plan_import",
+    "read_import_files",
+    "read_import_paths",
+    "read_revisions",
+]
 
 
-def export_all(database: AssessmentStore, model: Model, situation_ids: Iterable[str] | None = None,
-               progress: Progress | None = None, now: Callable[[], dt.datetime] = utc_now, actor: str = "") -> bytes:
+def export_all(
+    database: AssessmentStore,
+    model: Model,
+    situation_ids: Iterable[str] | None = None,
+    progress: Progress | None = None,
+    now: Callable[[], dt.datetime] = utc_now,
+    actor: str = "",
+) -> bytes:
     """A bundle of every revision of every assessment of the given situations (default: all not deleted), recorded
     in the audit trail as an export by `actor` (for a signed-in user's database: that user)."""
     entries = read_revisions(database, situation_ids)
     data = write_bundle(entries, model, now(), progress)
-    database.record_export(actor, {"format": "zip", "situations": sorted({situation.id for situation, _ in entries}),
-                                   "revisions": len(entries)})
+    database.record_export(
+        actor,
+        {"format": "zip", "situations": sorted({situation.id for situation, _ in entries}), "revisions": len(entries)},
+    )
     return data
 
 
@@ -54,7 +73,9 @@ def read_revisions(database: AssessmentStore, situation_ids: Iterable[str] | Non
                 raise ValueError(f"an assessment of situation {history.situation.id} is stored without an id")
             for info in database.list_revisions(latest.id):
                 same = info.revision == latest.revision
-                entries.append((history.situation, latest if same else database.load_assessment(latest.id, info.revision)))
+                entries.append(
+                    (history.situation, latest if same else database.load_assessment(latest.id, info.revision))
+                )
     return entries
 
 
@@ -83,7 +104,9 @@ class ImportReport:
     @property
     def failed(self) -> ImportOutcome | None:
         """The save that failed and stopped the import, if one did."""
-        return next((o for o in self.outcomes if not o.stored and o.entry.action in STORED_ACTIONS and o.problems), None)
+        return next(
+            (o for o in self.outcomes if not o.stored and o.entry.action in STORED_ACTIONS and o.problems), None
+        )
 
 
 def apply_import(database: AssessmentStore, plan: ImportPlan, actor: str, skip_invalid: bool = False) -> ImportReport:
@@ -93,8 +116,14 @@ def apply_import(database: AssessmentStore, plan: ImportPlan, actor: str, skip_i
     `skip_invalid`. The first save that fails stops the import, and the report says what was stored.
     """
     rejected = len(plan.rejected)
-    held = (f"not stored: {rejected} snapshot(s) were rejected, so nothing is imported unless the invalid ones "
-            "are skipped") if rejected and not skip_invalid else ""
+    held = (
+        (
+            f"not stored: {rejected} snapshot(s) were rejected, so nothing is imported unless the invalid ones "
+            "are skipped"
+        )
+        if rejected and not skip_invalid
+        else ""
+    )
     outcomes: list[ImportOutcome] = []
     created: dict[str, str] = {}  # planned situation id -> the id it was stored with
     archives: dict = {}
@@ -114,8 +143,14 @@ def apply_import(database: AssessmentStore, plan: ImportPlan, actor: str, skip_i
     return ImportReport(outcomes)
 
 
-def _store(database: AssessmentStore, plan: ImportPlan, entry: PlannedImport, actor: str, created: dict[str, str],
-           archives: dict) -> ImportOutcome:
+def _store(
+    database: AssessmentStore,
+    plan: ImportPlan,
+    entry: PlannedImport,
+    actor: str,
+    created: dict[str, str],
+    archives: dict,
+) -> ImportOutcome:
     """One save, of the snapshot read again; a new situation is stored with its first assessment, or not at all."""
     note = f"imported from {entry.source}"
     situation_id, revision, item = entry.situation_id, entry.revision, entry.item
@@ -131,8 +166,11 @@ def _store(database: AssessmentStore, plan: ImportPlan, entry: PlannedImport, ac
             created[situation_id] = situation.id
         else:
             based_on = revision - 1 if revision > 1 else None
-            saved = database.save_assessment(created.get(situation_id, situation_id), assessment, actor,
-                                             based_on, note, action="import")
+            saved = database.save_assessment(
+                created.get(situation_id, situation_id), assessment, actor, based_on, note, action="import"
+            )
     except (StorageError, PermissionDenied, SnapshotError) as error:
         return ImportOutcome(entry, False, f"not stored: {error.summary}", tuple(error.problems))
-    return ImportOutcome(entry, True, f"stored as revision {saved.revision}", assessment_id=saved.id, revision=saved.revision)
+    return ImportOutcome(
+        entry, True, f"stored as revision {saved.revision}", assessment_id=saved.id, revision=saved.revision
+    )

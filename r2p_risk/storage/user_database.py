@@ -42,8 +42,14 @@ class UserDatabase(UserReviews, UserRounds):
             return self._user
         stored = self._database.user(self._user.identity)
         if stored is None:
-            raise PermissionDenied([Problem("unknown_user", "user", f"{self._user.identity} is not a user of this "
-                                            "deployment; sign in again")], "not a user of this deployment")
+            raise PermissionDenied(
+                [
+                    Problem(
+                        "unknown_user", "user", f"{self._user.identity} is not a user of this deployment; sign in again"
+                    )
+                ],
+                "not a user of this deployment",
+            )
         return stored
 
     # --- reading ------------------------------------------------------------------------------------
@@ -101,13 +107,15 @@ class UserDatabase(UserReviews, UserRounds):
         who = self._actor(action, actor)
         return self._database.create_situation(self._unseen_as_new(situation), who, action=action)
 
-    def create_situation_with_assessment(self, situation: Situation, assessment: Assessment, actor: str = "", note: str = "",
-                                         *, action: str = "import") -> tuple[Situation, Assessment]:
+    def create_situation_with_assessment(
+        self, situation: Situation, assessment: Assessment, actor: str = "", note: str = "", *, action: str = "import"
+    ) -> tuple[Situation, Assessment]:
         """A new situation and its first assessment, both or neither; ids this user cannot see are replaced by new ones."""
         who = self._actor(action, actor)
         self._approve_save(who, action, assessment)  # an import of a final assessment needs the reviewer role
         return self._database.create_situation_with_assessment(
-            self._unseen_as_new(situation), self._assessment_id_for(assessment, None), who, note, action=action)
+            self._unseen_as_new(situation), self._assessment_id_for(assessment, None), who, note, action=action
+        )
 
     def update_situation(self, situation: Situation, actor: str = "") -> Situation:
         return self._database.update_situation(situation, self._actor("situation.update", actor, situation.id))
@@ -121,14 +129,31 @@ class UserDatabase(UserReviews, UserRounds):
     def purge_situation(self, situation_id: str, actor: str = "") -> None:
         self._database.purge_situation(situation_id, self._actor("situation.purge", actor, situation_id))
 
-    def save_assessment(self, situation_id: str, assessment: Assessment, actor: str, based_on_revision: int | None,
-                        note: str = "", *, action: str = "assessment.save") -> Assessment:
+    def save_assessment(
+        self,
+        situation_id: str,
+        assessment: Assessment,
+        actor: str,
+        based_on_revision: int | None,
+        note: str = "",
+        *,
+        action: str = "assessment.save",
+    ) -> Assessment:
         who = self._actor(action, actor, situation_id)
         assessment = self._assessment_id_for(assessment, based_on_revision)
-        if assessment.id is not None and self._hidden_rating(assessment.id):  # another analyst's rating, not submitted yet
+        if assessment.id is not None and self._hidden_rating(
+            assessment.id
+        ):  # another analyst's rating, not submitted yet
             raise not_found(f"assessment {assessment.id}", "no such assessment")
-        return self._database.save_assessment(situation_id, assessment, who, based_on_revision, note, action=action,
-                                              approve=self._approve_save(who, action, assessment))
+        return self._database.save_assessment(
+            situation_id,
+            assessment,
+            who,
+            based_on_revision,
+            note,
+            action=action,
+            approve=self._approve_save(who, action, assessment),
+        )
 
     def restore_revision(self, assessment_id: str, revision: int, actor: str = "") -> Assessment:
         who = self._actor("assessment.restore", actor, self._see_assessment(assessment_id))
@@ -191,8 +216,13 @@ class UserDatabase(UserReviews, UserRounds):
         try:
             require(user, action)
         except PermissionDenied:
-            log.warning("denied: %s for %s (role %s%s)", action, user_ref(user.identity), user.role,
-                        ", disabled" if user.disabled else "")
+            log.warning(
+                "denied: %s for %s (role %s%s)",
+                action,
+                user_ref(user.identity),
+                user.role,
+                ", disabled" if user.disabled else "",
+            )
             raise
         if situation_id is not None:
             self._see_situation(situation_id, user)

@@ -31,8 +31,13 @@ def choose_assessment(page: str) -> Chosen | None:
     ids = list(situations)
     current = st.session_state.get(state.SITUATION)
     left, right = st.columns(2)
-    situation_id = left.selectbox("Situation", ids, format_func=lambda i: situations[i].name, key=state.pick_situation_key(page),
-                                  index=ids.index(current) if current in ids else 0)
+    situation_id = left.selectbox(
+        "Situation",
+        ids,
+        format_func=lambda i: situations[i].name,
+        key=state.pick_situation_key(page),
+        index=ids.index(current) if current in ids else 0,
+    )
     assessments = database.list_assessments(situation_id)
     options = [a.id for a in assessments][::-1]
     labels = {a.id: f"{a.assessed_on} · {a.analyst} · {a.status} · revision {a.revision}" for a in assessments}
@@ -44,8 +49,9 @@ def choose_assessment(page: str) -> Chosen | None:
         st.info("This situation has no assessment yet.")
         return None
     default = session.assessment.id if editing_here and session.assessment.id in options else options[0]
-    chosen_id = right.selectbox("Assessment", options, format_func=labels.get, key=state.pick_assessment_key(page),
-                                index=options.index(default))
+    chosen_id = right.selectbox(
+        "Assessment", options, format_func=labels.get, key=state.pick_assessment_key(page), index=options.index(default)
+    )
     unsaved = chosen_id == DRAFT_OPTION
     assessment = session.assessment if unsaved else next(a for a in assessments if a.id == chosen_id)
     earlier = [a for a in assessments if a.id != assessment.id and a.assessed_on <= assessment.assessed_on]

@@ -25,8 +25,14 @@ def _add(params: ScoringParameters) -> None:
     # widget values, any type: add_finding checks them
     values: dict[str, Any] = {field: st.session_state.get(key) for field, key in ADD_KEYS.items()}
     try:
-        changed = editing.add_finding(state.current_edit().assessment, values["crime"], values["state"],
-                                      values["ended_on"], values["evidence"] or "", values["sources"] or "")
+        changed = editing.add_finding(
+            state.current_edit().assessment,
+            values["crime"],
+            values["state"],
+            values["ended_on"],
+            values["evidence"] or "",
+            values["sources"] or "",
+        )
     except R2PError as error:
         state.set_field_problems(PROBLEMS, error.problems)
         return
@@ -42,11 +48,17 @@ def _remove(index: int) -> None:
 
 def findings_panel(session: state.EditSession, params: ScoringParameters) -> None:
     findings = session.assessment.atrocity_findings
-    title = f"Findings of atrocity crimes ({len(findings)} recorded)" if findings else "Findings of atrocity crimes (none recorded)"
+    title = (
+        f"Findings of atrocity crimes ({len(findings)} recorded)"
+        if findings
+        else "Findings of atrocity crimes (none recorded)"
+    )
     with st.expander(title, expanded=bool(findings)):
-        st.caption("Record that genocide, crimes against humanity or war crimes are being committed, or were and have "
-                   "ended, when the evidence supports that judgement. Signs of intent or threats are rated as indicators, "
-                   "not recorded here.")
+        st.caption(
+            "Record that genocide, crimes against humanity or war crimes are being committed, or were and have "
+            "ended, when the evidence supports that judgement. Signs of intent or threats are rated as indicators, "
+            "not recorded here."
+        )
         for index, finding in enumerate(findings):
             left, right = st.columns([6, 1], vertical_alignment="center")
             ended = f", ended {finding.ended_on}" if finding.ended_on else ""
@@ -56,8 +68,13 @@ def findings_panel(session: state.EditSession, params: ScoringParameters) -> Non
         crime, kind, ended_on = st.columns(3)
         crime.selectbox("Crime", list(params.crimes), key=ADD_KEYS["crime"], format_func=params.crime_label)
         kind.radio("State", ["ongoing", "ended"], key=ADD_KEYS["state"], horizontal=True)
-        ended_on.date_input("Ended on (for an ended finding)", value=session.assessment.assessed_on,
-                            max_value=session.assessment.assessed_on, min_value=dt.date(1900, 1, 1), key=ADD_KEYS["ended_on"])
+        ended_on.date_input(
+            "Ended on (for an ended finding)",
+            value=session.assessment.assessed_on,
+            max_value=session.assessment.assessed_on,
+            min_value=dt.date(1900, 1, 1),
+            key=ADD_KEYS["ended_on"],
+        )
         st.text_area("Evidence (required)", key=ADD_KEYS["evidence"], height=80)
         st.text_area("Sources, one per line: title | url | date", key=ADD_KEYS["sources"], height=68)
         st.button("Record this finding", key=state.FINDING_ADD, on_click=_add, args=(params,))

@@ -41,7 +41,9 @@ __all__ = ["allowed", "auth_settings_problems", "current_user", "identity_from_h
 def sign_in(settings: Settings, database: Database) -> User:
     """The user of this session, signed in and registered; stops the script (with a message) otherwise."""
     if settings.auth == "none":
-        _refuse_start(single_user_problems(settings, _holds_team_data(database)), "r2p-risk will not start in single-user mode")
+        _refuse_start(
+            single_user_problems(settings, _holds_team_data(database)), "r2p-risk will not start in single-user mode"
+        )
         return _keep(LOCAL_USER)
     try:
         user = _oidc_user(settings, database) if settings.auth == "oidc" else _header_user(settings, database)
@@ -80,7 +82,11 @@ def allowed(action: str) -> bool:
 
 def auth_settings_problems(auth: Mapping) -> list[Problem]:
     """What is missing or unsafe in the [auth] section of secrets.toml."""
-    problems = [Problem("missing_setting", f"[auth] {key}", "is not set in secrets.toml") for key in OIDC_KEYS if not auth.get(key)]
+    problems = [
+        Problem("missing_setting", f"[auth] {key}", "is not set in secrets.toml")
+        for key in OIDC_KEYS
+        if not auth.get(key)
+    ]
     try:
         check_cookie_secret(auth.get("cookie_secret"))
     except R2PError as error:
@@ -95,8 +101,9 @@ def _oidc_user(settings: Settings, database: Database) -> User:
         _sign_in_page()
     account = account_from_claims(claims)
     groups = claims.get(settings.auth_groups_claim) or []
-    return database.sign_in_oidc(account, str(claims.get("name") or ""),
-                                 groups_from(groups.split(",") if isinstance(groups, str) else groups))
+    return database.sign_in_oidc(
+        account, str(claims.get("name") or ""), groups_from(groups.split(",") if isinstance(groups, str) else groups)
+    )
 
 
 def _header_user(settings: Settings, database: Database) -> User:
@@ -104,8 +111,16 @@ def _header_user(settings: Settings, database: Database) -> User:
     headers = st.context.headers
     found = identity_from_headers([(name, value) for name in headers for value in headers.get_all(name)], settings)
     if found is None:
-        raise SignInRefused([Problem("no_identity", settings.auth_header, "the request carries no identity; open "
-                                     "r2p-risk through your organisation's sign-in proxy")], "Nobody is signed in")
+        raise SignInRefused(
+            [
+                Problem(
+                    "no_identity",
+                    settings.auth_header,
+                    "the request carries no identity; open r2p-risk through your organisation's sign-in proxy",
+                )
+            ],
+            "Nobody is signed in",
+        )
     identity, groups = found
     return database.ensure_user(identity, "", groups)
 

@@ -41,24 +41,39 @@ def _apply(target: tuple, field: str, key: str) -> None:
 
 
 def _shorten(text: str, limit: int = 70) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def evidence_panel(factor: RiskFactor, session: state.EditSession) -> None:
     """Choose a row of the risk factor's table; edit its evidence and sources."""
     rows = rating_table.rows_of(factor)
-    choice = st.selectbox("Evidence and sources of", range(len(rows)), index=1 if len(rows) > 1 else 0,
-                          format_func=lambda k: f"{rows[k].label} — {_shorten(rows[k].text)}",
-                          key=state.evidence_of_key(factor.number))
+    choice = st.selectbox(
+        "Evidence and sources of",
+        range(len(rows)),
+        index=1 if len(rows) > 1 else 0,
+        format_func=lambda k: f"{rows[k].label} — {_shorten(rows[k].text)}",
+        key=state.evidence_of_key(factor.number),
+    )
     row = rows[choice if choice is not None else 0]
     rating = rating_table.rating_of(session.assessment, row) or RatingFields()
     keys = {f: state.rating_field_key(row.kind, row.ident, f) for f in ("evidence", "sources")}
     left, right = st.columns(2)
-    left.text_area("Evidence", value=rating.evidence, key=keys["evidence"], on_change=_apply,
-                   args=(row.target, "evidence", keys["evidence"]), height=110)
-    right.text_area("Sources, one per line: title | web address (http or https) | YYYY-MM-DD (address and date optional)",
-                    value=editing.format_source_lines(rating.sources), key=keys["sources"], on_change=_apply,
-                    args=(row.target, "sources", keys["sources"]), height=110)
+    left.text_area(
+        "Evidence",
+        value=rating.evidence,
+        key=keys["evidence"],
+        on_change=_apply,
+        args=(row.target, "evidence", keys["evidence"]),
+        height=110,
+    )
+    right.text_area(
+        "Sources, one per line: title | web address (http or https) | YYYY-MM-DD (address and date optional)",
+        value=editing.format_source_lines(rating.sources),
+        key=keys["sources"],
+        on_change=_apply,
+        args=(row.target, "sources", keys["sources"]),
+        height=110,
+    )
     for key in keys.values():
         for problem in state.field_problems(key):
             st.error(f"{plain(problem.where)}: {plain(problem.message)} (this change was not kept)")

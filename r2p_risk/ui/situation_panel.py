@@ -19,20 +19,34 @@ WATCH_COLUMNS = {
     "situation": st.column_config.TextColumn("Situation"),
     "country": st.column_config.TextColumn("Country"),
     "region": st.column_config.TextColumn("UN region"),
-    "status": st.column_config.TextColumn("Status", help="Current crisis, Imminent risk and Serious concern are the R2P "
-                                          "Monitor's categories, assigned by r2p-risk's own rules"),
+    "status": st.column_config.TextColumn(
+        "Status",
+        help="Current crisis, Imminent risk and Serious concern are the R2P "
+        "Monitor's categories, assigned by r2p-risk's own rules",
+    ),
     "risk_class": st.column_config.TextColumn("Risk class"),
-    "overall": st.column_config.NumberColumn("Overall (0-10)", format="%.1f", help="r2p-risk's model; empty while not determined"),
-    "range": st.column_config.TextColumn("Could be", help="the range the overall score could still take while indicators are unassessed"),
+    "overall": st.column_config.NumberColumn(
+        "Overall (0-10)", format="%.1f", help="r2p-risk's model; empty while not determined"
+    ),
+    "range": st.column_config.TextColumn(
+        "Could be", help="the range the overall score could still take while indicators are unassessed"
+    ),
     "assessed": st.column_config.NumberColumn("Indicators assessed", help="of the Framework's 143"),
     "reliability": st.column_config.NumberColumn("Reliability (0-10)", format="%.1f"),
     "last_assessed": st.column_config.DateColumn("Last assessed"),
-    "change": st.column_config.NumberColumn("Change", format="%+.1f", help="overall score change since the previous assessment"),
+    "change": st.column_config.NumberColumn(
+        "Change", format="%+.1f", help="overall score change since the previous assessment"
+    ),
     "assessments": st.column_config.NumberColumn("Assessments"),
-    "next_trigger": st.column_config.TextColumn("Next trigger", help="the next dated event in the latest assessment's dossier, "
-                                                "and triggers past their date whose outcome is not written yet"),
-    "review": st.column_config.TextColumn("Review", help="due this long after the last sign-off (the situation's review cadence, "
-                                          "by default every 4 months)"),
+    "next_trigger": st.column_config.TextColumn(
+        "Next trigger",
+        help="the next dated event in the latest assessment's dossier, "
+        "and triggers past their date whose outcome is not written yet",
+    ),
+    "review": st.column_config.TextColumn(
+        "Review",
+        help="due this long after the last sign-off (the situation's review cadence, by default every 4 months)",
+    ),
     "tags": st.column_config.TextColumn("Tags"),
 }
 ASSESS_PAGE = pages_dir() / "assess.py"
@@ -44,8 +58,9 @@ def _actor() -> str:
 
 def load_examples() -> None:
     try:
-        count = load_example_files(services.database(), services.model(), _actor(),
-                                   keep_review=identity.allowed("assessment.review"))
+        count = load_example_files(
+            services.database(), services.model(), _actor(), keep_review=identity.allowed("assessment.review")
+        )
         state.flash(f"Loaded {count} fictional example assessments. They describe invented places.")
     except R2PError as error:
         show_error(error)
@@ -69,8 +84,15 @@ def show(situation_id: str) -> None:
     writing = identity.allowed("assessment.save")
     if writing and buttons[0].button("New assessment", key=state.NEW_ASSESSMENT):
         _open(situation_id, editing.new_assessment(_actor(), today))
-    if writing and assessments and buttons[1].button("Copy the latest assessment", key=state.COPY_ASSESSMENT,
-                                                     help="start from the latest ratings, so only changes need entering"):
+    if (
+        writing
+        and assessments
+        and buttons[1].button(
+            "Copy the latest assessment",
+            key=state.COPY_ASSESSMENT,
+            help="start from the latest ratings, so only changes need entering",
+        )
+    ):
         _open(situation_id, editing.copy_assessment(assessments[-1], _actor(), today))
     if not assessments:
         st.caption("No assessment yet.")
@@ -90,8 +112,10 @@ def _delete_controls(situation: Situation) -> None:
 
 def _delete_expander(situation: Situation) -> None:
     with st.expander("Delete this situation"):
-        st.write("The situation and its assessments disappear from every list. They stay recoverable "
-                 "under 'Deleted situations' until purged.")
+        st.write(
+            "The situation and its assessments disappear from every list. They stay recoverable "
+            "under 'Deleted situations' until purged."
+        )
         sure = st.checkbox(f"Yes, delete {plain(situation.name)}", key=state.CONFIRM_DELETE)
         if st.button("Delete situation", key=state.DELETE_SITUATION, disabled=not sure):
             services.database().delete_situation(situation.id, _actor())
@@ -106,8 +130,14 @@ def new_situation_form() -> None:
     codes = country_codes()
     with st.form("new_situation", clear_on_submit=False, border=False):
         name = st.text_input("Name", key=state.NEW_SITUATION_NAME, max_chars=200, placeholder="e.g. Darfur, Sudan")
-        country = st.selectbox("Country (ISO 3166-1)", codes, index=None, key=state.NEW_SITUATION_COUNTRY,
-                               format_func=lambda c: f"{country_name(c)} ({c})", placeholder="Type to search")
+        country = st.selectbox(
+            "Country (ISO 3166-1)",
+            codes,
+            index=None,
+            key=state.NEW_SITUATION_COUNTRY,
+            format_func=lambda c: f"{country_name(c)} ({c})",
+            placeholder="Type to search",
+        )
         area = st.text_input("Sub-national area (optional)", key="new_situation_area", max_chars=200)
         tags = st.text_input("Tags, comma-separated (optional)", key=state.NEW_SITUATION_TAGS)
         submitted = st.form_submit_button("Create situation", key=state.CREATE_SITUATION)
@@ -136,8 +166,11 @@ def deleted_situations() -> None:
                 database.restore_situation(situation.id, _actor())
                 state.flash(f"Restored {plain(situation.name)}.")
                 st.rerun()
-            if identity.allowed("situation.purge") and right.checkbox("Purge for good", key=state.confirm_purge_key(situation.id)) \
-                    and right.button("Purge now", key=state.purge_key(situation.id)):
+            if (
+                identity.allowed("situation.purge")
+                and right.checkbox("Purge for good", key=state.confirm_purge_key(situation.id))
+                and right.button("Purge now", key=state.purge_key(situation.id))
+            ):
                 database.purge_situation(situation.id, _actor())
                 state.flash(f"Purged {plain(situation.name)} and its assessments.")
                 st.rerun()

@@ -22,14 +22,14 @@ from r2p_risk.logs import problem_codes
 log = logging.getLogger(__name__)
 
 # non-widget keys
-DRAFT = "draft"                 # EditSession of the assessment being edited, or absent
-SITUATION = "situation_id"      # the situation the user is looking at
+DRAFT = "draft"  # EditSession of the assessment being edited, or absent
+SITUATION = "situation_id"  # the situation the user is looking at
 FIELD_PROBLEMS = "field_problems"  # widget key -> problems of a change that was not kept
-CONFLICT = "save_conflict"      # message when somebody else saved first
-FLASH = "flash"                 # a message to show once after a rerun
-ANALYST_NAME = "analyst"        # the name typed in the sidebar, kept when widgets are reset by a page switch
-USER = "signed_in_user"         # the User signed in to this session, set afresh by every full run of app.py
-DRAFT_HOLDER = "draft_holder"   # DraftHolder: the same edit, for a deferred download clicked after later edits
+CONFLICT = "save_conflict"  # message when somebody else saved first
+FLASH = "flash"  # a message to show once after a rerun
+ANALYST_NAME = "analyst"  # the name typed in the sidebar, kept when widgets are reset by a page switch
+USER = "signed_in_user"  # the User signed in to this session, set afresh by every full run of app.py
+DRAFT_HOLDER = "draft_holder"  # DraftHolder: the same edit, for a deferred download clicked after later edits
 # widget keys
 ANALYST = "analyst_name"
 FACTOR = "assess_factor"
@@ -55,9 +55,15 @@ USER_PICK, SET_ROLE, TOGGLE_USER = "user_pick", "set_role", "toggle_user"
 ACCESS_SITUATION, OPEN_ACCESS, SAVE_ACCESS = "access_situation", "open_access", "save_access"
 SIGN_IN, SIGN_OUT = "sign_in", "sign_out"
 DOSSIER_SAVE = "dossier_save"
-DOSSIER_GENERATION = "dossier_generation"  # raised when a dossier item is removed: the keys of the items after it change
+DOSSIER_GENERATION = (
+    "dossier_generation"  # raised when a dossier item is removed: the keys of the items after it change
+)
 REVIEW_SUBMIT, REVIEW_SIGN_OFF, REVIEW_RETURN = "review_submit", "review_sign_off", "review_return"
-REVIEW_COMMENT_ON, REVIEW_COMMENT_TEXT, REVIEW_COMMENT_ADD = "review_comment_on", "review_comment_text", "review_comment_add"
+REVIEW_COMMENT_ON, REVIEW_COMMENT_TEXT, REVIEW_COMMENT_ADD = (
+    "review_comment_on",
+    "review_comment_text",
+    "review_comment_add",
+)
 CONSENSUS_OPEN, CONSENSUS_JOIN = "consensus_open", "consensus_join"
 CONSENSUS_SUBMIT, CONSENSUS_RECONCILE = "consensus_submit", "consensus_reconcile"
 

@@ -35,8 +35,12 @@ def factor_table(profile: RiskProfile) -> str:
     """Every risk factor's coverage and scores as a Markdown table (one element: cheap to redraw on every edit)."""
     lines = ["| RF | rated | score | could be | reliability | risk factor |", "|---:|---|---:|---|---:|---|"]
     for f in profile.risk_factors.values():
-        rated = f"{f.assessed_indicators}/{f.counted_indicators:g}" + (" + whole" if f.whole_factor_level is not None else "")
-        lines.append(f"| {f.number} | {rated} | {_fmt(f.score)} | {f.range[0]:.1f}-{f.range[1]:.1f} | {f.reliability:.1f} | {plain(f.title)} |")
+        rated = f"{f.assessed_indicators}/{f.counted_indicators:g}" + (
+            " + whole" if f.whole_factor_level is not None else ""
+        )
+        lines.append(
+            f"| {f.number} | {rated} | {_fmt(f.score)} | {f.range[0]:.1f}-{f.range[1]:.1f} | {f.reliability:.1f} | {plain(f.title)} |"
+        )
     return "\n".join(lines)
 
 
@@ -62,21 +66,40 @@ def details(session: state.EditSession) -> None:
         for column, field, widget, kwargs in (
             (left, "assessed_on", st.date_input, {"value": assessment.assessed_on}),
             (middle, "analyst", st.text_input, {"value": assessment.analyst, "max_chars": 200}),
-            (right, "status", st.radio, {"options": ["draft", "final"], "index": ["draft", "final"].index(assessment.status), "horizontal": True}),
+            (
+                right,
+                "status",
+                st.radio,
+                {
+                    "options": ["draft", "final"],
+                    "index": ["draft", "final"].index(assessment.status),
+                    "horizontal": True,
+                },
+            ),
         ):
             key = state.widget_key("assessment", field)
             with column:
-                widget(field.replace("_", " ").capitalize(), key=key, on_change=_set_detail, args=(field, key), **kwargs)
+                widget(
+                    field.replace("_", " ").capitalize(), key=key, on_change=_set_detail, args=(field, key), **kwargs
+                )
         key = state.widget_key("assessment", "key_judgements")
-        st.text_area("Key judgements (the bottom line, in your words)", value=assessment.key_judgements, key=key,
-                     on_change=_set_detail, args=("key_judgements", key), height=120)
+        st.text_area(
+            "Key judgements (the bottom line, in your words)",
+            value=assessment.key_judgements,
+            key=key,
+            on_change=_set_detail,
+            args=("key_judgements", key),
+            height=120,
+        )
         for field in ("assessed_on", "analyst", "status", "key_judgements"):
             for problem in state.field_problems(state.widget_key("assessment", field)):
                 st.error(f"{plain(problem.where)}: {plain(problem.message)} (this change was not kept)")
 
 
-LEVEL_HELP = ("0 not present · 1 weak or isolated signs · 2 clearly present · 3 strongly present or pervasive. "
-              "Blank or unknown: not known, left out of the scores, never counted as 0.")
+LEVEL_HELP = (
+    "0 not present · 1 weak or isolated signs · 2 clearly present · 3 strongly present or pervasive. "
+    "Blank or unknown: not known, left out of the scores, never counted as 0."
+)
 
 
 FIGURES = "assess_figures"  # the key of the fragment an edit in the table reruns
@@ -88,7 +111,9 @@ def _take_table_edits(framework: Framework, number: int) -> state.EditSession:
     edits = st.session_state.get(key)
     if edits and edits.get("edited_rows"):
         session = state.editing()
-        changed, problems = rating_table.apply_edits(session.assessment, framework.risk_factor(number), edits["edited_rows"])
+        changed, problems = rating_table.apply_edits(
+            session.assessment, framework.risk_factor(number), edits["edited_rows"]
+        )
         if changed is not session.assessment:
             state.replace_draft(changed)
         state.set_field_problems(key, problems)
@@ -105,8 +130,14 @@ def open_factor(framework: Framework) -> int:
     """The risk factor chooser; returns the number of the open risk factor."""
     numbers = [rf.number for rf in framework.risk_factors]
     chooser, previous, following = st.columns([6, 1, 1], vertical_alignment="bottom")
-    chooser.selectbox("Risk factor", numbers, key=state.FACTOR,
-                      format_func=lambda n: f"{n}. {framework.risk_factor(n).title} — {group_style(framework.risk_factor(n).group).label.lower()}")
+    chooser.selectbox(
+        "Risk factor",
+        numbers,
+        key=state.FACTOR,
+        format_func=lambda n: (
+            f"{n}. {framework.risk_factor(n).title} — {group_style(framework.risk_factor(n).group).label.lower()}"
+        ),
+    )
     previous.button("◀ Previous", key="factor_previous", on_click=_step, args=(framework, -1), width="stretch")
     following.button("Next ▶", key="factor_next", on_click=_step, args=(framework, 1), width="stretch")
     return st.session_state.get(state.FACTOR) or numbers[0]
@@ -117,10 +148,12 @@ def factor_heading(framework: Framework, number: int) -> None:
     st.subheader(f"Risk factor {number}: {factor.title}")
     st.caption(f"{framework.group_title(factor.group)} · {factor.description}")
     if not factor.indicators_complete:
-        st.warning(f"The indicator list of this risk factor is incomplete: the official text could not be obtained. "
-                   f"Coverage counts against an estimated {framework.counted_indicators(number):g} official indicators "
-                   f"({len(factor.indicators)} listed), so it never reaches 100% from this list. Rate what is listed and "
-                   "rate the risk factor as a whole (first row).")
+        st.warning(
+            f"The indicator list of this risk factor is incomplete: the official text could not be obtained. "
+            f"Coverage counts against an estimated {framework.counted_indicators(number):g} official indicators "
+            f"({len(factor.indicators)} listed), so it never reaches 100% from this list. Rate what is listed and "
+            "rate the risk factor as a whole (first row)."
+        )
 
 
 @st.fragment
@@ -132,17 +165,29 @@ def rating_editor(framework: Framework, number: int) -> None:
     """
     frame = rating_table.table(state.editing().assessment, framework.risk_factor(number))
     st.data_editor(
-        frame, key=state.ratings_key(number), num_rows="fixed", hide_index=True, width="stretch",
-        height=36 * (len(frame) + 1) + 3, disabled=["item", "text", "notes"], placeholder="—",
-        on_change=_table_edited, args=(number,),
+        frame,
+        key=state.ratings_key(number),
+        num_rows="fixed",
+        hide_index=True,
+        width="stretch",
+        height=36 * (len(frame) + 1) + 3,
+        disabled=["item", "text", "notes"],
+        placeholder="—",
+        on_change=_table_edited,
+        args=(number,),
         column_config={
             "item": st.column_config.TextColumn("Item", width=55),
-            "text": st.column_config.TextColumn("Indicator", width="large", help="The full wording is on the Framework screen"),
-            "level": st.column_config.SelectboxColumn("Level", options=list(rating_table.LEVEL_OPTIONS), help=LEVEL_HELP, width=200),
+            "text": st.column_config.TextColumn(
+                "Indicator", width="large", help="The full wording is on the Framework screen"
+            ),
+            "level": st.column_config.SelectboxColumn(
+                "Level", options=list(rating_table.LEVEL_OPTIONS), help=LEVEL_HELP, width=200
+            ),
             "confidence": st.column_config.SelectboxColumn("Confidence", options=rating_table.CONFIDENCES, width=95),
             "trend": st.column_config.SelectboxColumn("Trend", options=rating_table.TRENDS, width=95),
             "notes": st.column_config.TextColumn("Evidence, sources", width=115),
-        })
+        },
+    )
 
 
 def scoreboard(model: Model, profile: RiskProfile, session: state.EditSession, number: int) -> str:
@@ -150,12 +195,14 @@ def scoreboard(model: Model, profile: RiskProfile, session: state.EditSession, n
     result = profile.factor(number)
     params = model.params
     status = profile.status.title + (" (provisional)" if profile.status.provisional else "")
-    return (f"**Risk factor {number}: score {score_text(result.score, *result.range)}** of 10 · "
-            f"reliability {result.reliability:.1f} · {result.assessed_indicators} of {result.counted_indicators:g} indicators rated  \n"
-            f"Assessment: **{profile.assessed_indicators} of {profile.official_indicators}** indicators assessed · "
-            f"status **{status}** · overall **{params.risk_level_label(profile.overall.level)}** "
-            f"({score_text(profile.overall.score, *profile.overall.range)}) · reliability **{profile.reliability:.1f}** · "
-            + ("**unsaved changes**" if session.dirty else "saved"))
+    return (
+        f"**Risk factor {number}: score {score_text(result.score, *result.range)}** of 10 · "
+        f"reliability {result.reliability:.1f} · {result.assessed_indicators} of {result.counted_indicators:g} indicators rated  \n"
+        f"Assessment: **{profile.assessed_indicators} of {profile.official_indicators}** indicators assessed · "
+        f"status **{status}** · overall **{params.risk_level_label(profile.overall.level)}** "
+        f"({score_text(profile.overall.score, *profile.overall.range)}) · reliability **{profile.reliability:.1f}** · "
+        + ("**unsaved changes**" if session.dirty else "saved")
+    )
 
 
 def to_do(profile: RiskProfile, model: Model) -> None:

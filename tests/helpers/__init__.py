@@ -9,6 +9,19 @@ from helpers.paths import EXAMPLES, FRAMEWORKS, ROOT
 from helpers.servers import free_port, start_streamlit, wait_until_serving
 
 __all__ = [
-    "ARGS", "CHROMIUM", "EXAMPLES", "FRAMEWORKS", "LOCAL", "ROOT", "Clock", "edit_ratings", "evidence_of",
-    "free_port", "make_assessment", "start_streamlit", "table_row", "wait_idle", "wait_until_serving",
+    "ARGS",
+    "CHROMIUM",
+    "EXAMPLES",
+    "FRAMEWORKS",
+    "LOCAL",
+    "ROOT",
+    "Clock",
+    "edit_ratings",
+    "evidence_of",
+    "free_port",
+    "make_assessment",
+    "start_streamlit",
+    "table_row",
+    "wait_idle",
+    "wait_until_serving",
 ]

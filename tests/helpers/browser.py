@@ -10,9 +10,17 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+]
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
 TIMEOUT = 30_000  # ms: the longest a script run may take on a busy machine
 
@@ -106,5 +114,7 @@ def edit_cell(page, row: int, column: int, text: str) -> None:
 
 def animation_frames(page, count: int) -> None:
     """Until the browser has drawn `count` more frames (what a canvas drawn on the next frame needs)."""
-    page.evaluate("count => new Promise(done => { const next = n => n ? requestAnimationFrame(() => next(n - 1)) : done(); next(count); })",
-                  count)
+    page.evaluate(
+        "count => new Promise(done => { const next = n => n ? requestAnimationFrame(() => next(n - 1)) : done(); next(count); })",
+        count,
+    )

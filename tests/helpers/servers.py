@@ -37,15 +37,21 @@ def wait_until_serving(url: str, process: subprocess.Popen, log: Callable[[], st
             time.sleep(0.1)  # the next poll, not a wait for something to happen
 
 
-def start_streamlit(env: dict, log: Path, *arguments: str, app: str = "app.py", cwd: Path = ROOT,
-                    tries: int = 3) -> tuple[subprocess.Popen, str]:
+def start_streamlit(
+    env: dict, log: Path, *arguments: str, app: str = "app.py", cwd: Path = ROOT, tries: int = 3
+) -> tuple[subprocess.Popen, str]:
     """`streamlit run app` on a free loopback port, serving once its health endpoint answers: (process, its URL).
     Its output goes to `log`; stop it with `stop(process)`."""
     for attempt in range(tries):
         port = free_port()
         with log.open("w") as out:
-            process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", app, f"--server.port={port}", *arguments],
-                                       cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", app, f"--server.port={port}", *arguments],
+                cwd=cwd,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         url = f"http://127.0.0.1:{port}"
         try:
             wait_until_serving(f"{url}/_stcore/health", process, log.read_text)

@@ -17,8 +17,12 @@ def tree_state() -> list[str]:
     it is seen too), and every ignored file but caches, such as a database under data/ (there, only whether it is
     there: a new one is seen, not one the app running beside the tests writes); [] outside a git checkout."""
     try:
-        listed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--ignored", "-z"], cwd=ROOT,
-                                capture_output=True, check=True).stdout.decode()
+        listed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all", "--ignored", "-z"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
     except (OSError, subprocess.CalledProcessError):
         return []
     state = []

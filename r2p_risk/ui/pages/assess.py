@@ -11,8 +11,10 @@ st.title("Assess")
 state.show_flash()
 session = state.editing()
 if session is None:
-    st.info("Nothing is open for editing. On the Situations screen, open a situation and start a new assessment, "
-            "copy the latest one, or open an existing one.")
+    st.info(
+        "Nothing is open for editing. On the Situations screen, open a situation and start a new assessment, "
+        "copy the latest one, or open an existing one."
+    )
     st.page_link(pages_dir() / "situations.py", label="Go to Situations")
     st.stop()
 situation = saving.situation_of(session)  # the edit stays on screen when the database cannot be reached

@@ -31,21 +31,44 @@ st.caption("RF n = risk factor n (see the Framework screen). Blank: not assessed
 
 
 st.subheader("Ranking by overall score")
-st.caption("Scores are r2p-risk's own model. A situation whose overall risk is not determined is ranked by the lower end "
-           "of its range, and says so in its status.")
-rows = sorted(watchlist.build_watch_list(assessed, model, services.regions(), today=dt.date.today()),
-              key=lambda r: -ranking_score(r))
+st.caption(
+    "Scores are r2p-risk's own model. A situation whose overall risk is not determined is ranked by the lower end "
+    "of its range, and says so in its status."
+)
+rows = sorted(
+    watchlist.build_watch_list(assessed, model, services.regions(), today=dt.date.today()),
+    key=lambda r: -ranking_score(r),
+)
 frame = watchlist.watch_list_frame(rows)
-st.dataframe(frame[["situation", "status", "risk_class", "overall", "range", "assessed", "reliability", "last_assessed", "change",
-                    "review"]],
-             hide_index=True, width="stretch", column_config=situation_panel.WATCH_COLUMNS)
+st.dataframe(
+    frame[
+        [
+            "situation",
+            "status",
+            "risk_class",
+            "overall",
+            "range",
+            "assessed",
+            "reliability",
+            "last_assessed",
+            "change",
+            "review",
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
+    column_config=situation_panel.WATCH_COLUMNS,
+)
 
 st.subheader("Trend over time")
 names = {o.situation.id: o.situation.name for o in assessed if o.situation.id is not None}
-chosen = st.multiselect("Situations", list(names), default=list(names)[:3], format_func=names.__getitem__,
-                        key="trend_situations")
+chosen = st.multiselect(
+    "Situations", list(names), default=list(names)[:3], format_func=names.__getitem__, key="trend_situations"
+)
 labels: dict[str, str] = {"overall": "Overall", **{crime: m.label for crime, m in model.params.crimes.items()}}
 value = st.selectbox("Score", list(labels), key="trend_value", format_func=labels.__getitem__)
 if chosen:
     trend = watchlist.trend_frame(assessed, chosen)
-    st.plotly_chart(charts.trend_figure(trend, value), width="stretch", key="trend_chart", config={"displaylogo": False})
+    st.plotly_chart(
+        charts.trend_figure(trend, value), width="stretch", key="trend_chart", config={"displaylogo": False}
+    )

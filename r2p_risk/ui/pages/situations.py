@@ -15,8 +15,14 @@ overviews = database.situation_overviews(model)
 
 creating = identity.allowed("situation.create")
 if not overviews:
-    st.info("No situations yet. " + ("Add one below, or load the fictional examples to look around." if creating
-                                     else "Your role (viewer) reads situations; an analyst or admin adds them."))
+    st.info(
+        "No situations yet. "
+        + (
+            "Add one below, or load the fictional examples to look around."
+            if creating
+            else "Your role (viewer) reads situations; an analyst or admin adds them."
+        )
+    )
     if creating and st.button("Load fictional examples", key=state.LOAD_EXAMPLES):
         situation_panel.load_examples()
         st.rerun()
@@ -25,19 +31,46 @@ rows = watchlist.build_watch_list(overviews, model, services.regions(), today=dt
 if rows:
     left, middle, right = st.columns(3)
     regions = left.multiselect("UN region", sorted({r.region for r in rows if r.region}), key="filter_region")
-    statuses = middle.multiselect("Status", list(reversed(STATUSES)), format_func=model.params.status_label, key="filter_status")
+    statuses = middle.multiselect(
+        "Status", list(reversed(STATUSES)), format_func=model.params.status_label, key="filter_status"
+    )
     tags = right.multiselect("Tag", sorted({t for r in rows for t in r.tags}), key="filter_tag")
     shown = watchlist.filter_watch_list(rows, regions, statuses, tags)
     st.caption(f"{len(shown)} of {len(rows)} situations · most severe status first · click a column to sort")
-    st.dataframe(watchlist.watch_list_frame(shown), hide_index=True, width="stretch",
-                 column_order=["situation", "country", "region", "status", "risk_class", "overall", "range", "assessed",
-                               "reliability", "last_assessed", "change", "next_trigger", "review", "assessments", "tags"],
-                 column_config=situation_panel.WATCH_COLUMNS)
+    st.dataframe(
+        watchlist.watch_list_frame(shown),
+        hide_index=True,
+        width="stretch",
+        column_order=[
+            "situation",
+            "country",
+            "region",
+            "status",
+            "risk_class",
+            "overall",
+            "range",
+            "assessed",
+            "reliability",
+            "last_assessed",
+            "change",
+            "next_trigger",
+            "review",
+            "assessments",
+            "tags",
+        ],
+        column_config=situation_panel.WATCH_COLUMNS,
+    )
     names = {r.situation_id: r.situation for r in rows}
     current = st.session_state.get(state.SITUATION)
     options = list(names)
-    chosen = st.selectbox("Open a situation", options, format_func=names.get, key=state.OPEN_SITUATION,
-                          index=options.index(current) if current in options else None, placeholder="Choose a situation")
+    chosen = st.selectbox(
+        "Open a situation",
+        options,
+        format_func=names.get,
+        key=state.OPEN_SITUATION,
+        index=options.index(current) if current in options else None,
+        placeholder="Choose a situation",
+    )
     if chosen:
         st.session_state[state.SITUATION] = chosen
         situation_panel.show(chosen)
