@@ -1,4 +1,7 @@
-"""The parts of the Consensus screen: rounds of independent ratings, one's own rating, the consensus view, reconciling."""
+"""The parts of the Consensus screen.
+
+Rounds of independent ratings, one's own rating, the consensus view, reconciling.
+"""
 
 from __future__ import annotations
 
@@ -128,7 +131,8 @@ def view(found: RatingRound) -> None:
     mine = found.member(viewer())
     if mine is not None and not mine.submitted:
         st.info(
-            f"{len(found.submitted)} analyst(s) submitted. You see their ratings once you submit yours: blind until then."
+            f"{len(found.submitted)} analyst(s) submitted. "
+            "You see their ratings once you submit yours: blind until then."
         )
         return
     if len(visible) < 2:
@@ -140,8 +144,9 @@ def view(found: RatingRound) -> None:
     )
     st.markdown(f"**{plain(result.summary)}** (two levels or more apart)")
     st.caption(
-        "Beside each analyst's risk factor score, model 2.0's range: what the score could still be while indicators are "
-        "unassessed. The spread between analysts is the other uncertainty: of judgement. Scores are r2p-risk's own model."
+        "Beside each analyst's risk factor score, model 2.0's range: what the score could still be while "
+        "indicators are unassessed. The spread between analysts is the other uncertainty: of judgement. "
+        "Scores are r2p-risk's own model."
     )
     st.dataframe(
         pd.DataFrame(views.analyst_rows(result, model.params)),
@@ -166,8 +171,9 @@ def reconcile_button(found: RatingRound, visible) -> None:
     if found.state != "open" or not (viewer() == found.lead or (user.role == "admin" and not user.local)):
         return
     st.caption(
-        "Reconciling makes one draft assessment of the submitted ratings: per indicator the median level (the higher "
-        "middle one when even), the lowest confidence stated, everyone's evidence; each analyst's levels are kept with it."
+        "Reconciling makes one draft assessment of the submitted ratings: per indicator the median level "
+        "(the higher middle one when even), the lowest confidence stated, everyone's evidence; "
+        "each analyst's levels are kept with it."
     )
     if st.button("Reconcile into one assessment", key=state.CONSENSUS_RECONCILE, type="primary"):
         database = services.database()

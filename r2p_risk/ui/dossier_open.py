@@ -16,7 +16,10 @@ OPEN_SITUATION = "dossier_open_situation"  # widget key: the situation whose lat
 
 
 def open_latest() -> Assessment | None:
-    """Nothing is being edited: choose a situation and open its latest assessment (for its dossier); returns it, to read."""
+    """Nothing is being edited: choose a situation and open its latest assessment (for its dossier).
+
+    Returns it, to read.
+    """
     database = services.database()
     situations = {s.id: s.name for s in database.list_situations() if s.id is not None}
     if not situations:
@@ -34,7 +37,8 @@ def open_latest() -> Assessment | None:
     assessments = database.list_assessments(chosen)
     if not assessments:
         st.info(
-            "This situation has no assessment yet: the dossier is written with an assessment. Start one on the Situations screen."
+            "This situation has no assessment yet: the dossier is written with an assessment. "
+            "Start one on the Situations screen."
         )
         return None
     latest = max(assessments, key=lambda a: (a.assessed_on, a.revision or 0))

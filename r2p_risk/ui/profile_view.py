@@ -28,7 +28,8 @@ def headline(chosen: Chosen, profile: RiskProfile, params: ScoringParameters) ->
     assessment = chosen.assessment
     st.caption(
         plain(
-            f"{chosen.situation.name} · assessed on {assessment.assessed_on} by {assessment.analyst} · {assessment.status}"
+            f"{chosen.situation.name} · assessed on {assessment.assessed_on} "
+            f"by {assessment.analyst} · {assessment.status}"
         )
     )
     columns = st.columns([3, 2, 2, 2])
@@ -138,8 +139,9 @@ def drivers(profile: RiskProfile, assessment: Assessment) -> None:
 def changes(change: ProfileChange, params: ScoringParameters) -> None:
     delta = change.overall_delta
     st.text(
-        f"From {change.earlier_assessed_on} to {change.later_assessed_on}: status {params.status_label(change.status_before)} → "
-        f"{params.status_label(change.status_after)}; overall {_fmt(change.overall_before)} → {_fmt(change.overall_after)}"
+        f"From {change.earlier_assessed_on} to {change.later_assessed_on}: "
+        f"status {params.status_label(change.status_before)} → {params.status_label(change.status_after)}; "
+        f"overall {_fmt(change.overall_before)} → {_fmt(change.overall_after)}"
         + ("" if delta is None else f" ({delta:+.1f})")
     )
     for title, items in (

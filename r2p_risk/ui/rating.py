@@ -11,7 +11,7 @@ import streamlit as st
 
 from r2p_risk import editing, rating_table
 from r2p_risk.assessment import RatingFields
-from r2p_risk.errors import R2PError
+from r2p_risk.errors import Problem, R2PError
 from r2p_risk.framework import RiskFactor
 from r2p_risk.ui import state
 from r2p_risk.ui.feedback import plain
@@ -23,7 +23,7 @@ def _apply(target: tuple, field: str, key: str) -> None:
     if session is None:
         return
     value = st.session_state[key]
-    problems = []
+    problems: list[Problem] = []
     if field == "sources":
         value, problems = editing.parse_source_lines(value or "", where="sources")
         if problems:  # keep the sources as they were until every line is right

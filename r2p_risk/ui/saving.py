@@ -45,8 +45,15 @@ def save(session: state.EditSession, based_on_revision: int | None) -> None:
     st.rerun()
 
 
+def _saved_id(session: state.EditSession) -> str:
+    """The id of the edited assessment when a save conflicted: a conflict needs a revision saved before."""
+    if session.assessment.id is None:
+        raise RuntimeError("a save conflicted for an assessment that was never saved")
+    return session.assessment.id
+
+
 def _reload_latest(session: state.EditSession) -> None:
-    latest = services.database().load_assessment(session.assessment.id)
+    latest = services.database().load_assessment(_saved_id(session))
     state.start_editing(session.situation_id, latest)
 
 
@@ -65,7 +72,7 @@ def conflict_panel(session: state.EditSession) -> None:
         _reload_latest(session)
         st.rerun()
     if right.button("Save mine as a new revision", key=state.CONFLICT_OVERWRITE):
-        latest = services.database().latest_revision(session.assessment.id)
+        latest = services.database().latest_revision(_saved_id(session))
         save(session, based_on_revision=latest)
 
 
@@ -78,7 +85,8 @@ def history_panel(session: state.EditSession) -> None:
         for info in revisions:
             note = f" · {info.note}" if info.note else ""
             st.text(
-                f"Revision {info.revision} · {info.status} · saved by {info.saved_by} at {info.saved_at:%Y-%m-%d %H:%M} UTC{note}"
+                f"Revision {info.revision} · {info.status} · saved by {info.saved_by} "
+                f"at {info.saved_at:%Y-%m-%d %H:%M} UTC{note}"
             )
         older = [i.revision for i in revisions[1:]]
         if older and identity.allowed("assessment.restore"):
@@ -86,7 +94,8 @@ def history_panel(session: state.EditSession) -> None:
                 "Restore an older revision (saved as a new revision)", older, key=state.RESTORE_REVISION
             )
             sure = not session.dirty or st.checkbox("Drop my unsaved changes", key=state.RESTORE_CONFIRM)
-            # drawn at the last full run, this panel may predate the latest table edit: `sure` is checked again at the click
+            # drawn at the last full run, this panel may predate the latest table edit:
+            # `sure` is checked again at the click
             if st.button("Restore", key=state.RESTORE_BUTTON, disabled=not sure) and sure:
                 restored = database.restore_revision(
                     session.assessment.id, chosen, state.analyst() or "unnamed analyst"
@@ -128,7 +137,10 @@ def _may_download_draft(database, analyst: str, situation_id: str, assessment_id
 
 
 def save_panel(session: state.EditSession, situation: Situation, model: Model) -> None:
-    """Save, and download the edit as a snapshot; a fragment of its own on the Assess screen, never reading the database."""
+    """Save, and download the edit as a snapshot.
+
+    A fragment of its own on the Assess screen, never reading the database.
+    """
     left, right = st.columns([1, 3])
     if not identity.allowed("assessment.save"):
         left.button(

@@ -81,7 +81,10 @@ def save_selection(chosen: Chosen) -> None:
     except R2PError as error:
         _say(chosen, R2PError(error.problems, "Not saved: " + error.summary))
         return
-    message = f"Saved the selection of {len(selection)} tools as revision {saved.revision} of the assessment of {saved.assessed_on}."
+    message = (
+        f"Saved the selection of {len(selection)} tools as revision {saved.revision} "
+        f"of the assessment of {saved.assessed_on}."
+    )
     if this_edit is not None and this_edit.dirty:
         state.start_editing(
             this_edit.situation_id,

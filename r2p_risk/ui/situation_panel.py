@@ -98,8 +98,12 @@ def show(situation_id: str) -> None:
         st.caption("No assessment yet.")
         _delete_controls(situation)
         return
-    labels = {a.id: f"{a.assessed_on} · {a.analyst} · {a.status} · revision {a.revision}" for a in assessments}
-    chosen = st.selectbox("Assessments", list(labels)[::-1], format_func=labels.get, key="pick_assessment")
+    labels = {
+        a.id: f"{a.assessed_on} · {a.analyst} · {a.status} · revision {a.revision}"
+        for a in assessments
+        if a.id is not None
+    }
+    chosen = st.selectbox("Assessments", list(labels)[::-1], format_func=labels.__getitem__, key="pick_assessment")
     if buttons[2].button("Open the chosen assessment", key=state.OPEN_ASSESSMENT, type="primary"):
         _open(situation_id, database.load_assessment(chosen))
     _delete_controls(situation)
@@ -111,6 +115,9 @@ def _delete_controls(situation: Situation) -> None:
 
 
 def _delete_expander(situation: Situation) -> None:
+    situation_id = situation.id
+    if situation_id is None:
+        raise RuntimeError("a situation that was never saved was offered for deletion")
     with st.expander("Delete this situation"):
         st.write(
             "The situation and its assessments disappear from every list. They stay recoverable "
@@ -118,9 +125,10 @@ def _delete_expander(situation: Situation) -> None:
         )
         sure = st.checkbox(f"Yes, delete {plain(situation.name)}", key=state.CONFIRM_DELETE)
         if st.button("Delete situation", key=state.DELETE_SITUATION, disabled=not sure):
-            services.database().delete_situation(situation.id, _actor())
+            services.database().delete_situation(situation_id, _actor())
             st.session_state.pop(state.SITUATION, None)
-            if state.editing() and state.editing().situation_id == situation.id:
+            session = state.editing()
+            if session is not None and session.situation_id == situation_id:
                 state.stop_editing()
             state.flash(f"Deleted {plain(situation.name)}. It can be restored under 'Deleted situations'.")
             st.rerun()
@@ -160,17 +168,20 @@ def deleted_situations() -> None:
         return
     with st.expander(f"Deleted situations ({len(deleted)})"):
         for situation in deleted:
+            situation_id = situation.id
+            if situation_id is None:
+                raise RuntimeError("a deleted situation without an id was listed")
             left, middle, right = st.columns([4, 1, 2])
             left.text(situation.name)
-            if middle.button("Restore", key=state.restore_situation_key(situation.id)):
-                database.restore_situation(situation.id, _actor())
+            if middle.button("Restore", key=state.restore_situation_key(situation_id)):
+                database.restore_situation(situation_id, _actor())
                 state.flash(f"Restored {plain(situation.name)}.")
                 st.rerun()
             if (
                 identity.allowed("situation.purge")
-                and right.checkbox("Purge for good", key=state.confirm_purge_key(situation.id))
-                and right.button("Purge now", key=state.purge_key(situation.id))
+                and right.checkbox("Purge for good", key=state.confirm_purge_key(situation_id))
+                and right.button("Purge now", key=state.purge_key(situation_id))
             ):
-                database.purge_situation(situation.id, _actor())
+                database.purge_situation(situation_id, _actor())
                 state.flash(f"Purged {plain(situation.name)} and its assessments.")
                 st.rerun()

@@ -124,6 +124,8 @@ def replace_draft(assessment: Assessment, dirty: bool = True) -> None:
 
 def saved(assessment: Assessment) -> None:
     """After a save: the draft is the saved revision, and the next save builds on it."""
+    if assessment.id is None:
+        raise RuntimeError("the database returned a saved assessment without an id")
     session = st.session_state[DRAFT]
     _keep(EditSession(session.edit_id, session.situation_id, assessment, assessment.revision, False))
     st.session_state.pop(CONFLICT, None)
@@ -204,7 +206,10 @@ def evidence_of_key(number: int, session: Mapping | None = None) -> str:
 
 
 def rating_field_key(kind: str, ident: object, field: str, session: Mapping | None = None) -> str:
-    """A field (evidence, sources) of a rating: of an indicator (kind "indicator", its id) or of a risk factor as a whole."""
+    """A field (evidence, sources) of a rating.
+
+    Of an indicator (kind "indicator", its id) or of a risk factor as a whole.
+    """
     return widget_key(kind, ident, field, session=session)
 
 

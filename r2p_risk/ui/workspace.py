@@ -39,7 +39,8 @@ def factor_table(profile: RiskProfile) -> str:
             " + whole" if f.whole_factor_level is not None else ""
         )
         lines.append(
-            f"| {f.number} | {rated} | {_fmt(f.score)} | {f.range[0]:.1f}-{f.range[1]:.1f} | {f.reliability:.1f} | {plain(f.title)} |"
+            f"| {f.number} | {rated} | {_fmt(f.score)} | {f.range[0]:.1f}-{f.range[1]:.1f} "
+            f"| {f.reliability:.1f} | {plain(f.title)} |"
         )
     return "\n".join(lines)
 
@@ -51,7 +52,7 @@ def _step(framework: Framework, delta: int) -> None:
 
 
 def _set_detail(field: str, key: str) -> None:
-    session = state.editing()
+    session = state.current_edit()
     try:
         state.replace_draft(editing.set_assessment_field(session.assessment, field, st.session_state[key]))
         state.set_field_problems(key, [])
@@ -106,22 +107,28 @@ FIGURES = "assess_figures"  # the key of the fragment an edit in the table rerun
 
 
 def _take_table_edits(framework: Framework, number: int) -> state.EditSession:
-    """Put the edits of the open risk factor's table (its widget state) into the draft; applying them again changes nothing."""
+    """Put the edits of the open risk factor's table (its widget state) into the draft.
+
+    Applying them again changes nothing.
+    """
     key = state.widget_key("factor", number, "ratings")
     edits = st.session_state.get(key)
     if edits and edits.get("edited_rows"):
-        session = state.editing()
+        session = state.current_edit()
         changed, problems = rating_table.apply_edits(
             session.assessment, framework.risk_factor(number), edits["edited_rows"]
         )
         if changed is not session.assessment:
             state.replace_draft(changed)
         state.set_field_problems(key, problems)
-    return state.editing()
+    return state.current_edit()
 
 
 def _table_edited(number: int) -> None:
-    """Callback of the table: the edit into the draft, then only the figures rerun (the table shows the edit already)."""
+    """Callback of the table: the edit into the draft, then only the figures rerun.
+
+    The table shows the edit already.
+    """
     _take_table_edits(services.model().framework, number)
     st.rerun(FIGURES)
 
@@ -163,7 +170,7 @@ def rating_editor(framework: Framework, number: int) -> None:
     A fragment, so that an edit starts as a fragment rerun, which keeps what the rest of the page
     registered (the save bar's download); the table's callback then swaps it for the figures' rerun.
     """
-    frame = rating_table.table(state.editing().assessment, framework.risk_factor(number))
+    frame = rating_table.table(state.current_edit().assessment, framework.risk_factor(number))
     st.data_editor(
         frame,
         key=state.ratings_key(number),
@@ -197,7 +204,8 @@ def scoreboard(model: Model, profile: RiskProfile, session: state.EditSession, n
     status = profile.status.title + (" (provisional)" if profile.status.provisional else "")
     return (
         f"**Risk factor {number}: score {score_text(result.score, *result.range)}** of 10 · "
-        f"reliability {result.reliability:.1f} · {result.assessed_indicators} of {result.counted_indicators:g} indicators rated  \n"
+        f"reliability {result.reliability:.1f} · "
+        f"{result.assessed_indicators} of {result.counted_indicators:g} indicators rated  \n"
         f"Assessment: **{profile.assessed_indicators} of {profile.official_indicators}** indicators assessed · "
         f"status **{status}** · overall **{params.risk_level_label(profile.overall.level)}** "
         f"({score_text(profile.overall.score, *profile.overall.range)}) · reliability **{profile.reliability:.1f}** · "
@@ -236,16 +244,16 @@ def live_figures(number: int, model: Model) -> None:
 @st.fragment
 def save_bar(situation: Situation, model: Model) -> None:
     """Save and download: a click reruns this bar only; the save and the download take the edit as it is then."""
-    saving.save_panel(state.editing(), situation, model)
+    saving.save_panel(state.current_edit(), situation, model)
 
 
 def workspace(situation: Situation) -> None:
     model = services.model()
-    details(state.editing())
-    findings_panel(state.editing(), model.params)
+    details(state.current_edit())
+    findings_panel(state.current_edit(), model.params)
     number = open_factor(model.framework)
     factor_heading(model.framework, number)
     save_bar(situation, model)
     live_figures(number, model)
     rating_editor(model.framework, number)
-    evidence_panel(model.framework.risk_factor(number), state.editing())
+    evidence_panel(model.framework.risk_factor(number), state.current_edit())

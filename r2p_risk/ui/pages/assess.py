@@ -21,4 +21,4 @@ situation = saving.situation_of(session)  # the edit stays on screen when the da
 st.caption(f"{plain(situation.name)} · scores are r2p-risk's own model; the UN Framework prescribes no numbers")
 workspace(situation)
 with reporting():
-    saving.history_panel(state.editing())
+    saving.history_panel(state.current_edit())

@@ -24,7 +24,8 @@ for group in framework.groups:
             ""
             if factor.indicators_complete
             else (
-                f" · indicator list incomplete ({len(factor.indicators)} listed, counted as {framework.counted_indicators(number):g})"
+                f" · indicator list incomplete ({len(factor.indicators)} listed, "
+                f"counted as {framework.counted_indicators(number):g})"
             )
         )
         with st.expander(f"Risk factor {factor.number}: {factor.title}{gap}"):
@@ -62,7 +63,8 @@ st.markdown(
     "Each crime's risk combines the common risk factors (C) with its specific ones (S) as "
     "(C + 1) ^ (1 - w) x (S + 1) ^ w - 1, so absent specific factors pull it down however high the common risk. "
     f"It is determined only when one of its specific risk factors is assessed and the common risk factors have "
-    f"at least {params.evidence_gates.min_common_evidence:.0%} evidence; otherwise it shows only the range it could take."
+    f"at least {params.evidence_gates.min_common_evidence:.0%} evidence; "
+    "otherwise it shows only the range it could take."
 )
 st.dataframe(
     pd.DataFrame(

@@ -1,4 +1,7 @@
-"""Review: draft -> in review -> final (or returned with comments); comments on indicators, risk factors and the dossier."""
+"""Review: draft -> in review -> final (or returned with comments).
+
+Comments on indicators, risk factors and the dossier.
+"""
 
 import datetime as dt
 

@@ -66,7 +66,7 @@ if rows:
     chosen = st.selectbox(
         "Open a situation",
         options,
-        format_func=names.get,
+        format_func=names.__getitem__,
         key=state.OPEN_SITUATION,
         index=options.index(current) if current in options else None,
         placeholder="Choose a situation",
