@@ -98,9 +98,9 @@ def trend_chart_png(briefing: Briefing) -> bytes | None:
         # dates: matplotlib plots them with its date converter, but its stubs take numbers only (hence the ignores)
         dates = [p.assessed_on for p in briefing.trend]
         axes.vlines(
-            dates,
+            dates,  # type: ignore[arg-type]  # dates, drawn by matplotlib's date converter
             [p.low for p in briefing.trend],
-            [p.high for p in briefing.trend],  # type: ignore[arg-type]  # dates
+            [p.high for p in briefing.trend],
             color="#999999",
             linewidth=3,
             alpha=0.6,
