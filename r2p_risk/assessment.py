@@ -7,7 +7,7 @@ import json
 from typing import Annotated, Literal
 
 import pycountry
-from pydantic import AfterValidator, Field, StrictInt, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, StrictInt, model_validator
 
 from r2p_risk.dossier import Dossier, indicator_references
 from r2p_risk.errors import Problem
@@ -69,7 +69,18 @@ class RiskFactorRating(RatingFields):
 
 
 class AtrocityFinding(StrictModel):
-    """A recorded finding that atrocity crimes are being, or were, committed: a judgement with its evidence, never inferred."""
+    """A recorded finding that atrocity crimes are being, or were, committed: a judgement with its evidence, never
+    inferred."""
+
+    # the schema's description (schemas/snapshot.schema.json) stays on one line, as before the docstring was wrapped
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": (
+                "A recorded finding that atrocity crimes are being, or were, committed: "
+                "a judgement with its evidence, never inferred."
+            )
+        }
+    )
 
     crime: Crime
     state: Literal["ongoing", "ended"]

@@ -88,7 +88,10 @@ def plain_reason(r: Reason, params: ScoringParameters) -> str | None:
     if r.code == "specific_factor_at_least":
         return f"{p['title']} (a sign specific to {p['crime']}): {_level(params, p['score'])}"
     if r.code == "status_monitoring":
-        return f"{p['assessed']} of {p['official']} indicators are assessed, enough to judge every crime, and no alarm is raised"
+        return (
+            f"{p['assessed']} of {p['official']} indicators are assessed, enough to judge every crime, "
+            "and no alarm is raised"
+        )
     if r.code == "status_insufficient":
         return f"Only {p['assessed']} of {p['official']} indicators are assessed: no verdict can be given"
     return None
@@ -122,8 +125,9 @@ def _asks(assessment: Assessment, recommendations: Recommendations, catalogue: C
         whys[rec.tool_id] = (signs or rec.reasons)[0].text
     for later in recommendations.if_escalates:
         if later.tool_id in assessment.selected_tools:
+            condition = later.condition.text
             whys[later.tool_id] = (
-                f"Selected by the analyst; r2p-risk would recommend it {later.condition.text[:1].lower()}{later.condition.text[1:]}"
+                f"Selected by the analyst; r2p-risk would recommend it {condition[:1].lower()}{condition[1:]}"
             )
     asks = []
     for tool_id, why in list(whys.items())[:5]:

@@ -76,7 +76,10 @@ def start_postgres() -> PostgresServer:
         3
     ):  # tests run in several processes at once: a port found free may be taken before it is bound
         port = _free_port()
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data_dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {port} -k {data_dir}"
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
         try:
             _run(
                 [

@@ -130,8 +130,14 @@ def test_the_one_page_brief_names_who_is_at_risk_and_the_next_triggers_and_stays
         situation, assessment, [], model.framework, model.params, catalogue, "Restricted", NOW, vocabulary=vocabulary
     )
     assert brief.at_risk == [
-        "At risk: Kessani minority (ethnic, in the Kessan Highlands and the capital's eastern districts, about 350,000)",
-        "At risk: Journalists and human rights defenders in the Highlands (political, in Kessan Highlands, a few hundred)",
+        (
+            "At risk: Kessani minority"
+            " (ethnic, in the Kessan Highlands and the capital's eastern districts, about 350,000)"
+        ),
+        (
+            "At risk: Journalists and human rights defenders in the Highlands"
+            " (political, in Kessan Highlands, a few hundred)"
+        ),
         "Next: Constitutional referendum, 2026-12-12 (in 5 days)",
         "Next: Anniversary of the 1994 Highland uprising, 2027-02-03 (in 58 days)",
     ]

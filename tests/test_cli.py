@@ -31,7 +31,8 @@ def test_score_prints_the_profile_as_json():
 
 
 def test_score_keeps_the_model_2_contract():
-    """Ranges and `determined` on every figure, level null when undetermined, the five statuses, assess_next, coded reasons."""
+    """Ranges and `determined` on every figure, level null when undetermined, the five statuses, assess_next, coded
+    reasons."""
     profile = json.loads(run("score", str(ROOT / "tests" / "fixtures" / "vignettes" / "one-manifesto.json")).stdout)
     figures = [*profile["risk_factors"].values(), *profile["crimes"].values(), profile["overall"]]
     for figure in figures:

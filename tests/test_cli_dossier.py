@@ -104,7 +104,10 @@ def test_triggers_lists_what_is_ahead_across_the_database_and_what_passed_unansw
         "1 trigger(s) in the next 5 days:",
         "  2026-12-20  in 5 days     Northern Tamaris (fictional): Deadline of the ceasefire talks  [8.1]",
         "1 past trigger(s) to update (what happened?):",
-        "  2026-12-12  3 days ago    Kessan Highlands, Federation of Orlavia (fictional): Constitutional referendum  [8.8, 8.4]",
+        (
+            "  2026-12-12  3 days ago    Kessan Highlands, Federation of Orlavia (fictional):"
+            " Constitutional referendum  [8.8, 8.4]"
+        ),
     ]
     assert run("triggers", "--days", "-1", env=env).returncode == 2
     assert run("triggers", "--from", "12/07/2026", env=env).returncode == 2

@@ -31,7 +31,8 @@ NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def desk(db):
-    """An admin, an analyst (bob) and a situation with a saved assessment bob may read. (database, situation, assessment)"""
+    """An admin, an analyst (bob) and a situation with a saved assessment bob may read. (database, situation,
+    assessment)"""
     db.set_role("admin@example.org", "admin", "cli")
     db.set_role("bob@example.org", "analyst", "cli")
     situation = db.create_situation(Situation(name="Desk file"), "admin@example.org")

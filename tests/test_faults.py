@@ -150,7 +150,8 @@ class TinyDisk:
         )
         if mounted.returncode != 0:
             pytest.fail(
-                f"a full disk is a tiny tmpfs, and mounting one needs root (scripts/test runs as root): {mounted.stderr}",
+                "a full disk is a tiny tmpfs, and mounting one needs root (scripts/test runs as root): "
+                f"{mounted.stderr}",
                 pytrace=False,
             )
 

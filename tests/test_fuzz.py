@@ -5,8 +5,8 @@ control characters, unknown and repeated indicator ids, future and ancient schem
 only exception is an `R2PError` subclass listing readable problems, and nothing from a refused file is stored.
 What is accepted can be stored and read back unchanged.
 
-The generated tests are marked `fuzz`; each runs R2P_RISK_FUZZ_EXAMPLES generated cases (default 200, to keep the default suite
-quick). The full set, 10,000 per test: `R2P_RISK_FUZZ_EXAMPLES=10000 .venv/bin/python -m pytest -m fuzz`.
+The generated tests are marked `fuzz`; each runs R2P_RISK_FUZZ_EXAMPLES generated cases (default 200, to keep the
+default suite quick). The full set, 10,000 per test: `R2P_RISK_FUZZ_EXAMPLES=10000 .venv/bin/python -m pytest -m fuzz`.
 """
 
 import contextlib

@@ -22,7 +22,8 @@ NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def hidden(db):
-    """A situation restricted to carol, with an assessment; dan, an analyst, may not see it. Its (situation, assessment) ids."""
+    """A situation restricted to carol, with an assessment; dan, an analyst, may not see it. Its (situation,
+    assessment) ids."""
     db.set_role("admin@example.org", "admin", "cli")
     for who in ("carol@example.org", "dan@example.org"):
         db.set_role(who, "analyst", "cli")

@@ -75,7 +75,8 @@ MARKDOWN_FIELDS = {"Markdown": ("body",), "Alert": ("body",), "Heading": ("body"
 
 
 def markdown_shown(at) -> list[str]:
-    """Every text on screen that Streamlit renders as Markdown: bodies, headings, alerts, labels, help, radio options."""
+    """Every text on screen that Streamlit renders as Markdown: bodies, headings, alerts, labels, help, radio
+    options."""
     found = []
 
     def visit(node) -> None:

@@ -1,4 +1,5 @@
-"""A risk factor's ratings as the Assess screen's table: the rows shown, and the table's edits put into the assessment."""
+"""A risk factor's ratings as the Assess screen's table: the rows shown, and the table's edits put into the
+assessment."""
 
 from helpers import make_assessment
 

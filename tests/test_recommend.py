@@ -124,7 +124,8 @@ def test_a_tool_whose_own_sign_holds_is_recommended_ahead_of_its_stage_but_never
 
 def test_rating_an_armed_conflict_present_never_withdraws_a_tool(model, catalogue):
     """1.1 from 0 to 1 makes war-crimes risk undetermined (risk factors 13-14 no longer count as absent): the
-    status turns provisional, yet every tool stays, since thin evidence is judged on genocide and crimes against humanity."""
+    status turns provisional, yet every tool stays, since thin evidence is judged on genocide and crimes against
+    humanity."""
     assessment = vignette("pre-genocide-before-killing", model)
     raised = assessment.model_copy(
         update={

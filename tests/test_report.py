@@ -14,7 +14,10 @@ from r2p_risk.storage.files import load_catalogue, read_snapshot_file
 
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "briefing-golden.md"
 NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
-HOSTILE = '<script>alert(1)</script> **bold** [link](javascript:alert(1)) =HYPERLINK("http://evil") <img src=x onerror=alert(1)>'
+HOSTILE = (
+    '<script>alert(1)</script> **bold** [link](javascript:alert(1)) =HYPERLINK("http://evil")'
+    " <img src=x onerror=alert(1)>"
+)
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +198,8 @@ def test_escaping_leaves_letters_alone(text):
 
 
 def test_the_markdown_briefing_matches_the_golden_file(model, catalogue):
-    """After a deliberate change, rewrite with `R2P_RISK_WRITE_GOLDEN=1 scripts/test tests/test_report.py` and review the diff."""
+    """After a deliberate change, rewrite with `R2P_RISK_WRITE_GOLDEN=1 scripts/test tests/test_report.py` and
+    review the diff."""
     markdown = briefing_to_markdown(make(model, catalogue, selected_tools=["arms_embargo", "hrc_fact_finding_mission"]))
     if __import__("os").environ.get("R2P_RISK_WRITE_GOLDEN"):
         GOLDEN.write_bytes(markdown)

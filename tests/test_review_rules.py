@@ -1,4 +1,5 @@
-"""The review rules as pure functions: draft -> in review -> final, or returned with comments; four eyes; saves keep the record."""
+"""The review rules as pure functions: draft -> in review -> final, or returned with comments; four eyes; saves
+keep the record."""
 
 import datetime as dt
 

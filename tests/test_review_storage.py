@@ -14,7 +14,8 @@ from r2p_risk.review import Review
 
 @pytest.fixture
 def team(db):
-    """A situation and an assessment saved by analyst ana; users ana and ben (analysts), rita (reviewer), adam (admin)."""
+    """A situation and an assessment saved by analyst ana; users ana and ben (analysts), rita (reviewer), adam
+    (admin)."""
     for identity, role in (
         ("ana@example.org", "analyst"),
         ("ben@example.org", "analyst"),

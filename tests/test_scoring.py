@@ -1,4 +1,5 @@
-"""The scoring model 2.0 on hand-checked cases: gates, ranges, findings, conduct, the war-crimes cap, the status rules."""
+"""The scoring model 2.0 on hand-checked cases: gates, ranges, findings, conduct, the war-crimes cap, the status
+rules."""
 
 import datetime as dt
 

@@ -1,5 +1,6 @@
 """Signing in for real and offline: `streamlit run app.py` in OIDC mode, a local mock OpenID provider
-(oidc-provider-mock on loopback) and Debian's Chromium. The secrets live in a temporary folder, never in the repository."""
+(oidc-provider-mock on loopback) and Debian's Chromium. The secrets live in a temporary folder, never in the
+repository."""
 
 import json
 import os

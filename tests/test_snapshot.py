@@ -135,7 +135,8 @@ def test_round_trip_of_a_generated_assessment_keeps_unicode(model):
 
 
 def test_a_version_1_snapshot_upgrades_on_read_with_no_findings(model):
-    """Snapshots written before scoring model 2.0 (schema 1, with a model 1.0 profile) still read, and are scored anew."""
+    """Snapshots written before scoring model 2.0 (schema 1, with a model 1.0 profile) still read, and are scored
+    anew."""
     old = FRAMEWORKS.parent / "tests" / "fixtures" / "snapshot-v1-varesia.json"
     raw = json.loads(old.read_text(encoding="utf-8"))
     assert raw["schema_version"] == 1 and "atrocity_findings" not in raw["assessment"]
@@ -148,7 +149,8 @@ def test_a_version_1_snapshot_upgrades_on_read_with_no_findings(model):
 
 
 def test_a_version_2_snapshot_upgrades_with_an_empty_dossier_and_a_review_that_follows_its_status(model):
-    """Snapshots written before issue 18 (schema 2) read with an empty dossier; final ones as signed off, others as drafts."""
+    """Snapshots written before issue 18 (schema 2) read with an empty dossier; final ones as signed off, others as
+    drafts."""
     old = FRAMEWORKS.parent / "tests" / "fixtures" / "snapshot-v2-orlavia.json"
     raw = json.loads(old.read_text(encoding="utf-8"))
     assert raw["schema_version"] == 2 and "dossier" not in raw["assessment"] and raw["assessment"]["status"] == "final"

@@ -62,7 +62,8 @@ def member_path(situation_id: str, assessment_id: str, revision: int) -> str:
 
 
 def write_bundle(entries: Iterable[Entry], model, exported_at: dt.datetime, progress: Progress | None = None) -> bytes:
-    """The ZIP bundle of the given (situation, assessment revision) pairs, in any order; `model` has framework and params.
+    """The ZIP bundle of the given (situation, assessment revision) pairs, in any order; `model` has framework and
+    params.
 
     `progress(done, total)` is called after each revision is written.
     """
@@ -156,7 +157,8 @@ def _manifest(members: list[dict], latest: dict[str, Snapshot], model, exported_
 
 
 def bundle_table(snapshots: list[Snapshot], framework) -> bytes:
-    """CSV (UTF-8 with BOM, formulas neutralised): one row per snapshot and risk factor, from each snapshot's profile."""
+    """CSV (UTF-8 with BOM, formulas neutralised): one row per snapshot and risk factor, from each snapshot's
+    profile."""
     rows = []
     for snapshot in snapshots:
         situation, assessment, profile = snapshot.situation, snapshot.assessment, snapshot.profile

@@ -112,9 +112,8 @@ def _drivers(b: Briefing) -> list[str]:
         lines += [f"### Risk factor {section.risk_factor}: {escape(section.title)}", "", escape(section.summary), ""]
         for item in section.indicators:
             detail = f"; {item.detail}" if item.detail else ""
-            lines.append(
-                f"- **{item.indicator}** {escape(item.text)} {escape(item.level_label.capitalize())} (level {item.level}{detail})."
-            )
+            level_label = escape(item.level_label.capitalize())
+            lines.append(f"- **{item.indicator}** {escape(item.text)} {level_label} (level {item.level}{detail}).")
         lines.append("")
     return lines
 

@@ -158,7 +158,8 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
     def create_situation_with_assessment(
         self, situation: Situation, assessment: Assessment, actor: str, note: str = "", *, action: str = "import"
     ) -> tuple[Situation, Assessment]:
-        """A new situation and the first revision of an assessment in it, in one transaction: both are stored, or neither."""
+        """A new situation and the first revision of an assessment in it, in one transaction: both are stored, or
+        neither."""
         situation_id = situation.id or uuid.uuid4().hex
         created = situation.model_copy(update={"id": situation_id})
         now = self._now()
@@ -276,7 +277,8 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, ScoreSummar
             )
 
     def list_assessments(self, situation_id: str) -> list[Assessment]:
-        """The latest revision of each assessment of a situation, by assessed_on then id (independent ratings of rounds left out)."""
+        """The latest revision of each assessment of a situation, by assessed_on then id (independent ratings of
+        rounds left out)."""
         with self._transaction("list the assessments") as conn:
             self._situation_row(conn, situation_id)
             rows = conn.execute(latest_revisions((revisions.c.situation_id == situation_id) & listed())).all()

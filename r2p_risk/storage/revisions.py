@@ -180,7 +180,8 @@ class AssessmentRevisions(DatabasePart):
         action: str,
         approve=None,
     ) -> Assessment:
-        """Check that nobody saved after `based_on` (review steps aside), apply the review rules, insert the next revision."""
+        """Check that nobody saved after `based_on` (review steps aside), apply the review rules, insert the next
+        revision."""
         if assessment.id is None:
             raise ValueError("a revision is added to an assessment with an id")
         self._open_situation(conn, situation_id)

@@ -110,7 +110,8 @@ class UserDatabase(UserReviews, UserRounds):
     def create_situation_with_assessment(
         self, situation: Situation, assessment: Assessment, actor: str = "", note: str = "", *, action: str = "import"
     ) -> tuple[Situation, Assessment]:
-        """A new situation and its first assessment, both or neither; ids this user cannot see are replaced by new ones."""
+        """A new situation and its first assessment, both or neither; ids this user cannot see are replaced by new
+        ones."""
         who = self._actor(action, actor)
         self._approve_save(who, action, assessment)  # an import of a final assessment needs the reviewer role
         return self._database.create_situation_with_assessment(

@@ -39,7 +39,8 @@ IDLE = """() => {
 }"""
 # true once a run ended since the last time it was true and the app is IDLE
 IDLE_AFTER_A_RUN = f"""() => {{
-  if (window.__r2pScriptRuns === undefined) throw new Error("this page does not count script runs: make it with new_page");
+  if (window.__r2pScriptRuns === undefined)
+    throw new Error("this page does not count script runs: make it with new_page");
   if (window.__r2pScriptRuns > window.__r2pScriptRunsSeen && ({IDLE})()) {{
     window.__r2pScriptRunsSeen = window.__r2pScriptRuns;
     return true;
@@ -115,6 +116,8 @@ def edit_cell(page, row: int, column: int, text: str) -> None:
 def animation_frames(page, count: int) -> None:
     """Until the browser has drawn `count` more frames (what a canvas drawn on the next frame needs)."""
     page.evaluate(
-        "count => new Promise(done => { const next = n => n ? requestAnimationFrame(() => next(n - 1)) : done(); next(count); })",
+        "count => new Promise(done => {"
+        " const next = n => n ? requestAnimationFrame(() => next(n - 1)) : done(); next(count);"
+        " })",
         count,
     )
