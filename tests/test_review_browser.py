@@ -19,8 +19,9 @@ def session(browser, app_url: str, name: str, outside: list[str]):
     page.goto(app_url)
     wait_idle(page)
     page.get_by_label("Your name (recorded with every save)").fill(name)
-    page.keyboard.press("Enter")
-    wait_idle(page)
+    page.keyboard.press("Enter")  # sent before any later click, so every save that follows has the name
+    expect(page.get_by_label("Your name (recorded with every save)")).to_have_value(name)
+    app_idle(page)
     return context, page
 
 
