@@ -8,16 +8,18 @@ avoids building a model object per rating.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter, itemgetter
+from typing import TypeVar
 
 import numpy as np
 import orjson
 
 from r2p_risk.framework import CRIMES, Framework
 
+T = TypeVar("T")
 UNKNOWN = 4  # level code of "not rated" and "rated unknown": both are left out, never counted as absent
 CONFIDENCE_CODES = {"low": 0, "medium": 1, "high": 2, None: 3}  # 3: none stated
 _LEVEL_CODES = {0: 0, 1: 1, 2: 2, 3: 3, None: UNKNOWN}
@@ -191,6 +193,19 @@ def arrays_from_json(texts: Iterable[str | bytes], framework: Framework) -> Rati
     assessments, evidence and all, never live together (which made the garbage collector the slowest part).
     """
     return _arrays([_inputs(orjson.loads(text)) for text in texts], framework)
+
+
+def arrays_and_facts_from_json(
+    texts: Iterable[str | bytes], framework: Framework, facts: Callable[[dict], T]
+) -> tuple[RatingArrays, list[T]]:
+    """`arrays_from_json`, and `facts(data)` of each assessment, read while it is parsed: each text is parsed once and
+    no two parsed assessments live together."""
+    inputs, found = [], []
+    for text in texts:
+        data = orjson.loads(text)
+        inputs.append(_inputs(data))
+        found.append(facts(data))
+    return _arrays(inputs, framework), found
 
 
 def _indicator_columns(framework: Framework) -> dict[str, int]:

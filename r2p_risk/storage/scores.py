@@ -13,13 +13,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-import orjson
 from sqlalchemy import and_, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from r2p_risk import batch
 from r2p_risk.errors import R2PError
-from r2p_risk.overview import ScoreSummary, summaries, summarise, with_watch_facts
+from r2p_risk.overview import ScoreSummary, summaries, summarise, watch_facts
+from r2p_risk.rating_arrays import arrays_and_facts_from_json
 from r2p_risk.storage.parts import DatabasePart
 from r2p_risk.storage.revisions import assessment_from_row, validated
 from r2p_risk.storage.tables import assessment_scores, revisions
@@ -75,8 +75,9 @@ def _summarise_rows(rows, model) -> list[ScoreSummary]:
     A row that does not read as a stored assessment is validated the slow way, which reports what is wrong with it.
     """
     try:
-        found = summaries(batch.score_json([row.data_json for row in rows], model.framework, model.params), model)
-        return with_watch_facts(found, [orjson.loads(row.data_json) for row in rows])
+        arrays, facts = arrays_and_facts_from_json([row.data_json for row in rows], model.framework, watch_facts)
+        found = summaries(batch.score_rating_arrays(arrays, model.framework, model.params), model)
+        return [summary.model_copy(update=fact) for summary, fact in zip(found, facts, strict=True)]
     except (ValueError, KeyError, TypeError, AttributeError):
         return summarise([assessment_from_row(row) for row in rows], model)
 
