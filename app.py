@@ -1,4 +1,7 @@
-"""r2p-risk: the frame of the app. Run with `streamlit run app.py` (or scripts/run, or `r2p-risk app` when installed)."""
+"""r2p-risk: the frame of the app.
+
+Run with `streamlit run app.py` (or scripts/run, or `r2p-risk app` when installed).
+"""
 
 import streamlit as st
 

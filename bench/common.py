@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import statistics
@@ -13,8 +14,20 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("streamlit", "pandas", "numpy", "pydantic", "pydantic-core", "SQLAlchemy", "plotly", "fpdf2", "python-docx",
-            "matplotlib", "psycopg", "playwright")
+PACKAGES = (
+    "streamlit",
+    "pandas",
+    "numpy",
+    "pydantic",
+    "pydantic-core",
+    "SQLAlchemy",
+    "plotly",
+    "fpdf2",
+    "python-docx",
+    "matplotlib",
+    "psycopg",
+    "playwright",
+)
 
 
 @dataclass(frozen=True)
@@ -58,8 +71,9 @@ def format_value(value: float) -> str:
     return f"{value:.2f}"
 
 
-def timings(action: Callable[[], object], repeat: int, warmup: int = 1,
-            clock: Callable[[], float] = time.perf_counter) -> list[float]:
+def timings(
+    action: Callable[[], object], repeat: int, warmup: int = 1, clock: Callable[[], float] = time.perf_counter
+) -> list[float]:
     """Seconds taken by each of `repeat` calls, after `warmup` calls that are not counted.
 
     `clock` is wall-clock time by default; `time.thread_time` gives the CPU time of this thread,
@@ -95,10 +109,8 @@ def machine_lines() -> list[str]:
 
     versions = []
     for name in PACKAGES:
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             versions.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            pass
     memory = ""
     try:
         total = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))

@@ -25,20 +25,35 @@ TRENDS = [None, "improving", "stable", "worsening"]
 
 def fully_rated(framework: Framework, rng: random.Random, assessed_on: dt.date, tension: float = 0.5) -> Assessment:
     """Every listed indicator rated (a few unknown), with confidence, trend and a line of evidence on some."""
+
     def level() -> int | None:
         if rng.random() < 0.05:
             return None
         return min(3, max(0, round(rng.gauss(3 * tension, 0.9))))
 
     ratings = [
-        {"indicator": i, "level": level(), "confidence": rng.choice(CONFIDENCES), "trend": rng.choice(TRENDS),
-         "evidence": f"Reports on {i} from the field office, {assessed_on:%B %Y}." if rng.random() < 0.3 else ""}
+        {
+            "indicator": i,
+            "level": level(),
+            "confidence": rng.choice(CONFIDENCES),
+            "trend": rng.choice(TRENDS),
+            "evidence": f"Reports on {i} from the field office, {assessed_on:%B %Y}." if rng.random() < 0.3 else "",
+        }
         for i in framework.indicator_ids
     ]
-    wholes = [{"risk_factor": rf.number, "level": level(), "confidence": rng.choice(CONFIDENCES)}
-              for rf in framework.risk_factors if not rf.indicators_complete]
-    return Assessment(assessed_on=assessed_on, analyst="Bench Analyst", status="final",
-                      key_judgements="Generated for the benchmarks.", ratings=ratings, risk_factor_ratings=wholes)
+    wholes = [
+        {"risk_factor": rf.number, "level": level(), "confidence": rng.choice(CONFIDENCES)}
+        for rf in framework.risk_factors
+        if not rf.indicators_complete
+    ]
+    return Assessment(
+        assessed_on=assessed_on,
+        analyst="Bench Analyst",
+        status="final",
+        key_judgements="Generated for the benchmarks.",
+        ratings=ratings,
+        risk_factor_ratings=wholes,
+    )
 
 
 def quarter(start: dt.date, index: int) -> dt.date:
@@ -62,8 +77,9 @@ def countries(count: int) -> list[str]:
     return sorted(c.alpha_3 for c in pycountry.countries)[:count]
 
 
-def fill_database(database: Database, framework: Framework, situations: int = 193, revisions: int = 10_000,
-                  seed: int = 11) -> dict:
+def fill_database(
+    database: Database, framework: Framework, situations: int = 193, revisions: int = 10_000, seed: int = 11
+) -> dict:
     """`situations` situations with `revisions` saved revisions in all, written in one transaction.
 
     Each situation is assessed quarterly and each assessment saved twice (a draft, then the final
@@ -78,9 +94,19 @@ def fill_database(database: Database, framework: Framework, situations: int = 19
     situation_rows, revision_rows = [], []
     for n, code in enumerate(countries(situations)):
         situation = Situation(id=f"situation-{n:03d}", name=f"Situation {n:03d}", country=code, tags=["bench"])
-        situation_rows.append({"id": situation.id, "name": situation.name, "country": situation.country, "area": None,
-                               "tags_json": json.dumps(situation.tags), "created_at": now, "created_by": "bench",
-                               "updated_at": now, "updated_by": "bench"})
+        situation_rows.append(
+            {
+                "id": situation.id,
+                "name": situation.name,
+                "country": situation.country,
+                "area": None,
+                "tags_json": json.dumps(situation.tags),
+                "created_at": now,
+                "created_by": "bench",
+                "updated_at": now,
+                "updated_by": "bench",
+            }
+        )
     for k in range(-(-revisions // (2 * situations))):
         for situation in situation_rows:
             if len(revision_rows) >= revisions:
@@ -89,12 +115,26 @@ def fill_database(database: Database, framework: Framework, situations: int = 19
             assessment_id = f"{situation['id']}-q{k:02d}"
             for revision, status in ((1, "draft"), (2, "final"))[: min(2, revisions - len(revision_rows))]:
                 saved = assessment.model_copy(update={"id": assessment_id, "revision": revision, "status": status})
-                revision_rows.append({
-                    "assessment_id": assessment_id, "revision": revision, "situation_id": situation["id"],
-                    "assessed_on": saved.assessed_on, "analyst": saved.analyst, "status": status, "saved_by": "bench",
-                    "saved_at": now, "note": "", "data_json": saved.model_dump_json()})
+                revision_rows.append(
+                    {
+                        "assessment_id": assessment_id,
+                        "revision": revision,
+                        "situation_id": situation["id"],
+                        "assessed_on": saved.assessed_on,
+                        "analyst": saved.analyst,
+                        "status": status,
+                        "saved_by": "bench",
+                        "saved_at": now,
+                        "note": "",
+                        "data_json": saved.model_dump_json(),
+                    }
+                )
     with database.engine.begin() as conn:
         conn.execute(insert(tables.situations), situation_rows)
         conn.execute(insert(tables.revisions), revision_rows)
     last = revision_rows[-1]
-    return {"situation_id": last["situation_id"], "assessment_id": last["assessment_id"], "revisions": len(revision_rows)}
+    return {
+        "situation_id": last["situation_id"],
+        "assessment_id": last["assessment_id"],
+        "revisions": len(revision_rows),
+    }

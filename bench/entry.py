@@ -3,7 +3,7 @@
     python bench/entry.py
 
 The flow: a new assessment of a fictional situation; ten indicators of risk factor 1, each given a level, a
-confidence and one line of evidence, by keyboard in the table (tests/grid.py drives it as the browser tests do),
+confidence and one line of evidence, by keyboard in the table (tests/helpers/grid.py drives it as the browser tests do),
 typed at about 40 words a minute (60 ms a key); then Save. Printed: the user time of the whole entry (budget
 under 3 minutes), the wait after each edit until the app says it has it (budget at most 0.5 s each), and the
 time from the Save click to "Saved revision" (budget under 500 ms).
@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-import grid  # noqa: E402
-from conftest import ARGS, CHROMIUM  # noqa: E402
+from helpers import ARGS, CHROMIUM, grid  # noqa: E402
+from helpers.browser import new_page  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 TYPING_MS = 60  # a key every 60 ms: about 40 words a minute
@@ -37,8 +37,13 @@ def _server(folder: str) -> tuple[subprocess.Popen, str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "R2P_RISK_DATABASE_URL": f"sqlite:///{folder}/entry.sqlite3"}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={port}"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -57,7 +62,7 @@ def measure() -> dict[str, float]:
         server, url = _server(folder)
         try:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1600})
+            page = new_page(browser, [], viewport={"width": 1400, "height": 1600})
             grid.start_assessment(page, url, "Bench Analyst", "Bench Keldar (fictional)")
             start, changes = time.monotonic(), 0
             for row in range(1, 11):
@@ -75,21 +80,31 @@ def measure() -> dict[str, float]:
             server.terminate()
             server.wait(timeout=20)
     waits = grid.WAITS
-    return {"entry_s": entry, "wait_median_s": statistics.median(waits), "wait_max_s": max(waits),
-            "waits_over_half_second": sum(w > 0.5 for w in waits), "edits": len(waits), "save_s": save}
+    return {
+        "entry_s": entry,
+        "wait_median_s": statistics.median(waits),
+        "wait_max_s": max(waits),
+        "waits_over_half_second": sum(w > 0.5 for w in waits),
+        "edits": len(waits),
+        "save_s": save,
+    }
 
 
 def main() -> None:
     figures = measure()
     print(f"machine load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    budget = [("entry_10_indicators", figures["entry_s"], "s", 180, "<"),
-              ("wait_per_edit_max", figures["wait_max_s"], "s", 0.5, "<="),
-              ("save", figures["save_s"], "s", 0.5, "<")]
+    budget = [
+        ("entry_10_indicators", figures["entry_s"], "s", 180, "<"),
+        ("wait_per_edit_max", figures["wait_max_s"], "s", 0.5, "<="),
+        ("save", figures["save_s"], "s", 0.5, "<"),
+    ]
     for name, value, unit, limit, way in budget:
         met = value < limit if way == "<" else value <= limit
         print(f"{name}: {value:.2f} {unit} (budget {way} {limit}) {'PASS' if met else 'MISS'}")
-    print(f"waits after {figures['edits']} edits: median {figures['wait_median_s']:.2f} s, "
-          f"{figures['waits_over_half_second']} over 0.5 s")
+    print(
+        f"waits after {figures['edits']} edits: median {figures['wait_median_s']:.2f} s, "
+        f"{figures['waits_over_half_second']} over 0.5 s"
+    )
 
 
 if __name__ == "__main__":

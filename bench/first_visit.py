@@ -25,14 +25,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import ARGS, CHROMIUM  # noqa: E402
+from helpers import ARGS, CHROMIUM  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 BARE = 'import streamlit as st\nst.title("Bare page")\n'
-SCREENS = {"": "Situations", "assess": "Assess", "profile": "Risk profile", "recommendations": "Recommended response tools",
-           "compare": "Compare situations", "transfer": "Export and import", "framework": "Framework of Analysis and scoring model"}
-IDLE = ("() => { const app = document.querySelector('[data-testid=stApp]');"
-        " return app && app.dataset.testScriptState === 'notRunning' && !document.querySelector('[data-testid=stStatusWidget]'); }")
+SCREENS = {
+    "": "Situations",
+    "assess": "Assess",
+    "profile": "Risk profile",
+    "recommendations": "Recommended response tools",
+    "compare": "Compare situations",
+    "transfer": "Export and import",
+    "framework": "Framework of Analysis and scoring model",
+}
+IDLE = (
+    "() => { const app = document.querySelector('[data-testid=stApp]');"
+    " return app && app.dataset.testScriptState === 'notRunning'"
+    " && !document.querySelector('[data-testid=stStatusWidget]'); }"
+)
 
 
 def _start(script: Path, database: Path) -> tuple[subprocess.Popen, str]:
@@ -40,17 +50,31 @@ def _start(script: Path, database: Path) -> tuple[subprocess.Popen, str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "R2P_RISK_DATABASE_URL": f"sqlite:///{database}"}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), f"--server.port={port}",
-                               "--server.headless=true", "--browser.gatherUsageStats=false", "--server.address=127.0.0.1"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            f"--server.port={port}",
+            "--server.headless=true",
+            "--browser.gatherUsageStats=false",
+            "--server.address=127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     while True:
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
                 return server, url
-        except OSError:
+        except OSError as error:
             if server.poll() is not None:
-                raise RuntimeError(f"streamlit did not start: {script}")
+                raise RuntimeError(f"streamlit did not start: {script}") from error
             time.sleep(0.05)
 
 
@@ -97,13 +121,17 @@ def main() -> None:
                 times[path or "situations"].append(_first_visit(browser, ROOT / "app.py", database, path, heading))
         browser.close()
     base = statistics.median(times["bare"])
-    print(f"machine load average: {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end, on {os.cpu_count()} cores")
+    print(
+        f"machine load average: {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end, on {os.cpu_count()} cores"
+    )
     print(f"bare Streamlit page, first visit after a start: {base:.2f} s (median of {len(times['bare'])})")
     for name, values in times.items():
         if name != "bare":
             ratio = statistics.median(values) / base
-            print(f"first_visit_{name}: {statistics.median(values):.2f} s = {ratio:.2f}x the bare page (budget <= 1.5x) "
-                  f"{'PASS' if ratio <= 1.5 else 'MISS'}")
+            print(
+                f"first_visit_{name}: {statistics.median(values):.2f} s = {ratio:.2f}x the bare page (budget <= 1.5x) "
+                f"{'PASS' if ratio <= 1.5 else 'MISS'}"
+            )
 
 
 if __name__ == "__main__":

@@ -16,9 +16,17 @@ from bench.common import Figure, skipped
 from bench.pages import start_server, stop_server
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+]
 
 
 def peak_rss_mb(pid: int) -> tuple[float, float]:
@@ -54,7 +62,11 @@ def run(database_url: str, situations: int) -> list[Figure]:
         finally:
             stop_server(server)
     return [
-        Figure("memory_compare_peak_rss", peak, "MB",
-               note=f"app process serving Compare over {situations} situations; {started:.0f} MB after start, "
-                    f"{now:.0f} MB at the end; page shown in {shown:.1f} s in Chromium, {charts} charts"),
+        Figure(
+            "memory_compare_peak_rss",
+            peak,
+            "MB",
+            note=f"app process serving Compare over {situations} situations; {started:.0f} MB after start, "
+            f"{now:.0f} MB at the end; page shown in {shown:.1f} s in Chromium, {charts} charts",
+        ),
     ]

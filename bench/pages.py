@@ -33,7 +33,11 @@ st.radio("Level", [None, 0, 1, 2, 3], horizontal=True, key="level")
 
 def quiet_streamlit() -> None:
     """AppTest outside a server warns about a missing runtime and script context: expected here, so not shown."""
-    for name in ("streamlit", "streamlit.runtime.caching.cache_data_api", "streamlit.runtime.scriptrunner_utils.script_run_context"):
+    for name in (
+        "streamlit",
+        "streamlit.runtime.caching.cache_data_api",
+        "streamlit.runtime.scriptrunner_utils.script_run_context",
+    ):
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
@@ -146,19 +150,34 @@ def assess_ratio(database_url: str, assessment_id: str, quick: bool) -> list[Fig
         raise RuntimeError("the edits did not reach the draft")
     rated = len(edited.ratings)
     base = median_ms(baseline)
-    scripts = (f"script alone: fragment {median_ms(fragment_script):.1f} ms, page {median_ms(page_script[-repeat:]):.1f} ms, "
-               f"one-widget page {median_ms(baseline_script):.2f} ms (the rest is AppTest's harness)")
+    scripts = (
+        f"script alone: fragment {median_ms(fragment_script):.1f} ms, page {median_ms(page_script[-repeat:]):.1f} ms, "
+        f"one-widget page {median_ms(baseline_script):.2f} ms (the rest is AppTest's harness)"
+    )
     return [
-        Figure("page_assess_rerun_ratio", median_ms(fragment) / base, "x", "<= 3",
-               f"an edit in the risk factor table reruns the figures fragment: {median_ms(fragment):.1f} ms / one-widget page "
-               f"{base:.1f} ms, medians of {len(fragment)} taken in turn; {rated} ratings"),
-        Figure("page_assess_whole_page_rerun_ratio", median_ms(page) / base, "x",
-               note=f"the same edit with AppTest's default whole-page rerun: {median_ms(page):.1f} ms / {base:.1f} ms"),
+        Figure(
+            "page_assess_rerun_ratio",
+            median_ms(fragment) / base,
+            "x",
+            "<= 3",
+            f"an edit in the risk factor table reruns the figures fragment: {median_ms(fragment):.1f} ms "
+            f"/ one-widget page {base:.1f} ms, medians of {len(fragment)} taken in turn; {rated} ratings",
+        ),
+        Figure(
+            "page_assess_whole_page_rerun_ratio",
+            median_ms(page) / base,
+            "x",
+            note=f"the same edit with AppTest's default whole-page rerun: {median_ms(page):.1f} ms / {base:.1f} ms",
+        ),
         Figure("page_assess_fragment_rerun", median_ms(fragment), "ms", note=scripts),
-        Figure("page_one_widget_rerun", base, "ms",
-               note=f"a page holding one radio, one click, taken in turn with the edits; each measured in a series of its "
-                    f"own instead: {median_ms(fragment_alone):.1f} ms / {median_ms(alone):.1f} ms = "
-                    f"{median_ms(fragment_alone) / median_ms(alone):.2f} x"),
+        Figure(
+            "page_one_widget_rerun",
+            base,
+            "ms",
+            note=f"a page holding one radio, one click, taken in turn with the edits; each measured in a series of its "
+            f"own instead: {median_ms(fragment_alone):.1f} ms / {median_ms(alone):.1f} ms = "
+            f"{median_ms(fragment_alone) / median_ms(alone):.2f} x",
+        ),
     ]
 
 
@@ -172,10 +191,22 @@ def big_pages(database_url: str, situations: int, quick: bool) -> list[Figure]:
     compare = timings(at.run, repeat=1 if quick else 3, warmup=0)
     _check(at)
     return [
-        Figure("page_situations_first", median_ms(first), "ms", note=f"first run of a new session, {situations} situations (AppTest)"),
+        Figure(
+            "page_situations_first",
+            median_ms(first),
+            "ms",
+            note=f"first run of a new session, {situations} situations (AppTest)",
+        ),
         Figure("page_situations", median_ms(again), "ms", note=f"rerun, median of {len(again)}"),
-        Figure("page_compare", median_ms(compare), "ms",
-               note=f"heatmap {situations} x 14, ranking and trend, {len(at.get('plotly_chart'))} charts; median of {len(compare)}"),
+        Figure(
+            "page_compare",
+            median_ms(compare),
+            "ms",
+            note=(
+                f"heatmap {situations} x 14, ranking and trend, {len(at.get('plotly_chart'))} charts; "
+                f"median of {len(compare)}"
+            ),
+        ),
     ]
 
 
@@ -191,9 +222,21 @@ def start_server(database_url: str, log: Path) -> tuple[subprocess.Popen, str, f
     env = {**os.environ, "R2P_RISK_DATABASE_URL": database_url}
     start = time.perf_counter()
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, f"--server.port={port}", "--server.headless=true",
-         "--browser.gatherUsageStats=false"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            APP,
+            f"--server.port={port}",
+            "--server.headless=true",
+            "--browser.gatherUsageStats=false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     healthy = None
     while True:
@@ -205,7 +248,7 @@ def start_server(database_url: str, log: Path) -> tuple[subprocess.Popen, str, f
         except OSError:
             if server.poll() is not None or time.perf_counter() - start > 120:
                 server.kill()
-                raise RuntimeError(f"streamlit did not start: {log.read_text()}")
+                raise RuntimeError(f"streamlit did not start: {log.read_text()}") from None
             time.sleep(0.02)
 
 
@@ -226,6 +269,13 @@ def cold_start(quick: bool) -> list[Figure]:
             stop_server(server)
             healthy.append(ready)
             served.append(page)
-    return [Figure("cold_start", median_ms(served) / 1000, "s", "<= 3",
-                   f"health after {median_ms(healthy) / 1000:.2f} s, first GET / after {median_ms(served) / 1000:.2f} s; "
-                   f"median of {len(served)}")]
+    return [
+        Figure(
+            "cold_start",
+            median_ms(served) / 1000,
+            "s",
+            "<= 3",
+            f"health after {median_ms(healthy) / 1000:.2f} s, first GET / after {median_ms(served) / 1000:.2f} s; "
+            f"median of {len(served)}",
+        )
+    ]

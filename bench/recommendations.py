@@ -87,14 +87,28 @@ def run(quick: bool) -> list[Figure]:
         tick_all, _ = _ticks(at, boxes[0], ticked, repeat)
         _check(at)
     return [
-        Figure("page_recommendations_current_crisis", median_ms(page), "ms", "<= 1000",
-               f"the whole screen for a current crisis (110 ratings, 115 tools ranked, {len(boxes)} cards); script alone "
-               f"{median_ms(page_script[-repeat:]):.0f} ms; median of {repeat}"),
-        Figure("page_recommendations_tick", median_ms(tick), "ms", "<= 300",
-               f"ticking a tool reruns the selection bar fragment only ({cards} cards shown); script alone "
-               f"{median_ms(tick_script):.0f} ms; median of {repeat}"),
-        Figure("page_recommendations_tick_all_shown", median_ms(tick_all), "ms",
-               note=f"the same tick with all {every} fitting tools shown (one click away); median of {repeat}"),
+        Figure(
+            "page_recommendations_current_crisis",
+            median_ms(page),
+            "ms",
+            "<= 1000",
+            f"the whole screen for a current crisis (110 ratings, 115 tools ranked, {len(boxes)} cards); script alone "
+            f"{median_ms(page_script[-repeat:]):.0f} ms; median of {repeat}",
+        ),
+        Figure(
+            "page_recommendations_tick",
+            median_ms(tick),
+            "ms",
+            "<= 300",
+            f"ticking a tool reruns the selection bar fragment only ({cards} cards shown); script alone "
+            f"{median_ms(tick_script):.0f} ms; median of {repeat}",
+        ),
+        Figure(
+            "page_recommendations_tick_all_shown",
+            median_ms(tick_all),
+            "ms",
+            note=f"the same tick with all {every} fitting tools shown (one click away); median of {repeat}",
+        ),
     ]
 
 

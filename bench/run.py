@@ -36,8 +36,14 @@ def run(quick: bool) -> list[Figure]:
         start = time.perf_counter()
         info = fill_database(database, model.framework, SITUATIONS, REVISIONS)
         gc.collect()
-        figures.append(Figure("database_generated", time.perf_counter() - start, "s",
-                              note=f"{info['revisions']:,} revisions across {SITUATIONS} situations, one temporary SQLite file"))
+        figures.append(
+            Figure(
+                "database_generated",
+                time.perf_counter() - start,
+                "s",
+                note=f"{info['revisions']:,} revisions across {SITUATIONS} situations, one temporary SQLite file",
+            )
+        )
         figures += storage.run_sqlite(database, info, model, FRAMEWORKS, quick)
         figures += storage.run_postgres(model, FRAMEWORKS, quick)
         figures += pages.assess_ratio(url, info["assessment_id"], quick)

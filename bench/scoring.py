@@ -42,15 +42,29 @@ def run(model, quick: bool) -> list[Figure]:
         score_assessment(assessment, framework, params)
     loop_rate = len(sample) / (time.thread_time() - start)
     batch_rate = len(assessments) / (median_ms(cpu) / 1000)
-    wall_rate = len(assessments) / (median_ms(wall[-len(cpu):]) / 1000)
+    wall_rate = len(assessments) / (median_ms(wall[-len(cpu) :]) / 1000)
     return [
-        Figure("scoring_single_full_assessment", median_ms(single), "ms", "<= 2",
-               f"median of {len(single)} (wall clock); {len(full.ratings)} indicators + {len(full.risk_factor_ratings)} "
-               "whole-factor ratings"),
-        Figure("scoring_batch", batch_rate, "assessments/s", ">= 20000",
-               f"{len(assessments):,} fully rated ({SITUATIONS} x {REVISIONS}), one thread, median of {len(cpu)} runs in "
-               f"CPU time (best {len(assessments) / min(cpu):,.0f}/s); wall clock {wall_rate:,.0f}/s"),
-        Figure("scoring_batch_vs_loop", batch_rate / loop_rate, "x",
-               note=f"batch speed-up over a loop of score_assessment ({loop_rate:,.0f} assessments/s in CPU time, "
-                    f"on {len(sample):,})"),
+        Figure(
+            "scoring_single_full_assessment",
+            median_ms(single),
+            "ms",
+            "<= 2",
+            f"median of {len(single)} (wall clock); {len(full.ratings)} indicators + {len(full.risk_factor_ratings)} "
+            "whole-factor ratings",
+        ),
+        Figure(
+            "scoring_batch",
+            batch_rate,
+            "assessments/s",
+            ">= 20000",
+            f"{len(assessments):,} fully rated ({SITUATIONS} x {REVISIONS}), one thread, median of {len(cpu)} runs in "
+            f"CPU time (best {len(assessments) / min(cpu):,.0f}/s); wall clock {wall_rate:,.0f}/s",
+        ),
+        Figure(
+            "scoring_batch_vs_loop",
+            batch_rate / loop_rate,
+            "x",
+            note=f"batch speed-up over a loop of score_assessment ({loop_rate:,.0f} assessments/s in CPU time, "
+            f"on {len(sample):,})",
+        ),
     ]

@@ -38,7 +38,7 @@ def measure(database: Database, info: dict, model, frameworks_dir, quick: bool, 
         conn.execute(delete(tables.assessment_scores))
     first = timings(watch_list, repeat=1, warmup=0)
     lists = timings(watch_list, repeat=5 if quick else 20, warmup=0 if quick else 1)
-    overviews, rows = median_ms(parts["overviews"][-len(lists):]), median_ms(parts["rows"][-len(lists):])
+    overviews, rows = median_ms(parts["overviews"][-len(lists) :]), median_ms(parts["rows"][-len(lists) :])
     assessment_id = info["assessment_id"]
     loads = timings(lambda: database.load_assessment(assessment_id), repeat=10 if quick else 50, warmup=2)
     state = {"latest": database.load_assessment(assessment_id), "level": 0}
@@ -57,14 +57,29 @@ def measure(database: Database, info: dict, model, frameworks_dir, quick: bool, 
     return [
         Figure(f"storage_{backend}_save", median_ms(saves), "ms", "<= 20", f"median of {len(saves)}, fully rated"),
         Figure(f"storage_{backend}_load", median_ms(loads), "ms", "<= 20", f"median of {len(loads)}, fully rated"),
-        Figure(f"storage_{backend}_watch_list", median_ms(lists), "ms", "<= 300",
-               f"{counts['revisions']:,} revisions, {counts['assessments']:,} assessments, {counts['situations']} situations; "
-               f"situation_overviews {overviews:.0f} ms + build_watch_list {rows:.0f} ms; median of {len(lists)}"),
-        Figure(f"storage_{backend}_watch_list_after_save", median_ms(after_save), "ms",
-               note=f"the same right after a save (one new revision to score and store); median of {len(after_save)}"),
-        Figure(f"storage_{backend}_watch_list_first", median_ms(first), "ms", "<= 2000",
-               note="once, with no summaries stored (after an upgrade or a change to the scoring model): "
-                    f"scores and stores {counts['assessments']:,} (issue 13)"),
+        Figure(
+            f"storage_{backend}_watch_list",
+            median_ms(lists),
+            "ms",
+            "<= 300",
+            f"{counts['revisions']:,} revisions, {counts['assessments']:,} assessments, "
+            f"{counts['situations']} situations; situation_overviews {overviews:.0f} ms "
+            f"+ build_watch_list {rows:.0f} ms; median of {len(lists)}",
+        ),
+        Figure(
+            f"storage_{backend}_watch_list_after_save",
+            median_ms(after_save),
+            "ms",
+            note=f"the same right after a save (one new revision to score and store); median of {len(after_save)}",
+        ),
+        Figure(
+            f"storage_{backend}_watch_list_first",
+            median_ms(first),
+            "ms",
+            "<= 2000",
+            note="once, with no summaries stored (after an upgrade or a change to the scoring model): "
+            f"scores and stores {counts['assessments']:,} (issue 13)",
+        ),
     ]
 
 
@@ -90,7 +105,10 @@ def run_postgres(model, frameworks_dir, quick: bool) -> list[Figure]:
 def _remove_bench_rows(database: Database) -> None:
     """Delete every row the benchmark added: rows of its situations in every table, then the situations."""
     with database.engine.begin() as conn:
-        ids = [row.id for row in conn.execute(select(tables.situations.c.id).where(tables.situations.c.id.like("situation-%")))]
+        ids = [
+            row.id
+            for row in conn.execute(select(tables.situations.c.id).where(tables.situations.c.id.like("situation-%")))
+        ]
         for table in reversed(tables.metadata.sorted_tables):
             if "situation_id" in table.c and table is not tables.situations:
                 conn.execute(delete(table).where(table.c.situation_id.in_(ids)))

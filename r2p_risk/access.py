@@ -12,10 +12,10 @@ Local single-user mode is `LOCAL_USER`: a built-in admin (so a reviewer too), no
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from r2p_risk.errors import PermissionDenied, Problem
-from r2p_risk.models import StrictModel, text_field
+from r2p_risk.models import StrictModel, TextRules
 
 Role = Literal["viewer", "analyst", "reviewer", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "analyst", "reviewer", "admin")
@@ -46,10 +46,10 @@ ACTIONS: dict[str, tuple[Role, str]] = {
 
 
 class User(StrictModel):
-    identity: text_field(200, min_length=1)  # e-mail or user name from the identity provider, normalised
-    name: text_field(200) = ""
+    identity: Annotated[str, TextRules(200, min_length=1)]  # e-mail or user name from the identity provider, normalised
+    name: Annotated[str, TextRules(200)] = ""
     role: Role = "viewer"
-    groups: tuple[text_field(200, min_length=1), ...] = ()
+    groups: tuple[Annotated[str, TextRules(200, min_length=1)], ...] = ()
     disabled: bool = False
     local: bool = False  # the built-in user of single-user mode; never stored
 
@@ -58,7 +58,7 @@ class AccessRule(StrictModel):
     """One row of a situation's access list: a named user or a group."""
 
     kind: PrincipalKind
-    principal: text_field(200, min_length=1)
+    principal: Annotated[str, TextRules(200, min_length=1)]
 
 
 LOCAL_USER = User(identity="local", name="Local user", role="admin", local=True)
@@ -81,8 +81,11 @@ def can_see(user: User, rules: list[AccessRule] | tuple[AccessRule, ...]) -> boo
         return False
     if not rules or user.role == "admin":
         return True
-    return any((rule.kind == "user" and rule.principal == user.identity)
-               or (rule.kind == "group" and rule.principal in user.groups) for rule in rules)
+    return any(
+        (rule.kind == "user" and rule.principal == user.identity)
+        or (rule.kind == "group" and rule.principal in user.groups)
+        for rule in rules
+    )
 
 
 def require(user: User, action: str) -> None:
@@ -92,4 +95,6 @@ def require(user: User, action: str) -> None:
     needed, words = ACTIONS[action]
     who = user.name or user.identity
     reason = "the account is disabled" if user.disabled else f"{who} has the {user.role} role; this needs {needed}"
-    raise PermissionDenied([Problem("permission_denied", action, f"you may not {words}: {reason}")], f"not allowed to {words}")
+    raise PermissionDenied(
+        [Problem("permission_denied", action, f"you may not {words}: {reason}")], f"not allowed to {words}"
+    )

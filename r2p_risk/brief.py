@@ -58,8 +58,12 @@ class Brief(StrictModel):
     asks: list[Ask]
     watch_next: list[str]
     versions: str
-    at_risk: list[str] = Field(default_factory=list, description="populations at risk and the next triggers, from the dossier")
-    disagreement: str = Field(default="", description='"3 analysts; disagreement on 7.14 and 8.2" for a reconciled assessment')
+    at_risk: list[str] = Field(
+        default_factory=list, description="populations at risk and the next triggers, from the dossier"
+    )
+    disagreement: str = Field(
+        default="", description='"3 analysts; disagreement on 7.14 and 8.2" for a reconciled assessment'
+    )
 
 
 def _level(params: ScoringParameters, score: float) -> str:
@@ -84,7 +88,10 @@ def plain_reason(r: Reason, params: ScoringParameters) -> str | None:
     if r.code == "specific_factor_at_least":
         return f"{p['title']} (a sign specific to {p['crime']}): {_level(params, p['score'])}"
     if r.code == "status_monitoring":
-        return f"{p['assessed']} of {p['official']} indicators are assessed, enough to judge every crime, and no alarm is raised"
+        return (
+            f"{p['assessed']} of {p['official']} indicators are assessed, enough to judge every crime, "
+            "and no alarm is raised"
+        )
     if r.code == "status_insufficient":
         return f"Only {p['assessed']} of {p['official']} indicators are assessed: no verdict can be given"
     return None
@@ -99,8 +106,10 @@ def _evidence_warning(profile: RiskProfile, params: ScoringParameters) -> str:
     counted = f"{profile.assessed_indicators} of {profile.official_indicators} indicators assessed"
     undetermined = [params.crime_label(c).lower() for c, r in profile.crimes.items() if not r.determined]
     if profile.status.provisional:
-        return (f"Provisional: only {counted}; the risk of {listing(undetermined)} is not determined yet, so this alarm "
-                "may change as the assessment is completed.")
+        return (
+            f"Provisional: only {counted}; the risk of {listing(undetermined)} is not determined yet, so this alarm "
+            "may change as the assessment is completed."
+        )
     if profile.status.label == params.no_alarm.undetermined:
         return f"Not enough assessed: only {counted}. This is no all-clear: the risk is unknown, not low."
     return ""
@@ -109,53 +118,91 @@ def _evidence_warning(profile: RiskProfile, params: ScoringParameters) -> str:
 def _asks(assessment: Assessment, recommendations: Recommendations, catalogue: Catalogue) -> list[Ask]:
     """The selected tools (recommended ones first), else the best-fitting ones; at most five, each with one reason."""
     whys = {}
-    for rec in chosen_tools(recommendations, assessment.selected_tools, catalogue.ranking.brief_asks, catalogue.ranking.shown):
+    for rec in chosen_tools(
+        recommendations, assessment.selected_tools, catalogue.ranking.brief_asks, catalogue.ranking.shown
+    ):
         signs = [r for r in rec.reasons if r.code.startswith(("tool_sign", "tool_own", "tool_thin"))]
         whys[rec.tool_id] = (signs or rec.reasons)[0].text
     for later in recommendations.if_escalates:
         if later.tool_id in assessment.selected_tools:
-            whys[later.tool_id] = f"Selected by the analyst; r2p-risk would recommend it {later.condition.text[:1].lower()}{later.condition.text[1:]}"
+            condition = later.condition.text
+            whys[later.tool_id] = (
+                f"Selected by the analyst; r2p-risk would recommend it {condition[:1].lower()}{condition[1:]}"
+            )
     asks = []
     for tool_id, why in list(whys.items())[:5]:
         tool = catalogue.tool(tool_id)
         cited = tool.citations[0]
         meeting = catalogue.meeting(cited.meeting)
-        asks.append(Ask(name=tool.name, venue=VENUES[tool.venue], why=why, citation=f"“{cited.quote}” ({meeting.label})"))
+        asks.append(
+            Ask(name=tool.name, venue=VENUES[tool.venue], why=why, citation=f"“{cited.quote}” ({meeting.label})")
+        )
     return asks
 
 
 def build_brief(
-    situation: Situation, assessment: Assessment, profile: RiskProfile, history: list[tuple[Assessment, RiskProfile]],
-    recommendations: Recommendations, catalogue: Catalogue, framework: Framework, params: ScoringParameters, marking: str,
-    generated_at: dt.datetime, author: bool = False,
+    situation: Situation,
+    assessment: Assessment,
+    profile: RiskProfile,
+    history: list[tuple[Assessment, RiskProfile]],
+    recommendations: Recommendations,
+    catalogue: Catalogue,
+    framework: Framework,
+    params: ScoringParameters,
+    marking: str,
+    generated_at: dt.datetime,
+    author: bool = False,
 ) -> Brief:
     """The one-page brief on one assessment; the analyst's name only when `author` is set."""
     earlier = earlier_assessments(assessment, history)
     change = compare_assessments(earlier[-1][0], earlier[-1][1], assessment, profile, framework) if earlier else None
     place = ", ".join(p for p in (situation.area, country_name(situation.country)) if p)
-    meta = [place, f"assessed {assessment.assessed_on.isoformat()} ({assessment.status})",
-            f"by {assessment.analyst}" if author else "", f"generated {generated_at:%Y-%m-%d %H:%M} UTC"]
+    meta = [
+        place,
+        f"assessed {assessment.assessed_on.isoformat()} ({assessment.status})",
+        f"by {assessment.analyst}" if author else "",
+        f"generated {generated_at:%Y-%m-%d %H:%M} UTC",
+    ]
     selected = bool(assessment.selected_tools)
     versions = profile.versions
     return Brief(
-        title=f"{situation.name}: atrocity risk brief", model_line=MODEL_LINE, marking=marking, draft=assessment.status == "draft",
-        situation=situation.name, meta=" · ".join(m for m in meta if m),
+        title=f"{situation.name}: atrocity risk brief",
+        model_line=MODEL_LINE,
+        marking=marking,
+        draft=assessment.status == "draft",
+        situation=situation.name,
+        meta=" · ".join(m for m in meta if m),
         status=profile.status.title + (" (provisional)" if profile.status.provisional else ""),
         status_source=status_source(profile.status.label, params),
-        status_reasons=_status_reasons(profile, params), evidence_warning=_evidence_warning(profile, params),
-        crimes=[CrimeLine(crime=params.crime_label(c), level=params.risk_level_label(r.level) if r.level else "not determined",
-                          figure=_figure(r.score, r.range)) for c, r in profile.crimes.items()],
-        coverage_line=(f"{profile.assessed_indicators} of the Framework's {profile.official_indicators} indicators assessed "
-                       f"({profile.coverage:.0%}); reliability {profile.reliability:.1f} of 10."),
+        status_reasons=_status_reasons(profile, params),
+        evidence_warning=_evidence_warning(profile, params),
+        crimes=[
+            CrimeLine(
+                crime=params.crime_label(c),
+                level=params.risk_level_label(r.level) if r.level else "not determined",
+                figure=_figure(r.score, r.range),
+            )
+            for c, r in profile.crimes.items()
+        ],
+        coverage_line=(
+            f"{profile.assessed_indicators} of the Framework's {profile.official_indicators} indicators assessed "
+            f"({profile.coverage:.0%}); reliability {profile.reliability:.1f} of 10."
+        ),
         changes=change_lines(change, params, factors=1)[:CHANGES],
-        asks_note=("The tools the analyst selected" if selected else "The tools that fit best (none selected by the analyst)")
+        asks_note=(
+            "The tools the analyst selected" if selected else "The tools that fit best (none selected by the analyst)"
+        )
         + ", each with the Focal Points meeting that discussed it:",
         asks=_asks(assessment, recommendations, catalogue),
-        watch_next=[f"{n.indicator} {marked_text(framework.indicator(n.indicator))} {_why_next(n.why)}"
-                    for n in profile.assess_next[:WATCH_NEXT]],
-        versions=(f"Framework {versions.framework_edition}, data {versions.framework_data_version} · scoring model "
-                  f"{versions.scoring_version} · tool catalogue {catalogue.version}. Indicator texts marked ≈ are r2p-risk's "
-                  f"paraphrases. Levels: " + ", ".join(f"{k} {v}" for k, v in LEVEL_LABELS.items() if k is not None) + "."),
+        watch_next=[
+            f"{n.indicator} {marked_text(framework.indicator(n.indicator))} {_why_next(n.why)}"
+            for n in profile.assess_next[:WATCH_NEXT]
+        ],
+        versions=(
+            f"Framework {versions.framework_edition}, data {versions.framework_data_version} · scoring model "
+            f"{versions.scoring_version} · tool catalogue {catalogue.version}. Indicator texts marked ≈ are r2p-risk's "
+            f"paraphrases. Levels: " + ", ".join(f"{k} {v}" for k, v in LEVEL_LABELS.items() if k is not None) + "."
+        ),
     )
 
 
@@ -178,15 +225,34 @@ def _why_next(why: Reason) -> str:
 
 
 def brief_for(
-    situation: Situation, assessment: Assessment, others: list[Assessment], framework: Framework, params: ScoringParameters,
-    catalogue: Catalogue, marking: str, generated_at: dt.datetime, author: bool = False, vocabulary=None,
+    situation: Situation,
+    assessment: Assessment,
+    others: list[Assessment],
+    framework: Framework,
+    params: ScoringParameters,
+    catalogue: Catalogue,
+    marking: str,
+    generated_at: dt.datetime,
+    author: bool = False,
+    vocabulary=None,
 ) -> Brief:
     """Score the assessment and the situation's other assessments, recommend tools, build the one-page brief; with the
     dossier vocabulary (frameworks/dossier.yaml), who is at risk and the next triggers too."""
     profile, history = score_history(assessment, others, framework, params)
     recommendations = recommend_tools(profile, assessment, catalogue, framework, params)
-    brief = build_brief(situation, assessment, profile, history, recommendations, catalogue, framework, params, marking,
-                        generated_at, author)
+    brief = build_brief(
+        situation,
+        assessment,
+        profile,
+        history,
+        recommendations,
+        catalogue,
+        framework,
+        params,
+        marking,
+        generated_at,
+        author,
+    )
     if vocabulary is None:
         return brief
     return brief.model_copy(update=brief_dossier(assessment, vocabulary, generated_at.date()))

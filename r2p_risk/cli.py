@@ -13,6 +13,7 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from r2p_risk.access import ROLES
 from r2p_risk.cli_dossier import add_dossier_commands
@@ -20,7 +21,7 @@ from r2p_risk.errors import Problem, R2PError
 from r2p_risk.exporters.spreadsheet import assessment_to_csv
 from r2p_risk.logs import configure_logging
 from r2p_risk.recommend import recommend_tools
-from r2p_risk.report import briefing_for
+from r2p_risk.report import Briefing, briefing_for
 from r2p_risk.scoring import score_assessment
 from r2p_risk.settings import Settings
 from r2p_risk.snapshot import Snapshot, blank_snapshot, dump_snapshot
@@ -32,10 +33,21 @@ from r2p_risk.storage.files import (
     verify_catalogue,
 )
 
+if TYPE_CHECKING:
+    from r2p_risk.brief import Brief
+
 EXIT_BAD_INPUT = 2
 # suffix -> exporter module and function; imported when used, so other commands start without matplotlib or fpdf
-BRIEFING_FORMATS = {".pdf": ("pdf", "briefing_to_pdf"), ".docx": ("word", "briefing_to_docx"), ".md": ("markdown", "briefing_to_markdown")}
-BRIEF_FORMATS = {".pdf": ("one_page", "brief_to_pdf"), ".docx": ("one_page", "brief_to_docx"), ".md": ("one_page", "brief_to_markdown")}
+BRIEFING_FORMATS = {
+    ".pdf": ("pdf", "briefing_to_pdf"),
+    ".docx": ("word", "briefing_to_docx"),
+    ".md": ("markdown", "briefing_to_markdown"),
+}
+BRIEF_FORMATS = {
+    ".pdf": ("one_page", "brief_to_pdf"),
+    ".docx": ("one_page", "brief_to_docx"),
+    ".md": ("one_page", "brief_to_markdown"),
+}
 
 
 def _print_json(data) -> None:
@@ -50,9 +62,14 @@ def show_framework(args, model: Model) -> int:
         print(f"\n== {group.title}")
         for number in framework.factors_in_group(group.id):
             factor = framework.risk_factor(number)
-            gap = "" if factor.indicators_complete else (
-                f"  [indicator list incomplete: {len(factor.indicators)} listed, coverage counted against "
-                f"{framework.counted_indicators(number):g}; rate as a whole]")
+            gap = (
+                ""
+                if factor.indicators_complete
+                else (
+                    f"  [indicator list incomplete: {len(factor.indicators)} listed, coverage counted against "
+                    f"{framework.counted_indicators(number):g}; rate as a whole]"
+                )
+            )
             print(f"\nRisk factor {factor.number}: {factor.title}{gap}")
             for indicator in factor.indicators:
                 mark = "" if indicator.wording_check == "checked" else f"  [wording {indicator.wording_check}]"
@@ -60,13 +77,17 @@ def show_framework(args, model: Model) -> int:
                 mark += f" ({indicator.wording_note})" if indicator.wording_note else ""
                 print(f"  {indicator.id:>6}  {indicator.text}{mark}")
     listed = len(framework.indicator_ids)
-    print(f"\n{listed} of the Framework's {framework.official_indicator_count} official indicators are listed here; "
-          "indicator texts are r2p-risk's paraphrases, numbering and titles are the Framework's.")
+    print(
+        f"\n{listed} of the Framework's {framework.official_indicator_count} official indicators are listed here; "
+        "indicator texts are r2p-risk's paraphrases, numbering and titles are the Framework's."
+    )
     return 0
 
 
 def print_template(args, model: Model) -> int:
-    snapshot = blank_snapshot(model.framework, model.params, name=args.name, country=args.country, assessed_on=dt.date.today())
+    snapshot = blank_snapshot(
+        model.framework, model.params, name=args.name, country=args.country, assessed_on=dt.date.today()
+    )
     sys.stdout.write(dump_snapshot(snapshot))
     return 0
 
@@ -116,13 +137,16 @@ def print_recommendations(args, model: Model) -> int:
     catalogue = verify_catalogue(Settings.from_environment().frameworks_dir, model.framework)
     profile = score_assessment(snapshot.assessment, model.framework, model.params)
     recommendations = recommend_tools(profile, snapshot.assessment, catalogue, model.framework, model.params)
-    _print_json({
-        "situation": snapshot.situation.name, "status": profile.status.label,
-        "catalogue": {"id": catalogue.id, "version": catalogue.version},
-        "stage": recommendations.judgement.model_dump(mode="json"),
-        "recommendations": [r.model_dump(mode="json") for r in recommendations.tools],
-        "if_the_situation_escalates": [e.model_dump(mode="json") for e in recommendations.if_escalates],
-    })
+    _print_json(
+        {
+            "situation": snapshot.situation.name,
+            "status": profile.status.label,
+            "catalogue": {"id": catalogue.id, "version": catalogue.version},
+            "stage": recommendations.judgement.model_dump(mode="json"),
+            "recommendations": [r.model_dump(mode="json") for r in recommendations.tools],
+            "if_the_situation_escalates": [e.model_dump(mode="json") for e in recommendations.if_escalates],
+        }
+    )
     return 0
 
 
@@ -145,13 +169,35 @@ def write_briefing(args, model: Model) -> int:
     earlier = [read_snapshot_file(Path(f), model).assessment for f in args.earlier]
     catalogue = verify_catalogue(Settings.from_environment().frameworks_dir, model.framework)
     vocabulary = load_dossier_vocabulary(Settings.from_environment().frameworks_dir)
+    document: Brief | Briefing
     if one_page:
         from r2p_risk.brief import brief_for  # here, so other commands start without it
-        document = brief_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
-                             marking, dt.datetime.now(dt.timezone.utc), author=args.author, vocabulary=vocabulary)
+
+        document = brief_for(
+            snapshot.situation,
+            snapshot.assessment,
+            earlier,
+            model.framework,
+            model.params,
+            catalogue,
+            marking,
+            dt.datetime.now(dt.UTC),
+            author=args.author,
+            vocabulary=vocabulary,
+        )
     else:
-        document = briefing_for(snapshot.situation, snapshot.assessment, earlier, model.framework, model.params, catalogue,
-                                marking, dt.datetime.now(dt.timezone.utc), author=args.author, vocabulary=vocabulary)
+        document = briefing_for(
+            snapshot.situation,
+            snapshot.assessment,
+            earlier,
+            model.framework,
+            model.params,
+            catalogue,
+            marking,
+            dt.datetime.now(dt.UTC),
+            author=args.author,
+            vocabulary=vocabulary,
+        )
     _write_file(output, render(document), f"could not write the {args.command}")
     print(f"{output}: {args.command} on {snapshot.situation.name!r}, {document.status}, marked {args.marking!r}")
     return 0
@@ -182,8 +228,10 @@ def export_bundle(args, model: Model) -> int:
     output = Path(args.output)
     _write_file(output, data, "could not write the bundle")
     counts = read_manifest(data)["counts"]
-    print(f"{output}: {counts['situations']} situation(s), {counts['assessments']} assessment(s), "
-          f"{counts['revisions']} revision(s) from {database.url}")
+    print(
+        f"{output}: {counts['situations']} situation(s), {counts['assessments']} assessment(s), "
+        f"{counts['revisions']} revision(s) from {database.url}"
+    )
     return 0
 
 
@@ -200,13 +248,18 @@ def import_bundles(args, model: Model) -> int:
             print("dry run: nothing was stored")
             report = None
         elif plan.rejected and not args.skip_invalid:
-            print("nothing was imported because of the rejected snapshot(s) above; "
-                  "fix them, or give --skip-invalid to import the valid ones")
+            print(
+                "nothing was imported because of the rejected snapshot(s) above; "
+                "fix them, or give --skip-invalid to import the valid ones"
+            )
             report = None
         else:
             report = apply_import(database, plan, args.actor, skip_invalid=args.skip_invalid)
-            print(f"imported {len(report.imported)} snapshot(s) into {database.url}; {plan.count('identical')} identical skipped, "
-                  f"{len(report.not_imported) - plan.count('identical')} not imported")
+            print(
+                f"imported {len(report.imported)} snapshot(s) into {database.url}; "
+                f"{plan.count('identical')} identical skipped, "
+                f"{len(report.not_imported) - plan.count('identical')} not imported"
+            )
     finally:
         database.close()
     return _print_import_problems(plan, report)
@@ -219,8 +272,11 @@ def _print_plan(plan) -> None:
             current = entry.file
             print(current)
         print(f"  {entry.action.replace('_', ' '):<15} {entry.member + ': ' if entry.member else ''}{entry.message}")
-    print(f"plan: {plan.count('new_situation')} new situation(s), {plan.count('new_assessment')} new assessment(s), "
-          f"{plan.count('new_revision')} new revision(s), {plan.count('identical')} identical (skipped), {plan.count('rejected')} rejected")
+    print(
+        f"plan: {plan.count('new_situation')} new situation(s), {plan.count('new_assessment')} new assessment(s), "
+        f"{plan.count('new_revision')} new revision(s), {plan.count('identical')} identical (skipped), "
+        f"{plan.count('rejected')} rejected"
+    )
 
 
 def _print_import_problems(plan, report) -> int:
@@ -242,11 +298,17 @@ def _add_transfer_commands(commands) -> None:
     chosen.add_argument("--situation", action="append", metavar="ID", help="a situation id (repeatable)")
     export.add_argument("-o", "--output", required=True, help="output file, e.g. bundle.zip")
     export.set_defaults(run=export_bundle)
-    load = commands.add_parser("import", help="import snapshots (.json) and bundles (.zip) into the database, appending revisions")
+    load = commands.add_parser(
+        "import", help="import snapshots (.json) and bundles (.zip) into the database, appending revisions"
+    )
     load.add_argument("files", nargs="+", metavar="FILE", help="a .json snapshot or a .zip bundle")
     load.add_argument("--dry-run", action="store_true", help="only print what would be imported")
-    load.add_argument("--skip-invalid", action="store_true", help="import the valid snapshots even if some were rejected")
-    load.add_argument("--actor", default="r2p-risk import", help='name recorded as who saved (default "r2p-risk import")')
+    load.add_argument(
+        "--skip-invalid", action="store_true", help="import the valid snapshots even if some were rejected"
+    )
+    load.add_argument(
+        "--actor", default="r2p-risk import", help='name recorded as who saved (default "r2p-risk import")'
+    )
     load.set_defaults(run=import_bundles)
 
 
@@ -301,8 +363,9 @@ def restore_backup(args, model: Model) -> int:
 
     database = _open_configured_database()
     try:
-        counts = restore_database(database, Path(args.file), _command_actor(), force=args.force,
-                                  sizes=Settings.from_environment().sizes)
+        counts = restore_database(
+            database, Path(args.file), _command_actor(), force=args.force, sizes=Settings.from_environment().sizes
+        )
     finally:
         database.close()
     print(f"restored {args.file} into {database.url}: " + ", ".join(f"{table} {n}" for table, n in counts.items()))
@@ -319,12 +382,21 @@ def _add_team_commands(commands) -> None:
     for action, text in (("disable", "stop a user from doing anything"), ("enable", "let a disabled user in again")):
         actions.add_parser(action, help=text).add_argument("identity", help="e-mail or user name")
     users.set_defaults(run=manage_users)
-    backup = commands.add_parser("backup", help="write a consistent copy of the database (SQLite file, or portable .zip)")
-    backup.add_argument("-o", "--output", required=True, help="output file: *.zip (portable, any database) or, for SQLite, a .sqlite3 copy")
+    backup = commands.add_parser(
+        "backup", help="write a consistent copy of the database (SQLite file, or portable .zip)"
+    )
+    backup.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="output file: *.zip (portable, any database) or, for SQLite, a .sqlite3 copy",
+    )
     backup.set_defaults(run=write_backup)
     restore = commands.add_parser("restore", help="restore a backup into the (empty) database")
     restore.add_argument("file", help="a file made by r2p-risk backup")
-    restore.add_argument("--force", action="store_true", help="replace everything in a database that already holds data")
+    restore.add_argument(
+        "--force", action="store_true", help="replace everything in a database that already holds data"
+    )
     restore.set_defaults(run=restore_backup)
 
 
@@ -334,12 +406,15 @@ def start_app(args, model: Model) -> int:
 
     command = [sys.executable, "-m", "streamlit", "run", str(app_script()), *args.streamlit_options]
     sys.stdout.flush()
-    os.execv(sys.executable, command)  # the server replaces this process, so it gets Ctrl-C and `docker stop` itself
+    # the server replaces this process, so it gets Ctrl-C and `docker stop` itself; no shell, no user input
+    os.execv(sys.executable, command)  # noqa: S606
     return 0  # not reached
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="r2p-risk", description="Atrocity-risk assessment on the UN Framework of Analysis (2014).")
+    parser = argparse.ArgumentParser(
+        prog="r2p-risk", description="Atrocity-risk assessment on the UN Framework of Analysis (2014)."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("framework", help="print the risk factors and indicators").set_defaults(run=show_framework)
     template = commands.add_parser("template", help="print a blank snapshot to fill in")
@@ -356,24 +431,42 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("file", help="snapshot JSON file")
         sub.set_defaults(run=run)
         if name == "csv":
-            sub.add_argument("--dossier", action="store_true", help="write the assessment's dossier instead of its ratings")
+            sub.add_argument(
+                "--dossier", action="store_true", help="write the assessment's dossier instead of its ratings"
+            )
     commands.add_parser("schema", help="print the JSON Schema of snapshots").set_defaults(run=print_schema)
-    for name, text in (("briefing", "write a Focal Point's full briefing on a snapshot as PDF, Word or Markdown"),
-                       ("brief", "write the one-page brief on a snapshot (one A4 page) as PDF, Word or Markdown")):
+    for name, text in (
+        ("briefing", "write a Focal Point's full briefing on a snapshot as PDF, Word or Markdown"),
+        ("brief", "write the one-page brief on a snapshot (one A4 page) as PDF, Word or Markdown"),
+    ):
         document = commands.add_parser(name, help=text)
         document.add_argument("file", help="snapshot JSON file")
         document.add_argument("-o", "--output", required=True, help="output file: .pdf, .docx or .md")
-        document.add_argument("--marking", default="Restricted", help='handling marking printed on every page (default "Restricted")')
-        document.add_argument("--earlier", action="append", default=[], metavar="FILE",
-                              help="an earlier snapshot of the same situation, for what changed (repeatable)")
-        document.add_argument("--author", action="store_true",
-                              help="print the analyst's name recorded in the assessment (left out unless asked for)")
+        document.add_argument(
+            "--marking", default="Restricted", help='handling marking printed on every page (default "Restricted")'
+        )
+        document.add_argument(
+            "--earlier",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="an earlier snapshot of the same situation, for what changed (repeatable)",
+        )
+        document.add_argument(
+            "--author",
+            action="store_true",
+            help="print the analyst's name recorded in the assessment (left out unless asked for)",
+        )
         document.set_defaults(run=write_briefing)
-    commands.add_parser("catalogue", help="check the response-tool catalogue and its quotes").set_defaults(run=check_catalogue)
+    commands.add_parser("catalogue", help="check the response-tool catalogue and its quotes").set_defaults(
+        run=check_catalogue
+    )
     _add_transfer_commands(commands)
     _add_team_commands(commands)
     add_dossier_commands(commands)
-    commands.add_parser("app", help="start the app (further options go to streamlit, e.g. --server.port 8600)").set_defaults(run=start_app)
+    commands.add_parser(
+        "app", help="start the app (further options go to streamlit, e.g. --server.port 8600)"
+    ).set_defaults(run=start_app)
     return parser
 
 
@@ -394,7 +487,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  - {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
-        sys.stdout = open(os.devnull, "w")  # the reader (e.g. `head`) left; that is not an error
+        # the reader (e.g. `head`) left; that is not an error. Open until the process ends, as stdout was.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return 0
 
 

@@ -16,16 +16,30 @@ from r2p_risk.storage.files import read_snapshot_file
 
 
 def print_consensus(args, model) -> int:
-    """Per indicator (keyed by id) the spread of the analysts' levels, where they diverge by two or more, each one's scores."""
+    """Per indicator (keyed by id) the spread of the analysts' levels, where they diverge by two or more, each one's
+    scores."""
     if len(args.files) < 2:
-        raise R2PError([Problem("too_few_files", "FILE", "give the snapshots of at least two analysts")], "nothing to compare")
+        raise R2PError(
+            [Problem("too_few_files", "FILE", "give the snapshots of at least two analysts")], "nothing to compare"
+        )
     snapshots = [read_snapshot_file(Path(f), model) for f in args.files]
     situations = {(s.situation.id or s.situation.name) for s in snapshots}
     if len(situations) > 1:
-        raise R2PError([Problem("different_situations", "FILE", f"the snapshots describe {len(situations)} different situations; "
-                                "compare analysts' assessments of one situation")], "nothing to compare")
+        raise R2PError(
+            [
+                Problem(
+                    "different_situations",
+                    "FILE",
+                    f"the snapshots describe {len(situations)} different situations; "
+                    "compare analysts' assessments of one situation",
+                )
+            ],
+            "nothing to compare",
+        )
     names = unique_names([s.assessment.analyst for s in snapshots])
-    consensus = build_consensus(list(zip(names, (s.assessment for s in snapshots))), model.framework, model.params)
+    consensus = build_consensus(
+        list(zip(names, (s.assessment for s in snapshots), strict=True)), model.framework, model.params
+    )
     dates = sorted({s.assessment.assessed_on.isoformat() for s in snapshots})
     data = {"situation": snapshots[0].situation.name, "assessed_on": dates, **consensus.model_dump(mode="json")}
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -76,6 +90,8 @@ def add_dossier_commands(commands) -> None:
     consensus.set_defaults(run=print_consensus)
     triggers = commands.add_parser("triggers", help="list the triggers ahead across the situations in the database")
     triggers.add_argument("--days", type=int, default=90, help="how far ahead, in days (default 90)")
-    triggers.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD", help="count from this day (default today)")
+    triggers.add_argument(
+        "--from", dest="start", type=_date, metavar="YYYY-MM-DD", help="count from this day (default today)"
+    )
     triggers.add_argument("--json", action="store_true", help="print JSON instead of lines")
     triggers.set_defaults(run=print_triggers)

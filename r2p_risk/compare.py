@@ -46,7 +46,11 @@ def _delta(before: float | None, after: float | None) -> float | None:
 
 
 def compare_assessments(
-    earlier: Assessment, earlier_profile: RiskProfile, later: Assessment, later_profile: RiskProfile, framework: Framework
+    earlier: Assessment,
+    earlier_profile: RiskProfile,
+    later: Assessment,
+    later_profile: RiskProfile,
+    framework: Framework,
 ) -> ProfileChange:
     """Per-factor change, indicators that worsened or improved, and newly present triggering factors.
 
@@ -60,26 +64,38 @@ def compare_assessments(
     for indicator_id in framework.indicator_ids:
         old, new = before.get(indicator_id), after.get(indicator_id)
         indicator = framework.indicator(indicator_id)
-        change = IndicatorChange(indicator=indicator_id, risk_factor=indicator.risk_factor, text=indicator.text, before=old, after=new)
+        change = IndicatorChange(
+            indicator=indicator_id, risk_factor=indicator.risk_factor, text=indicator.text, before=old, after=new
+        )
         if old is None and new is not None:
             newly_rated.append(change)
-        elif new is not None and new > old:
+        elif new is not None and old is not None and new > old:
             worsened.append(change)
         elif new is not None and old is not None and new < old:
             improved.append(change)
         if indicator.risk_factor == TRIGGERING_FACTOR and new is not None and new >= 1 and not old:
             triggers.append(change)
     factors = [
-        FactorChange(number=rf.number, title=rf.title, before=earlier_profile.factor(rf.number).score,
-                     after=later_profile.factor(rf.number).score,
-                     delta=_delta(earlier_profile.factor(rf.number).score, later_profile.factor(rf.number).score))
+        FactorChange(
+            number=rf.number,
+            title=rf.title,
+            before=earlier_profile.factor(rf.number).score,
+            after=later_profile.factor(rf.number).score,
+            delta=_delta(earlier_profile.factor(rf.number).score, later_profile.factor(rf.number).score),
+        )
         for rf in framework.risk_factors
     ]
     return ProfileChange(
-        earlier_assessed_on=earlier.assessed_on.isoformat(), later_assessed_on=later.assessed_on.isoformat(),
-        status_before=earlier_profile.status.label, status_after=later_profile.status.label,
-        overall_before=earlier_profile.overall.score, overall_after=later_profile.overall.score,
+        earlier_assessed_on=earlier.assessed_on.isoformat(),
+        later_assessed_on=later.assessed_on.isoformat(),
+        status_before=earlier_profile.status.label,
+        status_after=later_profile.status.label,
+        overall_before=earlier_profile.overall.score,
+        overall_after=later_profile.overall.score,
         overall_delta=_delta(earlier_profile.overall.score, later_profile.overall.score),
-        risk_factors=factors, worsened_indicators=worsened, improved_indicators=improved, new_triggering_factors=triggers,
+        risk_factors=factors,
+        worsened_indicators=worsened,
+        improved_indicators=improved,
+        new_triggering_factors=triggers,
         newly_rated_indicators=newly_rated,
     )

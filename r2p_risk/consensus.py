@@ -85,8 +85,10 @@ def spread_of(item: str, levels: dict[str, int | None]) -> ItemSpread:
         if others and abs(level - median(others)) >= DIVERGENCE:
             diverging.append(name)
     low, high = (min(given.values()), max(given.values())) if given else (None, None)
-    return ItemSpread(item=item, levels=levels, rated=len(given), min=low, max=high,
-                      divergent=bool(given) and high - low >= DIVERGENCE, diverging=diverging)
+    divergent = low is not None and high is not None and high - low >= DIVERGENCE
+    return ItemSpread(
+        item=item, levels=levels, rated=len(given), min=low, max=high, divergent=divergent, diverging=diverging
+    )
 
 
 def record_of(named: list[tuple[str, Assessment]], round_id: str | None = None) -> ConsensusRecord:
@@ -98,15 +100,20 @@ def record_of(named: list[tuple[str, Assessment]], round_id: str | None = None) 
         return None if rating is None else rating.level
 
     return ConsensusRecord(
-        round_id=round_id, analysts=[name for name, _ in named],
+        round_id=round_id,
+        analysts=[name for name, _ in named],
         indicators={i: [level(a.rating_for(i)) for _, a in named] for i in indicators},
-        risk_factors={str(n): [level(a.factor_rating_for(n)) for _, a in named] for n in factors})
+        risk_factors={str(n): [level(a.factor_rating_for(n)) for _, a in named] for n in factors},
+    )
 
 
 def record_spreads(record: ConsensusRecord) -> tuple[dict[str, ItemSpread], dict[str, ItemSpread]]:
     """The spread of every indicator and whole-factor rating of a kept record."""
+
     def spreads(table: dict[str, list]) -> dict[str, ItemSpread]:
-        return {item: spread_of(item, dict(zip(record.analysts, levels))) for item, levels in table.items()}
+        return {
+            item: spread_of(item, dict(zip(record.analysts, levels, strict=True))) for item, levels in table.items()
+        }
 
     return spreads(record.indicators), spreads(record.risk_factors)
 
@@ -121,7 +128,9 @@ def disagreement_text(analysts: int, divergent: list[str]) -> str:
 
 def record_summary(record: ConsensusRecord) -> str:
     indicators, factors = record_spreads(record)
-    divergent = [i for i, s in indicators.items() if s.divergent] + [f"risk factor {n} as a whole" for n, s in factors.items() if s.divergent]
+    divergent = [i for i, s in indicators.items() if s.divergent] + [
+        f"risk factor {n} as a whole" for n, s in factors.items() if s.divergent
+    ]
     return disagreement_text(len(record.analysts), divergent)
 
 
@@ -133,28 +142,50 @@ def build_consensus(named: list[tuple[str, Assessment]], framework, params) -> C
     factors = {}
     for factor in framework.risk_factors:
         number = str(factor.number)
-        scores = {name: FactorScore(score=p.factor(factor.number).score, range=p.factor(factor.number).range,
-                                    assessed=p.factor(factor.number).assessed_indicators) for name, p in profiles.items()}
+        scores = {
+            name: FactorScore(
+                score=p.factor(factor.number).score,
+                range=p.factor(factor.number).range,
+                assessed=p.factor(factor.number).assessed_indicators,
+            )
+            for name, p in profiles.items()
+        }
         given = [s.score for s in scores.values() if s.score is not None]
         factors[number] = FactorSpread(
-            risk_factor=factor.number, title=factor.title, scores=scores, rated=len(given),
-            min=min(given) if given else None, max=max(given) if given else None, whole=wholes.get(number),
-            divergent_indicators=[i.id for i in factor.indicators if i.id in indicators and indicators[i.id].divergent])
+            risk_factor=factor.number,
+            title=factor.title,
+            scores=scores,
+            rated=len(given),
+            min=min(given) if given else None,
+            max=max(given) if given else None,
+            whole=wholes.get(number),
+            divergent_indicators=[i.id for i in factor.indicators if i.id in indicators and indicators[i.id].divergent],
+        )
     divergent = [i for i, s in indicators.items() if s.divergent]
     divergent_factors = [n for n, s in wholes.items() if s.divergent]
     summary = disagreement_text(len(named), divergent + [f"risk factor {n} as a whole" for n in divergent_factors])
-    return Consensus(analysts=[name for name, _ in named], indicators=indicators, risk_factors=factors, divergent=divergent,
-                     divergent_risk_factors=divergent_factors, scores={name: _analyst_scores(p) for name, p in profiles.items()},
-                     summary=summary)
+    return Consensus(
+        analysts=[name for name, _ in named],
+        indicators=indicators,
+        risk_factors=factors,
+        divergent=divergent,
+        divergent_risk_factors=divergent_factors,
+        scores={name: _analyst_scores(p) for name, p in profiles.items()},
+        summary=summary,
+    )
 
 
 def _analyst_scores(profile) -> AnalystScores:
     return AnalystScores(
-        status=profile.status.label, provisional=profile.status.provisional, overall=profile.overall.score,
-        overall_range=profile.overall.range, assessed=profile.assessed_indicators,
+        status=profile.status.label,
+        provisional=profile.status.provisional,
+        overall=profile.overall.score,
+        overall_range=profile.overall.range,
+        assessed=profile.assessed_indicators,
         crimes={crime: result.score for crime, result in profile.crimes.items()},
         crime_ranges={crime: result.range for crime, result in profile.crimes.items()},
-        risk_factors={number: result.score for number, result in profile.risk_factors.items()})
+        risk_factors={number: result.score for number, result in profile.risk_factors.items()},
+    )
 
 
 def level_text(level: int | None) -> str:
@@ -162,17 +193,21 @@ def level_text(level: int | None) -> str:
 
 
 def factor_rows(consensus: Consensus) -> list[dict]:
-    """Per risk factor: each analyst's score with model 2.0's range beside it, the spread between them, where they diverge."""
+    """Per risk factor: each analyst's score with model 2.0's range beside it, the spread between them, where they
+    diverge."""
     rows = []
     for number, spread in consensus.risk_factors.items():
-        row = {"risk_factor": number, "title": spread.title}
+        row: dict[str, object] = {"risk_factor": number, "title": spread.title}
         for name, score in spread.scores.items():
             value = "–" if score.score is None else f"{score.score:.1f}"
             row[name] = f"{value} (could be {score.range[0]:.1f}-{score.range[1]:.1f})"
         row["spread"] = "" if spread.min is None else f"{spread.min:.1f}-{spread.max:.1f}"
         row["rated_by"] = spread.rated
-        diverging = list(spread.divergent_indicators) + ([f"as a whole ({', '.join(spread.whole.diverging)})"]
-                                                          if spread.whole is not None and spread.whole.divergent else [])
+        diverging = list(spread.divergent_indicators) + (
+            [f"as a whole ({', '.join(spread.whole.diverging)})"]
+            if spread.whole is not None and spread.whole.divergent
+            else []
+        )
         row["diverging"] = ", ".join(diverging)
         rows.append(row)
     return rows
@@ -199,7 +234,12 @@ def analyst_rows(consensus: Consensus, params) -> list[dict]:
     for name, scores in consensus.scores.items():
         overall = "not determined" if scores.overall is None else f"{scores.overall:.1f}"
         status = params.status_label(scores.status) + (" (provisional)" if scores.provisional else "")
-        rows.append({"analyst": name, "status": status,
-                     "overall": f"{overall} (could be {scores.overall_range[0]:.1f}-{scores.overall_range[1]:.1f})",
-                     "indicators_assessed": scores.assessed})
+        rows.append(
+            {
+                "analyst": name,
+                "status": status,
+                "overall": f"{overall} (could be {scores.overall_range[0]:.1f}-{scores.overall_range[1]:.1f})",
+                "indicators_assessed": scores.assessed,
+            }
+        )
     return rows

@@ -14,17 +14,19 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from r2p_risk.models import LongText, ShortText, StrictModel, text_field
+from r2p_risk.models import LongText, ShortText, StrictModel, TextRules
 
 Identity = Literal["ethnic", "religious", "national", "racial", "political", "other"]
 PerpetratorKind = Literal["state_forces", "militia", "non_state_armed_group", "other"]
 ActorRole = Literal["perpetrator", "enabler"]
 ScenarioKind = Literal["most_likely", "worst_case"]
 NarrativeSection = Literal["background", "analysis", "international_response", "necessary_action"]
-DossierSection = Literal["populations_at_risk", "perpetrators", "triggers", "scenarios", "developments_to_monitor", "narrative"]
+DossierSection = Literal[
+    "populations_at_risk", "perpetrators", "triggers", "scenarios", "developments_to_monitor", "narrative"
+]
 IndicatorId = Annotated[str, Field(pattern=r"^\d{1,2}\.\d{1,2}$")]
 IndicatorIds = Annotated[list[IndicatorId], Field(max_length=40)]
-MediumText = text_field(2_000)
+MediumText = Annotated[str, TextRules(2_000)]
 
 
 class PopulationAtRisk(StrictModel):
@@ -32,8 +34,10 @@ class PopulationAtRisk(StrictModel):
 
     name: ShortText
     identity: Identity
-    where: text_field(200) | None = None
-    size: text_field(100) | None = None  # words, as estimates are: "about 40,000", "30-50% of the district"
+    where: Annotated[str, TextRules(200)] | None = None
+    size: Annotated[str, TextRules(100)] | None = (
+        None  # words, as estimates are: "about 40,000", "30-50% of the district"
+    )
     indicators: IndicatorIds = Field(default_factory=list)  # the indicators that concern it, e.g. 9.1, 10.1, 7.14
     notes: MediumText = ""
 
@@ -47,7 +51,7 @@ class Perpetrator(StrictModel):
     capacity: MediumText = ""  # means, numbers, reach
     intent: MediumText = ""  # any known intent, with where it shows
     notes: MediumText = ""
-    sources: list[text_field(500, min_length=1)] = Field(default_factory=list, max_length=30)
+    sources: list[Annotated[str, TextRules(500, min_length=1)]] = Field(default_factory=list, max_length=30)
     indicators: IndicatorIds = Field(default_factory=list)
 
 
@@ -55,7 +59,7 @@ class Trigger(StrictModel):
     """A dated event that could open a window of vulnerability: an election, an anniversary, a ruling, a withdrawal."""
 
     date: dt.date
-    title: text_field(200, min_length=1)
+    title: Annotated[str, TextRules(200, min_length=1)]
     indicators: IndicatorIds = Field(default_factory=list)  # usually risk factor 8's, e.g. 8.4 or 8.8
     notes: MediumText = ""
     outcome: MediumText = ""  # what happened, written once the date has passed
@@ -63,13 +67,13 @@ class Trigger(StrictModel):
 
 class Scenario(StrictModel):
     kind: ScenarioKind
-    text: text_field(5_000, min_length=1)
+    text: Annotated[str, TextRules(5_000, min_length=1)]
 
 
 class Development(StrictModel):
     """A signpost to monitor: what would move the status, and the indicators it would show in."""
 
-    text: text_field(1_000, min_length=1)
+    text: Annotated[str, TextRules(1_000, min_length=1)]
     indicators: IndicatorIds = Field(default_factory=list)
 
 
@@ -91,7 +95,7 @@ class Dossier(StrictModel):
     narrative: Narrative = Field(default_factory=Narrative)
 
     @model_validator(mode="after")
-    def _one_scenario_of_each_kind(self) -> "Dossier":
+    def _one_scenario_of_each_kind(self) -> Dossier:
         kinds = [s.kind for s in self.scenarios]
         if len(kinds) != len(set(kinds)):
             raise ValueError("scenarios: at most one most_likely and one worst_case")
@@ -105,10 +109,11 @@ class Dossier(StrictModel):
 
 
 def indicator_references(dossier: dict) -> list[tuple[str, object]]:
-    """(place, indicator id) of every indicator the dossier names, read from raw data so a broken file is checked too."""
+    """(place, indicator id) of every indicator the dossier names, read from raw data so a broken file is checked
+    too."""
     found = []
     for section in ("populations_at_risk", "perpetrators", "triggers", "developments_to_monitor"):
-        items = dossier.get(section) if isinstance(dossier.get(section), list) else []
+        items = given if isinstance(given := dossier.get(section), list) else []
         for index, item in enumerate(items):
             ids = item.get("indicators") if isinstance(item, dict) else None
             for position, value in enumerate(ids if isinstance(ids, list) else []):

@@ -76,13 +76,20 @@ def set_narrative(assessment: Assessment, section: str, text: str) -> Assessment
 
 
 def developments_from(profile, limit: int = 5) -> list[Development]:
-    """Signposts seeded from what model 2.0 says to assess next: the unassessed indicators that would move the picture most."""
-    return [Development(text=f"Watch for {item.indicator} ({item.text.rstrip('.')}): {item.why.text}"[:1_000],
-                        indicators=[item.indicator]) for item in profile.assess_next[:limit]]
+    """Signposts seeded from what model 2.0 says to assess next: the unassessed indicators that would move the
+    picture most."""
+    return [
+        Development(
+            text=f"Watch for {item.indicator} ({item.text.rstrip('.')}): {item.why.text}"[:1_000],
+            indicators=[item.indicator],
+        )
+        for item in profile.assess_next[:limit]
+    ]
 
 
 def seed_developments(assessment: Assessment, profile, limit: int = 5) -> Assessment:
-    """The dossier with developments seeded from `profile.assess_next` added, those already listed (by indicator) left out."""
+    """The dossier with developments seeded from `profile.assess_next` added, those already listed (by indicator)
+    left out."""
     listed = {i for d in assessment.dossier.developments_to_monitor for i in d.indicators}
     new = [d for d in developments_from(profile, limit) if not set(d.indicators) & listed]
     data = assessment.dossier.model_dump()
@@ -91,7 +98,8 @@ def seed_developments(assessment: Assessment, profile, limit: int = 5) -> Assess
 
 
 def necessary_action_from(assessment: Assessment, catalogue) -> str:
-    """A first draft of "necessary action" from the tools chosen for the briefing: one line per tool, in the analyst's hands."""
+    """A first draft of "necessary action" from the tools chosen for the briefing: one line per tool, in the
+    analyst's hands."""
     tools = {tool.id: tool for tool in catalogue.tools}
     lines = [f"- {tools[i].name}: {tools[i].description}" for i in assessment.selected_tools if i in tools]
     return "\n".join(lines)

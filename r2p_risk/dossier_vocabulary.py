@@ -7,13 +7,13 @@ never name something the code does not know.
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, ValidationError
 
 from r2p_risk.dossier import ActorRole, DossierSection, Identity, NarrativeSection, PerpetratorKind, ScenarioKind
 from r2p_risk.errors import FrameworkError, Problem, problems_from_validation_error
-from r2p_risk.models import StrictModel, text_field
+from r2p_risk.models import StrictModel, TextRules
 from r2p_risk.review import CommentTarget, ReviewState
 
 DOSSIER_SCHEMA_VERSION = 1
@@ -21,9 +21,11 @@ DOSSIER_SCHEMA_VERSION = 1
 
 class Term(StrictModel):
     id: str
-    label: text_field(80, min_length=1)
-    description: text_field(500, min_length=1)
-    borrowed_from: text_field(120, min_length=1) | None = None  # whose vocabulary the label is, when not ours
+    label: Annotated[str, TextRules(80, min_length=1)]
+    description: Annotated[str, TextRules(500, min_length=1)]
+    borrowed_from: Annotated[str, TextRules(120, min_length=1)] | None = (
+        None  # whose vocabulary the label is, when not ours
+    )
 
 
 # field of the file -> the ids it must list
@@ -41,9 +43,9 @@ LISTS: dict[str, tuple[str, ...]] = {
 
 class DossierVocabulary(StrictModel):
     schema_version: Literal[1]
-    id: text_field(64, min_length=1)
-    version: text_field(20, min_length=1)
-    note: text_field(2_000, min_length=1)
+    id: Annotated[str, TextRules(64, min_length=1)]
+    version: Annotated[str, TextRules(20, min_length=1)]
+    note: Annotated[str, TextRules(2_000, min_length=1)]
     identities: list[Term] = Field(min_length=1)
     perpetrator_kinds: list[Term] = Field(min_length=1)
     actor_roles: list[Term] = Field(min_length=1)
@@ -74,8 +76,13 @@ def parse_dossier_vocabulary(raw: object, source: str = "dossier.yaml") -> Dossi
     for kind, expected in LISTS.items():
         listed = [t.id for t in getattr(vocabulary, kind)]
         if sorted(listed) != sorted(expected) or len(set(listed)) != len(listed):
-            problems.append(Problem("wrong_ids", f"{source} > {kind}", f"must list each of {', '.join(expected)} once; "
-                                    f"lists {', '.join(listed)}"))
+            problems.append(
+                Problem(
+                    "wrong_ids",
+                    f"{source} > {kind}",
+                    f"must list each of {', '.join(expected)} once; lists {', '.join(listed)}",
+                )
+            )
     if problems:
         raise FrameworkError(problems, f"{source} is not valid")
     return vocabulary

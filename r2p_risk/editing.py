@@ -22,18 +22,27 @@ ASSESSMENT_FIELDS = ("assessed_on", "analyst", "status", "key_judgements", "sele
 
 
 def _is_empty(rating) -> bool:
-    return rating.level is None and rating.confidence is None and rating.trend is None and not rating.evidence and not rating.sources
+    return (
+        rating.level is None
+        and rating.confidence is None
+        and rating.trend is None
+        and not rating.evidence
+        and not rating.sources
+    )
 
 
 def _validated(model_cls, data: dict, where: str):
     try:
         return model_cls.model_validate(data)
     except ValidationError as exc:
-        raise SnapshotError(readable_problems(problems_from_validation_error(exc, f"{where}.")), "this change was not kept") from None
+        raise SnapshotError(
+            readable_problems(problems_from_validation_error(exc, f"{where}.")), "this change was not kept"
+        ) from None
 
 
-def _set_rating_field(assessment: Assessment, collection: str, key: str, ident, model_cls, where: str,
-                      sort_key, field: str, value) -> Assessment:
+def _set_rating_field(
+    assessment: Assessment, collection: str, key: str, ident, model_cls, where: str, sort_key, field: str, value
+) -> Assessment:
     """One field of the rating in `collection` whose `key` is `ident` changed; empty ratings are dropped."""
     if field not in RATING_FIELDS:
         raise ValueError(f"not a rating field: {field}")
@@ -56,23 +65,49 @@ def within_size(assessment: Assessment, where: str = "assessment") -> Assessment
     """The assessment, unless this change made it larger than an assessment may be (the size policy)."""
     size = size_in_a_snapshot(assessment)
     if size > ASSESSMENT_BYTES:
-        raise SnapshotError([Problem("too_large", where, f"this change would make the assessment {megabytes(size)}; an "
-                                     f"assessment may hold {megabytes(ASSESSMENT_BYTES)}, so that it can always be "
-                                     "exported and imported: shorten the evidence, or move some to the sources")],
-                            "this change was not kept")
+        raise SnapshotError(
+            [
+                Problem(
+                    "too_large",
+                    where,
+                    f"this change would make the assessment {megabytes(size)}; an "
+                    f"assessment may hold {megabytes(ASSESSMENT_BYTES)}, so that it can always be "
+                    "exported and imported: shorten the evidence, or move some to the sources",
+                )
+            ],
+            "this change was not kept",
+        )
     return assessment
 
 
 def set_indicator_field(assessment: Assessment, indicator: str, field: str, value) -> Assessment:
     """The assessment with one field of one indicator's rating changed; empty ratings are dropped."""
-    return _set_rating_field(assessment, "ratings", "indicator", indicator, IndicatorRating, f"indicator {indicator}",
-                             lambda r: tuple(int(p) for p in r.indicator.split(".")), field, value)
+    return _set_rating_field(
+        assessment,
+        "ratings",
+        "indicator",
+        indicator,
+        IndicatorRating,
+        f"indicator {indicator}",
+        lambda r: tuple(int(p) for p in r.indicator.split(".")),
+        field,
+        value,
+    )
 
 
 def set_factor_field(assessment: Assessment, risk_factor: int, field: str, value) -> Assessment:
     """The assessment with one field of a whole-risk-factor rating changed."""
-    return _set_rating_field(assessment, "risk_factor_ratings", "risk_factor", risk_factor, RiskFactorRating,
-                             f"risk factor {risk_factor} as a whole", lambda r: r.risk_factor, field, value)
+    return _set_rating_field(
+        assessment,
+        "risk_factor_ratings",
+        "risk_factor",
+        risk_factor,
+        RiskFactorRating,
+        f"risk factor {risk_factor} as a whole",
+        lambda r: r.risk_factor,
+        field,
+        value,
+    )
 
 
 def set_assessment_field(assessment: Assessment, field: str, value) -> Assessment:
@@ -84,13 +119,19 @@ def set_assessment_field(assessment: Assessment, field: str, value) -> Assessmen
     return within_size(_validated(Assessment, data, "assessment"), f"assessment.{field}")
 
 
-def add_finding(assessment: Assessment, crime: str, state: str, ended_on: dt.date | None, evidence: str,
-                sources_text: str = "") -> Assessment:
+def add_finding(
+    assessment: Assessment, crime: str, state: str, ended_on: dt.date | None, evidence: str, sources_text: str = ""
+) -> Assessment:
     """The assessment with one more recorded finding of atrocity crimes; every problem of the new finding at once."""
     where = f"atrocity_findings[{len(assessment.atrocity_findings)}]"
     sources, problems = parse_source_lines(sources_text, f"{where}.sources")
-    data = {"crime": crime, "state": state, "ended_on": ended_on if state == "ended" else None, "evidence": evidence,
-            "sources": [s.model_dump() for s in sources]}
+    data = {
+        "crime": crime,
+        "state": state,
+        "ended_on": ended_on if state == "ended" else None,
+        "evidence": evidence,
+        "sources": [s.model_dump() for s in sources],
+    }
     try:
         finding = AtrocityFinding.model_validate(data)
     except ValidationError as exc:
@@ -98,9 +139,9 @@ def add_finding(assessment: Assessment, crime: str, state: str, ended_on: dt.dat
         finding = None
     if problems or finding is None:
         raise SnapshotError(readable_problems(problems), "this finding was not recorded")
-    data = assessment.model_dump()
-    data["atrocity_findings"] = [*data["atrocity_findings"], finding.model_dump()]
-    return within_size(_validated(Assessment, data, "assessment"), f"{where}.evidence")
+    updated = assessment.model_dump()
+    updated["atrocity_findings"] = [*updated["atrocity_findings"], finding.model_dump()]
+    return within_size(_validated(Assessment, updated, "assessment"), f"{where}.evidence")
 
 
 def remove_finding(assessment: Assessment, index: int) -> Assessment:
@@ -144,6 +185,12 @@ def new_assessment(analyst: str, today: dt.date) -> Assessment:
 
 def copy_assessment(previous: Assessment, analyst: str, today: dt.date) -> Assessment:
     """A new draft that starts from an earlier assessment, so only the changes need entering."""
-    return previous.model_copy(update={
-        "id": None, "revision": None, "assessed_on": today, "analyst": analyst or previous.analyst, "status": "draft",
-    })
+    return previous.model_copy(
+        update={
+            "id": None,
+            "revision": None,
+            "assessed_on": today,
+            "analyst": analyst or previous.analyst,
+            "status": "draft",
+        }
+    )

@@ -52,7 +52,8 @@ class PermissionDenied(R2PError):
 
 
 class ReviewError(R2PError):
-    """A review step the rules do not allow: the wrong state, open comments, or the same person editing and reviewing."""
+    """A review step the rules do not allow: the wrong state, open comments, or the same person editing and
+    reviewing."""
 
 
 class SignInRefused(R2PError):

@@ -25,6 +25,7 @@ from r2p_risk.errors import Problem, R2PError, problems_from_validation_error
 from r2p_risk.exporters.spreadsheet import assessment_to_csv
 from r2p_risk.report import Marking, briefing_for
 from r2p_risk.snapshot import build_snapshot, dump_snapshot
+from r2p_risk.storage.engine import not_found
 from r2p_risk.storage.files import Model
 from r2p_risk.tools import Catalogue
 
@@ -37,15 +38,21 @@ class FileKind:
     label: str
     suffix: str
     mime: str
-    exporter: tuple[str, str] | None = None  # a document: (module under r2p_risk.exporters, function); imported when used
+    exporter: tuple[str, str] | None = (
+        None  # a document: (module under r2p_risk.exporters, function); imported when used
+    )
     one_page: bool = False  # the one-page brief rather than the full briefing
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KINDS = {
-    "brief_pdf": FileKind("One-page brief (PDF)", "brief.pdf", "application/pdf", ("one_page", "brief_to_pdf"), one_page=True),
+    "brief_pdf": FileKind(
+        "One-page brief (PDF)", "brief.pdf", "application/pdf", ("one_page", "brief_to_pdf"), one_page=True
+    ),
     "brief_docx": FileKind("One-page brief (Word)", "brief.docx", DOCX, ("one_page", "brief_to_docx"), one_page=True),
-    "brief_md": FileKind("One-page brief (Markdown)", "brief.md", "text/markdown", ("one_page", "brief_to_markdown"), one_page=True),
+    "brief_md": FileKind(
+        "One-page brief (Markdown)", "brief.md", "text/markdown", ("one_page", "brief_to_markdown"), one_page=True
+    ),
     "pdf": FileKind("Briefing (PDF)", "briefing.pdf", "application/pdf", ("pdf", "briefing_to_pdf")),
     "docx": FileKind("Briefing (Word)", "briefing.docx", DOCX, ("word", "briefing_to_docx")),
     "md": FileKind("Briefing (Markdown)", "briefing.md", "text/markdown", ("markdown", "briefing_to_markdown")),
@@ -72,12 +79,24 @@ def check_marking(marking: str) -> str:
 
 
 def file_stem(situation: Situation, assessment: Assessment) -> str:
-    return f"{re.sub(r'[^A-Za-z0-9]+', '-', situation.name).strip('-').lower()[:60] or 'situation'}-{assessment.assessed_on}"
+    name = re.sub(r"[^A-Za-z0-9]+", "-", situation.name).strip("-").lower()[:60] or "situation"
+    return f"{name}-{assessment.assessed_on}"
 
 
-def make_download(database: UserDatabase, kind: str, situation: Situation, assessment: Assessment, unsaved: bool,
-                  marking: str, model: Model, catalogue: Catalogue, now: dt.datetime, actor: str = "",
-                  author: bool = False, vocabulary=None) -> Download:
+def make_download(
+    database: UserDatabase,
+    kind: str,
+    situation: Situation,
+    assessment: Assessment,
+    unsaved: bool,
+    marking: str,
+    model: Model,
+    catalogue: Catalogue,
+    now: dt.datetime,
+    actor: str = "",
+    author: bool = False,
+    vocabulary=None,
+) -> Download:
     """The file of `kind` (see KINDS), made now for the signed-in user of `database`, and recorded as an export.
 
     The analyst's name is printed in a brief or briefing only when `author` asks for it; with the dossier vocabulary
@@ -85,21 +104,44 @@ def make_download(database: UserDatabase, kind: str, situation: Situation, asses
     file = KINDS[kind]
     if file.exporter is not None:
         marking = check_marking(marking)
-    situation = database.get_situation(situation.id, include_deleted=True)  # may the user still see it?
+    situation_id = situation.id
+    if situation_id is None:
+        raise not_found("situation", "no such situation: it is not saved")
+    situation = database.get_situation(situation_id, include_deleted=True)  # may the user still see it?
     if not unsaved:  # the saved revision as it is stored now, read with the user's rights
+        if assessment.id is None:
+            raise not_found("assessment", "no such assessment: it is not saved")
         assessment = database.load_assessment(assessment.id, assessment.revision)
     if file.exporter is not None:
-        others = [a for a in database.list_assessments(situation.id) if a.id != assessment.id]
+        others = [a for a in database.list_assessments(situation_id) if a.id != assessment.id]
         build = brief_for if file.one_page else briefing_for
-        briefing = build(situation, assessment, others, model.framework, model.params, catalogue, marking, now, author=author,
-                         vocabulary=vocabulary)
+        briefing = build(
+            situation,
+            assessment,
+            others,
+            model.framework,
+            model.params,
+            catalogue,
+            marking,
+            now,
+            author=author,
+            vocabulary=vocabulary,
+        )
         module, function = file.exporter
         data = getattr(importlib.import_module(f"r2p_risk.exporters.{module}"), function)(briefing)
     elif kind == "json":
         data = dump_snapshot(build_snapshot(situation, assessment, model.framework, model.params, now)).encode("utf-8")
     else:
         data = assessment_to_csv(assessment, model.framework)
-    database.record_export(actor, {"format": kind, **({"marking": marking, "author": author} if file.exporter else {}),
-                                   **({"unsaved_edit": True} if unsaved else {})},
-                           situation_id=situation.id, assessment_id=assessment.id, revision=None if unsaved else assessment.revision)
+    database.record_export(
+        actor,
+        {
+            "format": kind,
+            **({"marking": marking, "author": author} if file.exporter else {}),
+            **({"unsaved_edit": True} if unsaved else {}),
+        },
+        situation_id=situation.id,
+        assessment_id=assessment.id,
+        revision=None if unsaved else assessment.revision,
+    )
     return Download(f"{file_stem(situation, assessment)}{'-' if file.exporter else '.'}{file.suffix}", file.mime, data)

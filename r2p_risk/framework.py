@@ -7,15 +7,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from r2p_risk.errors import FrameworkError, Problem, problems_from_validation_error
-from r2p_risk.models import StrictModel, text_field
+from r2p_risk.models import StrictModel, TextRules
+from r2p_risk.parameters import Crime
 
 GroupId = Literal["common", "genocide", "crimes_against_humanity", "war_crimes"]
-CRIMES: tuple[str, ...] = ("genocide", "crimes_against_humanity", "war_crimes")
+CRIMES: tuple[Crime, ...] = ("genocide", "crimes_against_humanity", "war_crimes")
 FRAMEWORK_SCHEMA_VERSION = 1
 
 
@@ -24,11 +25,12 @@ class Indicator(StrictModel):
     text: str = Field(min_length=1)
     wording_check: Literal["checked", "recollection", "uncertain"]
     conduct: bool = Field(default=False, description="describes acts being committed, not a condition or a threat")
-    wording_note: text_field(300, min_length=10) | None = Field(
-        default=None, description="what about the wording is unconfirmed; kept out of the text, which briefings print")
+    wording_note: Annotated[str, TextRules(300, min_length=10)] | None = Field(
+        default=None, description="what about the wording is unconfirmed; kept out of the text, which briefings print"
+    )
 
     @model_validator(mode="after")
-    def _note_only_on_unconfirmed_wording(self) -> "Indicator":
+    def _note_only_on_unconfirmed_wording(self) -> Indicator:
         if self.wording_note is not None and self.wording_check == "checked":
             raise ValueError("wording_note explains an unconfirmed wording; a checked indicator has none")
         return self
@@ -44,7 +46,9 @@ class RiskFactor(StrictModel):
     group: GroupId
     description: str = Field(min_length=1)
     indicators_complete: bool
-    official_indicator_count: int | None = Field(ge=0, description="indicators in the official text; null where not known exactly")
+    official_indicator_count: int | None = Field(
+        ge=0, description="indicators in the official text; null where not known exactly"
+    )
     indicators: list[Indicator]
 
 
@@ -107,14 +111,18 @@ class Framework(StrictModel):
 
 
 def _counted_indicators(framework: Framework) -> dict[int, float]:
-    known = {rf.number: rf.official_indicator_count for rf in framework.risk_factors if rf.official_indicator_count is not None}
+    known = {
+        rf.number: rf.official_indicator_count
+        for rf in framework.risk_factors
+        if rf.official_indicator_count is not None
+    }
     unknown = [rf for rf in framework.risk_factors if rf.official_indicator_count is None]
     unlisted = framework.official_indicator_count - sum(known.values()) - sum(len(rf.indicators) for rf in unknown)
     share = round(max(unlisted, 0) / len(unknown), 2) if unknown else 0.0
     return {**{n: float(c) for n, c in known.items()}, **{rf.number: len(rf.indicators) + share for rf in unknown}}
 
 
-def check_framework_consistency(raw: dict) -> list[Problem]:
+def check_framework_consistency(raw: object) -> list[Problem]:
     """Cross-field rules pydantic cannot see: unique numbers and ids, ids under their factor."""
     problems: list[Problem] = []
     factors = raw.get("risk_factors") if isinstance(raw, dict) else None
@@ -127,8 +135,10 @@ def check_framework_consistency(raw: dict) -> list[Problem]:
             continue
         number = rf.get("number")
         if numbers[number] > 1:
-            problems.append(Problem("duplicate_number", f"risk_factors[{f_index}].number", f"duplicate risk factor number {number}"))
-        indicators = rf.get("indicators") if isinstance(rf.get("indicators"), list) else []
+            problems.append(
+                Problem("duplicate_number", f"risk_factors[{f_index}].number", f"duplicate risk factor number {number}")
+            )
+        indicators = given if isinstance(given := rf.get("indicators"), list) else []
         for i_index, ind in enumerate(indicators):
             ind_id = ind.get("id") if isinstance(ind, dict) else None
             if not isinstance(ind_id, str):
@@ -138,22 +148,43 @@ def check_framework_consistency(raw: dict) -> list[Problem]:
                 problems.append(Problem("duplicate_id", where, f'duplicate id "{ind_id}"'))
             seen_ids.add(ind_id)
             if ind_id.split(".")[0] != str(number):
-                problems.append(Problem("misplaced_indicator", where, f'indicator "{ind_id}" is listed under risk factor {number}'))
+                problems.append(
+                    Problem("misplaced_indicator", where, f'indicator "{ind_id}" is listed under risk factor {number}')
+                )
         official = rf.get("official_indicator_count")
         complete = rf.get("indicators_complete")
         if isinstance(official, int) and not isinstance(official, bool):
             if complete is True and official != len(indicators):
-                problems.append(Problem("official_count_mismatch", f"risk_factors[{f_index}].official_indicator_count",
-                                        f"the list is marked complete with {len(indicators)} indicators, but the official count is {official}"))
+                problems.append(
+                    Problem(
+                        "official_count_mismatch",
+                        f"risk_factors[{f_index}].official_indicator_count",
+                        f"the list is marked complete with {len(indicators)} indicators, "
+                        f"but the official count is {official}",
+                    )
+                )
             if complete is False and official <= len(indicators):
-                problems.append(Problem("official_count_mismatch", f"risk_factors[{f_index}].official_indicator_count",
-                                        f"the list is marked incomplete, so the official count must exceed the {len(indicators)} listed"))
+                problems.append(
+                    Problem(
+                        "official_count_mismatch",
+                        f"risk_factors[{f_index}].official_indicator_count",
+                        "the list is marked incomplete, so the official count must exceed the "
+                        f"{len(indicators)} listed",
+                    )
+                )
         elif official is None and complete is True:
-            problems.append(Problem("official_count_missing", f"risk_factors[{f_index}].official_indicator_count",
-                                    "a complete list has a known official count"))
+            problems.append(
+                Problem(
+                    "official_count_missing",
+                    f"risk_factors[{f_index}].official_indicator_count",
+                    "a complete list has a known official count",
+                )
+            )
     expected = list(range(1, len(factors) + 1))
     if sorted(n for n in numbers if isinstance(n, int)) != expected and not problems:
-        problems.append(Problem("numbering_gap", "risk_factors", f"risk factors must be numbered 1 to {len(factors)} without gaps"))
+        problems.append(
+            Problem("numbering_gap", "risk_factors", f"risk factors must be numbered 1 to {len(factors)} without gaps")
+        )
     return problems
 
 

@@ -27,8 +27,12 @@ ALARMS = ("serious_concern", "imminent_risk", "current_crisis")
 class SituationJudgement(StrictModel):
     status: str
     stages: list[Stage] = Field(description="the stages the situation is in; the last is the current one")
-    finding_stages: list[Stage] = Field(description="stages reached through a recorded finding, which thin evidence does not hold back")
-    thin_evidence: bool = Field(description="an alarm or a verdict resting on too little: coercive and judicial tools are held back")
+    finding_stages: list[Stage] = Field(
+        description="stages reached through a recorded finding, which thin evidence does not hold back"
+    )
+    thin_evidence: bool = Field(
+        description="an alarm or a verdict resting on too little: coercive and judicial tools are held back"
+    )
     warranted: list[Intrusiveness] = Field(description="the intrusiveness levels warranted, least intrusive first")
     reasons: list[Reason]
 
@@ -55,8 +59,12 @@ def stages_for(status: str, ended: bool, catalogue: Catalogue) -> tuple[list[str
 def warranted_levels(stages: list[str], finding_stages: list[str], thin: bool, catalogue: Catalogue) -> list[str]:
     """What any of the stages warrants, least intrusive first; thin evidence holds back what rests on ratings alone."""
     cap = catalogue.intrusiveness_rank(catalogue.restraint.thin_evidence_warrants)
-    found = {level for stage in stages for level in catalogue.stage(stage).warrants
-             if not thin or stage in finding_stages or catalogue.intrusiveness_rank(level) <= cap}
+    found = {
+        level
+        for stage in stages
+        for level in catalogue.stage(stage).warrants
+        if not thin or stage in finding_stages or catalogue.intrusiveness_rank(level) <= cap
+    }
     return [level.id for level in catalogue.intrusiveness_levels if level.id in found]
 
 
@@ -70,12 +78,19 @@ def evidence_is_thin(profile: RiskProfile, catalogue: Catalogue) -> bool:
 def _warranted_reason(warranted: list[str], thin: bool, catalogue: Catalogue) -> Reason:
     """What is warranted, in words, with what a tool's own warning sign adds."""
     rank, restraint = catalogue.intrusiveness_rank, catalogue.restraint
-    ceiling = min(rank(restraint.own_sign_warrants), rank(restraint.thin_evidence_warrants) if thin else len(catalogue.intrusiveness_levels))
+    ceiling = min(
+        rank(restraint.own_sign_warrants),
+        rank(restraint.thin_evidence_warrants) if thin else len(catalogue.intrusiveness_levels),
+    )
     extra = [i.id for i in catalogue.intrusiveness_levels if i.id not in warranted and rank(i.id) <= ceiling]
     levels = listing([catalogue.intrusiveness_label(w).lower() for w in warranted])
     if not extra:
         return reason("stand_warranted", levels=levels)
-    return reason("stand_warranted_own_sign", levels=levels, level=listing([catalogue.intrusiveness_label(e).lower() for e in extra]))
+    return reason(
+        "stand_warranted_own_sign",
+        levels=levels,
+        level=listing([catalogue.intrusiveness_label(e).lower() for e in extra]),
+    )
 
 
 def judge_situation(profile: RiskProfile, catalogue: Catalogue, params: ScoringParameters) -> SituationJudgement:
@@ -90,25 +105,47 @@ def judge_situation(profile: RiskProfile, catalogue: Catalogue, params: ScoringP
         findings = listing([f"{params.crime_label(f.crime).lower()}, ended {f.ended_on}" for f in ended])
         reasons = [reason("stand_ended", findings=findings, stage=stage)]
     elif ongoing:
-        reasons = [reason("stand_ongoing", crimes=listing([params.crime_label(f.crime).lower() for f in ongoing]), stage=stage)]
+        reasons = [
+            reason("stand_ongoing", crimes=listing([params.crime_label(f.crime).lower() for f in ongoing]), stage=stage)
+        ]
     elif status == params.no_alarm.undetermined:
         reasons = [reason("stand_insufficient", stage=stage)]
     else:
         reasons = [reason("stand_status", status=profile.status.title, stage=stage)]
     reasons.append(_warranted_reason(warranted, thin, catalogue))
     if thin and status in ALARMS:
-        crimes = listing([params.crime_label(c).lower() for c in catalogue.restraint.thin_evidence_crimes if not profile.crimes[c].determined])
-        reasons.append(reason("stand_thin_provisional", crimes=crimes,
-                              level=catalogue.intrusiveness_label(catalogue.restraint.thin_evidence_warrants).lower()))
-    return SituationJudgement(status=status, stages=stages, finding_stages=finding_stages, thin_evidence=thin,
-                              warranted=warranted, reasons=reasons)
+        crimes = listing(
+            [
+                params.crime_label(c).lower()
+                for c in catalogue.restraint.thin_evidence_crimes
+                if not profile.crimes[c].determined
+            ]
+        )
+        reasons.append(
+            reason(
+                "stand_thin_provisional",
+                crimes=crimes,
+                level=catalogue.intrusiveness_label(catalogue.restraint.thin_evidence_warrants).lower(),
+            )
+        )
+    return SituationJudgement(
+        status=status,
+        stages=stages,
+        finding_stages=finding_stages,
+        thin_evidence=thin,
+        warranted=warranted,
+        reasons=reasons,
+    )
 
 
 def escalation_status(tool, judgement: SituationJudgement, catalogue: Catalogue) -> str | None:
-    """The least severe status, from the current one up, at which the tool would be warranted and fit a stage, on firm evidence."""
+    """The least severe status, from the current one up, at which the tool would be warranted and fit a stage, on
+    firm evidence."""
     ended = bool(judgement.finding_stages)
-    for status in STATUSES[STATUSES.index(judgement.status):]:
+    for status in STATUSES[STATUSES.index(judgement.status) :]:
         stages, finding_stages = stages_for(status, ended, catalogue)
-        if tool.intrusiveness in warranted_levels(stages, finding_stages, False, catalogue) and set(tool.stages) & set(stages):
+        if tool.intrusiveness in warranted_levels(stages, finding_stages, False, catalogue) and set(tool.stages) & set(
+            stages
+        ):
             return status
     return None

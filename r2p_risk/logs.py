@@ -52,4 +52,8 @@ def user_ref(identity: str) -> str:
 def problem_codes(problems: Iterable[Problem]) -> str:
     """Problems as the log records them: their codes only; places and messages may quote names, files or text."""
     codes = [problem.code for problem in problems]
-    return ", ".join(dict.fromkeys(codes)) + (f" ({len(codes)} problems)" if len(codes) > 1 else "") if codes else "no problem listed"
+    return (
+        ", ".join(dict.fromkeys(codes)) + (f" ({len(codes)} problems)" if len(codes) > 1 else "")
+        if codes
+        else "no problem listed"
+    )

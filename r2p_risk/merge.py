@@ -39,8 +39,11 @@ class FieldChange(StrictModel):
 
     @property
     def where(self) -> str:
-        return {"indicator": f"indicator {self.ident}", "risk_factor": f"risk factor {self.ident} as a whole",
-                "assessment": "assessment"}[self.kind]
+        return {
+            "indicator": f"indicator {self.ident}",
+            "risk_factor": f"risk factor {self.ident} as a whole",
+            "assessment": "assessment",
+        }[self.kind]
 
 
 class Merge(StrictModel):
@@ -58,14 +61,17 @@ class Merge(StrictModel):
 def _flat(assessment: Assessment) -> dict[Key, Any]:
     data = assessment.model_dump(mode="json")
     flat: dict[Key, Any] = {("assessment", "", f): data[f] for f in ASSESSMENT_FIELDS}
-    for collection, kind, id_field in (("ratings", "indicator", "indicator"), ("risk_factor_ratings", "risk_factor", "risk_factor")):
+    for collection, kind, id_field in (
+        ("ratings", "indicator", "indicator"),
+        ("risk_factor_ratings", "risk_factor", "risk_factor"),
+    ):
         for rating in data[collection]:
             for field in RATING_FIELDS:
                 flat[kind, str(rating[id_field]), field] = rating[field]
     return flat
 
 
-EMPTY = {"level": None, "confidence": None, "trend": None, "evidence": "", "sources": []}
+EMPTY: dict[str, Any] = {"level": None, "confidence": None, "trend": None, "evidence": "", "sources": []}
 
 
 def _value(flat: dict[Key, Any], key: Key) -> Any:
@@ -80,8 +86,9 @@ def _order(key: Key) -> tuple:
     return rank, number, fields.index(field)
 
 
-def merge_assessments(base: Assessment, mine: Assessment, theirs: Assessment,
-                      choices: dict[str, Side] | None = None) -> Merge:
+def merge_assessments(
+    base: Assessment, mine: Assessment, theirs: Assessment, choices: dict[str, Side] | None = None
+) -> Merge:
     """The merge of my edit and theirs, both made from `base`; `choices` settles conflicts by `FieldChange.key`.
 
     The merged assessment has their id and revision (it is saved on top of theirs).
@@ -122,16 +129,24 @@ def _build(flat: dict[Key, Any], theirs: Assessment) -> Assessment:
             data[field] = value
         else:
             ratings.setdefault((kind, ident), {})[field] = value
-    data["ratings"] = [{"indicator": ident, **fields} for (kind, ident), fields in ratings.items()
-                       if kind == "indicator" and _rated(fields)]
-    data["risk_factor_ratings"] = [{"risk_factor": int(ident), **fields} for (kind, ident), fields in ratings.items()
-                                   if kind == "risk_factor" and _rated(fields)]
+    data["ratings"] = [
+        {"indicator": ident, **fields}
+        for (kind, ident), fields in ratings.items()
+        if kind == "indicator" and _rated(fields)
+    ]
+    data["risk_factor_ratings"] = [
+        {"risk_factor": int(ident), **fields}
+        for (kind, ident), fields in ratings.items()
+        if kind == "risk_factor" and _rated(fields)
+    ]
     data["ratings"].sort(key=lambda r: tuple(int(p) for p in r["indicator"].split(".")))
     data["risk_factor_ratings"].sort(key=lambda r: r["risk_factor"])
     try:
         return Assessment.model_validate(data)
     except ValidationError as exc:  # e.g. a finding that ends after a date the other side chose
-        raise SnapshotError(problems_from_validation_error(exc, "merged."), "the merge is not a valid assessment") from None
+        raise SnapshotError(
+            problems_from_validation_error(exc, "merged."), "the merge is not a valid assessment"
+        ) from None
 
 
 def _rated(fields: dict) -> bool:

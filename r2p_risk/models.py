@@ -1,6 +1,6 @@
 """Shared building blocks of the data models: strictness and safe text.
 
-The text rules, applied to every text field people or files fill in (`text_field`):
+The text rules, applied to every text field people or files fill in (`Annotated[str, TextRules(...)]`):
 - control characters (C0, other than tab and line breaks, and DEL) are refused, with a message;
 - characters that change how text looks without being seen are removed: bidirectional embeddings,
   overrides and isolates (U+202A-U+202E, U+2066-U+2069: "abc\u202egnp.exe" would show as "abcexe.png"),
@@ -16,9 +16,12 @@ what is removed was never visible.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+import annotated_types
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NONCHARACTERS = "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
@@ -46,16 +49,27 @@ def clean_text(value: str, multiline: bool = False) -> str:
     return _LINE_BREAK.sub("\n", value) if multiline else _SINGLE_LINE_BREAK.sub(" ", value)
 
 
-def _cleaner(multiline: bool):
-    def clean(value):
+def _cleaner(multiline: bool) -> Callable[[Any], Any]:
+    def clean(value: Any) -> Any:
         return clean_text(value, multiline) if isinstance(value, str) else value  # anything else: the str check says so
+
     return clean
 
 
-def text_field(max_length: int, min_length: int = 0, multiline: bool = False):
-    """A str type with a length limit that follows the text rules; one line unless `multiline`."""
-    return Annotated[str, Field(min_length=min_length, max_length=max_length), BeforeValidator(_cleaner(multiline))]
+@dataclass(frozen=True)
+class TextRules(annotated_types.GroupedMetadata):
+    """The text rules and a length limit for a str field, one line unless `multiline`:
+    `name: Annotated[str, TextRules(200, min_length=1)]`, a type both pydantic and the type checker read."""
+
+    max_length: int
+    min_length: int = 0
+    multiline: bool = False
+
+    def __iter__(self) -> Iterator[object]:  # the lengths first, so pydantic checks them as a str's lengths
+        yield annotated_types.MinLen(self.min_length)
+        yield annotated_types.MaxLen(self.max_length)
+        yield BeforeValidator(_cleaner(self.multiline))
 
 
-ShortText = text_field(200, min_length=1)
-LongText = text_field(20_000, multiline=True)
+ShortText = Annotated[str, TextRules(200, min_length=1)]
+LongText = Annotated[str, TextRules(20_000, multiline=True)]

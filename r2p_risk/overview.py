@@ -67,7 +67,13 @@ def model_key(model) -> str:
     follows the data alone, never the bytes of a source file or the Python version.
     """
     digest = hashlib.sha256()
-    for part in (SUMMARY_FORMAT, model.framework.id, model.framework.data_version, model.params.id, model.params.version):
+    for part in (
+        SUMMARY_FORMAT,
+        model.framework.id,
+        model.framework.data_version,
+        model.params.id,
+        model.params.version,
+    ):
         digest.update(part.encode() + b"\0")
     digest.update(model.framework.model_dump_json().encode())
     digest.update(model.params.model_dump_json().encode())
@@ -86,9 +92,13 @@ def summaries(scores: batch.BatchScores, model) -> list[ScoreSummary]:
     crime_lows, crime_highs = crimes.low.tolist(), crimes.high.tolist()
     return [
         ScoreSummary.model_construct(
-            overall=overall_scores[i], level=params.risk_level(overall_scores[i]), range=(lows[i], highs[i]),
-            reliability=float(overall.reliability[i]), status=str(scores.status.status[i]),
-            provisional=bool(scores.status.provisional[i]), assessed=int(overall.assessed[i]),
+            overall=overall_scores[i],
+            level=params.risk_level(overall_scores[i]),
+            range=(lows[i], highs[i]),
+            reliability=float(overall.reliability[i]),
+            status=str(scores.status.status[i]),
+            provisional=bool(scores.status.provisional[i]),
+            assessed=int(overall.assessed[i]),
             crimes={crime: crime_scores[k][i] for k, crime in enumerate(CRIMES)},
             crime_ranges={crime: (crime_lows[i][k], crime_highs[i][k]) for k, crime in enumerate(CRIMES)},
             risk_factors={n: factor_scores[k][i] for k, n in enumerate(numbers)},
@@ -100,15 +110,20 @@ def summaries(scores: batch.BatchScores, model) -> list[ScoreSummary]:
 def watch_facts(data: dict) -> dict:
     """The summary fields read from an assessment as JSON data (a stored revision, or `model_dump(mode="json")`)."""
     dossier, review = data.get("dossier") or {}, data.get("review") or {}
-    triggers = [TriggerMark(date=dt.date.fromisoformat(t["date"]), title=t["title"], updated=bool(t.get("outcome")))
-                for t in dossier.get("triggers") or []]
+    triggers = [
+        TriggerMark(date=dt.date.fromisoformat(t["date"]), title=t["title"], updated=bool(t.get("outcome")))
+        for t in dossier.get("triggers") or []
+    ]
     signed = review.get("signed_off_on")
-    return {"triggers": triggers, "review_state": review.get("state") or "draft",
-            "signed_off_on": dt.date.fromisoformat(signed) if signed else None}
+    return {
+        "triggers": triggers,
+        "review_state": review.get("state") or "draft",
+        "signed_off_on": dt.date.fromisoformat(signed) if signed else None,
+    }
 
 
 def with_watch_facts(summaries: list[ScoreSummary], datas: Sequence[dict]) -> list[ScoreSummary]:
-    return [s.model_copy(update=watch_facts(data)) for s, data in zip(summaries, datas)]
+    return [s.model_copy(update=watch_facts(data)) for s, data in zip(summaries, datas, strict=True)]
 
 
 def summarise(assessments: Sequence[Assessment], model) -> list[ScoreSummary]:
@@ -121,7 +136,9 @@ def overviews_from_histories(histories: Sequence[History], model) -> list[Situat
     """Overviews of situations whose assessments are at hand (files, a test): all scored in one batch."""
     summaries = iter(summarise([a for h in histories for a in h.assessments], model))
     return [
-        SituationOverview(h.situation, [ScoredAssessment(a.id or "", a.revision or 0, a.assessed_on, next(summaries))
-                                        for a in h.assessments])
+        SituationOverview(
+            h.situation,
+            [ScoredAssessment(a.id or "", a.revision or 0, a.assessed_on, next(summaries)) for a in h.assessments],
+        )
         for h in histories
     ]

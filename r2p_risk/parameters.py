@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, TypeGuard, get_args
 
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
@@ -12,10 +12,21 @@ from r2p_risk.models import StrictModel
 RiskLevel = Literal["very_low", "low", "medium", "high", "very_high"]
 RISK_LEVELS: tuple[str, ...] = ("very_low", "low", "medium", "high", "very_high")
 Status = Literal["monitoring", "insufficient_evidence", "serious_concern", "imminent_risk", "current_crisis"]
-STATUSES: tuple[str, ...] = ("monitoring", "insufficient_evidence", "serious_concern", "imminent_risk", "current_crisis")
+STATUSES: tuple[str, ...] = (
+    "monitoring",
+    "insufficient_evidence",
+    "serious_concern",
+    "imminent_risk",
+    "current_crisis",
+)
 Crime = Literal["genocide", "crimes_against_humanity", "war_crimes"]
 Score = Annotated[float, Field(ge=0, le=10)]
 PARAMETERS_SCHEMA_VERSION = 2
+
+
+def is_crime(value: str) -> TypeGuard[Crime]:
+    """Whether `value` is the id of one of the three crimes (`Crime`)."""
+    return value in get_args(Crime)
 
 
 def _two_decimals(value: float) -> float:
@@ -37,8 +48,10 @@ def score_figure(score: float | None, missing: str = "not determined") -> str:
     return missing if score is None else f"{shown_score(score):.1f}"
 
 
-def change_figure(before: float, after: float) -> str:
+def change_figure(before: float | None, after: float | None) -> str:
     """A change between two scores as the difference of the numbers shown, so the sum a reader does comes out."""
+    if before is None or after is None:
+        raise ValueError("a change is between two scores")
     return f"{shown_score(after) - shown_score(before):+.1f}"
 
 
@@ -139,7 +152,7 @@ class ConductPresent(StrictModel):
 
 
 StatusCondition = Annotated[
-    Union[FindingIs, ConductPresent, RiskFactorAtLeast, RiskFactorsMeanAtLeast, CrimeAtLeast, SpecificRiskFactorAtLeast],
+    FindingIs | ConductPresent | RiskFactorAtLeast | RiskFactorsMeanAtLeast | CrimeAtLeast | SpecificRiskFactorAtLeast,
     Field(discriminator="kind"),
 ]
 
@@ -181,7 +194,7 @@ class ScoringParameters(StrictModel):
     no_alarm: NoAlarm
 
     @model_validator(mode="after")
-    def _consistent(self) -> "ScoringParameters":
+    def _consistent(self) -> ScoringParameters:
         if sorted(self.level_points) != [0, 1, 2, 3]:
             raise ValueError("level_points must give points for levels 0, 1, 2 and 3")
         points = [self.level_points[level] for level in range(4)]
@@ -192,7 +205,8 @@ class ScoringParameters(StrictModel):
         bounds = [c.below for c in self.risk_classes]
         if [c.level for c in self.risk_classes] != list(RISK_LEVELS):
             raise ValueError(f"risk_classes must list {', '.join(RISK_LEVELS)} in that order")
-        if bounds[-1] is not None or None in bounds[:-1] or bounds[:-1] != sorted(bounds[:-1]):
+        inner = [bound for bound in bounds[:-1] if bound is not None]
+        if bounds[-1] is not None or len(inner) < len(bounds) - 1 or inner != sorted(inner):
             raise ValueError("risk_classes need rising `below` bounds, and none on the last class")
         if [s.status for s in self.statuses] != list(STATUSES):
             raise ValueError(f"statuses must list {', '.join(STATUSES)}, least to most severe, in that order")
@@ -225,6 +239,8 @@ class ScoringParameters(StrictModel):
         return self.status_definition(status).label
 
     def crime_label(self, crime: str) -> str:
+        if not is_crime(crime):
+            raise KeyError(crime)
         return self.crimes[crime].label
 
 
@@ -232,21 +248,43 @@ def check_parameters_against_framework(params: ScoringParameters, framework) -> 
     """Every risk factor and indicator the parameters name must exist in the framework."""
     problems = []
     if params.framework != framework.id:
-        problems.append(Problem("framework_mismatch", "framework", f'parameters are for "{params.framework}", not "{framework.id}"'))
+        problems.append(
+            Problem("framework_mismatch", "framework", f'parameters are for "{params.framework}", not "{framework.id}"')
+        )
     named_factors = [("risk_factor_weights", n) for n in params.risk_factor_weights]
     for crime, model in params.crimes.items():
         named_factors += [(f"crimes.{crime}.specific_risk_factors", n) for n in model.specific_risk_factors]
         if model.requires and not framework.has_indicator(model.requires.indicator):
-            problems.append(Problem("unknown_indicator", f"crimes.{crime}.requires.indicator", f'unknown indicator "{model.requires.indicator}"'))
+            problems.append(
+                Problem(
+                    "unknown_indicator",
+                    f"crimes.{crime}.requires.indicator",
+                    f'unknown indicator "{model.requires.indicator}"',
+                )
+            )
     for r_index, rule in enumerate(params.status_rules):
         for c_index, cond in enumerate(rule.conditions):
-            named_factors += [(f"status_rules[{r_index}].conditions[{c_index}]", n) for n in getattr(cond, "risk_factors", [])]
-    problems += [Problem("unknown_risk_factor", where, f"unknown risk factor {n}") for where, n in named_factors if not framework.has_risk_factor(n)]
-    problems += [Problem("unknown_indicator", "indicator_weights", f'unknown indicator "{i}"') for i in params.indicator_weights if not framework.has_indicator(i)]
+            named_factors += [
+                (f"status_rules[{r_index}].conditions[{c_index}]", n) for n in getattr(cond, "risk_factors", [])
+            ]
+    problems += [
+        Problem("unknown_risk_factor", where, f"unknown risk factor {n}")
+        for where, n in named_factors
+        if not framework.has_risk_factor(n)
+    ]
+    problems += [
+        Problem("unknown_indicator", "indicator_weights", f'unknown indicator "{i}"')
+        for i in params.indicator_weights
+        if not framework.has_indicator(i)
+    ]
     common = set(framework.factors_in_group("common"))
     specific = [n for model in params.crimes.values() for n in model.specific_risk_factors]
     if common & set(specific) or len(specific) != len(set(specific)):
-        problems.append(Problem("overlapping_risk_factors", "crimes", "a risk factor is common and specific, or specific to two crimes"))
+        problems.append(
+            Problem(
+                "overlapping_risk_factors", "crimes", "a risk factor is common and specific, or specific to two crimes"
+            )
+        )
     return problems
 
 
@@ -254,14 +292,24 @@ def parse_parameters(raw: object, framework, source: str = "scoring parameters")
     """Validate a mapping read from YAML against the models and the framework; all problems at once."""
     prefix = f"{source} > "
     if isinstance(raw, dict) and raw.get("schema_version") == 1:
-        raise FrameworkError([Problem("old_scoring_model", prefix + "schema_version",
-                                      "this is a scoring model of schema 1 (model 1.x); this version of r2p-risk reads "
-                                      "schema 2 (model 2.0): see CHANGELOG.md")], f"{source} is too old")
+        raise FrameworkError(
+            [
+                Problem(
+                    "old_scoring_model",
+                    prefix + "schema_version",
+                    "this is a scoring model of schema 1 (model 1.x); this version of r2p-risk reads "
+                    "schema 2 (model 2.0): see CHANGELOG.md",
+                )
+            ],
+            f"{source} is too old",
+        )
     try:
         params = ScoringParameters.model_validate(raw)
     except ValidationError as exc:
         raise FrameworkError(problems_from_validation_error(exc, prefix), f"{source} is not valid") from None
     problems = check_parameters_against_framework(params, framework)
     if problems:
-        raise FrameworkError([Problem(p.code, prefix + p.where, p.message) for p in problems], f"{source} does not fit the framework")
+        raise FrameworkError(
+            [Problem(p.code, prefix + p.where, p.message) for p in problems], f"{source} does not fit the framework"
+        )
     return params

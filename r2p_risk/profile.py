@@ -40,7 +40,9 @@ class RiskFactorResult(StrictModel):
     reliability: float = Field(description="0-10: falls with low coverage and low confidence")
     assessed_indicators: int
     listed_indicators: int
-    counted_indicators: float = Field(description="the official indicators coverage is counted against (an even share where not known exactly)")
+    counted_indicators: float = Field(
+        description="the official indicators coverage is counted against (an even share where not known exactly)"
+    )
     indicators_complete: bool
     whole_factor_level: int | None
     reasons: list[Reason]

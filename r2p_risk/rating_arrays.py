@@ -8,20 +8,22 @@ avoids building a model object per rating.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter, itemgetter
+from typing import TypeVar
 
 import numpy as np
 import orjson
 
 from r2p_risk.framework import CRIMES, Framework
 
+T = TypeVar("T")
 UNKNOWN = 4  # level code of "not rated" and "rated unknown": both are left out, never counted as absent
 CONFIDENCE_CODES = {"low": 0, "medium": 1, "high": 2, None: 3}  # 3: none stated
 _LEVEL_CODES = {0: 0, 1: 1, 2: 2, 3: 3, None: UNKNOWN}
-_CRIME_INDEX = {crime: k for k, crime in enumerate(CRIMES)}
+_CRIME_INDEX: dict[str, int] = {crime: k for k, crime in enumerate(CRIMES)}
 
 
 @dataclass(frozen=True)
@@ -42,15 +44,27 @@ class RatingArrays:
     def __len__(self) -> int:
         return len(self.levels)
 
-    def row(self, index: int) -> "RatingArrays":
-        return RatingArrays(*(a[index:index + 1] for a in (self.levels, self.confidences, self.whole_levels,
-                                                            self.whole_confidences, self.ongoing, self.ended)))
+    def row(self, index: int) -> RatingArrays:
+        return RatingArrays(
+            *(
+                a[index : index + 1]
+                for a in (
+                    self.levels,
+                    self.confidences,
+                    self.whole_levels,
+                    self.whole_confidences,
+                    self.ongoing,
+                    self.ended,
+                )
+            )
+        )
 
 
 class _Codes(dict):
     """(key, level, confidence) -> column << 5 | level code << 2 | confidence code; -1 for a key not listed."""
 
     def __init__(self, columns: dict):
+        self.width = len(columns)
         super().__init__(
             ((key, level, confidence), (column << 5) | (level_code << 2) | confidence_code)
             for key, column in columns.items()
@@ -62,23 +76,29 @@ class _Codes(dict):
         return -1
 
 
-_code_tables: dict[tuple, _Codes] = {}
+_code_tables: dict[int, tuple[Framework, _Codes, _Codes]] = {}
+_TABLES_KEPT = 16
 
 
-def _codes(columns: dict) -> _Codes:
-    key = tuple(columns)
-    if key not in _code_tables:
-        _code_tables[key] = _Codes(columns)
-    return _code_tables[key]
+def _codes(framework: Framework) -> tuple[_Codes, _Codes]:
+    """The codes of a framework's indicators and of its risk factors, made once: frameworks are frozen, so while an
+    entry keeps one alive its identity stands for its content."""
+    entry = _code_tables.get(id(framework))
+    if entry is None or entry[0] is not framework:
+        entry = (framework, _Codes(_indicator_columns(framework)), _Codes(_factor_columns(framework)))
+        _code_tables[id(framework)] = entry
+        while len(_code_tables) > _TABLES_KEPT:
+            del _code_tables[next(iter(_code_tables))]
+    return entry[1], entry[2]
 
 
-def _matrix(triples: Iterable[tuple], counts: list[int], columns: dict) -> tuple[np.ndarray, np.ndarray]:
+def _matrix(triples: Iterable[tuple], counts: list[int], codes_of: _Codes) -> tuple[np.ndarray, np.ndarray]:
     """Codes of (key, level, confidence) triples, `counts[i]` of them for assessment i -> (levels, confidences).
 
     A key the framework does not list is left out; of a key rated twice the last rating counts, as in a dict.
     """
-    size, width = len(counts), len(columns)
-    codes = np.fromiter(map(_codes(columns).__getitem__, triples), dtype=np.int64, count=sum(counts))
+    size, width = len(counts), codes_of.width
+    codes = np.fromiter(map(codes_of.__getitem__, triples), dtype=np.int64, count=sum(counts))
     owner = np.repeat(np.arange(size, dtype=np.int64), counts)
     if len(codes) and codes.min() < 0:
         codes, owner = codes[codes >= 0], owner[codes >= 0]
@@ -111,10 +131,13 @@ def arrays_from_assessments(assessments: Sequence, framework: Framework) -> Rati
     """Validated `Assessment` models -> arrays."""
     ratings = [a.ratings for a in assessments]
     wholes = [a.risk_factor_ratings for a in assessments]
-    levels, confidences = _matrix(map(_INDICATOR_TRIPLE, chain.from_iterable(ratings)), list(map(len, ratings)),
-                                  _indicator_columns(framework))
-    whole_levels, whole_confidences = _matrix(map(_WHOLE_TRIPLE, chain.from_iterable(wholes)), list(map(len, wholes)),
-                                              _factor_columns(framework))
+    indicator_codes, factor_codes = _codes(framework)
+    levels, confidences = _matrix(
+        map(_INDICATOR_TRIPLE, chain.from_iterable(ratings)), list(map(len, ratings)), indicator_codes
+    )
+    whole_levels, whole_confidences = _matrix(
+        map(_WHOLE_TRIPLE, chain.from_iterable(wholes)), list(map(len, wholes)), factor_codes
+    )
     ongoing, ended = _findings([[(f.crime, f.state) for f in a.atrocity_findings] for a in assessments])
     return RatingArrays(levels, confidences, whole_levels, whole_confidences, ongoing, ended)
 
@@ -142,15 +165,18 @@ def _triples(items: list, complete, tolerant) -> list:
 
 def _inputs(stored: dict) -> tuple[list, list, list]:
     """What the model reads of one stored assessment: its rating triples, whole-factor triples and findings."""
-    return (_triples(stored.get("ratings", []), _STORED_RATING, _rating),
-            _triples(stored.get("risk_factor_ratings", []), _STORED_WHOLE, _whole),
-            [(f["crime"], f["state"]) for f in stored.get("atrocity_findings", [])])
+    return (
+        _triples(stored.get("ratings", []), _STORED_RATING, _rating),
+        _triples(stored.get("risk_factor_ratings", []), _STORED_WHOLE, _whole),
+        [(f["crime"], f["state"]) for f in stored.get("atrocity_findings", [])],
+    )
 
 
 def _arrays(inputs: list[tuple[list, list, list]], framework: Framework) -> RatingArrays:
-    ratings, wholes, findings = zip(*inputs) if inputs else ((), (), ())
-    levels, confidences = _matrix(chain.from_iterable(ratings), list(map(len, ratings)), _indicator_columns(framework))
-    whole_levels, whole_confidences = _matrix(chain.from_iterable(wholes), list(map(len, wholes)), _factor_columns(framework))
+    ratings, wholes, findings = zip(*inputs, strict=True) if inputs else ((), (), ())
+    indicator_codes, factor_codes = _codes(framework)
+    levels, confidences = _matrix(chain.from_iterable(ratings), list(map(len, ratings)), indicator_codes)
+    whole_levels, whole_confidences = _matrix(chain.from_iterable(wholes), list(map(len, wholes)), factor_codes)
     ongoing, ended = _findings(list(findings))
     return RatingArrays(levels, confidences, whole_levels, whole_confidences, ongoing, ended)
 
@@ -167,6 +193,19 @@ def arrays_from_json(texts: Iterable[str | bytes], framework: Framework) -> Rati
     assessments, evidence and all, never live together (which made the garbage collector the slowest part).
     """
     return _arrays([_inputs(orjson.loads(text)) for text in texts], framework)
+
+
+def arrays_and_facts_from_json(
+    texts: Iterable[str | bytes], framework: Framework, facts: Callable[[dict], T]
+) -> tuple[RatingArrays, list[T]]:
+    """`arrays_from_json`, and `facts(data)` of each assessment, read while it is parsed: each text is parsed once and
+    no two parsed assessments live together."""
+    inputs, found = [], []
+    for text in texts:
+        data = orjson.loads(text)
+        inputs.append(_inputs(data))
+        found.append(facts(data))
+    return _arrays(inputs, framework), found
 
 
 def _indicator_columns(framework: Framework) -> dict[str, int]:

@@ -22,7 +22,7 @@ from r2p_risk.framework import RiskFactor
 
 UNKNOWN = "unknown"
 LEVEL_OPTIONS = {UNKNOWN: None, **{f"{level} · {LEVEL_LABELS[level]}": level for level in (0, 1, 2, 3)}}
-LEVEL_CELLS = {level: label for label, level in LEVEL_OPTIONS.items() if level is not None}
+LEVEL_CELLS: dict[int | None, str] = {level: label for label, level in LEVEL_OPTIONS.items() if level is not None}
 CONFIDENCES = ["low", "medium", "high"]
 TRENDS = ["improving", "stable", "worsening"]
 EDITABLE = ("level", "confidence", "trend", "evidence", "sources")
@@ -48,14 +48,31 @@ class Row:
 
 
 def rows_of(factor: RiskFactor) -> list[Row]:
-    whole = Row("factor", factor.number, f"RF {factor.number}", f"Risk factor {factor.number} as a whole: a holistic rating, "
-                "for indicators the list lacks or an overall judgement")
-    return [whole, *(Row("indicator", i.id, i.id, i.text + (f" (⚠ {WORDING[i.wording_check]})" if i.wording_check in WORDING else ""))
-                     for i in factor.indicators)]
+    whole = Row(
+        "factor",
+        factor.number,
+        f"RF {factor.number}",
+        f"Risk factor {factor.number} as a whole: a holistic rating, "
+        "for indicators the list lacks or an overall judgement",
+    )
+    return [
+        whole,
+        *(
+            Row(
+                "indicator",
+                i.id,
+                i.id,
+                i.text + (f" (⚠ {WORDING[i.wording_check]})" if i.wording_check in WORDING else ""),
+            )
+            for i in factor.indicators
+        ),
+    ]
 
 
 def rating_of(assessment: Assessment, row: Row) -> RatingFields | None:
-    return assessment.factor_rating_for(row.ident) if row.kind == "factor" else assessment.rating_for(row.ident)
+    if isinstance(row.ident, int):  # the risk factor as a whole
+        return assessment.factor_rating_for(row.ident)
+    return assessment.rating_for(row.ident)
 
 
 def table(assessment: Assessment, factor: RiskFactor) -> pd.DataFrame:
@@ -63,9 +80,17 @@ def table(assessment: Assessment, factor: RiskFactor) -> pd.DataFrame:
     records = []
     for row in rows_of(factor):
         rating = rating_of(assessment, row) or RatingFields()
-        records.append({"item": row.label, "text": row.text, "level": LEVEL_CELLS.get(rating.level),
-                        "confidence": rating.confidence, "trend": rating.trend, "evidence": rating.evidence,
-                        "sources": [source.title for source in rating.sources]})
+        records.append(
+            {
+                "item": row.label,
+                "text": row.text,
+                "level": LEVEL_CELLS.get(rating.level),
+                "confidence": rating.confidence,
+                "trend": rating.trend,
+                "evidence": rating.evidence,
+                "sources": [source.title for source in rating.sources],
+            }
+        )
     return pd.DataFrame(records, columns=COLUMNS, dtype=object)
 
 
@@ -110,8 +135,9 @@ def _sources(titles: list, current: RatingFields | None, library: list[Source]) 
     return picked
 
 
-def apply_edits(assessment: Assessment, factor: RiskFactor, edited_rows: dict,
-                library: list[Source] | None = None) -> tuple[Assessment, list[Problem]]:
+def apply_edits(
+    assessment: Assessment, factor: RiskFactor, edited_rows: dict, library: list[Source] | None = None
+) -> tuple[Assessment, list[Problem]]:
     """The assessment with the table's edits in it, and the problems of the edits that could not be kept."""
     rows, problems = rows_of(factor), []
     for position, changes in sorted(edited_rows.items(), key=lambda item: int(item[0])):
@@ -127,9 +153,11 @@ def apply_edits(assessment: Assessment, factor: RiskFactor, edited_rows: dict,
                 continue
             if getattr(current or RatingFields(), column) == wanted:
                 continue
-            setter = editing.set_factor_field if row.kind == "factor" else editing.set_indicator_field
             try:
-                assessment = setter(assessment, row.ident, column, wanted)
+                if isinstance(row.ident, int):  # the risk factor as a whole
+                    assessment = editing.set_factor_field(assessment, row.ident, column, wanted)
+                else:
+                    assessment = editing.set_indicator_field(assessment, row.ident, column, wanted)
             except R2PError as error:
                 problems += error.problems
     return assessment, problems
@@ -147,7 +175,8 @@ def new_source_titles(assessment: Assessment, library: list[Source]) -> list[Sou
 
 
 def mark_rest(assessment: Assessment, factor: RiskFactor, level: int | None) -> Assessment:
-    """Every indicator of the risk factor without a level: not present (level 0), or unknown (looked at, nothing found)."""
+    """Every indicator of the risk factor without a level: not present (level 0), or unknown (looked at, nothing
+    found)."""
     for indicator in factor.indicators:
         rating = assessment.rating_for(indicator.id)
         if rating is not None and rating.level is not None:

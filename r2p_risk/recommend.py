@@ -27,7 +27,16 @@ from r2p_risk.profile import Reason, RiskProfile
 from r2p_risk.reasons import listing, reason
 from r2p_risk.signs import Sign, sentence_part, topic_signs
 from r2p_risk.tool_vocabulary import Stage
-from r2p_risk.tools import POLICY_SPACES, Catalogue, Citation, CrimeRiskAtLeast, IndicatorAtLeast, RiskFactorAtLeast, ThinEvidence, Tool
+from r2p_risk.tools import (
+    POLICY_SPACES,
+    Catalogue,
+    Citation,
+    CrimeRiskAtLeast,
+    IndicatorAtLeast,
+    RiskFactorAtLeast,
+    ThinEvidence,
+    Tool,
+)
 
 STAGE_ORDER = get_args(Stage)
 
@@ -41,7 +50,10 @@ class Recommendation(StrictModel):
     intrusiveness: str
     relevance: float = Field(description="the ranking score: stage fit + the signs it answers + its own conditions")
     stage_fit: Literal["current", "early", "earlier"] = Field(
-        description="fits the current stage; fits a later one but its own warning sign holds; or fits an earlier one only")
+        description=(
+            "fits the current stage; fits a later one but its own warning sign holds; or fits an earlier one only"
+        )
+    )
     reasons: list[Reason]
     citations: list[Citation]
 
@@ -67,20 +79,44 @@ class Recommendations(StrictModel):
         return next((r for r in self.tools if r.tool_id == tool_id), None)
 
 
-def _own_sign(condition, profile: RiskProfile, ratings: dict, framework: Framework, params: ScoringParameters) -> list[Reason]:
+def _own_sign(
+    condition, profile: RiskProfile, ratings: dict, framework: Framework, params: ScoringParameters
+) -> list[Reason]:
     """Why one of the tool's threshold conditions holds, in words; empty when it does not hold."""
     if isinstance(condition, RiskFactorAtLeast):
-        return [reason("tool_own_factor", title=sentence_part(f.title), risk_factor=n, level_label=params.risk_level_label(f.level).lower())
-                for n in condition.risk_factors if (f := profile.factor(n)).score is not None and f.score >= condition.score]
+        return [
+            reason(
+                "tool_own_factor",
+                title=sentence_part(f.title),
+                risk_factor=n,
+                level_label=params.risk_level_label(f.level).lower(),
+            )
+            for n in condition.risk_factors
+            if (f := profile.factor(n)).score is not None and f.score >= condition.score
+        ]
     if isinstance(condition, CrimeRiskAtLeast):
         wanted = RISK_LEVELS.index(condition.level)
-        return [reason("tool_own_crime", crime=params.crime_label(c).lower(), threshold=params.risk_level_label(condition.level).lower(),
-                       level_label=params.risk_level_label(r.level).lower())
-                for c in condition.crimes if (r := profile.crimes[c]).level is not None and RISK_LEVELS.index(r.level) >= wanted]
-    assert isinstance(condition, IndicatorAtLeast)
-    return [reason("tool_own_indicator", text=sentence_part(framework.indicator(i).text), indicator=i,
-                   level_label=LEVEL_LABELS[ratings[i].level])
-            for i in condition.indicators if i in ratings and ratings[i].level >= condition.level]
+        return [
+            reason(
+                "tool_own_crime",
+                crime=params.crime_label(c).lower(),
+                threshold=params.risk_level_label(condition.level).lower(),
+                level_label=params.risk_level_label(r.level).lower(),
+            )
+            for c in condition.crimes
+            if (r := profile.crimes[c]).level is not None and RISK_LEVELS.index(r.level) >= wanted
+        ]
+    assert isinstance(condition, IndicatorAtLeast)  # noqa: S101 - narrows the closed union for the type checker
+    return [
+        reason(
+            "tool_own_indicator",
+            text=sentence_part(framework.indicator(i).text),
+            indicator=i,
+            level_label=LEVEL_LABELS[ratings[i].level],
+        )
+        for i in condition.indicators
+        if i in ratings and ratings[i].level >= condition.level
+    ]
 
 
 def _stage_fit(tool: Tool, judgement: SituationJudgement, catalogue: Catalogue) -> tuple[str, list[Reason]]:
@@ -93,28 +129,51 @@ def _stage_fit(tool: Tool, judgement: SituationJudgement, catalogue: Catalogue) 
 class _Fit:
     """A tool weighed against one assessment: recommended or not, its relevance and the keys that break ties."""
 
-    def __init__(self, tool: Tool, index: int, context: "_Context") -> None:
+    def __init__(self, tool: Tool, index: int, context: _Context) -> None:
         j, weights = context.judgement, context.catalogue.ranking
         self.tool, self.index = tool, index
         self.stage_fit, self.reasons = _stage_fit(tool, j, context.catalogue)
         own = [r for c in tool.when if not isinstance(c, ThinEvidence) for r in _own_sign(c, *context.sign_inputs)]
         thin_fit = j.thin_evidence and any(isinstance(c, ThinEvidence) for c in tool.when)
         warranted = tool.intrusiveness in j.warranted or (
-            own and context.rank(tool.intrusiveness) <= context.rank(context.catalogue.restraint.own_sign_warrants)
-            and (not j.thin_evidence or context.rank(tool.intrusiveness) <= context.rank(context.catalogue.restraint.thin_evidence_warrants)))
+            own
+            and context.rank(tool.intrusiveness) <= context.rank(context.catalogue.restraint.own_sign_warrants)
+            and (
+                not j.thin_evidence
+                or context.rank(tool.intrusiveness) <= context.rank(context.catalogue.restraint.thin_evidence_warrants)
+            )
+        )
         self.recommended = bool(warranted and (self.stage_fit != "none" or own))
         signs: list[Sign] = sorted((context.signs[t] for t in tool.topics), key=lambda s: -s.strength)
         strengths = [s.strength for s in signs] + [0.0, 0.0]
         self.strongest = strengths[0]
         if self.stage_fit == "none" and own:  # a later stage's tool whose own warning sign already holds
-            self.stage_fit, self.reasons = "early", [reason("tool_stage_early", stage=context.catalogue.stage_label(
-                next(s for s in STAGE_ORDER if s in tool.stages)).lower())]
-        relevance = {"current": weights.current_stage, "early": weights.early_action, "earlier": weights.earlier_stage,
-                     "none": 0.0}[self.stage_fit]
+            self.stage_fit, self.reasons = (
+                "early",
+                [
+                    reason(
+                        "tool_stage_early",
+                        stage=context.catalogue.stage_label(next(s for s in STAGE_ORDER if s in tool.stages)).lower(),
+                    )
+                ],
+            )
+        relevance = {
+            "current": weights.current_stage,
+            "early": weights.early_action,
+            "earlier": weights.earlier_stage,
+            "none": 0.0,
+        }[self.stage_fit]
         relevance += weights.strongest_topic * strengths[0] + weights.second_topic * strengths[1]
         for sign in signs[:2]:  # the two strongest topics; a finding two topics name is said once
-            if sign.why is not None and sign.why.code != "tool_sign_finding" or sign.why and not any(
-                    r.code == "tool_sign_finding" and r.params["crime"] == sign.why.params["crime"] for r in self.reasons):
+            if (
+                sign.why is not None
+                and sign.why.code != "tool_sign_finding"
+                or sign.why
+                and not any(
+                    r.code == "tool_sign_finding" and r.params["crime"] == sign.why.params["crime"]
+                    for r in self.reasons
+                )
+            ):
                 self.reasons.append(sign.why)
         if tool.general_purpose:
             relevance += weights.general_purpose
@@ -129,7 +188,7 @@ class _Fit:
         relevance += (weights.condition if own else 0.0) + (weights.thin_evidence if thin_fit else 0.0)
         self.relevance = round(relevance, 2)
 
-    def order(self, context: "_Context") -> tuple:
+    def order(self, context: _Context) -> tuple:
         return (-self.relevance, -self.strongest, -self.conditions, context.rank(self.tool.intrusiveness), self.index)
 
 
@@ -138,7 +197,12 @@ class _Context:
         self.catalogue = catalogue
         self.judgement = judge_situation(profile, catalogue, params)
         self.signs = topic_signs(profile, assessment, catalogue, framework, params)
-        self.sign_inputs = (profile, {r.indicator: r for r in assessment.ratings if r.level is not None}, framework, params)
+        self.sign_inputs = (
+            profile,
+            {r.indicator: r for r in assessment.ratings if r.level is not None},
+            framework,
+            params,
+        )
         self.rank = catalogue.intrusiveness_rank
         self.params = params
 
@@ -149,33 +213,60 @@ def _escalation(fit: _Fit, context: _Context) -> Escalation:
     crimes = listing([params.crime_label(c).lower() for c in context.catalogue.restraint.thin_evidence_crimes])
     if status == j.status:
         condition = reason("escalate_firmer", crimes=crimes)
-    elif j.thin_evidence and fit.tool.intrusiveness not in j.warranted and context.rank(fit.tool.intrusiveness) > context.rank(
-            context.catalogue.restraint.thin_evidence_warrants):
+    elif (
+        j.thin_evidence
+        and fit.tool.intrusiveness not in j.warranted
+        and context.rank(fit.tool.intrusiveness) > context.rank(context.catalogue.restraint.thin_evidence_warrants)
+    ):
         condition = reason("escalate_status_firmer", status=params.status_label(status), crimes=crimes)
     else:
         condition = reason("escalate_status", status=params.status_label(status))
     t = fit.tool
-    return Escalation(tool_id=t.id, name=t.name, policy_space=t.policy_space, intrusiveness=t.intrusiveness, status=status,
-                      condition=condition)
+    return Escalation(
+        tool_id=t.id,
+        name=t.name,
+        policy_space=t.policy_space,
+        intrusiveness=t.intrusiveness,
+        status=status,
+        condition=condition,
+    )
 
 
-def recommend_tools(profile: RiskProfile, assessment: Assessment, catalogue: Catalogue, framework: Framework,
-                    params: ScoringParameters) -> Recommendations:
+def recommend_tools(
+    profile: RiskProfile, assessment: Assessment, catalogue: Catalogue, framework: Framework, params: ScoringParameters
+) -> Recommendations:
     """The recommended tools, best fit first, and the rest with the condition under which each would fit."""
     context = _Context(profile, assessment, catalogue, framework, params)
-    fits = sorted((_Fit(tool, index, context) for index, tool in enumerate(catalogue.tools)), key=lambda f: f.order(context))
-    tools = [Recommendation(rank=rank, tool_id=f.tool.id, name=f.tool.name, venue=f.tool.venue, policy_space=f.tool.policy_space,
-                            intrusiveness=f.tool.intrusiveness, relevance=f.relevance, stage_fit=f.stage_fit, reasons=f.reasons,
-                            citations=f.tool.citations)
-             for rank, f in enumerate((f for f in fits if f.recommended), start=1)]
-    later = sorted((_escalation(f, context) for f in fits if not f.recommended),
-                   key=lambda e: (STATUSES.index(e.status) if e.status else len(STATUSES), e.condition.code != "escalate_firmer"))
-    return Recommendations(judgement=context.judgement, tools=tools, if_escalates=later, catalogue_version=catalogue.version)
-
+    fits = sorted(
+        (_Fit(tool, index, context) for index, tool in enumerate(catalogue.tools)), key=lambda f: f.order(context)
+    )
+    tools = [
+        Recommendation(
+            rank=rank,
+            tool_id=f.tool.id,
+            name=f.tool.name,
+            venue=f.tool.venue,
+            policy_space=f.tool.policy_space,
+            intrusiveness=f.tool.intrusiveness,
+            relevance=f.relevance,
+            stage_fit=f.stage_fit,
+            reasons=f.reasons,
+            citations=f.tool.citations,
+        )
+        for rank, f in enumerate((f for f in fits if f.recommended), start=1)
+    ]
+    later = sorted(
+        (_escalation(f, context) for f in fits if not f.recommended),
+        key=lambda e: (STATUSES.index(e.status) if e.status else len(STATUSES), e.condition.code != "escalate_firmer"),
+    )
+    return Recommendations(
+        judgement=context.judgement, tools=tools, if_escalates=later, catalogue_version=catalogue.version
+    )
 
 
 def by_policy_space(recommendations: list[Recommendation]) -> dict[str, list[Recommendation]]:
-    """Recommendations grouped in the order New York, Geneva, capital, regional, accountability, each keeping its order."""
+    """Recommendations grouped in the order New York, Geneva, capital, regional, accountability, each keeping its
+    order."""
     grouped = {space: [r for r in recommendations if r.policy_space == space] for space in POLICY_SPACES}
     return {space: items for space, items in grouped.items() if items}
 

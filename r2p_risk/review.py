@@ -16,23 +16,26 @@ from typing import Annotated, Literal, get_args
 from pydantic import Field, model_validator
 
 from r2p_risk.dossier import DossierSection
-from r2p_risk.models import ShortText, StrictModel, text_field
+from r2p_risk.models import ShortText, StrictModel, TextRules
 
 ReviewState = Literal["draft", "in_review", "returned", "final"]
 REVIEW_STATES: tuple[str, ...] = ("draft", "in_review", "returned", "final")
 CommentTarget = Literal["indicator", "risk_factor", "dossier"]
 Level = Annotated[int, Field(ge=0, le=3, strict=True)]
-TARGET_WORDS = {"indicator": "an indicator id such as 7.14", "risk_factor": "a risk factor number such as 7",
-                "dossier": "a section of the dossier, or empty for the whole dossier"}
+TARGET_WORDS = {
+    "indicator": "an indicator id such as 7.14",
+    "risk_factor": "a risk factor number such as 7",
+    "dossier": "a section of the dossier, or empty for the whole dossier",
+}
 
 
 class ReviewComment(StrictModel):
     """A comment on an indicator (`target` "7.14"), a risk factor ("7") or the dossier (a section id, or "")."""
 
-    id: text_field(64, min_length=1)
+    id: Annotated[str, TextRules(64, min_length=1)]
     on: CommentTarget
-    target: text_field(64) = ""
-    text: text_field(5_000, min_length=1)
+    target: Annotated[str, TextRules(64)] = ""
+    text: Annotated[str, TextRules(5_000, min_length=1)]
     author: ShortText
     at: dt.datetime
     resolved: bool = False
@@ -40,17 +43,22 @@ class ReviewComment(StrictModel):
     resolved_at: dt.datetime | None = None
 
     @model_validator(mode="after")
-    def _target_fits(self) -> "ReviewComment":
-        fits = {"indicator": lambda t: bool(re.fullmatch(r"\d{1,2}\.\d{1,2}", t)), "risk_factor": lambda t: bool(re.fullmatch(r"\d{1,2}", t)),
-                "dossier": lambda t: t in ("", *get_args(DossierSection))}
+    def _target_fits(self) -> ReviewComment:
+        fits = {
+            "indicator": lambda t: bool(re.fullmatch(r"\d{1,2}\.\d{1,2}", t)),
+            "risk_factor": lambda t: bool(re.fullmatch(r"\d{1,2}", t)),
+            "dossier": lambda t: t in ("", *get_args(DossierSection)),
+        }
         if not fits[self.on](self.target):
             raise ValueError(f"target: {self.target!r} is not {TARGET_WORDS[self.on]}")
         return self
 
     @model_validator(mode="after")
-    def _resolution_complete(self) -> "ReviewComment":
+    def _resolution_complete(self) -> ReviewComment:
         if self.resolved != (self.resolved_by is not None and self.resolved_at is not None):
-            raise ValueError("a resolved comment names who resolved it and when (resolved_by, resolved_at); an open one neither")
+            raise ValueError(
+                "a resolved comment names who resolved it and when (resolved_by, resolved_at); an open one neither"
+            )
         return self
 
 
@@ -77,13 +85,15 @@ class ConsensusRecord(StrictModel):
     order of `analysts`; null where that analyst did not rate it or rated it unknown.
     """
 
-    round_id: text_field(64) | None = None
+    round_id: Annotated[str, TextRules(64)] | None = None
     analysts: list[ShortText] = Field(min_length=2, max_length=20)
-    indicators: dict[Annotated[str, Field(pattern=r"^\d{1,2}\.\d{1,2}$")], list[Level | None]] = Field(default_factory=dict)
+    indicators: dict[Annotated[str, Field(pattern=r"^\d{1,2}\.\d{1,2}$")], list[Level | None]] = Field(
+        default_factory=dict
+    )
     risk_factors: dict[Annotated[str, Field(pattern=r"^\d{1,2}$")], list[Level | None]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _one_level_per_analyst(self) -> "ConsensusRecord":
+    def _one_level_per_analyst(self) -> ConsensusRecord:
         if len(set(self.analysts)) != len(self.analysts):
             raise ValueError("analysts: each analyst is named once")
         for key, levels in [*self.indicators.items(), *self.risk_factors.items()]:

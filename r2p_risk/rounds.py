@@ -44,7 +44,8 @@ class RatingRound(StrictModel):
 
 
 def visible_members(found: RatingRound, viewer: str) -> list[RoundMember]:
-    """The members whose ratings `viewer` may see: their own, and the submitted ones once theirs is submitted (if any)."""
+    """The members whose ratings `viewer` may see: their own, and the submitted ones once theirs is submitted (if
+    any)."""
     own = found.member(viewer)
     waiting = own is not None and not own.submitted
     return [m for m in found.members if m.analyst == viewer or (m.submitted and not waiting)]

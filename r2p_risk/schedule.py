@@ -28,7 +28,8 @@ class ReviewDue(StrictModel):
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the month's last day when it has no such day (31 January + 1 = 28/29 February)."""
+    """The same day `months` later, or the month's last day when it has no such day (31 January + 1 = 28/29
+    February)."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
@@ -37,7 +38,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def upcoming(marks: list[TriggerMark], today: dt.date, days: int | None = None) -> list[TriggerMark]:
     """Triggers from today on (within `days` when given), soonest first."""
     last = None if days is None else today + dt.timedelta(days=days)
-    return sorted((m for m in marks if m.date >= today and (last is None or m.date <= last)), key=lambda m: (m.date, m.title))
+    return sorted(
+        (m for m in marks if m.date >= today and (last is None or m.date <= last)), key=lambda m: (m.date, m.title)
+    )
 
 
 def to_update(marks: list[TriggerMark], today: dt.date) -> list[TriggerMark]:
@@ -47,12 +50,22 @@ def to_update(marks: list[TriggerMark], today: dt.date) -> list[TriggerMark]:
 
 def in_days(day: dt.date, today: dt.date) -> str:
     days = (day - today).days
-    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days" if days > 0 else \
-        "yesterday" if days == -1 else f"{-days} days ago"
+    return (
+        "today"
+        if days == 0
+        else "tomorrow"
+        if days == 1
+        else f"in {days} days"
+        if days > 0
+        else "yesterday"
+        if days == -1
+        else f"{-days} days ago"
+    )
 
 
 def next_trigger_text(marks: list[TriggerMark], today: dt.date) -> str:
-    """ "in 12 days: Presidential run-off", with "; 1 past trigger to update" when some passed unanswered; "" without any."""
+    """ "in 12 days: Presidential run-off", with "; 1 past trigger to update" when some passed unanswered; ""
+    without any."""
     soon = upcoming(marks, today)
     parts = [f"{in_days(soon[0].date, today)}: {soon[0].title}"] if soon else []
     late = len(to_update(marks, today))
@@ -83,7 +96,8 @@ class TriggerRow(StrictModel):
 
 
 def triggers_across(histories, today: dt.date, days: int) -> list[TriggerRow]:
-    """The triggers of every situation's latest assessment: those within `days` from today, then those past and not updated.
+    """The triggers of every situation's latest assessment: those within `days` from today, then those past and not
+    updated.
 
     `histories` are (situation, assessments) pairs such as `Database.situation_histories()` gives.
     """
@@ -96,7 +110,15 @@ def triggers_across(histories, today: dt.date, days: int) -> list[TriggerRow]:
             mark = TriggerMark(date=trigger.date, title=trigger.title, updated=bool(trigger.outcome))
             late = bool(to_update([mark], today))
             if late or upcoming([mark], today, days):
-                rows.append(TriggerRow(situation_id=history.situation.id, situation=history.situation.name, date=trigger.date,
-                                       when=in_days(trigger.date, today), title=trigger.title, indicators=trigger.indicators,
-                                       to_update=late))
+                rows.append(
+                    TriggerRow(
+                        situation_id=history.situation.id,
+                        situation=history.situation.name,
+                        date=trigger.date,
+                        when=in_days(trigger.date, today),
+                        title=trigger.title,
+                        indicators=trigger.indicators,
+                        to_update=late,
+                    )
+                )
     return sorted(rows, key=lambda r: (r.to_update, r.date, r.situation, r.title))

@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import ValidationError
 
 from r2p_risk import __version__
 from r2p_risk.assessment import Assessment, Situation, check_assessment
 from r2p_risk.errors import Problem, SnapshotError, problems_from_validation_error, validate_model
-from r2p_risk.models import ShortText, StrictModel, text_field
+from r2p_risk.models import ShortText, StrictModel, TextRules
 from r2p_risk.scoring import score_assessment
 from r2p_risk.sizes import SNAPSHOT_BYTES, megabytes
 from r2p_risk.upgrades import SNAPSHOT_SCHEMA_VERSION, upgrade_snapshot
@@ -45,7 +45,7 @@ class Provenance(StrictModel):
 
     saved_by: ShortText
     saved_at: dt.datetime
-    note: text_field(2_000) = ""
+    note: Annotated[str, TextRules(2_000)] = ""
     situation_created_by: ShortText | None = None
     situation_created_at: dt.datetime | None = None
 
@@ -63,8 +63,14 @@ class Snapshot(StrictModel):
     provenance: Provenance | None = None  # a saved revision's; None for an edit not saved
 
 
-def build_snapshot(situation: Situation, assessment: Assessment, framework, params, exported_at: dt.datetime | None,
-                   provenance: Provenance | None = None) -> Snapshot:
+def build_snapshot(
+    situation: Situation,
+    assessment: Assessment,
+    framework,
+    params,
+    exported_at: dt.datetime | None,
+    provenance: Provenance | None = None,
+) -> Snapshot:
     """The current-version snapshot of an assessment, with its freshly computed profile."""
     profile = score_assessment(assessment, framework, params)
     return Snapshot(
@@ -85,7 +91,9 @@ def dump_snapshot(snapshot: Snapshot) -> str:
     return json.dumps(snapshot.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
-def blank_snapshot(framework, params, name: str, country: str | None, assessed_on: dt.date, analyst: str = "(your name)") -> Snapshot:
+def blank_snapshot(
+    framework, params, name: str, country: str | None, assessed_on: dt.date, analyst: str = "(your name)"
+) -> Snapshot:
     """A snapshot to fill in: every indicator and risk factor present with level null."""
     assessment = Assessment(
         assessed_on=assessed_on,
@@ -114,7 +122,9 @@ def parse_json(text: str | bytes, what: str = "snapshot") -> Any:
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise SnapshotError([Problem("invalid_utf8", f"byte {exc.start}", "the file is not valid UTF-8 text")]) from None
+            raise SnapshotError(
+                [Problem("invalid_utf8", f"byte {exc.start}", "the file is not valid UTF-8 text")]
+            ) from None
     repeated: list[str] = []
 
     def object_without_repeats(pairs: list[tuple[str, Any]]) -> dict:
@@ -128,7 +138,9 @@ def parse_json(text: str | bytes, what: str = "snapshot") -> Any:
     try:
         data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=object_without_repeats)
     except json.JSONDecodeError as exc:
-        raise SnapshotError([Problem("invalid_json", f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")]) from None
+        raise SnapshotError(
+            [Problem("invalid_json", f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")]
+        ) from None
     except _RefusedConstant as exc:
         raise SnapshotError([Problem("invalid_json", "", str(exc))]) from None
     except ValueError:  # the only other one: an integer longer than Python converts (4,300 digits)
@@ -136,8 +148,18 @@ def parse_json(text: str | bytes, what: str = "snapshot") -> Any:
     except RecursionError:
         raise SnapshotError([Problem("too_deep", "", "the JSON is nested too deeply")]) from None
     if repeated:
-        raise SnapshotError(readable_problems([Problem("duplicate_key", "", f"the key {shown(key)} appears twice in one object, "
-                                                       "so which value is meant is unclear") for key in dict.fromkeys(repeated)]))
+        raise SnapshotError(
+            readable_problems(
+                [
+                    Problem(
+                        "duplicate_key",
+                        "",
+                        f"the key {shown(key)} appears twice in one object, so which value is meant is unclear",
+                    )
+                    for key in dict.fromkeys(repeated)
+                ]
+            )
+        )
     return data
 
 
@@ -148,13 +170,14 @@ def shown(value: Any, limit: int = 80) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
         return "a number too large to store"
     text = json.dumps(value) if value is None or isinstance(value, str | int | float) else type(value).__name__
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def readable_problems(problems: list[Problem], limit: int = MAX_PROBLEMS) -> list[Problem]:
     """At most `limit` problems, each place and message cut to a readable length, and a count of the rest."""
+
     def clip(text: str, size: int) -> str:
-        return text if len(text) <= size else text[:size - 1] + "…"
+        return text if len(text) <= size else text[: size - 1] + "…"
 
     listed = [Problem(p.code, clip(p.where, 200), clip(p.message, 500)) for p in problems[:limit]]
     if len(problems) > limit:
@@ -173,7 +196,9 @@ def check_shape(data: Any) -> list[Problem]:
         value, where, depth = stack.pop()
         if isinstance(value, dict | list):
             if depth >= MAX_DEPTH:
-                problems.append(Problem("too_deep", where, f"nested more than {MAX_DEPTH} levels deep; a snapshot never is"))
+                problems.append(
+                    Problem("too_deep", where, f"nested more than {MAX_DEPTH} levels deep; a snapshot never is")
+                )
                 continue
             items = list(value.items() if isinstance(value, dict) else enumerate(value))
             stack.extend((item, _place(where, key), depth + 1) for key, item in reversed(items))
@@ -196,7 +221,9 @@ def read_snapshot(data: Any, framework, params) -> Snapshot:
     if not isinstance(data, dict):
         raise SnapshotError([Problem("not_an_object", "", "a snapshot must be a JSON object")])
     if data.get("format") != SNAPSHOT_FORMAT:
-        raise SnapshotError([Problem("wrong_format", "format", f'expected "{SNAPSHOT_FORMAT}", found {shown(data.get("format"))}')])
+        raise SnapshotError(
+            [Problem("wrong_format", "format", f'expected "{SNAPSHOT_FORMAT}", found {shown(data.get("format"))}')]
+        )
     shape = check_shape(data)
     if shape:
         raise SnapshotError(readable_problems(shape), "the snapshot is not valid")
@@ -204,14 +231,22 @@ def read_snapshot(data: Any, framework, params) -> Snapshot:
     problems = check_assessment(data.get("assessment"), framework) + _review_problems(data.get("assessment"))
     framework_ref = data.get("framework")
     if isinstance(framework_ref, dict) and framework_ref.get("id") not in (None, framework.id):
-        problems.append(Problem("framework_mismatch", "framework.id", f'made with framework {shown(framework_ref.get("id"))}, this app uses "{framework.id}"'))
+        problems.append(
+            Problem(
+                "framework_mismatch",
+                "framework.id",
+                f'made with framework {shown(framework_ref.get("id"))}, this app uses "{framework.id}"',
+            )
+        )
     try:
         snapshot = Snapshot.model_validate(data)
     except ValidationError as exc:
         problems = problems_from_validation_error(exc) + problems
     if problems:
         raise SnapshotError(readable_problems(problems), "the snapshot is not valid")
-    return snapshot.model_copy(update={"profile": score_assessment(snapshot.assessment, framework, params).model_dump(mode="json")})
+    return snapshot.model_copy(
+        update={"profile": score_assessment(snapshot.assessment, framework, params).model_dump(mode="json")}
+    )
 
 
 def _review_problems(assessment: Any) -> list[Problem]:
@@ -220,10 +255,21 @@ def _review_problems(assessment: Any) -> list[Problem]:
     if not isinstance(review, dict) or assessment.get("status") not in ("draft", "final"):
         return []
     state = review.get("state")
-    if (assessment["status"] == "final") == (state == "final") or state not in ("draft", "in_review", "returned", "final"):
+    if (assessment["status"] == "final") == (state == "final") or state not in (
+        "draft",
+        "in_review",
+        "returned",
+        "final",
+    ):
         return []
-    return [Problem("status_not_reviewed", "assessment.status", f'"{assessment["status"]}" does not agree with the review state '
-                    f'"{state}": an assessment is final when, and only when, its review was signed off')]
+    return [
+        Problem(
+            "status_not_reviewed",
+            "assessment.status",
+            f'"{assessment["status"]}" does not agree with the review state '
+            f'"{state}": an assessment is final when, and only when, its review was signed off',
+        )
+    ]
 
 
 def load_snapshot_text(text: str | bytes, framework, params) -> Snapshot:

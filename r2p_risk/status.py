@@ -36,56 +36,85 @@ class StatusFigures:
     held: list[list[np.ndarray]]  # per rule, per condition: where it holds
 
 
-def _column(framework: Framework, number: int) -> int:
-    return [rf.number for rf in framework.risk_factors].index(number)
+def _confident(min_confidence: str) -> np.ndarray:
+    """By confidence code: whether it is stated and at least `min_confidence`."""
+    wanted = np.zeros(len(CONFIDENCE_CODES), dtype=bool)
+    wanted[
+        [
+            code
+            for name, code in CONFIDENCE_CODES.items()
+            if name and _CONFIDENCE_RANK[name] >= _CONFIDENCE_RANK[min_confidence]
+        ]
+    ] = True
+    return wanted
 
 
-def condition_holds(condition, figures: Figures, ratings: RatingArrays, c: Constants, framework: Framework) -> np.ndarray:
+_CONFIDENT = {name: _confident(name) for name in _CONFIDENCE_RANK}
+
+
+def condition_holds(condition, figures: Figures, ratings: RatingArrays, c: Constants) -> np.ndarray:
     """Where one status condition holds (n,); a score not assessed never reaches a threshold."""
     scores = figures.factors.score
     if isinstance(condition, FindingIs):
-        return ratings.ongoing.any(axis=1)
+        return ratings.ongoing.any(axis=1)  # type: ignore[return-value]  # numpy's stubs: any(axis) of 2-D: an array
     if isinstance(condition, ConductPresent):
-        wanted = [code for name, code in CONFIDENCE_CODES.items() if name and _CONFIDENCE_RANK[name] >= _CONFIDENCE_RANK[condition.min_confidence]]
-        present = (ratings.levels != UNKNOWN) & (ratings.levels >= condition.min_level) & np.isin(ratings.confidences, wanted)
-        return (present & c.conduct).any(axis=1)
+        levels = ratings.levels[:, c.conduct_columns]
+        present = (
+            (levels != UNKNOWN)
+            & (levels >= condition.min_level)
+            & _CONFIDENT[condition.min_confidence][ratings.confidences[:, c.conduct_columns]]
+        )
+        return present.any(axis=1)
     if isinstance(condition, RiskFactorAtLeast):
-        high = np.stack([scores[:, _column(framework, n)] >= condition.score for n in condition.risk_factors])
-        return high.any(axis=0) if condition.match == "any" else high.all(axis=0)
+        high = scores[:, [c.factor_columns[n] for n in condition.risk_factors]] >= condition.score
+        return high.any(axis=1) if condition.match == "any" else high.all(axis=1)  # type: ignore[return-value]  # numpy's stubs: of 2-D, arrays
     if isinstance(condition, RiskFactorsMeanAtLeast):
-        return plain_mean(scores, [_column(framework, n) for n in condition.risk_factors]) >= condition.score
+        return plain_mean(scores, [c.factor_columns[n] for n in condition.risk_factors]) >= condition.score
     if isinstance(condition, CrimeAtLeast):
         crimes = figures.crimes
         return (crimes.determined & ~crimes.capped & (crimes.score >= condition.score)).any(axis=1)
-    assert isinstance(condition, SpecificRiskFactorAtLeast)
-    return np.logical_or.reduce([
-        ~figures.crimes.capped[:, k] & (scores[:, columns] >= condition.score).any(axis=1) for k, columns in enumerate(c.specific)
-    ])
+    assert isinstance(condition, SpecificRiskFactorAtLeast)  # noqa: S101 - a crime's specific factor reaches it, that crime not capped
+    return ((((scores >= condition.score).astype(np.int64) @ c.specific_members) > 0) & ~figures.crimes.capped).any(
+        axis=1
+    )
 
 
 def plain_mean(scores: np.ndarray, columns: list[int]) -> np.ndarray:
     """The unweighted mean of the assessed factor scores among `columns`, rounded; NaN when none is assessed."""
-    assessed = ~np.isnan(scores[:, columns])
-    total = np.where(assessed, hundredths(scores[:, columns]), 0).sum(axis=1)
+    values = scores[:, columns]
+    assessed = ~np.isnan(values)
+    total = hundredths(values).sum(axis=1)  # a NaN counts 0 hundredths
     with np.errstate(invalid="ignore", divide="ignore"):
         return round2(total / (assessed.sum(axis=1) * 100.0))
 
 
-def decide_status(figures: Figures, ratings: RatingArrays, framework: Framework, params: ScoringParameters) -> StatusFigures:
+def decide_status(
+    figures: Figures, ratings: RatingArrays, framework: Framework, params: ScoringParameters
+) -> StatusFigures:
     c = constants(framework, params)
     n = len(ratings)
-    held = [[condition_holds(cond, figures, ratings, c, framework) for cond in rule.conditions] for rule in params.status_rules]
-    rule_index = np.full(n, -1)
-    for index in reversed(range(len(params.status_rules))):
-        checks = held[index]
-        holds = np.logical_or.reduce(checks) if params.status_rules[index].match == "any" else np.logical_and.reduce(checks)
-        rule_index = np.where(holds, index, rule_index)
+    held = [[condition_holds(cond, figures, ratings, c) for cond in rule.conditions] for rule in params.status_rules]
+    holds = np.array(
+        [
+            checks[0]
+            if len(checks) == 1
+            else np.logical_or.reduce(checks)
+            if rule.match == "any"
+            else np.logical_and.reduce(checks)
+            for rule, checks in zip(params.status_rules, held, strict=True)
+        ]
+    ).reshape(len(held), n)  # (rules, n)
+    # the first rule that holds, -1 when none does
+    rule_index = np.where(holds.any(axis=0), holds.argmax(axis=0), -1) if len(held) else np.full(n, -1)
     determined = figures.overall.determined
-    names = np.array([rule.status for rule in params.status_rules] + [params.no_alarm.determined, params.no_alarm.undetermined], dtype=object)
     fallback = np.where(determined, len(params.status_rules), len(params.status_rules) + 1)
-    on_finding = np.array([rule.rests_on_finding for rule in params.status_rules] + [True, True])
     chosen = np.where(rule_index >= 0, rule_index, fallback)
-    return StatusFigures(status=names[chosen], rule=rule_index, provisional=(rule_index >= 0) & ~on_finding[chosen] & ~determined, held=held)
+    return StatusFigures(
+        status=c.status_names[chosen],
+        rule=rule_index,
+        provisional=(rule_index >= 0) & ~c.rests_on_finding[chosen] & ~determined,
+        held=held,
+    )
 
 
 def _numbers(numbers: list[int]) -> str:
@@ -97,15 +126,19 @@ def describe_condition(condition) -> str:
     if isinstance(condition, FindingIs):
         return "an atrocity crime is recorded as ongoing"
     if isinstance(condition, ConductPresent):
-        return (f"an indicator describing conduct (acts being committed) is rated at level {condition.min_level} or more "
-                f"with at least {condition.min_confidence} confidence")
+        return (
+            f"an indicator describing conduct (acts being committed) is rated at level {condition.min_level} or more "
+            f"with at least {condition.min_confidence} confidence"
+        )
     if isinstance(condition, RiskFactorsMeanAtLeast):
         return f"the mean of risk factors {_numbers(condition.risk_factors)} is at least {condition.score:.1f}"
     if isinstance(condition, CrimeAtLeast):
         return f"a determined crime risk, not capped for want of an armed conflict, is at least {condition.score:.1f}"
     if isinstance(condition, SpecificRiskFactorAtLeast):
-        return (f"a risk factor specific to one crime scores at least {condition.score:.1f} "
-                "(not for war crimes when there is no armed conflict)")
+        return (
+            f"a risk factor specific to one crime scores at least {condition.score:.1f} "
+            "(not for war crimes when there is no armed conflict)"
+        )
     which = "any of" if condition.match == "any" else "each of"
     if len(condition.risk_factors) == 1:
         return f"risk factor {condition.risk_factors[0]} scores at least {condition.score:.1f}"

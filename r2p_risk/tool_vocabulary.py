@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from r2p_risk.models import StrictModel, text_field
+from r2p_risk.models import StrictModel, TextRules
 
 # Policy spaces, actors and venues are still labelled here, in code; stages, intrusiveness and
 # topics are labelled in catalogue.yaml.
@@ -24,11 +24,23 @@ POLICY_SPACES: dict[str, str] = {
     "regional": "Regional",
     "accountability": "Courts and accountability",
 }
-Stage = Literal["structural_prevention", "rising_risk", "imminent_risk", "ongoing_atrocities", "accountability_recovery"]
-Intrusiveness = Literal["cooperative_support", "diplomatic_engagement", "public_pressure", "coercive_measures", "judicial_action"]
+Stage = Literal[
+    "structural_prevention", "rising_risk", "imminent_risk", "ongoing_atrocities", "accountability_recovery"
+]
+Intrusiveness = Literal[
+    "cooperative_support", "diplomatic_engagement", "public_pressure", "coercive_measures", "judicial_action"
+]
 Actor = Literal[
-    "focal_point", "mission_new_york", "mission_geneva", "embassy", "ministry", "parliament",
-    "regional_organisation", "un_system", "civil_society", "courts",
+    "focal_point",
+    "mission_new_york",
+    "mission_geneva",
+    "embassy",
+    "ministry",
+    "parliament",
+    "regional_organisation",
+    "un_system",
+    "civil_society",
+    "courts",
 ]
 ACTORS: dict[str, str] = {
     "focal_point": "R2P Focal Point",
@@ -43,9 +55,19 @@ ACTORS: dict[str, str] = {
     "courts": "Courts and prosecutors",
 }
 Venue = Literal[
-    "security_council", "general_assembly", "human_rights_council", "un_secretariat", "un_field",
-    "international_courts", "national_courts", "regional_organisation", "national_government",
-    "bilateral", "civil_society", "global_network", "several_un_bodies",
+    "security_council",
+    "general_assembly",
+    "human_rights_council",
+    "un_secretariat",
+    "un_field",
+    "international_courts",
+    "national_courts",
+    "regional_organisation",
+    "national_government",
+    "bilateral",
+    "civil_society",
+    "global_network",
+    "several_un_bodies",
 ]
 VENUES: dict[str, str] = {
     "security_council": "UN Security Council",
@@ -63,8 +85,8 @@ VENUES: dict[str, str] = {
     "several_un_bodies": "Several UN bodies at once",
 }
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{2,60}$")]
-Name = text_field(120, min_length=3)
-Description = text_field(1_000, min_length=10)
+Name = Annotated[str, TextRules(120, min_length=3)]
+Description = Annotated[str, TextRules(1_000, min_length=10)]
 
 
 class CrisisStage(StrictModel):
@@ -77,7 +99,7 @@ class CrisisStage(StrictModel):
     warrants: list[Intrusiveness] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _levels_once(self) -> "CrisisStage":
+    def _levels_once(self) -> CrisisStage:
         if len(set(self.warrants)) != len(self.warrants):
             raise ValueError("warrants lists each intrusiveness level once")
         return self
@@ -100,11 +122,15 @@ class Topic(StrictModel):
     indicators: list[str] = Field(default_factory=list)
     risk_factors: list[int] = Field(default_factory=list)
     findings: list[Literal["ongoing", "ended"]] = Field(
-        default_factory=list, description="a recorded atrocity finding in one of these states is this topic's strongest sign")
-    overall_risk: bool = Field(False, description="the topic is as strong as the overall risk at least, when that is determined")
+        default_factory=list,
+        description="a recorded atrocity finding in one of these states is this topic's strongest sign",
+    )
+    overall_risk: bool = Field(
+        False, description="the topic is as strong as the overall risk at least, when that is determined"
+    )
 
     @model_validator(mode="after")
-    def _tied_to_the_framework(self) -> "Topic":
+    def _tied_to_the_framework(self) -> Topic:
         if not self.indicators and not self.risk_factors:
             raise ValueError("a topic names at least one indicator or risk factor")
         return self

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Annotated, Literal, Union, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from r2p_risk.errors import FrameworkError, Problem, problems_from_validation_error
 from r2p_risk.framework import Framework
-from r2p_risk.models import StrictModel, text_field
+from r2p_risk.models import StrictModel, TextRules
 from r2p_risk.parameters import Crime, RiskLevel
 from r2p_risk.tool_vocabulary import (  # noqa: F401  (ACTORS, POLICY_SPACES, VENUES are read from here too)
     ACTORS,
@@ -40,11 +40,11 @@ MAX_QUOTE_WORDS = 25
 CATALOGUE_SCHEMA_VERSION = 3
 # Older versions are refused with the reason: each newer one records judgements the older did not hold.
 OLD_SCHEMAS = {
-    1: f"version 1 is no longer read: version {CATALOGUE_SCHEMA_VERSION} gives every tool an intrusiveness and the topics "
-       "it answers, which cannot be inferred from version 1 (see CHANGELOG.md)",
+    1: f"version 1 is no longer read: version {CATALOGUE_SCHEMA_VERSION} gives every tool an intrusiveness and the "
+    "topics it answers, which cannot be inferred from version 1 (see CHANGELOG.md)",
     2: f"version 2 is no longer read: version {CATALOGUE_SCHEMA_VERSION} says which intrusiveness each stage warrants "
-       "(`warrants`) and what thin evidence allows (`restraint`), judgements version 2 did not record; its `status_is` "
-       "and `stage_is` conditions are gone, since a tool's `stages` say where it fits (see CHANGELOG.md)",
+    "(`warrants`) and what thin evidence allows (`restraint`), judgements version 2 did not record; its `status_is` "
+    "and `stage_is` conditions are gone, since a tool's `stages` say where it fits (see CHANGELOG.md)",
 }
 
 
@@ -66,7 +66,7 @@ class Meeting(StrictModel):
 class Citation(StrictModel):
     meeting: MeetingId
     section: Name
-    quote: text_field(400, min_length=10)
+    quote: Annotated[str, TextRules(400, min_length=10)]
 
     @field_validator("quote")
     @classmethod
@@ -119,7 +119,9 @@ class IndicatorAtLeast(StrictModel):
     level: int = Field(ge=1, le=3)
 
 
-Condition = Annotated[Union[ThinEvidence, RiskFactorAtLeast, CrimeRiskAtLeast, IndicatorAtLeast], Field(discriminator="kind")]
+Condition = Annotated[
+    ThinEvidence | RiskFactorAtLeast | CrimeRiskAtLeast | IndicatorAtLeast, Field(discriminator="kind")
+]
 Threshold = (RiskFactorAtLeast, CrimeRiskAtLeast, IndicatorAtLeast)
 
 
@@ -128,9 +130,19 @@ class Tool(StrictModel):
     name: Name
     description: Description
     category: Literal[
-        "security_council", "general_assembly", "human_rights_council", "un_system", "accountability",
-        "regional", "capital", "mediation", "women_peace_security", "civil_society", "humanitarian",
-        "hate_speech_education", "focal_points",
+        "security_council",
+        "general_assembly",
+        "human_rights_council",
+        "un_system",
+        "accountability",
+        "regional",
+        "capital",
+        "mediation",
+        "women_peace_security",
+        "civil_society",
+        "humanitarian",
+        "hate_speech_education",
+        "focal_points",
     ]
     venue: Venue
     policy_space: PolicySpace
@@ -145,9 +157,11 @@ class Tool(StrictModel):
     cautions: list[Caution] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _answers_topics_or_is_general(self) -> "Tool":
+    def _answers_topics_or_is_general(self) -> Tool:
         if bool(self.topics) == self.general_purpose:
-            raise ValueError("a tool either names the topics it answers or is marked general_purpose, not both or neither")
+            raise ValueError(
+                "a tool either names the topics it answers or is marked general_purpose, not both or neither"
+            )
         if len(set(self.stages)) != len(self.stages) or len(set(self.topics)) != len(self.topics):
             raise ValueError("stages and topics are listed once each")
         return self
@@ -169,7 +183,9 @@ class Ranking(StrictModel):
     earlier_stage: float = Field(ge=0)
     strongest_topic: float = Field(ge=0)
     second_topic: float = Field(ge=0)
-    second_sign: float = Field(ge=0, le=1, description="the share of a topic's strength that its second strongest sign gives")
+    second_sign: float = Field(
+        ge=0, le=1, description="the share of a topic's strength that its second strongest sign gives"
+    )
     general_purpose: float = Field(ge=0)
     worsening: float = Field(ge=0)
     condition: float = Field(ge=0)
@@ -216,7 +232,8 @@ class Catalogue(StrictModel):
 
     def intrusiveness_rank(self, level: str) -> int:
         """0 for the least intrusive step of the scale, 4 for the most."""
-        return [i.id for i in self.intrusiveness_levels].index(level)
+        levels: list[str] = [i.id for i in self.intrusiveness_levels]
+        return levels.index(level)
 
     def topic(self, topic_id: str) -> Topic:
         return next(t for t in self.topics if t.id == topic_id)
@@ -226,7 +243,8 @@ class Catalogue(StrictModel):
         return list(dict.fromkeys(i for topic_id in tool.topics for i in self.topic(topic_id).indicators))
 
     def risk_factors_answered(self, tool: Tool) -> list[int]:
-        """The risk factors its topics name, and those holding an indicator they name; none for a general-purpose tool."""
+        """The risk factors its topics name, and those holding an indicator they name; none for a general-purpose
+        tool."""
         named = {n for topic_id in tool.topics for n in self.topic(topic_id).risk_factors}
         return sorted(named | {int(i.split(".")[0]) for i in self.indicators_answered(tool)})
 
@@ -251,8 +269,15 @@ def parse_catalogue(header: object, tool_files: dict[str, object], framework: Fr
     if not isinstance(header, dict):
         raise FrameworkError([Problem("not_a_mapping", "catalogue.yaml", "must be a mapping of fields")])
     if header.get("schema_version") in OLD_SCHEMAS:
-        raise FrameworkError([Problem("unsupported_schema_version", "catalogue.yaml > schema_version",
-                                      OLD_SCHEMAS[header["schema_version"]])])
+        raise FrameworkError(
+            [
+                Problem(
+                    "unsupported_schema_version",
+                    "catalogue.yaml > schema_version",
+                    OLD_SCHEMAS[header["schema_version"]],
+                )
+            ]
+        )
     tools: list[object] = []
     places: list[str] = []
     for name, data in sorted(tool_files.items()):
@@ -278,19 +303,31 @@ def parse_catalogue(header: object, tool_files: dict[str, object], framework: Fr
 def _check_vocabularies(catalogue: Catalogue, framework: Framework) -> list[Problem]:
     """Stages and intrusiveness levels are each labelled once; topics are unique and name what the Framework has."""
     problems = []
-    for field, listed, known in (("stages", [s.id for s in catalogue.stages], get_args(Stage)),
-                                 ("intrusiveness_levels", [i.id for i in catalogue.intrusiveness_levels], get_args(Intrusiveness))):
+    for field, listed, known in (
+        ("stages", [s.id for s in catalogue.stages], get_args(Stage)),
+        ("intrusiveness_levels", [i.id for i in catalogue.intrusiveness_levels], get_args(Intrusiveness)),
+    ):
         if sorted(listed) != sorted(known):
-            problems.append(Problem("incomplete_vocabulary", f"catalogue.yaml > {field}", f"must list each of {', '.join(known)} once"))
+            problems.append(
+                Problem(
+                    "incomplete_vocabulary", f"catalogue.yaml > {field}", f"must list each of {', '.join(known)} once"
+                )
+            )
     counts = Counter(t.id for t in catalogue.topics)
     for i, topic in enumerate(catalogue.topics):
         where = f"catalogue.yaml > topics[{i}]"
         if counts[topic.id] > 1:
             problems.append(Problem("duplicate_id", f"{where}.id", f'duplicate topic id "{topic.id}"'))
-        problems += [Problem("unknown_indicator", f"{where}.indicators", f'no indicator "{indicator}"')
-                     for indicator in topic.indicators if not framework.has_indicator(indicator)]
-        problems += [Problem("unknown_risk_factor", f"{where}.risk_factors", f"no risk factor {number}")
-                     for number in topic.risk_factors if not framework.has_risk_factor(number)]
+        problems += [
+            Problem("unknown_indicator", f"{where}.indicators", f'no indicator "{indicator}"')
+            for indicator in topic.indicators
+            if not framework.has_indicator(indicator)
+        ]
+        problems += [
+            Problem("unknown_risk_factor", f"{where}.risk_factors", f"no risk factor {number}")
+            for number in topic.risk_factors
+            if not framework.has_risk_factor(number)
+        ]
     return problems
 
 
@@ -299,23 +336,32 @@ def _check_references(catalogue: Catalogue, framework: Framework, places: list[s
     counts = Counter(t.id for t in catalogue.tools)
     meeting_ids = {m.id for m in catalogue.meetings}
     topic_ids = {t.id for t in catalogue.topics}
-    for tool, place in zip(catalogue.tools, places):
+    for tool, place in zip(catalogue.tools, places, strict=True):
         if counts[tool.id] > 1:
             problems.append(Problem("duplicate_id", f"{place}.id", f'duplicate tool id "{tool.id}"'))
-        problems += [Problem("unknown_topic", f"{place}.topics", f'no topic "{topic}" in catalogue.yaml')
-                     for topic in tool.topics if topic not in topic_ids]
+        problems += [
+            Problem("unknown_topic", f"{place}.topics", f'no topic "{topic}" in catalogue.yaml')
+            for topic in tool.topics
+            if topic not in topic_ids
+        ]
         for i, condition in enumerate(tool.when):
             if isinstance(condition, RiskFactorAtLeast):
                 for number in condition.risk_factors:
                     if not framework.has_risk_factor(number):
-                        problems.append(Problem("unknown_risk_factor", f"{place}.when[{i}]", f"no risk factor {number}"))
+                        problems.append(
+                            Problem("unknown_risk_factor", f"{place}.when[{i}]", f"no risk factor {number}")
+                        )
             if isinstance(condition, IndicatorAtLeast):
                 for indicator in condition.indicators:
                     if not framework.has_indicator(indicator):
-                        problems.append(Problem("unknown_indicator", f"{place}.when[{i}]", f'no indicator "{indicator}"'))
+                        problems.append(
+                            Problem("unknown_indicator", f"{place}.when[{i}]", f'no indicator "{indicator}"')
+                        )
         for where, citation in all_citations(tool):
             if citation.meeting not in meeting_ids:
-                problems.append(Problem("unknown_meeting", f"{place}.{where}", f'no meeting "{citation.meeting}" in catalogue.yaml'))
+                problems.append(
+                    Problem("unknown_meeting", f"{place}.{where}", f'no meeting "{citation.meeting}" in catalogue.yaml')
+                )
     return problems
 
 
@@ -332,7 +378,11 @@ def check_quotes(catalogue: Catalogue, sources: dict[str, str]) -> list[Problem]
         for where, citation in all_citations(tool):
             if normalise_text(citation.quote) not in texts.get(citation.meeting, ""):
                 problems.append(
-                    Problem("quote_not_found", f"{tool.id}.{where}", f"quote not found in the {citation.meeting} summary: {citation.quote!r}")
+                    Problem(
+                        "quote_not_found",
+                        f"{tool.id}.{where}",
+                        f"quote not found in the {citation.meeting} summary: {citation.quote!r}",
+                    )
                 )
     return problems
 

@@ -7,7 +7,8 @@ CHANGELOG.md; each step has an old-version fixture in tests/fixtures/ and a test
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from r2p_risk.errors import Problem, SnapshotError
 
@@ -31,7 +32,9 @@ def _add_dossier_and_review(data: dict) -> dict:
     assessment = data.get("assessment")
     if isinstance(assessment, dict):
         assessment.setdefault("dossier", {})
-        assessment.setdefault("review", {"state": "final" if assessment.get("status") == "final" else "draft", "comments": []})
+        assessment.setdefault(
+            "review", {"state": "final" if assessment.get("status") == "final" else "draft", "comments": []}
+        )
     return data
 
 
@@ -50,9 +53,19 @@ def upgrade(data: dict[str, Any], current: int, steps: dict[int, Step], what: st
     if not isinstance(version, int) or isinstance(version, bool):
         raise SnapshotError([Problem("missing_schema_version", "schema_version", "must be a whole number")])
     if version > current:
-        raise SnapshotError([Problem("future_schema_version", "schema_version", f"this {what} is version {version}, newer than this app reads ({current}); update r2p-risk")])
+        raise SnapshotError(
+            [
+                Problem(
+                    "future_schema_version",
+                    "schema_version",
+                    f"this {what} is version {version}, newer than this app reads ({current}); update r2p-risk",
+                )
+            ]
+        )
     if version < 1:
-        raise SnapshotError([Problem("unknown_schema_version", "schema_version", f"version {version} was never issued; the first is 1")])
+        raise SnapshotError(
+            [Problem("unknown_schema_version", "schema_version", f"version {version} was never issued; the first is 1")]
+        )
     data = copy.deepcopy(data)
     while version < current:
         data = steps[version](data)

@@ -49,8 +49,9 @@ def review_columns(overview: SituationOverview, today: dt.date | None) -> dict:
     return {"next_trigger": next_trigger_text(latest.triggers, today), "review": due.text, "review_due": due.due}
 
 
-def build_watch_list(overviews: list[SituationOverview], model, regions: dict[str, Region],
-                     today: dt.date | None = None) -> list[WatchRow]:
+def build_watch_list(
+    overviews: list[SituationOverview], model, regions: dict[str, Region], today: dt.date | None = None
+) -> list[WatchRow]:
     """One row per situation: its latest assessment's status and score, and the change since the one before;
     with `today`, its next trigger and whether its review is due."""
     rows = []
@@ -62,21 +63,29 @@ def build_watch_list(overviews: list[SituationOverview], model, regions: dict[st
         overall = latest.summary.overall if latest else None
         region = regions.get(situation.country) if situation.country else None
         summary = latest.summary if latest else None
-        rows.append(WatchRow(
-            situation_id=situation.id, situation=situation.name,
-            country=country_name(situation.country), region=region.region if region else None, tags=situation.tags,
-            assessment_id=latest.assessment_id if latest else None,
-            status=summary.status if summary else None, status_label=status_label(summary, model.params),
-            provisional=bool(summary and summary.provisional),
-            risk_class=model.params.risk_level_label(summary.level) if summary else None,
-            overall=overall, overall_range=summary.range if summary else None, assessed=summary.assessed if summary else None,
-            reliability=summary.reliability if summary else None,
-            last_assessed=latest.assessed_on if latest else None,
-            change=None if overall is None or before is None else round(overall - before, 2),
-            assessments=len(overview.assessments),
-            **review_columns(overview, today),
-        ))
-    severity = {status: -model.params.severity(status) for status in STATUSES}  # most severe first, unassessed last
+        rows.append(
+            WatchRow(
+                situation_id=situation.id,
+                situation=situation.name,
+                country=country_name(situation.country),
+                region=region.region if region else None,
+                tags=situation.tags,
+                assessment_id=latest.assessment_id if latest else None,
+                status=summary.status if summary else None,
+                status_label=status_label(summary, model.params),
+                provisional=bool(summary and summary.provisional),
+                risk_class=model.params.risk_level_label(summary.level) if summary else None,
+                overall=overall,
+                overall_range=summary.range if summary else None,
+                assessed=summary.assessed if summary else None,
+                reliability=summary.reliability if summary else None,
+                last_assessed=latest.assessed_on if latest else None,
+                change=None if overall is None or before is None else round(overall - before, 2),
+                assessments=len(overview.assessments),
+                **review_columns(overview, today),
+            )
+        )
+    severity: dict[str | None, int] = {status: -model.params.severity(status) for status in STATUSES}  # unassessed last
     rows.sort(key=lambda r: (severity.get(r.status, 1), -(r.overall if r.overall is not None else -1), r.situation))
     return rows
 
@@ -92,8 +101,11 @@ def status_label(summary, params) -> str:
 def filter_watch_list(rows: list[WatchRow], regions: list[str], statuses: list[str], tags: list[str]) -> list[WatchRow]:
     """Keep rows in any of the chosen regions, statuses and tags; an empty choice keeps all."""
     return [
-        r for r in rows
-        if (not regions or r.region in regions) and (not statuses or r.status in statuses) and (not tags or set(tags) & set(r.tags))
+        r
+        for r in rows
+        if (not regions or r.region in regions)
+        and (not statuses or r.status in statuses)
+        and (not tags or set(tags) & set(r.tags))
     ]
 
 
@@ -105,7 +117,9 @@ def watch_list_frame(rows: list[WatchRow]) -> pd.DataFrame:
     class beside it matches); the overall score with the range it could still take."""
     frame = pd.DataFrame([r.model_dump() for r in rows], columns=list(WatchRow.model_fields))
     frame["status"] = frame["status_label"]
-    frame["range"] = frame["overall_range"].map(lambda r: f"{score_figure(r[0])}-{score_figure(r[1])}" if r is not None else NOTHING)
+    frame["range"] = frame["overall_range"].map(
+        lambda r: f"{score_figure(r[0])}-{score_figure(r[1])}" if r is not None else NOTHING
+    )
     frame["overall"] = [score_figure(r.overall, "not determined" if r.status else NOTHING) for r in rows]
     frame["reliability"] = [score_figure(r.reliability, NOTHING) for r in rows]
     frame["change"] = [NOTHING if r.change is None else f"{r.change:+.1f}" for r in rows]
@@ -114,15 +128,24 @@ def watch_list_frame(rows: list[WatchRow]) -> pd.DataFrame:
     for column in ("country", "region", "risk_class"):
         frame[column] = frame[column].fillna(NOTHING)
     frame["tags"] = frame["tags"].map(", ".join)
-    frame["review"] = [("⚠ " if due else "") + text for due, text in zip(frame["review_due"], frame["review"])]
+    frame["review"] = [
+        ("⚠ " if due else "") + text for due, text in zip(frame["review_due"], frame["review"], strict=True)
+    ]
     return frame
 
 
 def compact_lines(rows: list[WatchRow]) -> list[tuple[str, str]]:
     """Each situation as (name, what it is at) for a narrow screen: status, risk class and overall score in words."""
-    return [(r.situation, r.status_label if r.status is None else
-             f"{r.status_label} · overall risk {r.risk_class}" + (f" ({score_figure(r.overall)})" if r.overall is not None else ""))
-            for r in rows]
+    return [
+        (
+            r.situation,
+            r.status_label
+            if r.status is None
+            else f"{r.status_label} · overall risk {r.risk_class}"
+            + (f" ({score_figure(r.overall)})" if r.overall is not None else ""),
+        )
+        for r in rows
+    ]
 
 
 def heatmap_frame(overviews: list[SituationOverview], model) -> pd.DataFrame:
@@ -145,9 +168,23 @@ def trend_frame(overviews: list[SituationOverview], situation_ids: list[str]) ->
             continue
         for a in o.assessments:
             ranges = {"overall": a.summary.range, **a.summary.crime_ranges}
-            records.append({"situation": o.situation.name, "assessed_on": a.assessed_on, "overall": a.summary.overall,
-                            "status": a.summary.status, **a.summary.crimes,
-                            **{f"{name}_low": r[0] for name, r in ranges.items()}, **{f"{name}_high": r[1] for name, r in ranges.items()}})
+            records.append(
+                {
+                    "situation": o.situation.name,
+                    "assessed_on": a.assessed_on,
+                    "overall": a.summary.overall,
+                    "status": a.summary.status,
+                    **a.summary.crimes,
+                    **{f"{name}_low": r[0] for name, r in ranges.items()},
+                    **{f"{name}_high": r[1] for name, r in ranges.items()},
+                }
+            )
     figures = ["overall", "genocide", "crimes_against_humanity", "war_crimes"]
-    columns = ["situation", "assessed_on", "status", *figures, *(f"{f}_{end}" for f in figures for end in ("low", "high"))]
+    columns = [
+        "situation",
+        "assessed_on",
+        "status",
+        *figures,
+        *(f"{f}_{end}" for f in figures for end in ("low", "high")),
+    ]
     return pd.DataFrame(records, columns=columns).sort_values(["situation", "assessed_on"], ignore_index=True)

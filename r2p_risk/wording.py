@@ -12,13 +12,19 @@ from r2p_risk.framework import Framework, Indicator
 from r2p_risk.parameters import ScoringParameters, change_figure, score_figure
 from r2p_risk.reasons import listing
 
-MODEL_LINE = "Figures: r2p-risk's own model applied to the UN Framework of Analysis for Atrocity Crimes (2014), not the UN's."
-MODEL_NOTE = ("Every figure here is r2p-risk's own scoring model applied to the UN Framework of Analysis for Atrocity "
-              "Crimes, not the UN's: the Framework prescribes no numbers. Each score comes with the range it could still "
-              "take while indicators are unassessed.")
-PARAPHRASE_NOTE = ("Indicator texts marked ≈ are r2p-risk's paraphrases of the Framework's indicators, not its wording; the "
-                   "numbering and the risk-factor titles are the Framework's own. ≈? marks a paraphrase whose wording is not "
-                   "yet checked against the official text.")
+MODEL_LINE = (
+    "Figures: r2p-risk's own model applied to the UN Framework of Analysis for Atrocity Crimes (2014), not the UN's."
+)
+MODEL_NOTE = (
+    "Every figure here is r2p-risk's own scoring model applied to the UN Framework of Analysis for Atrocity "
+    "Crimes, not the UN's: the Framework prescribes no numbers. Each score comes with the range it could still "
+    "take while indicators are unassessed."
+)
+PARAPHRASE_NOTE = (
+    "Indicator texts marked ≈ are r2p-risk's paraphrases of the Framework's indicators, not its wording; the "
+    "numbering and the risk-factor titles are the Framework's own. ≈? marks a paraphrase whose wording is not "
+    "yet checked against the official text."
+)
 
 
 def fmt(score: float | None) -> str:
@@ -35,9 +41,11 @@ def score_text(score: float | None, low: float, high: float) -> str:
 def status_note(params: ScoringParameters) -> str:
     borrowed = [s for s in params.statuses if s.borrowed_from]
     names = listing([s.label for s in borrowed])
-    return (f"The status labels {names} are the categories of the Global Centre for the Responsibility to Protect's "
-            f"{borrowed[0].borrowed_from}; r2p-risk assigns them by its own documented rules, and adds "
-            f"{params.status_label('monitoring')} and {params.status_label('insufficient_evidence')}.")
+    return (
+        f"The status labels {names} are the categories of the Global Centre for the Responsibility to Protect's "
+        f"{borrowed[0].borrowed_from}; r2p-risk assigns them by its own documented rules, and adds "
+        f"{params.status_label('monitoring')} and {params.status_label('insufficient_evidence')}."
+    )
 
 
 def status_source(label: str, params: ScoringParameters) -> str:
@@ -61,9 +69,11 @@ def incomplete_note(framework: Framework) -> str:
     listed = sum(len(rf.indicators) for rf in partial)
     counted = sum(framework.counted_indicators(rf.number) for rf in partial)
     numbers = listing([str(rf.number) for rf in partial])
-    return (f"The indicator lists of risk factors {numbers} are incomplete: r2p-risk lists {listed} of their {counted:g} "
-            "official indicators, whose text could not be obtained. Their coverage counts the unlisted ones as unassessed, "
-            "so their ranges stay open, and analysts can rate these risk factors as a whole.")
+    return (
+        f"The indicator lists of risk factors {numbers} are incomplete: r2p-risk lists {listed} of their {counted:g} "
+        "official indicators, whose text could not be obtained. Their coverage counts the unlisted ones as unassessed, "
+        "so their ranges stay open, and analysts can rate these risk factors as a whole."
+    )
 
 
 def change_lines(change: ProfileChange | None, params: ScoringParameters, factors: int = 5) -> list[str]:
@@ -72,10 +82,17 @@ def change_lines(change: ProfileChange | None, params: ScoringParameters, factor
         return ["This is the first assessment of this situation."]
     before, after = params.status_label(change.status_before), params.status_label(change.status_after)
     status = f"status unchanged ({after})" if before == after else f"status {before} → {after}"
-    lines = [f"Since the assessment of {change.earlier_assessed_on}: {status}; overall score {fmt(change.overall_before)} → "
-             f"{fmt(change.overall_after)}."]
-    moved = sorted((f for f in change.risk_factors if f.delta), key=lambda f: -abs(f.delta))[:factors]
-    lines += [f"Risk factor {f.number} ({f.title}): {fmt(f.before)} → {fmt(f.after)} ({change_figure(f.before, f.after)})." for f in moved]
+    lines = [
+        f"Since the assessment of {change.earlier_assessed_on}: {status}; overall score {fmt(change.overall_before)} → "
+        f"{fmt(change.overall_after)}."
+    ]
+    moved = sorted(((f, f.delta) for f in change.risk_factors if f.delta), key=lambda pair: -abs(pair[1]))[:factors]
+    lines += [
+        f"Risk factor {f.number} ({f.title}): {fmt(f.before)} → {fmt(f.after)} ({change_figure(f.before, f.after)})."
+        for f, _delta in moved
+    ]
     lines += [f"New triggering factor: {i.indicator} {i.text}" for i in change.new_triggering_factors]
-    lines.append(f"{len(change.worsened_indicators)} indicators worsened and {len(change.improved_indicators)} improved.")
+    lines.append(
+        f"{len(change.worsened_indicators)} indicators worsened and {len(change.improved_indicators)} improved."
+    )
     return lines

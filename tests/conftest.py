@@ -1,25 +1,19 @@
-"""Shared fixtures: the shipped model, assessments built in one line, databases on SQLite and PostgreSQL,
-and the browser test rig."""
+"""Shared fixtures only: the shipped model, databases on SQLite and PostgreSQL, and the browser test rig.
+What tests share besides fixtures lives in tests/helpers; tests never import from this file."""
 
-import datetime as dt
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
+import shutil
+import tempfile
 
 import pytest
+from helpers import ARGS, CHROMIUM, FRAMEWORKS, ROOT, Clock
+from helpers.browser import new_page
+from helpers.servers import start_streamlit, stop
+from helpers.tree import OWN_DATABASE, TREE_BEFORE, tree_state
 from playwright.sync_api import sync_playwright
-
 from postgres_server import start_postgres
-from r2p_risk.assessment import Assessment
-from r2p_risk.storage.files import load_model
 
-ROOT = Path(__file__).resolve().parent.parent
-FRAMEWORKS = ROOT / "frameworks"
-EXAMPLES = ROOT / "data" / "examples"
+from r2p_risk.storage.files import load_model
 
 
 @pytest.fixture(scope="session")
@@ -35,14 +29,6 @@ def framework(model):
 @pytest.fixture(scope="session")
 def params(model):
     return model.params
-
-
-def make_assessment(levels: dict[str, int | None] | None = None, whole: dict[int, int | None] | None = None, **fields) -> Assessment:
-    """An assessment rating the given indicators (id -> level) and risk factors as a whole."""
-    ratings = [{"indicator": i, "level": level, "confidence": "medium"} for i, level in (levels or {}).items()]
-    wholes = [{"risk_factor": n, "level": level, "confidence": "medium"} for n, level in (whole or {}).items()]
-    return Assessment(assessed_on=fields.pop("assessed_on", dt.date(2026, 1, 15)), analyst=fields.pop("analyst", "Test Analyst"),
-                      ratings=ratings, risk_factor_ratings=wholes, **fields)
 
 
 # --- databases: every storage test runs on SQLite and on a throwaway PostgreSQL ----------------------
@@ -77,17 +63,6 @@ def database_url(request):
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
 
 
-class Clock:
-    """A minute later at every call, so saved_at values are known and distinct."""
-
-    def __init__(self):
-        self.time = dt.datetime(2026, 5, 1, 10, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        self.time += dt.timedelta(minutes=1)
-        return self.time
-
-
 @pytest.fixture
 def db(database_url):
     """The database at `database_url` (SQLite and PostgreSQL), its clock a `Clock`."""
@@ -99,43 +74,15 @@ def db(database_url):
 
 
 # --- end to end: a real `streamlit run app.py` and Debian's Chromium driven by Playwright -----------
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost"]
-LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
+    """`streamlit run app.py` on a free port and an empty SQLite file of its own (one per test module and worker)."""
     database = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
-    port = free_port()
-    env = {**os.environ, "R2P_RISK_DATABASE_URL": f"sqlite:///{database}"}
-    log = open(database.with_suffix(".log"), "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={port}"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    server, url = start_streamlit(
+        {**os.environ, "R2P_RISK_DATABASE_URL": f"sqlite:///{database}"}, database.with_suffix(".log"), cwd=ROOT
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: {database.with_suffix('.log').read_text()}")
-            time.sleep(0.1)
     yield url
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
+    stop(server)
 
 
 @pytest.fixture(scope="module")
@@ -149,68 +96,52 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A fresh page; `page.outside_requests` lists every request that tried to leave this machine."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    outside: list[str] = []
-
-    def route(route):
-        if route.request.url.startswith(LOCAL):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", route)
-    context.on("request", lambda request: None if request.url.startswith(LOCAL) else outside.append(request.url))
-    page = context.new_page()
-    page.on("websocket", lambda ws: None if ws.url.startswith(LOCAL) else outside.append(ws.url))
-    page.outside_requests = outside
+    page = new_page(browser, [])
     yield page
-    context.close()
+    page.context.close()
 
 
-def wait_idle(page) -> None:
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_timeout(300)
-    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=30_000)
+# --- no test writes the checkout's default database (data/r2p-risk.sqlite3): one that opens the database without
+# naming one gets a file of its own process (each xdist worker its own), never the checkout's or another worker's
+def pytest_configure(config):
+    if not os.environ.get("R2P_RISK_DATABASE_URL") or os.environ.get(OWN_DATABASE):
+        folder = tempfile.mkdtemp(prefix="r2p-risk-tests-")
+        os.environ["R2P_RISK_DATABASE_URL"] = f"sqlite:///{folder}/default.sqlite3"
+        os.environ[OWN_DATABASE] = folder
 
 
-# --- the Assess screen's risk factor tables, as AppTest edits them ------------------------------------
-def ratings_key(at, number: int) -> str:
-    """The widget key of risk factor `number`'s table in the open edit."""
-    generations = at.session_state["table_generation"] if "table_generation" in at.session_state else {}
-    generation = f"{generations.get(0, 0)}.{generations.get(number, 0)}"
-    return ":".join([at.session_state["draft"].edit_id, "factor", str(number), "ratings", str(generation)])
+def pytest_unconfigure(config):
+    folder = os.environ.get(OWN_DATABASE)
+    if folder and os.environ.get("R2P_RISK_DATABASE_URL", "").startswith(f"sqlite:///{folder}/"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def edit_ratings(at, target: str | int, **cells):
-    """Edit one row of a risk factor's table (an indicator id, or a risk factor number for its whole-factor row)
-    as the browser does: AppTest cannot type into st.data_editor, so its edit state is written before the run,
-    adding to the edits already made in that table, as the browser's grid does. Levels are given as numbers
-    (None: unknown); the risk factor is opened first."""
-    from r2p_risk.rating_table import LEVEL_CELLS, UNKNOWN
-
-    number = target if isinstance(target, int) else int(target.split(".")[0])
-    if at.session_state["assess_factor"] != number:
-        at.selectbox(key="assess_factor").select(number).run()
-    key = ratings_key(at, number)
-    items = list(at.data_editor(key=key).value["item"])
-    row = items.index(f"RF {number}" if isinstance(target, int) else target)
-    if "level" in cells:
-        cells["level"] = UNKNOWN if cells["level"] is None else LEVEL_CELLS[cells["level"]]
-    before = at.session_state[key]["edited_rows"] if key in at.session_state else {}
-    edited = {int(r): dict(c) for r, c in before.items()}
-    edited.setdefault(row, {}).update(cells)
-    at.session_state[key] = {"edited_rows": edited, "added_rows": [], "deleted_rows": []}
-    return at.run()
+# --- in parallel (pytest-xdist, --dist loadgroup): the tests of a module that share a module-scoped fixture (a
+# Streamlit server, a browser) run on one worker, so it is started once; all other tests go wherever a worker is free
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        definitions = getattr(item, "_fixtureinfo", None)
+        scopes = {d.scope for defs in (definitions.name2fixturedefs.values() if definitions else ()) for d in defs}
+        if scopes & {"module", "class"}:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
-def table_row(at, target: str | int) -> dict:
-    """The row of a risk factor's table as the screen shows it (the risk factor must be open): the table it was drawn
-    from with the edits made in it since on top, as the browser's grid shows them."""
-    number = target if isinstance(target, int) else int(target.split(".")[0])
-    key = ratings_key(at, number)
-    frame = at.data_editor(key=key).value
-    position = list(frame["item"]).index(f"RF {number}" if isinstance(target, int) else target)
-    row = frame.iloc[position].to_dict()
-    edits = at.session_state[key]["edited_rows"] if key in at.session_state else {}
-    return {**row, **{column: value for r, cells in edits.items() if int(r) == position for column, value in cells.items()}}
+# --- a test run leaves the working tree as it found it (git status), checked once, by the main process ---------
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # not in an xdist worker
+        session.config.stash[TREE_BEFORE] = tree_state()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = session.config.stash.get(TREE_BEFORE, None)
+    if before is None or hasattr(session.config, "workerinput"):
+        return
+    changed = sorted(set(tree_state()) - set(before))
+    if changed:
+        session.config.get_terminal_writer().line(
+            "The tests changed the working tree (git status --porcelain), and a test run must leave it clean:\n  "
+            + "\n  ".join(changed),
+            red=True,
+            bold=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from r2p_risk.resources import app_script, examples_dir
 from r2p_risk.storage.database import open_database
+from r2p_risk.ui import state
 
 
 def check(at: AppTest) -> AppTest:
@@ -19,10 +20,18 @@ def check(at: AppTest) -> AppTest:
 
 
 at = check(AppTest.from_file(str(app_script()), default_timeout=60).run())
-at.button(key="load_examples").click().run()
+at.button(key=state.LOAD_EXAMPLES).click().run()
 situations = open_database(os.environ["R2P_RISK_DATABASE_URL"]).list_situations()
-check(at.selectbox(key="open_situation").select(situations[0].id).run())
-check(at.sidebar.text_input(key="analyst_name").input("Ana Analyst").run())
-check(at.button(key="open_assessment").click().run())
-print(json.dumps({"app": str(app_script()), "examples": str(examples_dir()), "situations": len(situations),
-                  "title": [t.value for t in at.title]}))
+check(at.selectbox(key=state.OPEN_SITUATION).select(situations[0].id).run())
+check(at.sidebar.text_input(key=state.ANALYST).input("Ana Analyst").run())
+check(at.button(key=state.OPEN_ASSESSMENT).click().run())
+print(
+    json.dumps(
+        {
+            "app": str(app_script()),
+            "examples": str(examples_dir()),
+            "situations": len(situations),
+            "title": [t.value for t in at.title],
+        }
+    )
+)

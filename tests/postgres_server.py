@@ -2,7 +2,8 @@
 
 The server is Debian's `postgresql` package (installed by `scripts/setup --system`): initdb into a
 temporary folder, as the unprivileged `postgres` user when the tests run as root (initdb refuses
-root), listening on 127.0.0.1 on a free port with fsync off. Each test gets a database of its own.
+root), listening on 127.0.0.1 on a free port with fsync off. Each test gets a database of its own. Under
+pytest-xdist every worker process starts a server of its own (a session fixture is per worker), in its own folder.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 EXTERNAL = "R2P_RISK_TEST_POSTGRES_URL"
-MISSING = ("PostgreSQL is not installed, and the storage tests run against it as well as SQLite. "
-           "Run `scripts/setup --system` as root (it installs Debian's `postgresql`), or point "
-           f"{EXTERNAL} at a server where this user may create databases, "
-           "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+MISSING = (
+    "PostgreSQL is not installed, and the storage tests run against it as well as SQLite. "
+    "Run `scripts/setup --system` as root (it installs Debian's `postgresql`), or point "
+    f"{EXTERNAL} at a server where this user may create databases, "
+    "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 class PostgresServer:
@@ -47,8 +50,9 @@ class PostgresServer:
             shutil.rmtree(self._data_dir, ignore_errors=True)
 
     def _admin(self, statement: str) -> None:
-        with psycopg.connect(self.admin_url.set(drivername="postgresql").render_as_string(hide_password=False),
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            self.admin_url.set(drivername="postgresql").render_as_string(hide_password=False), autocommit=True
+        ) as conn:
             conn.execute(statement)
 
 
@@ -59,16 +63,44 @@ def start_postgres() -> PostgresServer:
     run_as = []
     if os.geteuid() == 0:
         if shutil.which("runuser") is None or _no_user("postgres"):
-            raise RuntimeError("running as root, the throwaway server needs the `postgres` user and runuser. " + MISSING)
+            raise RuntimeError(
+                "running as root, the throwaway server needs the `postgres` user and runuser. " + MISSING
+            )
         run_as = ["runuser", "-u", "postgres", "--"]
     initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
     data_dir = Path(tempfile.mkdtemp(prefix="r2p-risk-pg-"))
     if run_as:
         shutil.chown(data_dir, "postgres", "postgres")
-    port = _free_port()
     _run([*run_as, initdb, "-D", str(data_dir), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"])
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data_dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    _run([*run_as, pg_ctl, "-D", str(data_dir), "-l", str(data_dir / "server.log"), "-w", "-t", "60", "-o", options, "start"])
+    for attempt in range(
+        3
+    ):  # tests run in several processes at once: a port found free may be taken before it is bound
+        port = _free_port()
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {port} -k {data_dir}"
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        try:
+            _run(
+                [
+                    *run_as,
+                    pg_ctl,
+                    "-D",
+                    str(data_dir),
+                    "-l",
+                    str(data_dir / "server.log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
+                    options,
+                    "start",
+                ]
+            )
+            break
+        except RuntimeError:
+            if attempt == 2 or "Address already in use" not in (data_dir / "server.log").read_text(errors="replace"):
+                raise
     return PostgresServer(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", data_dir, run_as)
 
 

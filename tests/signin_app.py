@@ -11,9 +11,13 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["situations", "assess", "profile", "recommendations", "compare", "transfer", "framework"]
 ISSUER = "http://127.0.0.1:9400"
-AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": secrets.token_urlsafe(48),
-        "client_id": "r2p-risk", "client_secret": secrets.token_urlsafe(24),
-        "server_metadata_url": "http://127.0.0.1:9400/.well-known/openid-configuration"}
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": secrets.token_urlsafe(48),
+    "client_id": "r2p-risk",
+    "client_secret": secrets.token_urlsafe(24),
+    "server_metadata_url": "http://127.0.0.1:9400/.well-known/openid-configuration",
+}
 
 
 @pytest.fixture(name="team_url")
@@ -37,9 +41,18 @@ def session(user: dict, auth: dict | None = None, query: dict | None = None) -> 
 
 
 def claims(email: str, name: str = "", groups=(), **more) -> dict:
-    """What the identity provider says of a signed-in account: its subject derived from the e-mail, which it verified."""
-    return {"is_logged_in": True, "iss": ISSUER, "sub": f"sub-{email.lower()}", "email": email, "email_verified": True,
-            "name": name, "groups": list(groups), **more}
+    """What the identity provider says of a signed-in account: its subject derived from the e-mail, which it
+    verified."""
+    return {
+        "is_logged_in": True,
+        "iss": ISSUER,
+        "sub": f"sub-{email.lower()}",
+        "email": email,
+        "email_verified": True,
+        "name": name,
+        "groups": list(groups),
+        **more,
+    }
 
 
 def signed_in(email: str, name: str = "", groups=(), query: dict | None = None) -> AppTest:

@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from helpers import edit_ratings, table_row
 from streamlit.testing.v1 import AppTest
 
-from conftest import edit_ratings, table_row
 from r2p_risk.rating_table import LEVEL_CELLS
 from r2p_risk.storage.database import open_database
+from r2p_risk.ui import state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["situations", "assess", "profile", "recommendations", "compare", "transfer", "framework", "audit"]
@@ -40,19 +41,15 @@ def open_page(at: AppTest, page: str) -> AppTest:
     return at.switch_page(f"r2p_risk/ui/pages/{page}.py").run()
 
 
-def key(at: AppTest, *parts) -> str:
-    return ":".join([at.session_state["draft"].edit_id, *map(str, parts)])
-
-
 def create_situation(at: AppTest, name="Upper Keldar (fictional)", country=None) -> str:
     """A situation through the form; fictional and with no country, as test data with scores must be."""
-    at.text_input(key="new_situation_name").input(name)
+    at.text_input(key=state.NEW_SITUATION_NAME).input(name)
     if country:
-        at.selectbox(key="new_situation_country").select(country)
-    at.text_input(key="new_situation_tags").input("Sahel, priority")
-    at.button(key="FormSubmitter:new_situation-Create situation").click().run()
+        at.selectbox(key=state.NEW_SITUATION_COUNTRY).select(country)
+    at.text_input(key=state.NEW_SITUATION_TAGS).input("Sahel, priority")
+    at.button(key=state.CREATE_SITUATION).click().run()
     assert_clean(at)
-    return at.session_state["situation_id"]
+    return at.session_state[state.SITUATION]
 
 
 def rate(at: AppTest, indicator: str, level: int) -> AppTest:
@@ -61,7 +58,7 @@ def rate(at: AppTest, indicator: str, level: int) -> AppTest:
 
 
 def sign(at: AppTest, name="Ana Analyst") -> AppTest:
-    return at.sidebar.text_input(key="analyst_name").input(name).run()
+    return at.sidebar.text_input(key=state.ANALYST).input(name).run()
 
 
 @pytest.fixture(autouse=True)
@@ -78,13 +75,13 @@ def test_every_page_renders_on_an_empty_database(database_url, page):
 
 def test_every_page_renders_with_the_examples_loaded(database_url):
     at = new_session()
-    at.button(key="load_examples").click().run()
+    at.button(key=state.LOAD_EXAMPLES).click().run()
     assert "fictional" in at.success[0].value
     situations = open_database(database_url).list_situations()
     assert len(situations) == 3 and all("fictional" in s.tags for s in situations)
-    at.selectbox(key="open_situation").select(situations[0].id).run()
+    at.selectbox(key=state.OPEN_SITUATION).select(situations[0].id).run()
     sign(at)
-    at.button(key="open_assessment").click().run()
+    at.button(key=state.OPEN_ASSESSMENT).click().run()
     charts = {}
     for page in PAGES:
         assert_clean(open_page(at, page))
@@ -95,29 +92,38 @@ def test_every_page_renders_with_the_examples_loaded(database_url):
 def test_rate_save_and_find_the_ratings_in_a_new_session(database_url):
     at = sign(new_session())
     situation_id = create_situation(at)
-    at.button(key="new_assessment").click().run()
+    at.button(key=state.NEW_ASSESSMENT).click().run()
     assert at.title[0].value == "Assess"
     edit_ratings(at, "1.1", level=3, confidence="high")
-    assert at.session_state["draft_holder"].session == at.session_state["draft"]  # what the snapshot download reads
+    assert (
+        at.session_state[state.DRAFT_HOLDER].session == at.session_state[state.DRAFT]
+    )  # what the snapshot download reads
     assert any("1 of 11 indicators rated" in m.value and "unsaved changes" in m.value for m in at.markdown)
     assert table_row(at, "1.1")["level"] == LEVEL_CELLS[3]
-    at.text_input(key="source_title").input("UN report")
-    at.text_input(key="source_url").input("https://example.org/r")
-    at.selectbox(key="source_grade").select("B")
-    at.button(key="FormSubmitter:add_source-Add to the library").click().run()
-    edit_ratings(at, "1.1", evidence="Shelling of Grubačić market; <script>x</script>", sources=["UN report", "Radio Keldar"])
+    at.text_input(key=state.SOURCE_FIELDS["title"]).input("UN report")
+    at.text_input(key=state.SOURCE_FIELDS["url"]).input("https://example.org/r")
+    at.selectbox(key=state.SOURCE_FIELDS["grade"]).select("B")
+    at.button(key=state.ADD_SOURCE).click().run()
+    edit_ratings(
+        at, "1.1", evidence="Shelling of Grubačić market; <script>x</script>", sources=["UN report", "Radio Keldar"]
+    )
     assert [s.title for s in open_database(database_url).library_sources(situation_id)] == ["Radio Keldar", "UN report"]
-    at.selectbox(key="assess_factor").select(11).run()
+    at.selectbox(key=state.FACTOR).select(11).run()
     assert any("incomplete" in w.value for w in at.warning)
     edit_ratings(at, 11, level=2)
-    at.button(key="save_assessment").click().run()
+    at.button(key=state.SAVE_ASSESSMENT).click().run()
     assert_clean(at)
     assert "Saved revision 1" in at.success[0].value
 
-    assessment_id = at.session_state["draft"].assessment.id
+    assessment_id = at.session_state[state.DRAFT].assessment.id
     stored = open_database(database_url).load_assessment(assessment_id)
     rating = stored.rating_for("1.1")
-    assert (rating.level, rating.confidence, rating.sources[0].url, rating.sources[0].reliability) == (3, "high", "https://example.org/r", "B")
+    assert (rating.level, rating.confidence, rating.sources[0].url, rating.sources[0].reliability) == (
+        3,
+        "high",
+        "https://example.org/r",
+        "B",
+    )
     assert rating.sources[1].title == "Radio Keldar" and rating.evidence.startswith("Shelling")
     assert stored.factor_rating_for(11).level == 2
 
@@ -133,10 +139,10 @@ def test_rate_save_and_find_the_ratings_in_a_new_session(database_url):
 def test_a_bad_web_address_for_a_library_source_is_refused_in_words(database_url):
     at = sign(new_session())
     situation_id = create_situation(at)
-    at.button(key="new_assessment").click().run()
-    at.text_input(key="source_title").input("Leaflet")
-    at.text_input(key="source_url").input("javascript:alert(1)")
-    at.button(key="FormSubmitter:add_source-Add to the library").click().run()
+    at.button(key=state.NEW_ASSESSMENT).click().run()
+    at.text_input(key=state.SOURCE_FIELDS["title"]).input("Leaflet")
+    at.text_input(key=state.SOURCE_FIELDS["url"]).input("javascript:alert(1)")
+    at.button(key=state.ADD_SOURCE).click().run()
     assert any("source.url" in e.value and "http" in e.value for e in at.error)
     assert open_database(database_url).library_sources(situation_id) == []
 
@@ -144,30 +150,30 @@ def test_a_bad_web_address_for_a_library_source_is_refused_in_words(database_url
 def test_saving_without_a_name_asks_for_it(database_url):
     at = new_session()
     create_situation(at)
-    at.button(key="new_assessment").click().run()
-    at.button(key="save_assessment").click().run()
+    at.button(key=state.NEW_ASSESSMENT).click().run()
+    at.button(key=state.SAVE_ASSESSMENT).click().run()
     assert any("Your name" in e.value for e in at.error)
 
 
 def test_the_second_of_two_tabs_gets_a_conflict_and_loses_nothing(database_url):
     first = sign(new_session())
     create_situation(first)
-    first.button(key="new_assessment").click().run()
-    first.button(key="save_assessment").click().run()
-    assessment_id = first.session_state["draft"].assessment.id
+    first.button(key=state.NEW_ASSESSMENT).click().run()
+    first.button(key=state.SAVE_ASSESSMENT).click().run()
+    assessment_id = first.session_state[state.DRAFT].assessment.id
 
     second = sign(new_session({"assessment": assessment_id}), "Bo Analyst")
     second = open_page(second, "assess")
     rate(first, "2.1", 2)
-    first.button(key="save_assessment").click().run()
+    first.button(key=state.SAVE_ASSESSMENT).click().run()
     rate(second, "3.1", 1)
     rate(second, "2.1", 3)  # the same field as the first tab's edit, differently
-    second.button(key="save_assessment").click().run()
+    second.button(key=state.SAVE_ASSESSMENT).click().run()
     assert any("Ana Analyst" in w.value for w in second.warning), [w.value for w in second.warning]
-    assert second.session_state["draft"].assessment.rating_for("3.1").level == 1  # the edit is still there
-    assert second.button(key="conflict_save_merge").disabled, "a choice is needed where both changed the same field"
-    second.radio(key="merge_choice:indicator:2.1:level").set_value("mine").run()
-    second.button(key="conflict_save_merge").click().run()
+    assert second.session_state[state.DRAFT].assessment.rating_for("3.1").level == 1  # the edit is still there
+    assert second.button(key=state.CONFLICT_SAVE_MERGE).disabled, "a choice is needed where both changed the same field"
+    second.radio(key=state.merge_choice_key("indicator:2.1:level")).set_value("mine").run()
+    second.button(key=state.CONFLICT_SAVE_MERGE).click().run()
     assert_clean(second)
     database = open_database(database_url)
     assert [r.revision for r in database.list_revisions(assessment_id)] == [3, 2, 1]
@@ -179,32 +185,37 @@ def test_the_second_of_two_tabs_gets_a_conflict_and_loses_nothing(database_url):
 def test_a_conflict_keeps_both_sides_where_they_touch_different_fields(database_url):
     first = sign(new_session())
     create_situation(first)
-    first.button(key="new_assessment").click().run()
-    first.button(key="save_assessment").click().run()
+    first.button(key=state.NEW_ASSESSMENT).click().run()
+    first.button(key=state.SAVE_ASSESSMENT).click().run()
     assessment_id = first.session_state["draft"].assessment.id
     second = open_page(sign(new_session({"assessment": assessment_id}), "Bo Analyst"), "assess")
     edit_ratings(first, "2.1", level=2, evidence="Their evidence")
-    first.button(key="save_assessment").click().run()
+    first.button(key=state.SAVE_ASSESSMENT).click().run()
     edit_ratings(second, "2.1", confidence="high")
     rate(second, "5.1", 1)
-    second.button(key="save_assessment").click().run()
-    assert not second.button(key="conflict_save_merge").disabled
+    second.button(key=state.SAVE_ASSESSMENT).click().run()
+    assert not second.button(key=state.CONFLICT_SAVE_MERGE).disabled
     assert not [r for r in second.radio if r.key.startswith("merge_choice:")], "nothing to choose"
-    second.button(key="conflict_save_merge").click().run()
+    second.button(key=state.CONFLICT_SAVE_MERGE).click().run()
     merged = open_database(database_url).load_assessment(assessment_id)
     rating = merged.rating_for("2.1")
-    assert (rating.level, rating.evidence, rating.confidence, merged.rating_for("5.1").level) == (2, "Their evidence", "high", 1)
+    assert (rating.level, rating.evidence, rating.confidence, merged.rating_for("5.1").level) == (
+        2,
+        "Their evidence",
+        "high",
+        1,
+    )
 
 
 def test_deleting_needs_confirmation_and_can_be_undone(database_url):
     at = sign(new_session())
     situation_id = create_situation(at)
-    assert at.button(key="delete_situation").disabled
-    at.checkbox(key="confirm_delete").check().run()
-    at.button(key="delete_situation").click().run()
+    assert at.button(key=state.DELETE_SITUATION).disabled
+    at.checkbox(key=state.CONFIRM_DELETE).check().run()
+    at.button(key=state.DELETE_SITUATION).click().run()
     database = open_database(database_url)
     assert database.list_situations() == []
-    at.button(key=f"restore:{situation_id}").click().run()
+    at.button(key=state.restore_situation_key(situation_id)).click().run()
     assert [s.id for s in database.list_situations()] == [situation_id]
 
 
@@ -212,18 +223,18 @@ def saved_revisions(*levels: int) -> AppTest:
     """A new assessment saved once per level of indicator 1.1, in order."""
     at = sign(new_session())
     create_situation(at)
-    at.button(key="new_assessment").click().run()
+    at.button(key=state.NEW_ASSESSMENT).click().run()
     for level in levels:
         rate(at, "1.1", level)
-        at.button(key="save_assessment").click().run()
+        at.button(key=state.SAVE_ASSESSMENT).click().run()
     return at
 
 
 def test_an_older_revision_can_be_restored_as_a_new_one(database_url):
     at = saved_revisions(1, 3)
-    at.selectbox(key="restore_revision").select(1).run()
-    at.button(key="restore_button").click().run()
-    assessment_id = at.session_state["draft"].assessment.id
+    at.selectbox(key=state.RESTORE_REVISION).select(1).run()
+    at.button(key=state.RESTORE_BUTTON).click().run()
+    assessment_id = at.session_state[state.DRAFT].assessment.id
     database = open_database(database_url)
     assert database.latest_revision(assessment_id) == 3
     assert database.load_assessment(assessment_id).rating_for("1.1").level == 1
@@ -232,12 +243,12 @@ def test_an_older_revision_can_be_restored_as_a_new_one(database_url):
 
 def test_copying_the_latest_assessment_keeps_its_ratings(database_url):
     at = new_session()
-    at.button(key="load_examples").click().run()
+    at.button(key=state.LOAD_EXAMPLES).click().run()
     situation = next(s for s in open_database(database_url).list_situations() if "Tamaris" in s.name)
-    at.selectbox(key="open_situation").select(situation.id).run()
+    at.selectbox(key=state.OPEN_SITUATION).select(situation.id).run()
     sign(at)
-    at.button(key="copy_assessment").click().run()
-    draft = at.session_state["draft"]
+    at.button(key=state.COPY_ASSESSMENT).click().run()
+    draft = at.session_state[state.DRAFT]
     assert draft.assessment.id is None and draft.assessment.status == "draft" and len(draft.assessment.ratings) == 110
 
 
@@ -245,19 +256,22 @@ def test_copying_the_latest_assessment_keeps_its_ratings(database_url):
 
 
 def test_import_shows_the_plan_first_and_stores_only_on_confirmation(database_url):
-    from conftest import EXAMPLES
+    from helpers import EXAMPLES
+
     at = sign(open_page(new_session(), "transfer"))
     files = [(p.name, p.read_bytes(), "application/json") for p in sorted(EXAMPLES.glob("tamaris-*.json"))]
-    uploader = at.file_uploader(key="import_files")
-    for name, content, mime in files + [("broken.json", b'{"format": "r2p-risk-snapshot", "schema_version": 1}', "application/json")]:
+    uploader = at.file_uploader(key=state.IMPORT_FILES)
+    for name, content, mime in files + [
+        ("broken.json", b'{"format": "r2p-risk-snapshot", "schema_version": 1}', "application/json")
+    ]:
         uploader.upload(name, content, mime)
     at.run()
     assert not at.exception and any("broken.json" in e.value for e in at.error)
     database = open_database(database_url)
     assert database.list_situations() == []  # nothing before confirming
-    assert at.button(key="confirm_import").disabled
-    at.checkbox(key="import_skip_invalid").check().run()
-    at.button(key="confirm_import").click().run()
+    assert at.button(key=state.CONFIRM_IMPORT).disabled
+    at.checkbox(key=state.IMPORT_SKIP_INVALID).check().run()
+    at.button(key=state.CONFIRM_IMPORT).click().run()
     [situation] = database.list_situations()
     assert "Tamaris" in situation.name and len(database.list_assessments(situation.id)) == 3
     assert "Imported 3 snapshot(s)" in at.success[0].value
@@ -265,16 +279,18 @@ def test_import_shows_the_plan_first_and_stores_only_on_confirmation(database_ur
 
 def test_bulk_export_offers_a_zip(database_url):
     at = new_session()
-    at.button(key="load_examples").click().run()
+    at.button(key=state.LOAD_EXAMPLES).click().run()
     at = open_page(at, "transfer")
-    at.button(key="prepare_export").click().run()
+    at.button(key=state.PREPARE_EXPORT).click().run()
     assert not at.exception
-    assert at.download_button(key="download_export")
+    assert at.download_button(key=state.DOWNLOAD_EXPORT)
 
 
 def test_local_mode_needs_no_sign_in_records_the_typed_name_and_has_no_users_screen(database_url):
     at = sign(new_session(), "Ana Analyst")
-    assert at.sidebar.text_input(key="analyst_name").value == "Ana Analyst" and "sign_out" not in [b.key for b in at.button]
+    assert at.sidebar.text_input(key=state.ANALYST).value == "Ana Analyst" and state.SIGN_OUT not in [
+        b.key for b in at.button
+    ]
     create_situation(at)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("r2p_risk/ui/pages/users.py")
@@ -287,34 +303,40 @@ def test_local_mode_needs_no_sign_in_records_the_typed_name_and_has_no_users_scr
 def test_restoring_over_unsaved_table_edits_asks_first(database_url):
     at = saved_revisions(1, 2)
     rate(at, "1.1", 3)  # unsaved
-    at.selectbox(key="restore_revision").select(1).run()
-    assert at.button(key="restore_button").disabled and not at.checkbox(key="restore_confirm").value
-    assessment_id = at.session_state["draft"].assessment.id
+    at.selectbox(key=state.RESTORE_REVISION).select(1).run()
+    assert at.button(key=state.RESTORE_BUTTON).disabled and not at.checkbox(key=state.RESTORE_CONFIRM).value
+    assessment_id = at.session_state[state.DRAFT].assessment.id
     assert open_database(database_url).latest_revision(assessment_id) == 2
-    at.checkbox(key="restore_confirm").check().run()
-    at.button(key="restore_button").click().run()
+    at.checkbox(key=state.RESTORE_CONFIRM).check().run()
+    at.button(key=state.RESTORE_BUTTON).click().run()
     assert open_database(database_url).load_assessment(assessment_id).rating_for("1.1").level == 1
-    assert table_row(at, "1.1")["level"] == LEVEL_CELLS[1] and not at.session_state["draft"].dirty
+    assert table_row(at, "1.1")["level"] == LEVEL_CELLS[1] and not at.session_state[state.DRAFT].dirty
 
 
 def test_a_reload_offers_the_unsaved_draft_and_restoring_it_loses_nothing(database_url):
     at = saved_revisions(1)
     edit_ratings(at, "1.2", level=2, evidence="Typed before the reload")
-    at.text_area(key=key(at, "assessment", "key_judgements")).input("Worse since March.").run()
+    at.text_area(key=state.detail_key("key_judgements", session=at.session_state)).input("Worse since March.").run()
     assessment_id = at.session_state["draft"].assessment.id
     again = open_page(new_session({"assessment": assessment_id}), "assess")  # a reload: a new session with the link
     assert_clean(again)
     assert any("Unsaved draft from" in w.value and "revision 1" in w.value for w in again.warning)
     assert "draft" not in again.session_state, "nothing opens until the analyst chooses"
-    again.button(key="draft_restore").click().run()
+    again.button(key=state.DRAFT_RESTORE).click().run()
     edit = again.session_state["draft"]
     assert edit.dirty and edit.base_revision == 1 and edit.assessment.key_judgements == "Worse since March."
-    assert table_row(again, "1.2")["evidence"] == "Typed before the reload" and table_row(again, "1.1")["level"] == LEVEL_CELLS[1]
-    again.button(key="save_assessment").click().run()
+    assert (
+        table_row(again, "1.2")["evidence"] == "Typed before the reload"
+        and table_row(again, "1.1")["level"] == LEVEL_CELLS[1]
+    )
+    again.button(key=state.SAVE_ASSESSMENT).click().run()
     assert open_database(database_url).load_assessment(assessment_id).rating_for("1.2").level == 2
     assert open_database(database_url).drafts("local") == [], "saved: the draft is done with"
     fresh = open_page(new_session({"assessment": assessment_id}), "assess")
-    assert not any("Unsaved draft" in w.value for w in fresh.warning) and fresh.session_state["draft"].assessment.revision == 2
+    assert (
+        not any("Unsaved draft" in w.value for w in fresh.warning)
+        and fresh.session_state["draft"].assessment.revision == 2
+    )
 
 
 def test_a_discarded_draft_opens_the_saved_revision_and_a_new_assessment_survives_a_restart(database_url):
@@ -322,42 +344,45 @@ def test_a_discarded_draft_opens_the_saved_revision_and_a_new_assessment_survive
     rate(at, "1.1", 3)
     assessment_id = at.session_state["draft"].assessment.id
     again = open_page(new_session({"assessment": assessment_id}), "assess")
-    again.button(key="draft_discard").click().run()
+    again.button(key=state.DRAFT_DISCARD).click().run()
     assert table_row(again, "1.1")["level"] == LEVEL_CELLS[1] and open_database(database_url).drafts("local") == []
     situations = open_page(again, "situations")
-    situations.selectbox(key="open_situation").select(situations.session_state["situation_id"]).run()
-    situations.button(key="new_assessment").click().run()
+    situations.selectbox(key=state.OPEN_SITUATION).select(situations.session_state[state.SITUATION]).run()
+    situations.button(key=state.NEW_ASSESSMENT).click().run()
     situations = open_page(situations, "assess")
     assert situations.query_params["draft"] == situations.session_state["draft"].edit_id
     rate(situations, "2.1", 2)  # a new assessment, never saved
     st.cache_resource.clear()  # a server restart: nothing of the old process is left
     restarted = new_session()  # and the user comes back at the start page
     assert_clean(restarted)
-    restarted.button(key=f"restore_draft:{open_database(database_url).drafts('local')[0].id}").click().run()
+    restarted.button(key=state.restore_draft_key(open_database(database_url).drafts("local")[0].id)).click().run()
     restarted = open_page(restarted, "assess")
-    restarted.selectbox(key="assess_factor").select(2).run()
-    assert table_row(restarted, "2.1")["level"] == LEVEL_CELLS[2] and restarted.session_state["draft"].assessment.id is None
+    restarted.selectbox(key=state.FACTOR).select(2).run()
+    assert (
+        table_row(restarted, "2.1")["level"] == LEVEL_CELLS[2]
+        and restarted.session_state["draft"].assessment.id is None
+    )
 
 
 def test_the_typed_name_survives_a_reload(database_url):
     sign(new_session(), "Ana Grubačić")
     again = new_session()
-    assert again.sidebar.text_input(key="analyst_name").value == "Ana Grubačić"
+    assert again.sidebar.text_input(key=state.ANALYST).value == "Ana Grubačić"
 
 
 def test_an_empty_assessment_saves_and_is_listed_as_not_enough_assessed_everywhere(database_url):
     at = sign(new_session())
     situation_id = create_situation(at)
-    at.button(key="new_assessment").click().run()
-    at.button(key="save_assessment").click().run()
+    at.button(key=state.NEW_ASSESSMENT).click().run()
+    at.button(key=state.SAVE_ASSESSMENT).click().run()
     assert_clean(at)
     assert "Saved revision 1" in at.success[0].value and "Not enough assessed" in at.success[0].value
     situations = open_page(at, "situations")
     watch = situations.dataframe[0].value
     assert list(watch["status"]) == ["Not enough assessed"] and list(watch["risk_class"]) == ["Not determined"]
-    assert "Not enough assessed" in situations.selectbox(key="pick_assessment").options[0]
+    assert "Not enough assessed" in situations.selectbox(key=state.PICK_ASSESSMENT).options[0]
     profile = open_page(at, "profile")
-    assert "Not enough assessed" in profile.selectbox(key="profile_assessment").options[0]
+    assert "Not enough assessed" in profile.selectbox(key=state.pick_assessment_key("profile")).options[0]
     compare = open_page(at, "compare")
     assert "Not enough assessed" in list(compare.dataframe[0].value["status"])
     assert open_database(database_url).list_assessments(situation_id)[0].ratings == []
@@ -365,12 +390,12 @@ def test_an_empty_assessment_saves_and_is_listed_as_not_enough_assessed_everywhe
 
 def test_a_click_on_a_watch_list_row_opens_that_situation(database_url):
     at = new_session()
-    at.button(key="load_examples").click().run()
+    at.button(key=state.LOAD_EXAMPLES).click().run()
     situations = open_database(database_url).list_situations()
     second = at.session_state["watch_list_ids"][1]
     at.session_state["watch_list"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
     at.run()
-    assert at.session_state["situation_id"] == second and at.selectbox(key="open_situation").value == second
+    assert at.session_state[state.SITUATION] == second and at.selectbox(key=state.OPEN_SITUATION).value == second
     name = next(s.name for s in situations if s.id == second)
     assert name in [h.value.replace("\\", "") for h in at.subheader]
 
@@ -378,7 +403,7 @@ def test_a_click_on_a_watch_list_row_opens_that_situation(database_url):
 def test_a_thin_alarm_and_a_recorded_finding_are_said_plainly_on_screen(database_url):
     at = sign(new_session())
     create_situation(at)
-    at.button(key="new_assessment").click().run()
+    at.button(key=state.NEW_ASSESSMENT).click().run()
     edit_ratings(at, "10.1", level=2)  # one manifesto
     assert any("status **Serious concern (provisional)**" in m.value and "1 of 143" in m.value for m in at.markdown)
     assert any(e.label.startswith("What to assess next") for e in at.expander)
@@ -390,12 +415,14 @@ def test_a_thin_alarm_and_a_recorded_finding_are_said_plainly_on_screen(database
     assert any("not the UN's" in c.value and "R2P Monitor" in c.value for c in at.caption)
 
     at = open_page(at, "assess")
-    at.selectbox(key="finding_new_crime").select("genocide")
-    at.radio(key="finding_new_state").set_value("ongoing")
-    at.text_area(key="finding_new_evidence").input("Fictional: killings of the Vessany reported by the fictional commission.")
-    at.button(key="finding_add").click().run()
+    at.selectbox(key=state.FINDING_NEW["crime"]).select("genocide")
+    at.radio(key=state.FINDING_NEW["state"]).set_value("ongoing")
+    at.text_area(key=state.FINDING_NEW["evidence"]).input(
+        "Fictional: killings of the Vessany reported by the fictional commission."
+    )
+    at.button(key=state.FINDING_ADD).click().run()
     assert_clean(at)
-    assert [f.crime for f in at.session_state["draft"].assessment.atrocity_findings] == ["genocide"]
+    assert [f.crime for f in at.session_state[state.DRAFT].assessment.atrocity_findings] == ["genocide"]
     at = open_page(at, "profile")
     assert at.metric[0].value == "Current crisis", "a recorded ongoing finding is no provisional alarm"
     assert any("Recorded finding: Genocide ongoing" in t.value for t in at.text)
@@ -404,8 +431,8 @@ def test_a_thin_alarm_and_a_recorded_finding_are_said_plainly_on_screen(database
 def test_a_finding_without_evidence_is_refused_and_nothing_is_recorded(database_url):
     at = sign(new_session())
     create_situation(at)
-    at.button(key="new_assessment").click().run()
-    at.radio(key="finding_new_state").set_value("ended")
-    at.button(key="finding_add").click().run()
+    at.button(key=state.NEW_ASSESSMENT).click().run()
+    at.radio(key=state.FINDING_NEW["state"]).set_value("ended")
+    at.button(key=state.FINDING_ADD).click().run()
     assert any("evidence" in e.value and "not recorded" in e.value for e in at.error)
-    assert at.session_state["draft"].assessment.atrocity_findings == []
+    assert at.session_state[state.DRAFT].assessment.atrocity_findings == []

@@ -2,11 +2,23 @@
 nothing typed is lost by a reload. Fictional places only."""
 
 import pytest
+from helpers.browser import new_page
+from helpers.grid import (
+    LEVELS,
+    REOPENED,
+    RETYPED,
+    after_edit,
+    edit_snapshot,
+    open_factor,
+    put,
+    ratings_by_indicator,
+    select_cell,
+    show_table,
+    start_assessment,
+    type_into_selected,
+    wait_idle,
+)
 from playwright.sync_api import expect
-
-from conftest import LOCAL
-from grid import (LEVELS, REOPENED, RETYPED, after_edit, edit_snapshot, open_factor, put, ratings_by_indicator, select_cell,
-                  show_table, start_assessment, type_into_selected, wait_idle)
 
 pytestmark = pytest.mark.browser
 
@@ -14,14 +26,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def tall_page(browser):
     """A page tall enough to show the longest risk factor's table whole; requests leaving the machine are refused."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
-    outside: list[str] = []
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(LOCAL)
-                  else (outside.append(route.request.url), route.abort()))
-    page = context.new_page()
-    page.outside_requests = outside
+    page = new_page(browser, [], viewport={"width": 1400, "height": 1600})
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_evidence_typed_down_the_rows_by_keyboard_lands_on_each_indicator(app_url, tall_page):
@@ -36,7 +43,8 @@ def test_evidence_typed_down_the_rows_by_keyboard_lands_on_each_indicator(app_ur
         after_edit(page, 11 + row)
     ratings = ratings_by_indicator(edit_snapshot(page))
     assert {i: r["evidence"] for i, r in ratings.items()} == {
-        f"1.{n}": f"Seen for 1.{n}: convoy stopped near Varn (fictional)" for n in range(1, 12)}
+        f"1.{n}": f"Seen for 1.{n}: convoy stopped near Varn (fictional)" for n in range(1, 12)
+    }
     assert {i: r["level"] for i, r in ratings.items()} == {f"1.{n}": n % 4 for n in range(1, 12)}
 
     open_factor(page, 4)  # the risk factor just chosen: typing starts as soon as its table shows
@@ -61,10 +69,18 @@ def human_edits():
     return plan
 
 
-VALUES = {"level": lambda n, r: LEVELS[(n + r) % 4], "confidence": lambda n, r: ["low", "medium", "high"][(n + r) % 3],
-          "trend": lambda n, r: ["improving", "stable", "worsening"][(n + r) % 3], "evidence": lambda n, r: f"Note {n}/{r}"}
-STORED = {"level": lambda n, r: (n + r) % 4, "confidence": lambda n, r: ["low", "medium", "high"][(n + r) % 3],
-          "trend": lambda n, r: ["improving", "stable", "worsening"][(n + r) % 3], "evidence": lambda n, r: f"Note {n}/{r}"}
+VALUES = {
+    "level": lambda n, r: LEVELS[(n + r) % 4],
+    "confidence": lambda n, r: ["low", "medium", "high"][(n + r) % 3],
+    "trend": lambda n, r: ["improving", "stable", "worsening"][(n + r) % 3],
+    "evidence": lambda n, r: f"Note {n}/{r}",
+}
+STORED = {
+    "level": lambda n, r: (n + r) % 4,
+    "confidence": lambda n, r: ["low", "medium", "high"][(n + r) % 3],
+    "trend": lambda n, r: ["improving", "stable", "worsening"][(n + r) % 3],
+    "evidence": lambda n, r: f"Note {n}/{r}",
+}
 
 
 def test_150_edits_at_a_persons_pace_all_stick_and_survive_saving(app_url, tall_page):
@@ -87,7 +103,9 @@ def test_150_edits_at_a_persons_pace_all_stick_and_survive_saving(app_url, tall_
         got = ratings.get(item, {}).get(field)
         if got != STORED[field](number, row):
             missing.append((item, field, got))
-    assert missing == [], f"{len(missing)} of 150 edits did not stick (editors opened again: {REOPENED}; retyped: {RETYPED})"
+    assert missing == [], (
+        f"{len(missing)} of 150 edits did not stick (editors opened again: {REOPENED}; retyped: {RETYPED})"
+    )
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("Saved revision 1").wait_for()
     page.reload()  # what was saved comes back, with no draft to offer
@@ -115,6 +133,10 @@ def test_a_reload_loses_nothing_typed_and_keeps_the_name(app_url, tall_page):
     page.get_by_role("button", name="Restore the draft").click()
     wait_idle(page)
     ratings = ratings_by_indicator(edit_snapshot(page))
-    assert (ratings["1.1"]["level"], ratings["1.2"]["evidence"], ratings["1.3"]["level"]) == (2, "Typed after the save", 3)
+    assert (ratings["1.1"]["level"], ratings["1.2"]["evidence"], ratings["1.3"]["level"]) == (
+        2,
+        "Typed after the save",
+        3,
+    )
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("Saved revision 2").wait_for()

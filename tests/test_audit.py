@@ -13,13 +13,12 @@ from r2p_risk.storage.audit import AUDIT_ACTIONS, assessment_fields, changes
 from r2p_risk.storage.database import Database
 
 
-
-
-
-
 def rated(**levels) -> Assessment:
-    return Assessment(assessed_on=dt.date(2026, 1, 15), analyst="Ana",
-                      ratings=[{"indicator": i[1:].replace("_", "."), "level": level} for i, level in levels.items()])
+    return Assessment(
+        assessed_on=dt.date(2026, 1, 15),
+        analyst="Ana",
+        ratings=[{"indicator": i[1:].replace("_", "."), "level": level} for i, level in levels.items()],
+    )
 
 
 def test_every_kind_of_change_is_recorded_with_who_what_and_when(db):
@@ -40,19 +39,44 @@ def test_every_kind_of_change_is_recorded_with_who_what_and_when(db):
     db.purge_situation(situation.id, "adm")
     events = list(reversed(db.list_audit()))
     assert [(e.action, e.actor) for e in events] == [
-        ("situation.create", "ana"), ("situation.update", "ben"), ("assessment.save", "ana"), ("assessment.save", "ben"),
-        ("assessment.restore", "cai"), ("import", "imp"), ("access.change", "adm"), ("user.create", "adm@example.org"),
-        ("user.create", "ana@example.org"), ("user.set_role", "adm@example.org"), ("user.disable", "adm@example.org"),
-        ("situation.delete", "ben"), ("situation.restore", "ben"), ("situation.delete", "ben"), ("situation.purge", "adm")]
+        ("situation.create", "ana"),
+        ("situation.update", "ben"),
+        ("assessment.save", "ana"),
+        ("assessment.save", "ben"),
+        ("assessment.restore", "cai"),
+        ("import", "imp"),
+        ("access.change", "adm"),
+        ("user.create", "adm@example.org"),
+        ("user.create", "ana@example.org"),
+        ("user.set_role", "adm@example.org"),
+        ("user.disable", "adm@example.org"),
+        ("situation.delete", "ben"),
+        ("situation.restore", "ben"),
+        ("situation.delete", "ben"),
+        ("situation.purge", "adm"),
+    ]
     assert [e.at.minute for e in events] == sorted(e.at.minute for e in events) and events[0].at.tzinfo is not None
     by_action = {e.action: e for e in events}
-    assert (by_action["situation.update"].before, by_action["situation.update"].after) == ({"name": "Keldar (fictional)"}, {"name": "Upper Keldar (fictional)"})
+    assert (by_action["situation.update"].before, by_action["situation.update"].after) == (
+        {"name": "Keldar (fictional)"},
+        {"name": "Upper Keldar (fictional)"},
+    )
     assert (by_action["user.set_role"].target, by_action["user.set_role"].before, by_action["user.set_role"].after) == (
-        "ana@example.org", {"role": "viewer"}, {"role": "analyst"})
+        "ana@example.org",
+        {"role": "viewer"},
+        {"role": "analyst"},
+    )
     assert by_action["access.change"].after == {"group": ["desk"], "user": ["ana@example.org"]}
     assert by_action["situation.purge"].before == {"name": "Upper Keldar (fictional)", "assessments": 2, "revisions": 4}
-    elsewhere = {"user.enable", "database.restore", "database.backup", "user.bind", "export",  # test_backup, test_signin, test_exports
-                 "source.add", "source.update"}  # test_drafts
+    elsewhere = {
+        "user.enable",
+        "database.restore",
+        "database.backup",
+        "user.bind",
+        "export",  # test_backup, test_signin, test_exports
+        "source.add",
+        "source.update",
+    }  # test_drafts
     elsewhere |= {a for a in AUDIT_ACTIONS if a.startswith(("review.", "round."))}  # test_review_storage, test_rounds
     assert {e.action for e in events} | elsewhere == set(AUDIT_ACTIONS)
     assert len(db.list_audit(situation_id=situation.id)) == 11  # purged, yet its trail is all there
@@ -68,11 +92,21 @@ def test_an_assessment_save_records_only_the_ratings_and_fields_that_changed(db)
     review_before = {key: value for key, value in edited.before.items() if key.startswith("review.")}
     review_after = {key: value for key, value in edited.after.items() if key.startswith("review.")}
     assert {key: value for key, value in edited.before.items() if key not in review_before} == {
-        "status": "draft", "ratings[1.1]": {**edited.before["ratings[1.1]"], "level": 1}}
+        "status": "draft",
+        "ratings[1.1]": {**edited.before["ratings[1.1]"], "level": 1},
+    }
     assert {key: value for key, value in edited.after.items() if key not in review_after} == {
-        "status": "final", "ratings[1.1]": {**edited.before["ratings[1.1]"], "level": 2}}
-    assert review_before["review.state"] == "draft" and review_after["review.state"] == "final"  # "final" asked: signed off
-    assert (review_before["review.last_editor"], review_after["review.last_editor"], review_after["review.reviewer"]) == ("ana", "ben", "ben")
+        "status": "final",
+        "ratings[1.1]": {**edited.before["ratings[1.1]"], "level": 2},
+    }
+    assert (
+        review_before["review.state"] == "draft" and review_after["review.state"] == "final"
+    )  # "final" asked: signed off
+    assert (
+        review_before["review.last_editor"],
+        review_after["review.last_editor"],
+        review_after["review.reviewer"],
+    ) == ("ana", "ben", "ben")
     assert (edited.situation_id, edited.assessment_id, edited.revision) == (situation.id, first.id, 2)
 
 
@@ -112,11 +146,22 @@ def test_the_trail_filters_by_actor_action_situation_and_time(db):
 
 
 def test_the_csv_export_neutralises_formulas(db):
-    db.create_situation(Situation(name="=HYPERLINK(\"http://evil\")"), "=cmd|' /C calc'!A0")
+    db.create_situation(Situation(name='=HYPERLINK("http://evil")'), "=cmd|' /C calc'!A0")
     data = db.audit_csv()
     assert data.startswith("\ufeff".encode())
     header, row = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert header == ["id", "at", "actor", "action", "situation_id", "assessment_id", "revision", "target", "before", "after"]
+    assert header == [
+        "id",
+        "at",
+        "actor",
+        "action",
+        "situation_id",
+        "assessment_id",
+        "revision",
+        "target",
+        "before",
+        "after",
+    ]
     assert row[2] == "'=cmd|' /C calc'!A0" and row[3] == "situation.create" and "HYPERLINK" in row[9]
 
 

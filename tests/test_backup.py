@@ -35,8 +35,16 @@ def populate(db) -> None:
     db.ensure_user("ada@example.org", "Ada")
     db.ensure_user("ana@example.org", "Ana", groups=["desk-east"])
     kept = db.create_situation(Situation(name="Grubačić · وادي الكسان (fictional)", country="ATA", tags=["a"]), "ana")
-    first = db.save_assessment(kept.id, Assessment(assessed_on=dt.date(2026, 1, 2), analyst="Ana",
-                                                   ratings=[{"indicator": "1.1", "level": 2, "evidence": "رأي"}]), "ana", None)
+    first = db.save_assessment(
+        kept.id,
+        Assessment(
+            assessed_on=dt.date(2026, 1, 2),
+            analyst="Ana",
+            ratings=[{"indicator": "1.1", "level": 2, "evidence": "رأي"}],
+        ),
+        "ana",
+        None,
+    )
     db.save_assessment(kept.id, first.model_copy(update={"status": "final"}), "ben", 1, note="signed off")
     db.set_situation_access(kept.id, "ada@example.org", groups=["desk-east"])
     gone = db.create_situation(Situation(name="In the bin"), "ana")
@@ -45,7 +53,10 @@ def populate(db) -> None:
 
 def contents(db) -> dict[str, list[tuple]]:
     with db.engine.connect() as conn:
-        return {t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))] for t in metadata.sorted_tables}
+        return {
+            t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
+            for t in metadata.sorted_tables
+        }
 
 
 def digest(path) -> str:
@@ -66,14 +77,20 @@ def test_a_backup_restores_everything_into_an_empty_database(database_url, other
     assert counts["assessment_revisions"] == 2 and contents(source) == before and not list(tmp_path.glob("*.partial"))
     kept = digest(tmp_path / name)
     restored = restore_database(target, tmp_path / name, "cli:ops")
-    assert restored == {table: n for table, n in counts.items() if table not in DERIVED} and digest(tmp_path / name) == kept
+    assert (
+        restored == {table: n for table, n in counts.items() if table not in DERIVED}
+        and digest(tmp_path / name) == kept
+    )
     after = contents(target)
     restore_event = after["audit_events"].pop()
     assert after["assessment_scores"] == [] and counts["assessment_scores"] == 1
     assert {**after, "assessment_scores": before["assessment_scores"]} == before
     assert restore_event[2:4] == ("cli:ops", "database.restore")
     assert target.situation_overviews(model) == source.situation_overviews(model)
-    assert target.as_user(target.ensure_user("ana@example.org", "Ana", groups=["desk-east"])).list_situations()[0].country == "ATA"
+    assert (
+        target.as_user(target.ensure_user("ana@example.org", "Ana", groups=["desk-east"])).list_situations()[0].country
+        == "ATA"
+    )
     situation_id = before["assessment_revisions"][0][2]
     assert target.save_assessment(situation_id, target.list_assessments(situation_id)[0], "cai", 2).revision == 3
     source.close()
@@ -87,7 +104,9 @@ def test_restore_refuses_a_database_holding_data_unless_forced(database_url, oth
     target.create_situation(Situation(name="Already here"), "ana")
     with pytest.raises(StorageError) as caught:
         restore_database(target, tmp_path / "backup.zip", "ops")
-    assert caught.value.problems[0].code == "not_empty" and [s.name for s in target.list_situations()] == ["Already here"]
+    assert caught.value.problems[0].code == "not_empty" and [s.name for s in target.list_situations()] == [
+        "Already here"
+    ]
     restore_database(target, tmp_path / "backup.zip", "ops", force=True)
     assert [s.name for s in target.list_situations()] == ["Grubačić · وادي الكسان (fictional)"]
     source.close()
@@ -97,7 +116,9 @@ def test_restore_refuses_a_database_holding_data_unless_forced(database_url, oth
 def test_a_backup_taken_while_analysts_save_is_consistent(database_url, other_url, tmp_path):
     source, target = open_database(database_url), open_database(other_url)
     situation = source.create_situation(Situation(name="Busy"), "ana")
-    latest = source.save_assessment(situation.id, Assessment(assessed_on=dt.date(2026, 1, 2), analyst="Ana"), "ana", None)
+    latest = source.save_assessment(
+        situation.id, Assessment(assessed_on=dt.date(2026, 1, 2), analyst="Ana"), "ana", None
+    )
     stop = threading.Event()
 
     def keep_saving():
@@ -141,20 +162,43 @@ def test_a_backup_of_an_older_schema_is_upgraded_on_restore(database_url, tmp_pa
     data = Assessment(id="a1", revision=1, assessed_on=dt.date(2025, 1, 1), analyst="Ana").model_dump_json()
     revision = ["a1", 1, "s1", "2025-01-01", "Ana", "draft", "ana", now, "", data]
     with zipfile.ZipFile(tmp_path / "old.zip", "w") as archive:
-        archive.writestr("manifest.json", json.dumps({"format": "r2p-risk-backup", "format_version": 1,
-                                                      "schema_revision": "0001_initial", "tables": {"situations": 1, "assessment_revisions": 1}}))
-        columns = [c.name for c in metadata.tables["situations"].columns if c.name != "review_every_months"]  # as at 0001
+        archive.writestr(
+            "manifest.json",
+            json.dumps(
+                {
+                    "format": "r2p-risk-backup",
+                    "format_version": 1,
+                    "schema_revision": "0001_initial",
+                    "tables": {"situations": 1, "assessment_revisions": 1},
+                }
+            ),
+        )
+        columns = [
+            c.name for c in metadata.tables["situations"].columns if c.name != "review_every_months"
+        ]  # as at 0001
         archive.writestr("tables/situations.json", json.dumps({"columns": columns, "rows": [situation]}))
-        archive.writestr("tables/assessment_revisions.json", json.dumps(
-            {"columns": [c.name for c in metadata.tables["assessment_revisions"].columns if c.name not in ("imported_by", "imported_at")],
-             "rows": [revision]}))
+        archive.writestr(
+            "tables/assessment_revisions.json",
+            json.dumps(
+                {
+                    "columns": [
+                        c.name
+                        for c in metadata.tables["assessment_revisions"].columns
+                        if c.name not in ("imported_by", "imported_at")
+                    ],
+                    "rows": [revision],
+                }
+            ),
+        )
     target = open_database(database_url)
     restore_database(target, tmp_path / "old.zip", "ops")
     assert target.load_assessment("a1").analyst == "Ana" and target.list_situations()[0].name == "Old"
     target.close()
 
 
-@pytest.mark.parametrize("content, code", [(b"hello", "not_a_backup"), ("zip", "not_a_backup"), ("future", "unknown_revision")])
+@pytest.mark.parametrize(
+    "content, code", [(b"hello", "not_a_backup"), ("zip", "not_a_backup"), ("future", "unknown_revision")]
+)
 def test_a_file_that_is_no_backup_is_refused_in_words(database_url, tmp_path, content, code):
     path = tmp_path / "file.zip"
     if content == "zip":
@@ -162,7 +206,10 @@ def test_a_file_that_is_no_backup_is_refused_in_words(database_url, tmp_path, co
             archive.writestr("other.txt", "x")
     elif content == "future":
         with zipfile.ZipFile(path, "w") as archive:
-            archive.writestr("manifest.json", json.dumps({"format": "r2p-risk-backup", "format_version": 1, "schema_revision": "0099_x"}))
+            archive.writestr(
+                "manifest.json",
+                json.dumps({"format": "r2p-risk-backup", "format_version": 1, "schema_revision": "0099_x"}),
+            )
     else:
         path.write_bytes(content)
     target = open_database(database_url)

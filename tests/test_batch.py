@@ -1,17 +1,21 @@
 """Scoring many at once: the same model as one at a time, whatever is scored beside it."""
 
 import json
+import random
 
 import numpy as np
+from helpers import EXAMPLES, make_assessment
 
-from conftest import EXAMPLES, make_assessment
 from r2p_risk.batch import score_many, score_stored
 from r2p_risk.overview import summaries
 from r2p_risk.snapshot import load_snapshot_text
 
 
 def examples(model):
-    return [load_snapshot_text(p.read_bytes(), model.framework, model.params).assessment for p in sorted(EXAMPLES.glob("*.json"))]
+    return [
+        load_snapshot_text(p.read_bytes(), model.framework, model.params).assessment
+        for p in sorted(EXAMPLES.glob("*.json"))
+    ]
 
 
 def test_an_assessment_scores_the_same_alone_and_among_thousands(model):
@@ -19,7 +23,7 @@ def test_an_assessment_scores_the_same_alone_and_among_thousands(model):
     alone = summaries(score_many(assessments[:1], model.framework, model.params), model)[0]
     among = summaries(score_many(assessments, model.framework, model.params), model)
     assert len(among) == len(assessments)
-    assert all(s == alone for s in among[::len(examples(model))])
+    assert all(s == alone for s in among[:: len(examples(model))])
 
 
 def test_an_empty_batch_has_no_rows(model):
@@ -28,8 +32,9 @@ def test_an_empty_batch_has_no_rows(model):
 
 
 def test_the_last_rating_of_an_indicator_counts_as_in_the_single_path(model):
-    twice = make_assessment().model_copy(update={"ratings": [
-        make_assessment({"7.1": 3}).ratings[0], make_assessment({"7.1": 0}).ratings[0]]})
+    twice = make_assessment().model_copy(
+        update={"ratings": [make_assessment({"7.1": 3}).ratings[0], make_assessment({"7.1": 0}).ratings[0]]}
+    )
     scores = score_many([twice, make_assessment({"7.1": 0})], model.framework, model.params)
     assert scores.figures.factors.score[0, 6] == scores.figures.factors.score[1, 6] == 0.0
 
@@ -44,7 +49,28 @@ def test_stored_revisions_from_before_findings_score_without_them(model):
 
 
 def test_indicators_the_framework_does_not_list_are_left_out(model):
-    data = [{"ratings": [{"indicator": "99.9", "level": 3, "confidence": "high"}, {"indicator": "1.1", "level": 2}],
-             "risk_factor_ratings": [{"risk_factor": 99, "level": 3}]}]
+    data = [
+        {
+            "ratings": [{"indicator": "99.9", "level": 3, "confidence": "high"}, {"indicator": "1.1", "level": 2}],
+            "risk_factor_ratings": [{"risk_factor": 99, "level": 3}],
+        }
+    ]
     scores = score_stored(data, model.framework, model.params)
     assert np.isnan(scores.figures.factors.score[0, 1:]).all() and scores.figures.factors.score[0, 0] == 6.7
+
+
+def test_every_figure_of_a_row_is_bit_for_bit_the_figure_of_the_assessment_scored_alone(model):
+    rng = random.Random(5)
+    ids = model.framework.indicator_ids
+    assessments = [
+        make_assessment({i: rng.choice([None, 0, 1, 2, 3]) for i in ids if rng.random() < share})
+        for share in (0.2, 0.5, 0.8, 1.0)
+        for _ in range(10)
+    ]
+    together = score_many(assessments, model.framework, model.params).figures
+    for row, assessment in enumerate(assessments):
+        alone = score_many([assessment], model.framework, model.params).figures
+        for part in ("factors", "crimes", "overall"):
+            for name in getattr(alone, part).__dataclass_fields__:
+                value, expected = getattr(getattr(together, part), name)[row], getattr(getattr(alone, part), name)[0]
+                assert np.array_equal(value, expected, equal_nan=value.dtype.kind == "f"), (row, part, name)

@@ -6,9 +6,9 @@ import io
 import docx
 import pytest
 from fontTools.ttLib import TTFont
+from helpers import EXAMPLES, FRAMEWORKS, make_assessment
 from pypdf import PdfReader
 
-from conftest import EXAMPLES, FRAMEWORKS, make_assessment
 from r2p_risk.assessment import Situation
 from r2p_risk.exporters.figures import factor_chart_png, trend_chart_png
 from r2p_risk.exporters.pdf import briefing_to_pdf
@@ -16,13 +16,21 @@ from r2p_risk.exporters.word import briefing_to_docx
 from r2p_risk.report import briefing_for
 from r2p_risk.storage.files import load_catalogue, read_snapshot_file
 
-NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
 SELECTED = ["peacekeeping_protection_mandate", "arms_embargo"]
 HOSTILE = '<script>alert(1)</script> **bold** [x](javascript:alert(1)) =HYPERLINK("http://evil")'
 ARABIC = "محمد عبد الله"
 JUDGEMENTS = f"Sources include Grubačić and Acción Solidaria.\n{ARABIC}\n{HOSTILE}\nAtrocity crimes are under way."
-SECTIONS = ["Key judgements", "Bottom line", "What changed", "What to assess next", "What drives the result", "Recommended actions",
-            "Methodology", "Annex: the ratings and their evidence"]
+SECTIONS = [
+    "Key judgements",
+    "Bottom line",
+    "What changed",
+    "What to assess next",
+    "What drives the result",
+    "Recommended actions",
+    "Methodology",
+    "Annex: the ratings and their evidence",
+]
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +41,13 @@ def catalogue(framework):
 def tamaris_briefing(model, catalogue, author=False, **changes):
     snapshots = [read_snapshot_file(p, model) for p in sorted(EXAMPLES.glob("tamaris-*.json"))]
     latest = max(snapshots, key=lambda s: s.assessment.assessed_on)
-    assessment = latest.assessment.model_copy(update={"selected_tools": SELECTED, "key_judgements": JUDGEMENTS, **changes})
+    assessment = latest.assessment.model_copy(
+        update={"selected_tools": SELECTED, "key_judgements": JUDGEMENTS, **changes}
+    )
     others = [s.assessment for s in snapshots if s is not latest]
-    return briefing_for(latest.situation, assessment, others, model.framework, model.params, catalogue, "Restricted", NOW,
-                        author=author)
+    return briefing_for(
+        latest.situation, assessment, others, model.framework, model.params, catalogue, "Restricted", NOW, author=author
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +59,9 @@ def briefing(model, catalogue):
 def first_briefing(model, catalogue):
     """A first assessment with few ratings: no trend, and most risk factors not assessed."""
     assessment = make_assessment({"1.1": 3, "8.1": 2}, key_judgements="Short.")
-    return briefing_for(Situation(name="Test situation"), assessment, [], model.framework, model.params, catalogue, "Confidential", NOW)
+    return briefing_for(
+        Situation(name="Test situation"), assessment, [], model.framework, model.params, catalogue, "Confidential", NOW
+    )
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +86,7 @@ def word(briefing):
 
 # --- charts -------------------------------------------------------------------------------------
 
+
 def test_charts_are_png_images(briefing):
     assert factor_chart_png(briefing).startswith(b"\x89PNG")
     assert trend_chart_png(briefing).startswith(b"\x89PNG")
@@ -85,6 +99,7 @@ def test_a_first_assessment_has_no_trend_chart_and_draws_unassessed_factors(firs
 
 
 # --- PDF ----------------------------------------------------------------------------------------
+
 
 def test_the_pdf_states_the_situation_status_and_selected_tools(pdf_text, briefing, catalogue):
     assert briefing.situation in pdf_text and f"Status: {briefing.status}" in pdf_text
@@ -152,19 +167,22 @@ def test_a_first_assessment_pdf_has_one_chart(first_briefing):
 
 # --- Word ---------------------------------------------------------------------------------------
 
+
 def test_the_docx_has_real_headings_for_every_section(word, briefing):
     headings = {p.style.name: [] for p in word.paragraphs}
     for paragraph in word.paragraphs:
         headings[paragraph.style.name].append(paragraph.text)
     assert headings["Title"] == [briefing.title]
     assert headings["Heading 1"] == SECTIONS
-    assert [g.title for g in briefing.action_groups] == [t for t in headings["Heading 2"] if t in {g.title for g in briefing.action_groups}]
+    assert [g.title for g in briefing.action_groups] == [
+        t for t in headings["Heading 2"] if t in {g.title for g in briefing.action_groups}
+    ]
     assert {f"{a.name} ({a.venue})" for g in briefing.action_groups for a in g.actions} <= set(headings["Heading 3"])
 
 
 def test_the_docx_annex_gives_every_rating_and_its_evidence_once(word, briefing):
     texts = [p.text for p in word.paragraphs]
-    annex = texts[texts.index("Annex: the ratings and their evidence"):]
+    annex = texts[texts.index("Annex: the ratings and their evidence") :]
     assert all(factor.ratings in annex for factor in briefing.annex)
     evidence = [item.evidence for factor in briefing.annex for item in factor.evidence if item.evidence]
     assert evidence and all(sum(e in t for t in texts) == 1 for e in evidence)
@@ -189,8 +207,15 @@ def test_a_draft_is_watermarked_draft_on_every_page_and_a_final_one_is_not(model
     assert all("DRAFT" in text for text in pages)  # the Tamaris example is a draft
     final = tamaris_briefing(model, catalogue, status="final")
     assert not any("DRAFT" in page.extract_text() for page in PdfReader(io.BytesIO(briefing_to_pdf(final))).pages)
-    assert "DRAFT" in "".join(p.text for p in docx.Document(io.BytesIO(briefing_to_docx(tamaris_briefing(model, catalogue)))).sections[0].header.paragraphs)
-    assert "DRAFT" not in "".join(p.text for p in docx.Document(io.BytesIO(briefing_to_docx(final))).sections[0].header.paragraphs)
+    assert "DRAFT" in "".join(
+        p.text
+        for p in docx.Document(io.BytesIO(briefing_to_docx(tamaris_briefing(model, catalogue))))
+        .sections[0]
+        .header.paragraphs
+    )
+    assert "DRAFT" not in "".join(
+        p.text for p in docx.Document(io.BytesIO(briefing_to_docx(final))).sections[0].header.paragraphs
+    )
 
 
 def test_the_docx_keeps_hostile_text_as_plain_text(word):

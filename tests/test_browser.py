@@ -5,9 +5,8 @@ import re
 from pathlib import Path
 
 import pytest
-
-from conftest import wait_idle
-from grid import LEVELS, after_edit, put, show_table
+from helpers import wait_idle
+from helpers.grid import LEVELS, after_edit, put, show_table
 
 pytestmark = pytest.mark.browser
 
@@ -87,4 +86,6 @@ def test_score_save_reload_and_nothing_leaves_localhost(app_url, page):
 
 
 def magic_suffix(label: str) -> str:
-    return {"Briefing (PDF)": r"briefing\.pdf", "Briefing (Word)": r"briefing\.docx", "Snapshot (JSON)": r"\.json"}[label]
+    return {"Briefing (PDF)": r"briefing\.pdf", "Briefing (Word)": r"briefing\.docx", "Snapshot (JSON)": r"\.json"}[
+        label
+    ]

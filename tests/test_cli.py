@@ -5,14 +5,15 @@ import subprocess
 import sys
 
 import pytest
-
-from conftest import EXAMPLES, ROOT
+from helpers import EXAMPLES, ROOT
 
 CRISIS = EXAMPLES / "tamaris-north-current-crisis.json"
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "r2p_risk", *args], capture_output=True, text=True, cwd=ROOT, input=stdin, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "r2p_risk", *args], capture_output=True, text=True, cwd=ROOT, input=stdin, timeout=60
+    )
 
 
 def test_score_prints_the_profile_as_json():
@@ -30,7 +31,8 @@ def test_score_prints_the_profile_as_json():
 
 
 def test_score_keeps_the_model_2_contract():
-    """Ranges and `determined` on every figure, level null when undetermined, the five statuses, assess_next, coded reasons."""
+    """Ranges and `determined` on every figure, level null when undetermined, the five statuses, assess_next, coded
+    reasons."""
     profile = json.loads(run("score", str(ROOT / "tests" / "fixtures" / "vignettes" / "one-manifesto.json")).stdout)
     figures = [*profile["risk_factors"].values(), *profile["crimes"].values(), profile["overall"]]
     for figure in figures:
@@ -40,9 +42,17 @@ def test_score_keeps_the_model_2_contract():
     for crime in profile["crimes"].values():
         assert crime["determined"] is False and crime["level"] is None and crime["score"] is None
     assert profile["status"]["label"] == "serious_concern" and profile["status"]["provisional"] is True
-    assert profile["status"]["label"] in {"current_crisis", "imminent_risk", "serious_concern", "monitoring", "insufficient_evidence"}
+    assert profile["status"]["label"] in {
+        "current_crisis",
+        "imminent_risk",
+        "serious_concern",
+        "monitoring",
+        "insufficient_evidence",
+    }
     assert 1 <= len(profile["assess_next"]) <= 10
-    assert all(set(n) >= {"indicator", "why"} and set(n["why"]) == {"code", "params", "text"} for n in profile["assess_next"])
+    assert all(
+        set(n) >= {"indicator", "why"} and set(n["why"]) == {"code", "params", "text"} for n in profile["assess_next"]
+    )
     reasons = [r for f in figures for r in f["reasons"]] + profile["status"]["reasons"]
     assert all(set(r) == {"code", "params", "text"} for r in reasons)
 
@@ -58,8 +68,14 @@ def test_template_then_validate_then_csv(tmp_path):
     template = run("template", "--country", "SDN", "--name", "Keldar watch (fictional)")
     assert template.returncode == 0
     data = json.loads(template.stdout)
-    assert data["situation"] == {"id": None, "name": "Keldar watch (fictional)", "country": "SDN", "area": None, "tags": [],
-                                 "review_every_months": 4}
+    assert data["situation"] == {
+        "id": None,
+        "name": "Keldar watch (fictional)",
+        "country": "SDN",
+        "area": None,
+        "tags": [],
+        "review_every_months": 4,
+    }
     data["assessment"]["ratings"][0]["level"] = 2
     path = tmp_path / "filled.json"
     path.write_text(json.dumps(data), encoding="utf-8")
@@ -74,14 +90,17 @@ def test_schema_is_printed():
     assert json.loads(result.stdout)["title"] == "Snapshot"
 
 
-@pytest.mark.parametrize(("setup", "expected"), [
-    (None, "No such file or directory"),
-    ("{not json", "not valid JSON"),
-    ('{"format": "r2p-risk-snapshot", "schema_version": 7}', "newer than this app reads"),
-    ("LEVEL7", "assessment.ratings[0].level: Input should be less than or equal to 3"),
-    ("UNKNOWN", 'assessment.ratings[0].indicator: unknown indicator "99.9"'),
-    ("WRONGTYPE", "assessment.ratings[0].level: Input should be a valid integer"),
-])
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        (None, "No such file or directory"),
+        ("{not json", "not valid JSON"),
+        ('{"format": "r2p-risk-snapshot", "schema_version": 7}', "newer than this app reads"),
+        ("LEVEL7", "assessment.ratings[0].level: Input should be less than or equal to 3"),
+        ("UNKNOWN", 'assessment.ratings[0].indicator: unknown indicator "99.9"'),
+        ("WRONGTYPE", "assessment.ratings[0].level: Input should be a valid integer"),
+    ],
+)
 @pytest.mark.parametrize("command", ["validate", "score", "csv"])
 def test_bad_input_exits_2_with_the_field_and_no_traceback(tmp_path, command, setup, expected):
     path = tmp_path / "input.json"
@@ -110,7 +129,17 @@ def test_recommend_prints_ranked_tools_with_reasons_and_citations():
     assert output["status"] == "current_crisis" and output["catalogue"]["id"] == "focal_points_response_tools"
     assert output["stage"]["stages"][-1] == "ongoing_atrocities" and output["if_the_situation_escalates"] == []
     first = output["recommendations"][0]
-    assert {"rank", "tool_id", "name", "venue", "policy_space", "intrusiveness", "relevance", "reasons", "citations"} <= set(first)
+    assert {
+        "rank",
+        "tool_id",
+        "name",
+        "venue",
+        "policy_space",
+        "intrusiveness",
+        "relevance",
+        "reasons",
+        "citations",
+    } <= set(first)
     assert first["rank"] == 1 and first["reasons"][0]["text"] and first["citations"][0]["quote"]
 
 
@@ -125,7 +154,9 @@ def test_brief_writes_one_page_and_the_briefing_prints_the_analyst_only_when_ask
     from pypdf import PdfReader
 
     brief = tmp_path / "brief.pdf"
-    result = run("brief", str(CRISIS), "-o", str(brief), "--earlier", str(EXAMPLES / "tamaris-north-current-crisis-2026-08.json"))
+    result = run(
+        "brief", str(CRISIS), "-o", str(brief), "--earlier", str(EXAMPLES / "tamaris-north-current-crisis-2026-08.json")
+    )
     assert result.returncode == 0, result.stderr
     assert len(PdfReader(brief).pages) == 1 and "brief on 'Northern Tamaris (fictional)'" in result.stdout
     for flags, printed in (((), False), (("--author",), True)):
@@ -137,7 +168,9 @@ def test_brief_writes_one_page_and_the_briefing_prints_the_analyst_only_when_ask
 @pytest.mark.parametrize("command", ["brief", "briefing"])
 def test_a_brief_or_briefing_in_an_unknown_format_exits_2_without_writing(command, tmp_path):
     result = run(command, str(CRISIS), "-o", str(tmp_path / "out.txt"))
-    assert result.returncode == 2 and "written as .pdf, .docx or .md" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.returncode == 2 and "written as .pdf, .docx or .md" in result.stderr and "Traceback" not in result.stderr
+    )
     assert not (tmp_path / "out.txt").exists()
 
 

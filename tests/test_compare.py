@@ -1,6 +1,7 @@
 """What changed since the previous assessment of a situation."""
 
-from conftest import make_assessment
+from helpers import make_assessment
+
 from r2p_risk.compare import compare_assessments
 from r2p_risk.scoring import score_assessment
 
@@ -8,7 +9,13 @@ from r2p_risk.scoring import score_assessment
 def test_changes_list_deltas_worsened_indicators_and_new_triggers(framework, params):
     earlier = make_assessment({"8.1": 0, "8.2": None, "7.1": 1, "2.1": 3, "9.1": None})
     later = make_assessment({"8.1": 2, "8.2": 1, "7.1": 3, "2.1": 1, "9.1": 0})
-    change = compare_assessments(earlier, score_assessment(earlier, framework, params), later, score_assessment(later, framework, params), framework)
+    change = compare_assessments(
+        earlier,
+        score_assessment(earlier, framework, params),
+        later,
+        score_assessment(later, framework, params),
+        framework,
+    )
     assert [c.indicator for c in change.worsened_indicators] == ["7.1", "8.1"]
     assert [c.indicator for c in change.newly_rated_indicators] == ["8.2", "9.1"], "unknown before: new, not worse"
     assert [c.indicator for c in change.improved_indicators] == ["2.1"]

@@ -11,16 +11,30 @@ import subprocess
 import pytest
 import yaml
 from docker.utils.build import exclude_paths
+from helpers import ROOT
 
-from conftest import ROOT
 from r2p_risk.cli import build_parser
 
 SECRETS_AND_DATA = [
-    ".env", ".env.production", "deploy/.env", ".streamlit/secrets.toml", "r2p_risk/.env", "frameworks/secrets.toml",
-    "data/r2p-risk.sqlite3", "data/r2p-risk.sqlite3-wal", "data/r2p-risk.sqlite3-shm", "data/examples/copy.sqlite3",
-    "data/team.db", "backups/2026-05-01.zip", "data/examples/2026-05-01.zip",
-    ".venv/bin/python", ".venv/lib/python3.11/site-packages/pytest/__init__.py", ".venv-3.13/pyvenv.cfg",
-    ".git", ".git/config", "r2p_risk/__pycache__/cli.cpython-311.pyc",
+    ".env",
+    ".env.production",
+    "deploy/.env",
+    ".streamlit/secrets.toml",
+    "r2p_risk/.env",
+    "frameworks/secrets.toml",
+    "data/r2p-risk.sqlite3",
+    "data/r2p-risk.sqlite3-wal",
+    "data/r2p-risk.sqlite3-shm",
+    "data/examples/copy.sqlite3",
+    "data/team.db",
+    "backups/2026-05-01.zip",
+    "data/examples/2026-05-01.zip",
+    ".venv/bin/python",
+    ".venv/lib/python3.11/site-packages/pytest/__init__.py",
+    ".venv-3.13/pyvenv.cfg",
+    ".git",
+    ".git/config",
+    "r2p_risk/__pycache__/cli.cpython-311.pyc",
 ]
 
 
@@ -59,8 +73,11 @@ def context(tmp_path_factory):
             continue
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).touch()
-    patterns = [line.strip() for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
-                if line.strip() and not line.startswith("#")]
+    patterns = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     sent = {path for path in exclude_paths(str(root), patterns, dockerfile="Dockerfile") if (root / path).is_file()}
     return tracked, sent
 
@@ -74,9 +91,18 @@ def test_secrets_databases_virtual_environments_and_git_stay_out_of_the_build_co
 def test_the_build_context_holds_what_the_dockerfile_copies_and_nothing_else(context):
     tracked, sent = context
     sources = context_sources()
-    copied = {name for name in tracked if any(name == s.rstrip("/") or name.startswith(s.rstrip("/") + "/") for s in sources)}
-    assert {"pyproject.toml", "requirements.txt", "app.py", ".streamlit/config.toml", "r2p_risk/cli.py",
-            "frameworks/un-framework-2014.yaml", "data/examples/varesia-near-monitoring.json"} <= copied
+    copied = {
+        name for name in tracked if any(name == s.rstrip("/") or name.startswith(s.rstrip("/") + "/") for s in sources)
+    }
+    assert {
+        "pyproject.toml",
+        "requirements.txt",
+        "app.py",
+        ".streamlit/config.toml",
+        "r2p_risk/cli.py",
+        "frameworks/un-framework-2014.yaml",
+        "data/examples/varesia-near-monitoring.json",
+    } <= copied
     assert copied <= sent, f"copied by the Dockerfile but ignored: {sorted(copied - sent)}"
     always = {"Dockerfile", ".dockerignore"}  # Docker reads these two itself
     assert sent - copied <= always, f"sent to Docker but never copied: {sorted(sent - copied - always)}"
@@ -89,7 +115,10 @@ def test_the_image_has_two_stages_and_the_final_one_gets_only_the_built_environm
     assert copies == ["--from=build /opt/r2p-risk /opt/r2p-risk"]
     assert not [arguments for name, arguments in final if name == "RUN" and "pip" in arguments]
     build_runs = " ".join(arguments for name, arguments in STAGES[0] if name == "RUN")
-    assert "--require-hashes -r requirements.txt" in build_runs and "--require-hashes -r requirements-build.txt" in build_runs
+    assert (
+        "--require-hashes -r requirements.txt" in build_runs
+        and "--require-hashes -r requirements-build.txt" in build_runs
+    )
     assert "requirements-dev.txt" not in (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert "." not in context_sources()
 
@@ -124,7 +153,7 @@ def deploy_guide_commands() -> list[list[str]]:
         for line in block.splitlines():
             words = shlex.split(re.sub(r"\$\([^)]*\)", "2026-05-01", line), comments=True)  # $(date +%F)
             if "r2p-risk" in words:
-                commands.append(words[words.index("r2p-risk") + 1:])
+                commands.append(words[words.index("r2p-risk") + 1 :])
     return commands
 
 

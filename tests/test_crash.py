@@ -34,7 +34,10 @@ FILLER = "Evidence gathered on the ground, cross-checked against two independent
 
 def large_assessment(framework) -> Assessment:
     """Every indicator rated with two kilobytes of evidence, so a save is a long transaction (~250 KB of JSON)."""
-    ratings = [{"indicator": i, "level": n % 4, "confidence": "medium", "evidence": FILLER} for n, i in enumerate(framework.indicator_ids)]
+    ratings = [
+        {"indicator": i, "level": n % 4, "confidence": "medium", "evidence": FILLER}
+        for n, i in enumerate(framework.indicator_ids)
+    ]
     return Assessment(assessed_on=dt.date(2026, 3, 1), analyst="Writer", ratings=ratings)
 
 
@@ -51,15 +54,21 @@ def write_revisions(url: str, situation_id: str, assessment_id: str, report) -> 
         number = latest.revision + 1
         report.send(("saving", number))
         try:
-            latest = database.save_assessment(situation_id, latest.model_copy(update={"key_judgements": key_judgements(number)}),
-                                              "writer", latest.revision)
+            latest = database.save_assessment(
+                situation_id,
+                latest.model_copy(update={"key_judgements": key_judgements(number)}),
+                "writer",
+                latest.revision,
+            )
         except ConflictError:  # PostgreSQL: the killed writer's last save was committed after this one read the latest
             latest = database.load_assessment(assessment_id)
             continue
         report.send(("saved", latest.revision))
 
 
-def kill_at_a_random_moment(url: str, situation_id: str, assessment_id: str, rng: random.Random) -> list[tuple[str, int]]:
+def kill_at_a_random_moment(
+    url: str, situation_id: str, assessment_id: str, rng: random.Random
+) -> list[tuple[str, int]]:
     """Start a writer; once it has saved a revision, SIGKILL it 0-60 ms later. Returns what it reported."""
     received, report = PROCESSES.Pipe(duplex=False)
     writer = PROCESSES.Process(target=write_revisions, args=(url, situation_id, assessment_id, report), daemon=True)
@@ -97,10 +106,18 @@ def check_consistent(url: str, assessment_id: str, seen: dict[int, str], framewo
         numbers = sorted(info.revision for info in database.list_revisions(assessment_id))
         assert numbers == list(range(1, len(numbers) + 1))
         with database.engine.connect() as conn:
-            rows = dict(conn.execute(select(revisions.c.revision, revisions.c.data_json).where(revisions.c.assessment_id == assessment_id)).all())
-            saves = conn.execute(select(audit_events.c.revision, func.count()).where(
-                audit_events.c.assessment_id == assessment_id, audit_events.c.action == "assessment.save")
-                .group_by(audit_events.c.revision)).all()
+            rows = dict(
+                conn.execute(
+                    select(revisions.c.revision, revisions.c.data_json).where(
+                        revisions.c.assessment_id == assessment_id
+                    )
+                ).all()
+            )
+            saves = conn.execute(
+                select(audit_events.c.revision, func.count())
+                .where(audit_events.c.assessment_id == assessment_id, audit_events.c.action == "assessment.save")
+                .group_by(audit_events.c.revision)
+            ).all()
         assert sorted(saves) == [(n, 1) for n in numbers]
         for number in numbers:
             assessment = database.load_assessment(assessment_id, number)
@@ -131,4 +148,3 @@ def test_a_writer_killed_mid_save_leaves_every_revision_whole_and_audited(databa
     latest = database.load_assessment(first.id)
     assert database.save_assessment(situation.id, latest, "ana", latest.revision).revision == stored + 1
     database.close()
-

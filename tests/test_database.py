@@ -9,42 +9,58 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import event
+from workers import save_edit, save_many, save_many_in_process
 
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import ConflictError, StorageError
 from r2p_risk.review import Review
 from r2p_risk.storage.database import RevisionInfo, open_database, revisions
-from workers import save_edit, save_many, save_many_in_process
 
 ARABIC = "تقارير عن اعتقالات جماعية في المنطقة الشرقية"
 
 
-
-
-
-
 @pytest.fixture
 def situation(db):
-    return db.create_situation(Situation(name="Eastern Region (fictional)", country="ATA", area="Kessan Highlands", tags=["great_lakes"]), "ana")
+    return db.create_situation(
+        Situation(name="Eastern Region (fictional)", country="ATA", area="Kessan Highlands", tags=["great_lakes"]),
+        "ana",
+    )
 
 
 def draft(level: int | None = None, **fields) -> Assessment:
     """A small draft assessment, rating indicator 1.1 when a level is given."""
     ratings = [] if level is None else [{"indicator": "1.1", "level": level}]
-    return Assessment(assessed_on=fields.pop("assessed_on", dt.date(2026, 1, 15)), analyst="Test Analyst", ratings=ratings, **fields)
+    return Assessment(
+        assessed_on=fields.pop("assessed_on", dt.date(2026, 1, 15)), analyst="Test Analyst", ratings=ratings, **fields
+    )
 
 
 def full_assessment(**fields) -> Assessment:
-    return Assessment.model_validate({
-        "assessed_on": "2026-04-30", "analyst": "Dragana Grubačić", "status": "final",
-        "key_judgements": f"Grubačić · {ARABIC}",
-        "ratings": [{"indicator": "1.1", "level": 2, "confidence": "high", "trend": "worsening", "evidence": ARABIC,
-                     "sources": [{"title": "UN report", "url": "https://example.org/r", "date": "2026-04-01"},
-                                 {"title": "Interview notes"}]},
-                    {"indicator": "2.3", "level": None}],
-        "risk_factor_ratings": [{"risk_factor": 4, "level": 1, "evidence": "holistic"}],
-        "selected_tools": ["fact_finding"], **fields,
-    })
+    return Assessment.model_validate(
+        {
+            "assessed_on": "2026-04-30",
+            "analyst": "Dragana Grubačić",
+            "status": "final",
+            "key_judgements": f"Grubačić · {ARABIC}",
+            "ratings": [
+                {
+                    "indicator": "1.1",
+                    "level": 2,
+                    "confidence": "high",
+                    "trend": "worsening",
+                    "evidence": ARABIC,
+                    "sources": [
+                        {"title": "UN report", "url": "https://example.org/r", "date": "2026-04-01"},
+                        {"title": "Interview notes"},
+                    ],
+                },
+                {"indicator": "2.3", "level": None},
+            ],
+            "risk_factor_ratings": [{"risk_factor": 4, "level": 1, "evidence": "holistic"}],
+            "selected_tools": ["fact_finding"],
+            **fields,
+        }
+    )
 
 
 def test_a_sqlite_database_is_created_in_a_new_folder(sqlite_url, tmp_path):
@@ -53,10 +69,14 @@ def test_a_sqlite_database_is_created_in_a_new_folder(sqlite_url, tmp_path):
 
 
 def test_situation_round_trip_keeps_every_field(db):
-    made = db.create_situation(Situation(name="Grubačić / " + ARABIC, country="ATA", area="شمال الكسان", tags=["a", "ب"]), "ana")
+    made = db.create_situation(
+        Situation(name="Grubačić / " + ARABIC, country="ATA", area="شمال الكسان", tags=["a", "ب"]), "ana"
+    )
     assert len(made.id) == 32
     assert db.get_situation(made.id) == made
-    renamed = db.update_situation(made.model_copy(update={"name": "Keldar (fictional)", "country": None, "tags": []}), "ben")
+    renamed = db.update_situation(
+        made.model_copy(update={"name": "Keldar (fictional)", "country": None, "tags": []}), "ben"
+    )
     assert db.get_situation(made.id) == renamed and renamed.country is None
 
 
@@ -65,7 +85,11 @@ def test_assessment_round_trip_keeps_every_field_including_sources(db, situation
     assert saved.revision == 1 and len(saved.id) == 32
     assert db.load_assessment(saved.id) == saved
     assert saved.model_copy(update={"review": Review()}) == full_assessment(id=saved.id, revision=1)
-    assert (saved.review.state, saved.review.reviewer, saved.review.last_editor) == ("final", "ana", "ana")  # "final" asked: signed off
+    assert (saved.review.state, saved.review.reviewer, saved.review.last_editor) == (
+        "final",
+        "ana",
+        "ana",
+    )  # "final" asked: signed off
     assert db.load_assessment(saved.id).ratings[0].sources[0].date == dt.date(2026, 4, 1)
     assert db.situation_of(saved.id) == situation.id
 
@@ -77,9 +101,21 @@ def test_each_save_adds_a_revision_and_overwrites_nothing(db, situation):
     assert (second.revision, third.revision, db.latest_revision(first.id)) == (2, 3, 3)
     assert [db.load_assessment(first.id, n) for n in (1, 2, 3)] == [first, second, third]
     assert db.list_revisions(first.id) == [
-        RevisionInfo(first.id, 3, "ben", dt.datetime(2026, 5, 1, 10, 4, tzinfo=dt.UTC), "final", dt.date(2026, 1, 15), "signed off"),
-        RevisionInfo(first.id, 2, "ana", dt.datetime(2026, 5, 1, 10, 3, tzinfo=dt.UTC), "draft", dt.date(2026, 1, 15), ""),
-        RevisionInfo(first.id, 1, "ana", dt.datetime(2026, 5, 1, 10, 2, tzinfo=dt.UTC), "draft", dt.date(2026, 1, 15), ""),
+        RevisionInfo(
+            first.id,
+            3,
+            "ben",
+            dt.datetime(2026, 5, 1, 10, 4, tzinfo=dt.UTC),
+            "final",
+            dt.date(2026, 1, 15),
+            "signed off",
+        ),
+        RevisionInfo(
+            first.id, 2, "ana", dt.datetime(2026, 5, 1, 10, 3, tzinfo=dt.UTC), "draft", dt.date(2026, 1, 15), ""
+        ),
+        RevisionInfo(
+            first.id, 1, "ana", dt.datetime(2026, 5, 1, 10, 2, tzinfo=dt.UTC), "draft", dt.date(2026, 1, 15), ""
+        ),
     ]
     assert db.counts() == {"situations": 1, "assessments": 1, "revisions": 3}
 
@@ -90,7 +126,11 @@ def test_restore_revision_copies_it_as_the_new_latest_revision(db, situation):
     restored = db.restore_revision(first.id, 1, "ben")
     assert restored == db.load_assessment(first.id) and restored.review.last_editor == "ben"  # restoring is an edit
     assert restored.model_copy(update={"review": first.review}) == first.model_copy(update={"revision": 3})
-    assert [(r.revision, r.saved_by, r.note) for r in db.list_revisions(first.id)][0] == (3, "ben", "restored from revision 1")
+    assert [(r.revision, r.saved_by, r.note) for r in db.list_revisions(first.id)][0] == (
+        3,
+        "ben",
+        "restored from revision 1",
+    )
     assert db.load_assessment(first.id, 2).key_judgements == "changed"
 
 
@@ -133,7 +173,10 @@ def test_soft_delete_hides_a_situation_restore_brings_it_back(db, situation):
     db.delete_situation(situation.id, "ben")
     assert db.list_situations() == [kept] and db.deleted_situations() == [situation]
     assert [h.situation for h in db.situation_histories()] == [kept]
-    assert [h.situation.name for h in db.situation_histories(include_deleted=True)] == ["Another", "Eastern Region (fictional)"]
+    assert [h.situation.name for h in db.situation_histories(include_deleted=True)] == [
+        "Another",
+        "Eastern Region (fictional)",
+    ]
     assert db.get_situation(situation.id, include_deleted=True) == situation
     with pytest.raises(StorageError, match="deleted"):
         db.get_situation(situation.id)
@@ -180,18 +223,21 @@ def test_situation_histories_use_two_queries_however_many_situations(db):
     assert selects() == 2 and len(db.situation_histories()) == 5
 
 
-@pytest.mark.parametrize("call", [
-    lambda db: db.get_situation("missing"),
-    lambda db: db.list_assessments("missing"),
-    lambda db: db.delete_situation("missing", "ana"),
-    lambda db: db.load_assessment("missing"),
-    lambda db: db.load_assessment("known", 7),
-    lambda db: db.list_revisions("missing"),
-    lambda db: db.latest_revision("missing"),
-    lambda db: db.situation_of("missing"),
-    lambda db: db.restore_revision("known", 7, "ana"),
-    lambda db: db.update_situation(Situation(id="missing", name="x"), "ana"),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda db: db.get_situation("missing"),
+        lambda db: db.list_assessments("missing"),
+        lambda db: db.delete_situation("missing", "ana"),
+        lambda db: db.load_assessment("missing"),
+        lambda db: db.load_assessment("known", 7),
+        lambda db: db.list_revisions("missing"),
+        lambda db: db.latest_revision("missing"),
+        lambda db: db.situation_of("missing"),
+        lambda db: db.restore_revision("known", 7, "ana"),
+        lambda db: db.update_situation(Situation(id="missing", name="x"), "ana"),
+    ],
+)
 def test_unknown_situations_and_assessments_are_not_found(db, situation, call):
     db.save_assessment(situation.id, draft(id="known"), "ana", None)
     with pytest.raises(StorageError) as caught:
@@ -212,18 +258,26 @@ def test_read_only_database_refuses_to_save_with_a_clear_message_and_keeps_the_d
     finally:
         read_only.close()
     problem = caught.value.problems[0]
-    assert problem.code == "database_unavailable" and str(path) not in problem.message  # people see no connection detail
+    assert (
+        problem.code == "database_unavailable" and str(path) not in problem.message
+    )  # people see no connection detail
     assert problem.message == "could not save the assessment: the database is read-only"
-    assert f"could not save the assessment: the database is read-only (attempt to write a readonly database); database file {path}" \
-        in caplog.text  # the operator does
+    assert (
+        "could not save the assessment: the database is read-only (attempt to write a readonly database); "
+        f"database file {path}" in caplog.text
+    )  # the operator does
     assert db.load_assessment(saved.id) == saved and db.counts()["revisions"] == 1
     db.close()
 
 
-@pytest.mark.parametrize("credentials, query", [("ana:hunter2-secret@", "connect_timeout=5"),
-                                                ("ana@", "password=hunter2-secret&connect_timeout=5")],
-                         ids=["password in the URL", "password as a query parameter"])
-def test_an_unreachable_server_is_a_storage_error_that_shows_no_credential_or_connection_detail(caplog, credentials, query):
+@pytest.mark.parametrize(
+    "credentials, query",
+    [("ana:hunter2-secret@", "connect_timeout=5"), ("ana@", "password=hunter2-secret&connect_timeout=5")],
+    ids=["password in the URL", "password as a query parameter"],
+)
+def test_an_unreachable_server_is_a_storage_error_that_shows_no_credential_or_connection_detail(
+    caplog, credentials, query
+):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -233,7 +287,10 @@ def test_an_unreachable_server_is_a_storage_error_that_shows_no_credential_or_co
     assert problem.code == "database_unavailable"
     assert problem.message == "could not open the database: the database server could not be reached"
     assert "hunter2" not in str(caught.value) and "hunter2" not in caplog.text
-    assert f"ana:***@127.0.0.1:{port}/risk" in caplog.text or f"ana@127.0.0.1:{port}/risk?connect_timeout=5&password=***" in caplog.text
+    assert (
+        f"ana:***@127.0.0.1:{port}/risk" in caplog.text
+        or f"ana@127.0.0.1:{port}/risk?connect_timeout=5&password=***" in caplog.text
+    )
 
 
 def test_a_situation_id_cannot_be_used_twice(db, situation):
@@ -282,8 +339,12 @@ def test_three_processes_saving_the_same_assessment_lose_no_revision(db, situati
     first = db.save_assessment(situation.id, draft(), "ana", None)
     spawn = multiprocessing.get_context("spawn")
     start = spawn.Barrier(3)
-    workers = [spawn.Process(target=save_many_in_process, args=(database_url, situation.id, first.id, f"worker {n}", 20, start))
-               for n in range(3)]
+    workers = [
+        spawn.Process(
+            target=save_many_in_process, args=(database_url, situation.id, first.id, f"worker {n}", 20, start)
+        )
+        for n in range(3)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:

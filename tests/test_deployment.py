@@ -17,9 +17,9 @@ import urllib.request
 import pytest
 import streamlit as st
 import yaml
+from helpers import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from r2p_risk.settings import Settings
 from r2p_risk.signin import listens_on_wildcard
 
@@ -31,6 +31,7 @@ DEPLOY = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
 
 def substituted(value: str, variables: dict[str, str]) -> str:
     """A compose value with ${NAME}, ${NAME:-default} and ${NAME:?message} filled in as compose does."""
+
     def one(match):
         name, kind, rest = match.group(1), match.group(2) or "", match.group(3) or ""
         if name in variables:
@@ -38,6 +39,7 @@ def substituted(value: str, variables: dict[str, str]) -> str:
         if kind == ":?":
             raise KeyError(f"compose needs {name}: {rest}")
         return rest
+
     return re.sub(r"\$\{(\w+)(:-|:\?)?([^}]*)\}", one, str(value))
 
 
@@ -49,7 +51,9 @@ def test_compose_names_the_public_address_listens_on_no_wildcard_and_passes_the_
     assert APP_ENV["STREAMLIT_SERVER_HEADLESS"] == "true" and APP_ENV["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] == "false"
     assert "R2P_RISK_AUTH_PROXY_SECRET" in APP_ENV
     app = COMPOSE["services"]["app"]
-    assert not any(option.startswith("--server.address") for option in app["command"])  # the image's 0.0.0.0 is replaced
+    assert not any(
+        option.startswith("--server.address") for option in app["command"]
+    )  # the image's 0.0.0.0 is replaced
     assert "STREAMLIT_SERVER_ADDRESS" in " ".join(app["healthcheck"]["test"])  # checked where it listens
     assert app["ports"] == ["127.0.0.1:8501:8501"]
 
@@ -67,11 +71,23 @@ def start_as_compose(tmp_path, environment: dict, config: str) -> tuple[subproce
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, **environment, "PYTHONPATH": str(ROOT / "tests" / "offline_hook"),
-           "R2P_RISK_TEST_LOOKUPS": str(lookups), "R2P_RISK_DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
-           "STREAMLIT_SERVER_ADDRESS": "0.0.0.0", "STREAMLIT_SERVER_PORT": str(port)}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py"], cwd=tmp_path, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        **environment,
+        "PYTHONPATH": str(ROOT / "tests" / "offline_hook"),
+        "R2P_RISK_TEST_LOOKUPS": str(lookups),
+        "R2P_RISK_DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
+        "STREAMLIT_SERVER_ADDRESS": "0.0.0.0",
+        "STREAMLIT_SERVER_PORT": str(port),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -91,16 +107,28 @@ def start_as_compose(tmp_path, environment: dict, config: str) -> tuple[subproce
 
 
 SHIPPED = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
-BEFORE = re.sub(r"(?m)^serverAddress = .*\n(^ +#.*\n)*", "", SHIPPED)  # the shipped settings without browser.serverAddress
+BEFORE = re.sub(
+    r"(?m)^serverAddress = .*\n(^ +#.*\n)*", "", SHIPPED
+)  # the shipped settings without browser.serverAddress
 
 
-@pytest.mark.parametrize("config, public_host, looked_up", [
-    (BEFORE, None, True), (SHIPPED, None, False), (BEFORE, "risk.example.org", False), (SHIPPED, "risk.example.org", False),
-], ids=["before: the lookup the issue found", "the shipped settings", "compose's setting alone", "as compose runs it"])
+@pytest.mark.parametrize(
+    "config, public_host, looked_up",
+    [
+        (BEFORE, None, True),
+        (SHIPPED, None, False),
+        (BEFORE, "risk.example.org", False),
+        (SHIPPED, "risk.example.org", False),
+    ],
+    ids=["before: the lookup the issue found", "the shipped settings", "compose's setting alone", "as compose runs it"],
+)
 def test_started_as_compose_starts_it_the_app_looks_nothing_up_outside(tmp_path, config, public_host, looked_up):
     assert "serverAddress" not in BEFORE and "serverAddress" in SHIPPED
-    environment = {key: substituted(value, {"R2P_RISK_PUBLIC_HOST": public_host or ""}) for key, value in APP_ENV.items()
-                   if key.startswith("STREAMLIT_") and key not in ("STREAMLIT_SECRETS_FILES", "STREAMLIT_SERVER_ADDRESS")}
+    environment = {
+        key: substituted(value, {"R2P_RISK_PUBLIC_HOST": public_host or ""})
+        for key, value in APP_ENV.items()
+        if key.startswith("STREAMLIT_") and key not in ("STREAMLIT_SECRETS_FILES", "STREAMLIT_SERVER_ADDRESS")
+    }
     if public_host is None:
         environment.pop("STREAMLIT_BROWSER_SERVER_ADDRESS")
     _, lookups = start_as_compose(tmp_path, environment, config)
@@ -128,9 +156,14 @@ def test_the_proxy_example_lets_the_upload_limit_through_strips_identities_and_s
 
 
 # --- point 12: nobody sees where the database is or its credentials --------------------------------------------
-@pytest.mark.parametrize("url", ["postgresql+psycopg://ana:hunter2-secret@127.0.0.1:{port}/riskdb?connect_timeout=3",
-                                 "postgresql+psycopg://ana@127.0.0.1:{port}/riskdb?password=hunter2-secret&connect_timeout=3"],
-                         ids=["password in the URL", "password as a query parameter"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://ana:hunter2-secret@127.0.0.1:{port}/riskdb?connect_timeout=3",
+        "postgresql+psycopg://ana@127.0.0.1:{port}/riskdb?password=hunter2-secret&connect_timeout=3",
+    ],
+    ids=["password in the URL", "password as a query parameter"],
+)
 def test_when_the_database_is_down_the_screen_says_so_without_connection_details(monkeypatch, url, caplog):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))

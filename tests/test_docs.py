@@ -3,8 +3,8 @@
 import re
 
 import pytest
+from helpers import FRAMEWORKS, ROOT
 
-from conftest import FRAMEWORKS, ROOT
 from r2p_risk import dossier_vocabulary, parameters, tools
 from r2p_risk.framework import Framework, Group, Indicator, RiskFactor
 from r2p_risk.settings import Settings
@@ -17,15 +17,48 @@ def test_every_setting_is_in_the_readme():
 
 
 TOOL_CONDITIONS = [tools.ThinEvidence, tools.RiskFactorAtLeast, tools.CrimeRiskAtLeast, tools.IndicatorAtLeast]
-STATUS_CONDITIONS = [parameters.FindingIs, parameters.ConductPresent, parameters.RiskFactorAtLeast,
-                     parameters.RiskFactorsMeanAtLeast, parameters.CrimeAtLeast, parameters.SpecificRiskFactorAtLeast]
-DATA_MODELS = [Framework, Group, RiskFactor, Indicator, parameters.ScoringParameters, parameters.Aggregation,
-               parameters.WholeFactorRating, parameters.ConfidenceWeights, parameters.CrimeModel,
-               parameters.ConflictRequirement, parameters.EvidenceGates, parameters.Overall, parameters.RiskClass,
-               parameters.StatusDefinition, parameters.StatusRule, parameters.NoAlarm, *STATUS_CONDITIONS, tools.Catalogue, tools.Meeting, tools.Ranking, tools.StatusStages, tools.Tool,
-               tools.CrisisStage, tools.IntrusivenessLevel, tools.Topic,
-               tools.Citation, tools.Case, tools.Caution, tools.Restraint, *TOOL_CONDITIONS,
-               dossier_vocabulary.DossierVocabulary, dossier_vocabulary.Term]
+STATUS_CONDITIONS = [
+    parameters.FindingIs,
+    parameters.ConductPresent,
+    parameters.RiskFactorAtLeast,
+    parameters.RiskFactorsMeanAtLeast,
+    parameters.CrimeAtLeast,
+    parameters.SpecificRiskFactorAtLeast,
+]
+DATA_MODELS = [
+    Framework,
+    Group,
+    RiskFactor,
+    Indicator,
+    parameters.ScoringParameters,
+    parameters.Aggregation,
+    parameters.WholeFactorRating,
+    parameters.ConfidenceWeights,
+    parameters.CrimeModel,
+    parameters.ConflictRequirement,
+    parameters.EvidenceGates,
+    parameters.Overall,
+    parameters.RiskClass,
+    parameters.StatusDefinition,
+    parameters.StatusRule,
+    parameters.NoAlarm,
+    *STATUS_CONDITIONS,
+    tools.Catalogue,
+    tools.Meeting,
+    tools.Ranking,
+    tools.StatusStages,
+    tools.Tool,
+    tools.CrisisStage,
+    tools.IntrusivenessLevel,
+    tools.Topic,
+    tools.Citation,
+    tools.Case,
+    tools.Caution,
+    tools.Restraint,
+    *TOOL_CONDITIONS,
+    dossier_vocabulary.DossierVocabulary,
+    dossier_vocabulary.Term,
+]
 
 
 @pytest.mark.parametrize("model_cls", DATA_MODELS, ids=lambda m: m.__name__)

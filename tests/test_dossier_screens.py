@@ -6,12 +6,15 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from helpers import edit_ratings
+from signin_app import (
+    signed_in,
+    team_deployment,  # noqa: F401 (the team_url fixture)
+)
 from streamlit.testing.v1 import AppTest
 
-from conftest import edit_ratings
 from r2p_risk.storage.database import open_database
-from signin_app import signed_in
-from signin_app import team_deployment  # noqa: F401 (the team_url fixture)
+from r2p_risk.ui import state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["dossier", "review", "consensus"]
@@ -32,7 +35,7 @@ def database_url(tmp_path, monkeypatch):
 def new_session(name: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()
     if name:
-        at.sidebar.text_input(key="analyst_name").input(name).run()
+        at.sidebar.text_input(key=state.ANALYST).input(name).run()
     return at
 
 
@@ -46,19 +49,20 @@ def assert_clean(at: AppTest) -> None:
 
 
 def texts(at: AppTest) -> str:
-    return "\n".join(str(e.value) for kind in ("markdown", "caption", "info", "warning", "success", "text") for e in at.get(kind))
+    return "\n".join(
+        str(e.value) for kind in ("markdown", "caption", "info", "warning", "success", "text") for e in at.get(kind)
+    )
 
 
 def dossier_key(at: AppTest, *parts) -> str:
-    return ":".join([at.session_state["draft"].edit_id, "dossier", str(at.session_state["dossier_generation"]
-                                                                         if "dossier_generation" in at.session_state else 0), *map(str, parts)])
+    return state.dossier_key(*parts, session=at.session_state)
 
 
 def create_and_start(at: AppTest, name: str = "Upper Keldar (fictional)") -> str:
-    at.text_input(key="new_situation_name").input(name)
-    at.button(key="FormSubmitter:new_situation-Create situation").click().run()
-    at.button(key="new_assessment").click().run()
-    return at.session_state["situation_id"]
+    at.text_input(key=state.NEW_SITUATION_NAME).input(name)
+    at.button(key=state.CREATE_SITUATION).click().run()
+    at.button(key=state.NEW_ASSESSMENT).click().run()
+    return at.session_state[state.SITUATION]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -67,18 +71,21 @@ def test_the_new_screens_render_on_an_empty_database_and_with_the_examples(datab
     assert_clean(at)
     assert at.title[0].value == page.capitalize()
     at = new_session("Ana")
-    at.button(key="load_examples").click().run()
+    at.button(key=state.LOAD_EXAMPLES).click().run()
     assert_clean(open_page(at, page))
 
 
 def test_the_watch_list_and_compare_show_the_next_trigger_and_the_review(database_url):
     at = new_session("Ana")
-    at.button(key="load_examples").click().run()
+    at.button(key=state.LOAD_EXAMPLES).click().run()
     frame = at.dataframe[0].value.set_index("situation")
     today = dt.date.today()
     referendum = (dt.date(2026, 12, 12) - today).days
     if referendum > 1:  # the examples' dates are fixed; the screen counts from today
-        assert frame.loc["Kessan Highlands, Federation of Orlavia (fictional)", "next_trigger"] == f"in {referendum} days: Constitutional referendum"
+        assert (
+            frame.loc["Kessan Highlands, Federation of Orlavia (fictional)", "next_trigger"]
+            == f"in {referendum} days: Constitutional referendum"
+        )
     assert all(text.startswith(("due ", "⚠ due since", "⚠ not signed off")) for text in frame["review"])
     compare = open_page(at, "compare")
     assert "review" in compare.dataframe[0].value.columns
@@ -106,18 +113,33 @@ def test_an_analyst_writes_the_dossier_beside_the_ratings_and_saves_it_with_the_
     at.button(key=dossier_key(at, "developments", "seed")).click().run()
     assert_clean(at)
     assert "in 12 days" in texts(at) and "Seltani of the river valleys" in texts(at)
-    at.button(key="dossier_save").click().run()
+    at.button(key=state.DOSSIER_SAVE).click().run()
     assert_clean(at)
     assert "Saved revision 1" in at.success[0].value
     stored = open_database(database_url).list_assessments(situation_id)[0]
     dossier = stored.dossier
-    assert (dossier.populations_at_risk[0].identity, dossier.populations_at_risk[0].indicators) == ("religious", ["9.1", "7.14"])
-    assert (dossier.triggers[0].title, dossier.triggers[0].indicators, dossier.perpetrators[0].kind) == ("Census", ["8.8"], "militia")
-    assert dossier.scenario("worst_case") == "Expulsions from the valleys" and dossier.narrative.background == "A census is coming."
-    assert len(dossier.developments_to_monitor) == 5 and stored.rating_for("8.8").level == 2  # the ratings saved with it
+    assert (dossier.populations_at_risk[0].identity, dossier.populations_at_risk[0].indicators) == (
+        "religious",
+        ["9.1", "7.14"],
+    )
+    assert (dossier.triggers[0].title, dossier.triggers[0].indicators, dossier.perpetrators[0].kind) == (
+        "Census",
+        ["8.8"],
+        "militia",
+    )
+    assert (
+        dossier.scenario("worst_case") == "Expulsions from the valleys"
+        and dossier.narrative.background == "A census is coming."
+    )
+    assert (
+        len(dossier.developments_to_monitor) == 5 and stored.rating_for("8.8").level == 2
+    )  # the ratings saved with it
 
     at.button(key=dossier_key(at, "populations_at_risk", 0, "remove")).click().run()
-    assert at.session_state["draft"].assessment.dossier.populations_at_risk == [] and at.session_state["draft"].dirty
+    assert (
+        at.session_state[state.DRAFT].assessment.dossier.populations_at_risk == []
+        and at.session_state[state.DRAFT].dirty
+    )
 
 
 def test_a_bad_item_is_refused_in_words_and_nothing_is_kept(database_url):
@@ -125,7 +147,7 @@ def test_a_bad_item_is_refused_in_words_and_nothing_is_kept(database_url):
     create_and_start(at)
     at = open_page(at, "dossier")
     at.button(key=dossier_key(at, "trigger", "add")).click().run()  # no title
-    assert at.error and "title" in at.error[0].value and at.session_state["draft"].assessment.dossier.triggers == []
+    assert at.error and "title" in at.error[0].value and at.session_state[state.DRAFT].assessment.dossier.triggers == []
 
 
 def test_a_team_reviews_with_four_eyes_comments_block_sign_off_until_resolved(team_url):
@@ -135,36 +157,45 @@ def test_a_team_reviews_with_four_eyes_comments_block_sign_off_until_resolved(te
     ana = signed_in("ana@example.org", "Ana Analyst")
     create_and_start(ana)
     edit_ratings(ana, "7.14", level=2)
-    ana.button(key="save_assessment").click().run()
+    ana.button(key=state.SAVE_ASSESSMENT).click().run()
     ana = open_page(ana, "review")
-    assert "review_sign_off" not in {b.key for b in ana.button}  # analysts do not sign off
-    ana.button(key="review_submit").click().run()
+    assert state.REVIEW_SIGN_OFF not in {b.key for b in ana.button}  # analysts do not sign off
+    ana.button(key=state.REVIEW_SUBMIT).click().run()
     assert_clean(ana)
     assert "Submitted for review" in ana.success[0].value
 
     rita = open_page(signed_in("rita@example.org", "Rita Reviewer"), "review")
-    rita.radio(key="review_comment_on").set_value("indicator").run()
-    rita.selectbox(key="review_comment_target:indicator").select("7.14")
-    rita.text_area(key="review_comment_text").input("Which broadcasts? Name the source.")
-    rita.button(key="review_comment_add").click().run()
+    rita.radio(key=state.REVIEW_COMMENT_ON).set_value("indicator").run()
+    rita.selectbox(key=state.review_comment_target_key("indicator")).select("7.14")
+    rita.text_area(key=state.REVIEW_COMMENT_TEXT).input("Which broadcasts? Name the source.")
+    rita.button(key=state.REVIEW_COMMENT_ADD).click().run()
     assert_clean(rita)
-    assert rita.button(key="review_sign_off").disabled and rita.button(key="review_sign_off").help == "1 comment(s) are open"
-    rita.button(key="review_return").click().run()
+    assert (
+        rita.button(key=state.REVIEW_SIGN_OFF).disabled
+        and rita.button(key=state.REVIEW_SIGN_OFF).help == "1 comment(s) are open"
+    )
+    rita.button(key=state.REVIEW_RETURN).click().run()
     assert "Returned" in rita.success[0].value
 
     ana = open_page(ana, "review")
-    comment = database.list_assessments(ana.session_state["situation_id"])[0].review.comments[0]
-    ana.button(key=f"review_resolve:{comment.id}").click().run()
-    ana.button(key="review_submit").click().run()
+    comment = database.list_assessments(ana.session_state[state.SITUATION])[0].review.comments[0]
+    ana.button(key=state.review_resolve_key(comment.id)).click().run()
+    ana.button(key=state.REVIEW_SUBMIT).click().run()
     rita = open_page(rita, "review")
-    assert not rita.button(key="review_sign_off").disabled
-    rita.button(key="review_sign_off").click().run()
+    assert not rita.button(key=state.REVIEW_SIGN_OFF).disabled
+    rita.button(key=state.REVIEW_SIGN_OFF).click().run()
     assert_clean(rita)
     assert "Signed off" in rita.success[0].value
-    final = database.list_assessments(ana.session_state["situation_id"])[0]
+    final = database.list_assessments(ana.session_state[state.SITUATION])[0]
     assert (final.status, final.review.reviewer) == ("final", "rita@example.org")
     assert [e.action for e in reversed(database.list_audit(action="review."))] == [
-        "review.submit", "review.comment", "review.return", "review.resolve", "review.submit", "review.sign_off"]
+        "review.submit",
+        "review.comment",
+        "review.return",
+        "review.resolve",
+        "review.submit",
+        "review.sign_off",
+    ]
 
 
 def test_the_reviewer_who_edited_last_sees_why_she_cannot_sign_off(team_url):
@@ -173,11 +204,13 @@ def test_the_reviewer_who_edited_last_sees_why_she_cannot_sign_off(team_url):
     rita = signed_in("rita@example.org", "Rita Reviewer")
     create_and_start(rita)
     edit_ratings(rita, "1.1", level=1)
-    rita.button(key="save_assessment").click().run()
+    rita.button(key=state.SAVE_ASSESSMENT).click().run()
     rita = open_page(rita, "review")
-    rita.button(key="review_submit").click().run()
-    assert rita.button(key="review_sign_off").disabled
-    assert rita.button(key="review_sign_off").help == "you edited it last: another reviewer signs it off (four eyes)"
+    rita.button(key=state.REVIEW_SUBMIT).click().run()
+    assert rita.button(key=state.REVIEW_SIGN_OFF).disabled
+    assert (
+        rita.button(key=state.REVIEW_SIGN_OFF).help == "you edited it last: another reviewer signs it off (four eyes)"
+    )
     assert "Cannot sign off now" in texts(rita)
 
 
@@ -185,26 +218,26 @@ def test_two_analysts_rate_blind_see_the_consensus_and_the_lead_reconciles(datab
     ana = new_session("Ana")
     create_and_start(ana)
     ana = open_page(ana, "consensus")
-    ana.button(key="consensus_open").click().run()
-    ana.button(key="consensus_join").click().run()
+    ana.button(key=state.CONSENSUS_OPEN).click().run()
+    ana.button(key=state.CONSENSUS_JOIN).click().run()
     assert ana.title[0].value == "Assess"
     ana = open_page(ana, "assess")  # AppTest stays on the page it was switched to; the script switched to Assess
     edit_ratings(ana, "7.14", level=0)
-    ana.button(key="save_assessment").click().run()
+    ana.button(key=state.SAVE_ASSESSMENT).click().run()
     ana = open_page(ana, "consensus")
-    ana.button(key="consensus_submit").click().run()
+    ana.button(key=state.CONSENSUS_SUBMIT).click().run()
     assert "Submitted" in ana.success[0].value and "appears once two analysts" in texts(ana)
 
     ben = open_page(new_session("Ben"), "consensus")
-    ben.button(key="consensus_join").click().run()
+    ben.button(key=state.CONSENSUS_JOIN).click().run()
     ben = open_page(ben, "assess")
     edit_ratings(ben, "7.14", level=3)
-    ben.button(key="save_assessment").click().run()
+    ben.button(key=state.SAVE_ASSESSMENT).click().run()
     ben = open_page(ben, "consensus")
     assert "You see their ratings once you submit yours" in texts(ben)
-    ben.button(key="consensus_submit").click().run()
+    ben.button(key=state.CONSENSUS_SUBMIT).click().run()
     assert "2 analysts; disagreement on 7.14" in texts(ben)
-    assert "consensus_reconcile" not in {b.key for b in ben.button}  # Ana leads
+    assert state.CONSENSUS_RECONCILE not in {b.key for b in ben.button}  # Ana leads
 
     ana = open_page(ana, "consensus")
     analysts, factors, indicators = (frame.value for frame in ana.dataframe)
@@ -212,8 +245,11 @@ def test_two_analysts_rate_blind_see_the_consensus_and_the_lead_reconciles(datab
     assert (rows.loc["7.14", "Ana"], rows.loc["7.14", "Ben"], rows.loc["7.14", "diverging"]) == ("0", "3", "Ana, Ben")
     assert "could be" in factors.set_index("risk_factor").loc["7", "Ana"]
     assert list(analysts["analyst"]) == ["Ana", "Ben"] and analysts["status"].iloc[0] == "Not enough assessed"
-    ana.button(key="consensus_reconcile").click().run()
+    ana.button(key=state.CONSENSUS_RECONCILE).click().run()
     assert_clean(ana)
-    assert ana.title[0].value == "Assess" and ana.session_state["draft"].assessment.consensus.analysts == ["Ana", "Ben"]
+    assert ana.title[0].value == "Assess" and ana.session_state[state.DRAFT].assessment.consensus.analysts == [
+        "Ana",
+        "Ben",
+    ]
     ana = open_page(ana, "review")
     assert "Reconciled from independent ratings: 2 analysts; disagreement on 7.14" in texts(ana)

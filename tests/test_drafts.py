@@ -1,8 +1,8 @@
 """Drafts of the edit in progress, per-user settings and the source library: on SQLite and PostgreSQL."""
 
 import pytest
+from helpers import make_assessment
 
-from conftest import make_assessment
 from r2p_risk.access import LOCAL_USER, User
 from r2p_risk.assessment import Situation, Source
 from r2p_risk.errors import PermissionDenied, StorageError
@@ -16,7 +16,9 @@ def situation(db):
 def test_a_draft_is_kept_replaced_and_read_back_as_written(db, situation):
     first = make_assessment({"1.1": 2})
     written = db.keep_draft("ana", "d1", situation.id, first, None)
-    assert [(d.id, d.assessment, d.base_revision, d.updated_at) for d in db.drafts("ana")] == [("d1", first, None, written)]
+    assert [(d.id, d.assessment, d.base_revision, d.updated_at) for d in db.drafts("ana")] == [
+        ("d1", first, None, written)
+    ]
     second = make_assessment({"1.1": 3, "1.2": 1}, key_judgements="Evidence of incitement; ünïcode kept")
     later = db.keep_draft("ana", "d1", situation.id, second, None)
     assert later > written
@@ -64,7 +66,10 @@ def test_the_source_library_adds_once_grades_and_renames(db, situation):
         db.add_library_source(situation.id, Source(title="OHCHR report"), "ben")
     assert caught.value.problems[0].code == "already_exists"
     db.update_library_source(situation.id, "Local radio", Source(title="Radio Keldar", reliability="D"), "ben")
-    assert [(s.title, s.reliability) for s in db.library_sources(situation.id)] == [("OHCHR report", "A"), ("Radio Keldar", "D")]
+    assert [(s.title, s.reliability) for s in db.library_sources(situation.id)] == [
+        ("OHCHR report", "A"),
+        ("Radio Keldar", "D"),
+    ]
     assert [e.action for e in db.list_audit()][:3] == ["source.update", "source.add", "source.add"]
     with pytest.raises(StorageError):
         db.update_library_source(situation.id, "Radio Keldar", Source(title="OHCHR report"), "ben")
@@ -77,7 +82,9 @@ def test_drafts_as_a_user_see_only_their_own_and_viewers_keep_none(db, situation
     ana.keep_draft("d1", situation.id, make_assessment({"1.1": 2}), None)
     assert [d.owner for d in ana.drafts()] == ["ana@example.org"]
     with pytest.raises(PermissionDenied):
-        db.as_user(User(identity="vic@example.org", role="viewer")).keep_draft("d2", situation.id, make_assessment(), None)
+        db.as_user(User(identity="vic@example.org", role="viewer")).keep_draft(
+            "d2", situation.id, make_assessment(), None
+        )
     local = db.as_user(LOCAL_USER)
     local.set_user_setting("analyst_name", "Ana")
     assert local.user_setting("analyst_name") == "Ana" and local.drafts() == []

@@ -3,11 +3,16 @@
 import datetime as dt
 
 import pytest
+from helpers import make_assessment
 
-from conftest import make_assessment
 from r2p_risk import editing
 from r2p_risk.editing import (
-    copy_assessment, format_source_lines, parse_source_lines, set_assessment_field, set_factor_field, set_indicator_field,
+    copy_assessment,
+    format_source_lines,
+    parse_source_lines,
+    set_assessment_field,
+    set_factor_field,
+    set_indicator_field,
 )
 from r2p_risk.errors import SnapshotError
 
@@ -45,8 +50,15 @@ def test_source_lines_round_trip_and_bad_lines_are_named():
     text = "UN report | https://example.org/a | 2026-05-01\nWitness account (name withheld)\nRadio |  | 2026-04-02"
     sources, problems = parse_source_lines(text)
     assert problems == [] and format_source_lines(sources) == text
-    _, problems = parse_source_lines("ok\nLeaflet | javascript:alert(1)\n | https://x.org\na | b | c | d\nx | | 31-02-2026")
-    assert [p.where for p in problems] == ["sources line 2.url", "sources line 3.title", "sources line 4", "sources line 5.date"]
+    _, problems = parse_source_lines(
+        "ok\nLeaflet | javascript:alert(1)\n | https://x.org\na | b | c | d\nx | | 31-02-2026"
+    )
+    assert [p.where for p in problems] == [
+        "sources line 2.url",
+        "sources line 3.title",
+        "sources line 4",
+        "sources line 5.date",
+    ]
 
 
 def test_a_copy_starts_a_new_draft_with_the_same_ratings():
@@ -58,8 +70,14 @@ def test_a_copy_starts_a_new_draft_with_the_same_ratings():
 
 def test_a_finding_is_recorded_with_its_sources_and_removed_again():
     assessment = make_assessment()
-    recorded = editing.add_finding(assessment, "genocide", "ended", dt.date(2025, 3, 1), "Fictional: massacres ended.",
-                                   "Fictional commission report | https://example.org/report | 2025-04-01")
+    recorded = editing.add_finding(
+        assessment,
+        "genocide",
+        "ended",
+        dt.date(2025, 3, 1),
+        "Fictional: massacres ended.",
+        "Fictional commission report | https://example.org/report | 2025-04-01",
+    )
     [finding] = recorded.atrocity_findings
     assert (finding.crime, finding.state, finding.ended_on) == ("genocide", "ended", dt.date(2025, 3, 1))
     assert finding.sources[0].url == "https://example.org/report"
@@ -71,5 +89,7 @@ def test_a_finding_without_evidence_or_date_is_refused_naming_each_problem():
         editing.add_finding(make_assessment(), "genocide", "ended", None, "", "x | not-a-url")
     places = [p.where for p in error.value.problems]
     assert any("evidence" in w for w in places) and any("sources line 1" in w for w in places)
-    ongoing = editing.add_finding(make_assessment(), "war_crimes", "ongoing", dt.date(2025, 1, 1), "Fictional shelling.")
+    ongoing = editing.add_finding(
+        make_assessment(), "war_crimes", "ongoing", dt.date(2025, 1, 1), "Fictional shelling."
+    )
     assert ongoing.atrocity_findings[0].ended_on is None, "an ongoing finding has no end date"

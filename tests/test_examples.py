@@ -1,8 +1,8 @@
 """The shipped examples: fictional, labelled as such, and spanning monitoring to current crisis."""
 
 import pytest
+from helpers import EXAMPLES
 
-from conftest import EXAMPLES
 from r2p_risk.storage.files import read_snapshot_file
 
 EXPECTED = {

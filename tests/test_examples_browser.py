@@ -5,8 +5,8 @@ import os
 from pathlib import Path
 
 import pytest
-
-from conftest import wait_idle
+from helpers import wait_idle
+from helpers.browser import animation_frames
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -28,7 +28,16 @@ def with_examples(app_url, browser):
 def test_every_screen_opens_with_examples_and_fetches_nothing_from_outside(with_examples, page):
     page.goto(with_examples)
     page.get_by_role("heading", name="Situations").wait_for()
-    for name in ("Assess", "Risk profile", "Recommendations", "Compare", "Export and import", "Framework", "Audit", "Situations"):
+    for name in (
+        "Assess",
+        "Risk profile",
+        "Recommendations",
+        "Compare",
+        "Export and import",
+        "Framework",
+        "Audit",
+        "Situations",
+    ):
         page.get_by_role("link", name=name).click()
         page.get_by_role("heading").first.wait_for()
         wait_idle(page)
@@ -46,8 +55,10 @@ def test_the_readme_screenshots_show_a_fictional_example(with_examples, page):
     page.get_by_text("status **Imminent risk").or_(page.get_by_text("status Imminent risk")).first.wait_for()
     if TAKE_SCREENSHOTS:
         wait_idle(page)
-        page.get_by_test_id("stDataFrame").first.get_by_test_id("data-grid-canvas").scroll_into_view_if_needed()
-        page.wait_for_timeout(500)  # the grid paints its canvas after it scrolls into view
+        table = page.get_by_test_id("stDataFrame").first
+        table.get_by_test_id("data-grid-canvas").scroll_into_view_if_needed()
+        table.get_by_test_id("glide-cell-0-0").wait_for(state="attached")  # the grid has laid out its rows in view
+        animation_frames(page, 2)  # ... and painted them on its canvas
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "assess.png")
     page.get_by_role("link", name="Risk profile").click()

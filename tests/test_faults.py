@@ -21,17 +21,18 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from helpers import edit_ratings, table_row
 from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
+from test_app import new_session, open_page, sign
 
-from conftest import edit_ratings, table_row
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import StorageError
 from r2p_risk.rating_table import LEVEL_CELLS
 from r2p_risk.storage.database import Database, open_database
 from r2p_risk.storage.tables import assessment_scores, drafts, metadata, user_settings
-from test_app import new_session, open_page, sign
+from r2p_risk.ui import state
 
 EVIDENCE = "Checkpoints closed on the eastern road; two independent witnesses."
 
@@ -40,16 +41,23 @@ def contents(database: Database) -> dict[str, list[tuple]]:
     """Every row of every table, in key order; not the score summaries, which any screen may add (derived data), nor the
     user's draft and remembered name, which the app writes as they edit, before the fault."""
     with database.engine.connect() as conn:
-        return {t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
-                for t in metadata.sorted_tables if t not in (assessment_scores, drafts, user_settings)}
+        return {
+            t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
+            for t in metadata.sorted_tables
+            if t not in (assessment_scores, drafts, user_settings)
+        }
 
 
 def populate(url: str) -> tuple[Situation, Assessment, dict]:
     """A situation with two revisions of an assessment; returns them and every row stored."""
     database = open_database(url)
     situation = database.create_situation(Situation(name="Eastern Region (fictional)"), "ana")
-    first = database.save_assessment(situation.id, Assessment(assessed_on=dt.date(2026, 1, 15), analyst="Ana",
-                                                              ratings=[{"indicator": "1.1", "level": 1}]), "ana", None)
+    first = database.save_assessment(
+        situation.id,
+        Assessment(assessed_on=dt.date(2026, 1, 15), analyst="Ana", ratings=[{"indicator": "1.1", "level": 1}]),
+        "ana",
+        None,
+    )
     second = database.save_assessment(situation.id, first.model_copy(update={"key_judgements": "second"}), "ana", 1)
     rows = contents(database)
     database.close()
@@ -58,8 +66,13 @@ def populate(url: str) -> tuple[Situation, Assessment, dict]:
 
 def bigger(assessment: Assessment) -> Assessment:
     """An edit large enough to need new pages on disk (about 200 KB)."""
-    return Assessment.model_validate({**assessment.model_dump(), "key_judgements": "x" * 20_000, "ratings": [
-        {"indicator": f"{n}.1", "level": 2, "evidence": "y" * 15_000} for n in range(1, 11)]})
+    return Assessment.model_validate(
+        {
+            **assessment.model_dump(),
+            "key_judgements": "x" * 20_000,
+            "ratings": [{"indicator": f"{n}.1", "level": 2, "evidence": "y" * 15_000} for n in range(1, 11)],
+        }
+    )
 
 
 def assert_refused(call, reason: str) -> StorageError:
@@ -81,7 +94,10 @@ def assert_unharmed(url: str, rows: dict) -> None:
         assert contents(database) == rows
         situation_id, assessment_id = rows["situations"][0][0], rows["assessment_revisions"][-1][0]
         latest = database.load_assessment(assessment_id)
-        assert database.save_assessment(situation_id, bigger(latest), "ana", latest.revision).revision == latest.revision + 1
+        assert (
+            database.save_assessment(situation_id, bigger(latest), "ana", latest.revision).revision
+            == latest.revision + 1
+        )
     finally:
         database.close()
 
@@ -111,8 +127,10 @@ def test_an_unwritable_database_refuses_every_change_in_words_and_keeps_what_was
         database = open_database(url)
         try:
             assert database.load_assessment(latest.id) == latest and contents(database) == rows  # reading still works
-            error = assert_refused(lambda: database.save_assessment(situation.id, bigger(latest), "ana", latest.revision),
-                                   "could not save the assessment: the database is read-only")
+            error = assert_refused(
+                lambda: database.save_assessment(situation.id, bigger(latest), "ana", latest.revision),
+                "could not save the assessment: the database is read-only",
+            )
             assert str(path) not in error.problems[0].message  # where the database is: for the operator's log only
             assert_refused(lambda: database.create_situation(Situation(name="New"), "ana"), "the database is read-only")
             assert_refused(lambda: database.delete_situation(situation.id, "ana"), "the database is read-only")
@@ -128,10 +146,15 @@ class TinyDisk:
     def __init__(self, folder: Path):
         self.folder = folder
         self.filler = folder / "filler"
-        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", str(folder)], capture_output=True, text=True)
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", str(folder)], capture_output=True, text=True
+        )
         if mounted.returncode != 0:
-            pytest.fail(f"a full disk is a tiny tmpfs, and mounting one needs root (scripts/test runs as root): {mounted.stderr}",
-                        pytrace=False)
+            pytest.fail(
+                "a full disk is a tiny tmpfs, and mounting one needs root (scripts/test runs as root): "
+                f"{mounted.stderr}",
+                pytrace=False,
+            )
 
     def fill(self) -> None:
         fd = os.open(self.filler, os.O_WRONLY | os.O_CREAT)
@@ -159,6 +182,7 @@ class PageLimit:
 
     def limit(self, database: Database) -> None:
         """Called on the Database under test: every connection it opens from now on may not add a page."""
+
         def cap(dbapi_connection, _record):
             pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
             dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
@@ -201,8 +225,10 @@ def test_a_full_disk_refuses_saves_in_words_and_keeps_what_was_saved(disk):
             disk.limit(database)
         disk.fill()
         assert contents(database) == rows  # reading still works
-        assert_refused(lambda: database.save_assessment(situation.id, bigger(latest), "ana", latest.revision),
-                       "could not save the assessment: the disk is full")
+        assert_refused(
+            lambda: database.save_assessment(situation.id, bigger(latest), "ana", latest.revision),
+            "could not save the assessment: the disk is full",
+        )
         assert contents(database) == rows
         disk.free()
     finally:
@@ -271,9 +297,13 @@ def test_postgresql_going_down_is_a_plain_message_and_nothing_saved_is_harmed(re
     try:
         assert database.load_assessment(latest.id) == latest
         relay.down()
-        assert_refused(lambda: database.save_assessment(situation.id, bigger(latest), "ana", latest.revision),
-                       "could not save the assessment: the database server could not be reached")
-        assert_refused(lambda: database.load_assessment(latest.id), "could not load the assessment: the database server")
+        assert_refused(
+            lambda: database.save_assessment(situation.id, bigger(latest), "ana", latest.revision),
+            "could not save the assessment: the database server could not be reached",
+        )
+        assert_refused(
+            lambda: database.load_assessment(latest.id), "could not load the assessment: the database server"
+        )
         relay.up()
         assert database.load_assessment(latest.id) == latest  # the same Database reconnects by itself
     finally:
@@ -285,6 +315,7 @@ def test_postgresql_going_down_is_a_plain_message_and_nothing_saved_is_harmed(re
 @pytest.fixture
 def app_database(monkeypatch):
     """Point the app at `url`, with Streamlit's caches empty before and after."""
+
     def use(url: str) -> None:
         monkeypatch.setenv("R2P_RISK_DATABASE_URL", url)
         st.cache_data.clear()
@@ -299,7 +330,7 @@ def edit_then_save(assessment_id: str, fault) -> AppTest:
     at = open_page(sign(new_session({"assessment": assessment_id})), "assess")
     edit_ratings(at, "1.1", level=3, evidence=EVIDENCE)
     fault()
-    at.button(key="save_assessment").click().run()
+    at.button(key=state.SAVE_ASSESSMENT).click().run()
     return at
 
 
@@ -307,11 +338,11 @@ def assert_edit_kept(at: AppTest, reason: str) -> None:
     assert not at.exception, [e.message for e in at.exception]
     assert any(reason in e.value for e in at.error), [e.value for e in at.error]
     assert any("Your edit is still here" in i.value for i in at.info)
-    draft = at.session_state["draft"].assessment.rating_for("1.1")
+    draft = at.session_state[state.DRAFT].assessment.rating_for("1.1")
     assert (draft.level, draft.evidence) == (3, EVIDENCE)
     assert table_row(at, "1.1")["level"] == LEVEL_CELLS[3]
     assert table_row(at, "1.1")["evidence"] == EVIDENCE
-    assert [b.key for b in at.get("download_button")] == ["download_draft"]
+    assert [b.key for b in at.get("download_button")] == [state.DOWNLOAD_DRAFT]
 
 
 def test_in_the_app_a_save_to_a_read_only_database_shows_why_and_keeps_the_edit(tmp_path, app_database):

@@ -5,8 +5,8 @@ import re
 
 import pytest
 import yaml
+from helpers import FRAMEWORKS
 
-from conftest import FRAMEWORKS
 from r2p_risk.errors import FrameworkError
 from r2p_risk.framework import parse_framework
 from r2p_risk.parameters import parse_parameters
@@ -30,8 +30,15 @@ def test_fourteen_risk_factors_in_four_groups(framework):
 def test_titles_numbering_and_flags_match_the_reference(framework):
     reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
     for ref, rf in zip(reference["risk_factors"], framework.risk_factors, strict=True):
-        assert (rf.number, rf.title, rf.group, rf.indicators_complete) == (ref["number"], ref["title"], ref["group"], ref["indicators_complete"])
-        assert [(i.id, i.wording_check) for i in rf.indicators] == [(i["id"], i["wording_check"]) for i in ref["indicators"]]
+        assert (rf.number, rf.title, rf.group, rf.indicators_complete) == (
+            ref["number"],
+            ref["title"],
+            ref["group"],
+            ref["indicators_complete"],
+        )
+        assert [(i.id, i.wording_check) for i in rf.indicators] == [
+            (i["id"], i["wording_check"]) for i in ref["indicators"]
+        ]
 
 
 def test_risk_factors_11_to_14_are_marked_incomplete(framework):
@@ -41,7 +48,7 @@ def test_risk_factors_11_to_14_are_marked_incomplete(framework):
 
 def test_every_problem_in_a_broken_file_is_reported_at_once():
     raw = raw_framework()
-    raw["risk_factors"][3]["indicators"][2]["id"] = "4.2"   # duplicate of the indicator before it
+    raw["risk_factors"][3]["indicators"][2]["id"] = "4.2"  # duplicate of the indicator before it
     raw["risk_factors"][0]["title"] = ""
     raw["risk_factors"][5]["group"] = "piracy"
     raw["risk_factors"][7]["indicators"][0]["wording_check"] = "maybe"
@@ -50,7 +57,12 @@ def test_every_problem_in_a_broken_file_is_reported_at_once():
         parse_framework(raw, "un-framework-2014.yaml")
     places = {p.where: p.message for p in caught.value.problems}
     assert places["un-framework-2014.yaml > risk_factors[3].indicators[2].id"] == 'duplicate id "4.2"'
-    for where in ("risk_factors[0].title", "risk_factors[5].group", "risk_factors[7].indicators[0].wording_check", "risk_factors[1].colour"):
+    for where in (
+        "risk_factors[0].title",
+        "risk_factors[5].group",
+        "risk_factors[7].indicators[0].wording_check",
+        "risk_factors[1].colour",
+    ):
         assert f"un-framework-2014.yaml > {where}" in places
     assert len(caught.value.problems) == 5
 
@@ -74,11 +86,14 @@ def test_parameters_naming_an_unknown_risk_factor_are_rejected(framework):
     }
 
 
-@pytest.mark.parametrize(("path", "value", "message"), [
-    (("level_points",), {0: 0, 1: 5, 2: 4, 3: 10}, "must not fall"),
-    (("risk_classes", 1, "below"), 1.0, "rising"),
-    (("aggregation", "peak_weight"), 1.5, "less than or equal to 1"),
-])
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (("level_points",), {0: 0, 1: 5, 2: 4, 3: 10}, "must not fall"),
+        (("risk_classes", 1, "below"), 1.0, "rising"),
+        (("aggregation", "peak_weight"), 1.5, "less than or equal to 1"),
+    ],
+)
 def test_broken_parameters_are_rejected_with_a_reason(framework, path, value, message):
     raw = yaml.safe_load((FRAMEWORKS / "scoring-model.yaml").read_text(encoding="utf-8"))
     target = raw
@@ -89,12 +104,15 @@ def test_broken_parameters_are_rejected_with_a_reason(framework, path, value, me
         parse_parameters(raw, framework)
 
 
-@pytest.mark.parametrize(("indicator", "kept"), [
-    ("7.8", "populations or individuals"),      # not narrowed to protected groups: political groups count too
-    ("7.10", "populations or individuals"),
-    ("9.4", "protected groups"),
-    ("13.7", "show of strength"),             # threats made ahead of further violence
-])
+@pytest.mark.parametrize(
+    ("indicator", "kept"),
+    [
+        ("7.8", "populations or individuals"),  # not narrowed to protected groups: political groups count too
+        ("7.10", "populations or individuals"),
+        ("9.4", "protected groups"),
+        ("13.7", "show of strength"),  # threats made ahead of further violence
+    ],
+)
 def test_paraphrases_keep_the_scope_of_the_official_indicator(framework, indicator, kept):
     assert kept in framework.indicator(indicator).text
 
@@ -107,15 +125,21 @@ def test_editorial_remarks_sit_beside_the_wording_check_not_in_the_text(framewor
     assert note.text.endswith("weapons of an unlawful kind.")
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"wording_check": "checked", "wording_note": "The ending is unconfirmed."}, "a checked indicator has none"),
-    ({"wording_check": "uncertain", "wording_note": "short"}, "at least 10 characters"),
-    ({"wording_check": "uncertain", "wording_note": "x" * 301}, "at most 300 characters"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"wording_check": "checked", "wording_note": "The ending is unconfirmed."}, "a checked indicator has none"),
+        ({"wording_check": "uncertain", "wording_note": "short"}, "at least 10 characters"),
+        ({"wording_check": "uncertain", "wording_note": "x" * 301}, "at most 300 characters"),
+    ],
+)
 def test_a_wording_note_is_only_a_short_remark_on_unconfirmed_wording(change, message):
     raw = raw_framework()
     raw["risk_factors"][0]["indicators"][0].update(change)
     with pytest.raises(FrameworkError) as caught:
         parse_framework(raw, "un-framework-2014.yaml")
     [problem] = caught.value.problems
-    assert problem.where.startswith("un-framework-2014.yaml > risk_factors[0].indicators[0]") and message in problem.message
+    assert (
+        problem.where.startswith("un-framework-2014.yaml > risk_factors[0].indicators[0]")
+        and message in problem.message
+    )

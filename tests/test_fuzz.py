@@ -5,8 +5,8 @@ control characters, unknown and repeated indicator ids, future and ancient schem
 only exception is an `R2PError` subclass listing readable problems, and nothing from a refused file is stored.
 What is accepted can be stored and read back unchanged.
 
-The generated tests are marked `fuzz`; each runs R2P_RISK_FUZZ_EXAMPLES generated cases (default 200, to keep the default suite
-quick). The full set, 10,000 per test: `R2P_RISK_FUZZ_EXAMPLES=10000 .venv/bin/python -m pytest -m fuzz`.
+The generated tests are marked `fuzz`; each runs R2P_RISK_FUZZ_EXAMPLES generated cases (default 200, to keep the
+default suite quick). The full set, 10,000 per test: `R2P_RISK_FUZZ_EXAMPLES=10000 .venv/bin/python -m pytest -m fuzz`.
 """
 
 import contextlib
@@ -21,42 +21,103 @@ import zipfile
 import zlib
 
 import pytest
+from helpers import EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from conftest import EXAMPLES
 from r2p_risk import cli, editing
 from r2p_risk.assessment import Assessment, Situation, parse_tags
 from r2p_risk.errors import Problem, R2PError, SnapshotError
-from r2p_risk.snapshot import MAX_PROBLEMS, MAX_SNAPSHOT_BYTES, Snapshot, dump_snapshot, load_snapshot_text, read_snapshot
+from r2p_risk.snapshot import (
+    MAX_PROBLEMS,
+    MAX_SNAPSHOT_BYTES,
+    Snapshot,
+    dump_snapshot,
+    load_snapshot_text,
+    read_snapshot,
+)
 from r2p_risk.storage.database import open_database
 from r2p_risk.storage.files import Model
 from r2p_risk.storage.import_files import ImportFile, load_planned, read_import_files
 from r2p_risk.storage.transfer import apply_import, plan_import
 
 EXAMPLES_RUN = int(os.environ.get("R2P_RISK_FUZZ_EXAMPLES", "200"))
-FUZZ = settings(max_examples=EXAMPLES_RUN, deadline=None, database=None, derandomize=EXAMPLES_RUN < 1000,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+FUZZ = settings(
+    max_examples=EXAMPLES_RUN,
+    deadline=None,
+    database=None,
+    derandomize=EXAMPLES_RUN < 1000,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
 
 SNAPSHOT_FILES = sorted(EXAMPLES.glob("*.json"))
 BASE = {k: v for k, v in json.loads(SNAPSHOT_FILES[-1].read_text(encoding="utf-8")).items() if k != "profile"}
 VALID_BYTES = SNAPSHOT_FILES[0].read_bytes()
 TEN_MB = "x" * 10_000_000
 TRICKY_TEXT = [
-    "", " ", "\t", "\n\n", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
-    "=cmd|' /C calc'!A0", "+1", "@SUM(A1)", "\x00", "\x1b[31mred", "\x7f", "\ud800", "\udfff", "\u202egnp.exe", "\ufeff",
-    "../../etc/passwd", "/etc/passwd", "1.1", "99.99", "0.0", "١.١", "1.1.1", "x" * 201, "x" * 20_001, TEN_MB,
-    "NaN", "Infinity", "1e999", "9" * 5000, "2026-02-30", "2026-01-15", "99999999999999999999", "javascript:alert(1)",
-    "https://example.org/r", "http://", "HTTPS://EXAMPLE.ORG", "data:text/html,<b>x</b>", "SDN", "XYZ", "sdn",
-    "draft", "final", "low", "high", "worsening", "Grubačić", "محمد عبد الله", "🛡️" * 50,
+    "",
+    " ",
+    "\t",
+    "\n\n",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[x](javascript:alert(1))",
+    "=cmd|' /C calc'!A0",
+    "+1",
+    "@SUM(A1)",
+    "\x00",
+    "\x1b[31mred",
+    "\x7f",
+    "\ud800",
+    "\udfff",
+    "\u202egnp.exe",
+    "\ufeff",
+    "../../etc/passwd",
+    "/etc/passwd",
+    "1.1",
+    "99.99",
+    "0.0",
+    "١.١",
+    "1.1.1",
+    "x" * 201,
+    "x" * 20_001,
+    TEN_MB,
+    "NaN",
+    "Infinity",
+    "1e999",
+    "9" * 5000,
+    "2026-02-30",
+    "2026-01-15",
+    "99999999999999999999",
+    "javascript:alert(1)",
+    "https://example.org/r",
+    "http://",
+    "HTTPS://EXAMPLE.ORG",
+    "data:text/html,<b>x</b>",
+    "SDN",
+    "XYZ",
+    "sdn",
+    "draft",
+    "final",
+    "low",
+    "high",
+    "worsening",
+    "Grubačić",
+    "محمد عبد الله",
+    "🛡️" * 50,
 ]
 texts = st.one_of(st.text(st.characters(exclude_categories=()), max_size=40), st.sampled_from(TRICKY_TEXT))
-numbers = st.one_of(st.integers(-5, 120), st.integers(min_value=-10**30, max_value=10**30),
-                    st.sampled_from([2**63, -2**63 - 1, 10**100, 2**31]), st.floats(allow_nan=True, allow_infinity=True))
+numbers = st.one_of(
+    st.integers(-5, 120),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.sampled_from([2**63, -(2**63) - 1, 10**100, 2**31]),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
 scalars = st.one_of(st.none(), st.booleans(), numbers, texts)
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
-                           max_leaves=8)
+json_values = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3), max_leaves=8
+)
 
 
 def nested(depth: int, inner=None):
@@ -66,8 +127,12 @@ def nested(depth: int, inner=None):
 
 
 values = st.one_of(json_values, json_values, st.integers(15, 3000).map(nested))
-SCHEMA_VERSIONS = st.one_of(st.sampled_from([0, -1, 2, 99, 10**30, "1", 1.0, True, None, 1.5, float("nan"), [1]]), st.integers())
-INDICATOR_IDS = st.one_of(st.sampled_from(["1.1", "2.1", "14.9", "99.1", "0.0", "1.1 ", "١.١", "1.1.1", "01.1", 1.1, 11, None]), texts)
+SCHEMA_VERSIONS = st.one_of(
+    st.sampled_from([0, -1, 2, 99, 10**30, "1", 1.0, True, None, 1.5, float("nan"), [1]]), st.integers()
+)
+INDICATOR_IDS = st.one_of(
+    st.sampled_from(["1.1", "2.1", "14.9", "99.1", "0.0", "1.1 ", "١.١", "1.1.1", "01.1", 1.1, 11, None]), texts
+)
 
 
 def nodes(data, where=()):
@@ -75,7 +140,13 @@ def nodes(data, where=()):
     found, stack = [], [data]
     while stack:
         container = stack.pop()
-        keys = list(container) if isinstance(container, dict) else range(len(container)) if isinstance(container, list) else []
+        keys = (
+            list(container)
+            if isinstance(container, dict)
+            else range(len(container))
+            if isinstance(container, list)
+            else []
+        )
         for key in keys:
             found.append((container, key))
             stack.append(container[key])
@@ -87,8 +158,11 @@ def hostile_snapshots(draw) -> dict:
     """A valid snapshot with one to four hostile changes."""
     doc = copy.deepcopy(BASE)
     for _ in range(draw(st.integers(1, 4))):
-        operation = draw(st.sampled_from(["replace", "replace", "delete", "add_key", "repeat_rating", "indicator",
-                                          "schema_version", "profile"]))
+        operation = draw(
+            st.sampled_from(
+                ["replace", "replace", "delete", "add_key", "repeat_rating", "indicator", "schema_version", "profile"]
+            )
+        )
         ratings = doc.get("assessment", {}).get("ratings") if isinstance(doc.get("assessment"), dict) else None
         ratings = [r for r in ratings if isinstance(r, dict)] if isinstance(ratings, list) else []
         if operation == "schema_version":
@@ -101,7 +175,7 @@ def hostile_snapshots(draw) -> dict:
                 rating["indicator"] = draw(INDICATOR_IDS)
             else:
                 doc["assessment"]["ratings"].append(dict(rating))  # shallow: a rating may hold 3,000 levels of nesting
-        elif (places := nodes(doc)):
+        elif places := nodes(doc):
             container, key = draw(st.sampled_from(places))
             if operation == "delete":
                 del container[key]
@@ -165,14 +239,29 @@ def test_hostile_snapshots_load_or_are_refused_with_every_problem_the_same_as_da
 def mutated_bytes(draw_data: bytes):
     return st.one_of(
         st.binary(max_size=200),
-        st.tuples(st.integers(0, len(draw_data)), st.binary(max_size=20)).map(lambda c: draw_data[:c[0]] + c[1] + draw_data[c[0]:]),
+        st.tuples(st.integers(0, len(draw_data)), st.binary(max_size=20)).map(
+            lambda c: draw_data[: c[0]] + c[1] + draw_data[c[0] :]
+        ),
         st.integers(0, len(draw_data)).map(lambda n: draw_data[:n]),
         st.lists(st.tuples(st.integers(0, len(draw_data) - 1), st.integers(0, 255)), min_size=1, max_size=8).map(
-            lambda flips: bytes(_flipped(draw_data, flips))),
-        st.sampled_from([b"[" * 100_000, b'{"a":' * 5_000, b"\xff\xfe{}", b"\xef\xbb\xbf" + draw_data, b"1" * 5_000,
-                         b'{"format": "r2p-risk-snapshot", "format": "other"}', b"NaN", b"-Infinity", b"1e999",
-                         draw_data.replace(b'"schema_version": 1', b'"schema_version": 1e999'),
-                         draw_data.replace(b'"level": 2', b'"level": 2.0', 1), b" " * 5_000_001]),
+            lambda flips: bytes(_flipped(draw_data, flips))
+        ),
+        st.sampled_from(
+            [
+                b"[" * 100_000,
+                b'{"a":' * 5_000,
+                b"\xff\xfe{}",
+                b"\xef\xbb\xbf" + draw_data,
+                b"1" * 5_000,
+                b'{"format": "r2p-risk-snapshot", "format": "other"}',
+                b"NaN",
+                b"-Infinity",
+                b"1e999",
+                draw_data.replace(b'"schema_version": 1', b'"schema_version": 1e999'),
+                draw_data.replace(b'"level": 2', b'"level": 2.0', 1),
+                b" " * 5_000_001,
+            ]
+        ),
     )
 
 
@@ -205,15 +294,37 @@ def test_any_bytes_load_or_are_refused_and_the_cli_never_shows_a_traceback(model
 
 
 MEMBER_NAMES = st.one_of(
-    st.builds(lambda a, b, n: f"snapshots/{a}/{b}/revision-{n}.json", st.sampled_from(["s", "%2E%2E", "č"]),
-              st.sampled_from(["a", "b"]), st.integers(1, 3)),
-    st.sampled_from(["../x.json", "snapshots/../../x.json", "/etc/x.json", "\\x.json", "C:/x.json", "c:x.json",
-                     "snapshots\\..\\..\\x.json", "snapshots/a/..", "manifest.json", "assessments.csv", "snapshots/",
-                     "snapshots/a/b/revision-1.JSON", "snapshots/a/b/revision-1.json/", "snapshots/" + "a" * 300 + ".json"]),
+    st.builds(
+        lambda a, b, n: f"snapshots/{a}/{b}/revision-{n}.json",
+        st.sampled_from(["s", "%2E%2E", "č"]),
+        st.sampled_from(["a", "b"]),
+        st.integers(1, 3),
+    ),
+    st.sampled_from(
+        [
+            "../x.json",
+            "snapshots/../../x.json",
+            "/etc/x.json",
+            "\\x.json",
+            "C:/x.json",
+            "c:x.json",
+            "snapshots\\..\\..\\x.json",
+            "snapshots/a/..",
+            "manifest.json",
+            "assessments.csv",
+            "snapshots/",
+            "snapshots/a/b/revision-1.JSON",
+            "snapshots/a/b/revision-1.json/",
+            "snapshots/" + "a" * 300 + ".json",
+        ]
+    ),
     st.text(st.characters(exclude_categories=("Cs",)), max_size=30),
 )
-CONTENTS = st.one_of(st.just(VALID_BYTES), mutated_bytes(VALID_BYTES),
-                     hostile_snapshots().map(lambda doc: json.dumps(doc).encode("utf-8", "surrogatepass") if _depth_ok(doc) else b"[]"))
+CONTENTS = st.one_of(
+    st.just(VALID_BYTES),
+    mutated_bytes(VALID_BYTES),
+    hostile_snapshots().map(lambda doc: json.dumps(doc).encode("utf-8", "surrogatepass") if _depth_ok(doc) else b"[]"),
+)
 KINDS = st.sampled_from([0o100644, 0o100644, 0o120777, 0o040755])
 METHODS = st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
 
@@ -240,16 +351,30 @@ def zips(draw) -> bytes:
     data = buffer.getvalue()
     damage = draw(st.sampled_from(["none", "none", "flip", "truncate", "size"]))
     if damage == "flip" and data:
-        data = bytes(_flipped(data, draw(st.lists(st.tuples(st.integers(0, len(data) - 1), st.integers(0, 255)), min_size=1, max_size=6))))
+        data = bytes(
+            _flipped(
+                data,
+                draw(st.lists(st.tuples(st.integers(0, len(data) - 1), st.integers(0, 255)), min_size=1, max_size=6)),
+            )
+        )
     elif damage == "truncate":
-        data = data[:draw(st.integers(0, len(data)))]
+        data = data[: draw(st.integers(0, len(data)))]
     elif damage == "size" and data.count(b"PK\x01\x02"):
         at = data.index(b"PK\x01\x02") + 24  # the first member's uncompressed size in the central directory
-        data = data[:at] + draw(st.integers(0, 2**32 - 1)).to_bytes(4, "little") + data[at + 4:]
+        data = data[:at] + draw(st.integers(0, 2**32 - 1)).to_bytes(4, "little") + data[at + 4 :]
     return data
 
 
-UNREADABLE_ZIP = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImplementedError, RuntimeError, OSError, ValueError)
+UNREADABLE_ZIP = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    ValueError,
+)
 
 
 def unsafe(name: str) -> bool:
@@ -283,7 +408,9 @@ def test_hostile_zips_are_refused_whole_or_read_member_by_member(model):
 @pytest.mark.fuzz
 def test_nothing_from_a_refused_file_is_stored_and_what_is_stored_reads_back(model, tmp_path):
     database = open_database(f"sqlite:///{tmp_path}/fuzz.db")
-    files = st.lists(st.one_of(zips().map(lambda d: ("b.zip", d)), CONTENTS.map(lambda d: ("s.json", d))), min_size=1, max_size=3)
+    files = st.lists(
+        st.one_of(zips().map(lambda d: ("b.zip", d)), CONTENTS.map(lambda d: ("s.json", d))), min_size=1, max_size=3
+    )
 
     @settings(FUZZ, max_examples=max(10, EXAMPLES_RUN // 5))
     @given(files, st.booleans())
@@ -297,8 +424,10 @@ def test_nothing_from_a_refused_file_is_stored_and_what_is_stored_reads_back(mod
             assert not stored and database.counts() == before
         assert database.counts()["revisions"] == before["revisions"] + len(stored)
         for o in stored:
-            assert database.load_assessment(o.assessment_id, o.revision).ratings == \
-                load_planned(plan.sources, o.entry.item, model).assessment.ratings
+            assert (
+                database.load_assessment(o.assessment_id, o.revision).ratings
+                == load_planned(plan.sources, o.entry.item, model).assessment.ratings
+            )
 
     try:
         check()
@@ -306,8 +435,12 @@ def test_nothing_from_a_refused_file_is_stored_and_what_is_stored_reads_back(mod
         database.close()
 
 
-RATING_VALUES = st.one_of(values, texts, st.lists(st.fixed_dictionaries({"title": texts, "url": texts | st.none()}), max_size=3),
-                          st.sampled_from([0, 1, 2, 3, None, "low", "stable", "", [{"title": "t", "url": "javascript:x"}]]))
+RATING_VALUES = st.one_of(
+    values,
+    texts,
+    st.lists(st.fixed_dictionaries({"title": texts, "url": texts | st.none()}), max_size=3),
+    st.sampled_from([0, 1, 2, 3, None, "low", "stable", "", [{"title": "t", "url": "javascript:x"}]]),
+)
 
 
 @pytest.mark.fuzz
@@ -315,8 +448,12 @@ def test_every_rating_and_assessment_field_keeps_a_valid_assessment_or_says_what
     start = Assessment.model_validate_json(json.dumps({**BASE["assessment"], "id": "a", "revision": 1}))
 
     @FUZZ
-    @given(st.sampled_from(["indicator", "factor", "assessment"]), INDICATOR_IDS, st.one_of(st.integers(), st.sampled_from([1, 14, True, "1"])),
-           st.data())
+    @given(
+        st.sampled_from(["indicator", "factor", "assessment"]),
+        INDICATOR_IDS,
+        st.one_of(st.integers(), st.sampled_from([1, 14, True, "1"])),
+        st.data(),
+    )
     def check(kind, indicator, factor, data):
         fields = editing.ASSESSMENT_FIELDS if kind == "assessment" else editing.RATING_FIELDS
         field = data.draw(st.sampled_from(fields))
@@ -341,8 +478,13 @@ def test_every_rating_and_assessment_field_keeps_a_valid_assessment_or_says_what
 @pytest.mark.fuzz
 def test_typed_sources_tags_and_situations_are_parsed_or_named_never_crash():
     @FUZZ
-    @given(st.lists(st.one_of(texts, st.builds(lambda *p: " | ".join(p), texts, texts, texts)), max_size=4).map("\n".join),
-           texts, texts, st.one_of(texts, st.none()), texts)
+    @given(
+        st.lists(st.one_of(texts, st.builds(lambda *p: " | ".join(p), texts, texts, texts)), max_size=4).map("\n".join),
+        texts,
+        texts,
+        st.one_of(texts, st.none()),
+        texts,
+    )
     def check(lines, name, country, area, tags):
         sources, problems = editing.parse_source_lines(lines)
         assert all(s.url is None or s.url.lower().startswith(("http://", "https://")) for s in sources)
@@ -371,7 +513,7 @@ def one_member_zip(name: str = "snapshots/č/a/revision-1.json", method: int = z
 
 def patched(data: bytes, offset_of, value: bytes) -> bytes:
     at = offset_of(data)
-    return data[:at] + value + data[at + len(value):]
+    return data[:at] + value + data[at + len(value) :]
 
 
 def local_data(data: bytes) -> int:
@@ -388,20 +530,52 @@ def _bomb() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("make", "code"), [
-    (lambda: one_member_zip("snapshots\\..\\..\\x.json"), "path_traversal"),
-    (lambda: one_member_zip("C:\\snapshots\\x.json"), "absolute_path"),
-    (lambda: patched(one_member_zip(), lambda d: d.index("č".encode()), b"\xff"), "damaged_member"),  # local name only
-    (lambda: patched(one_member_zip(method=zipfile.ZIP_BZIP2), lambda d: local_data(d) + 40, b"\x00" * 8), "damaged_member"),
-    (lambda: patched(one_member_zip(method=zipfile.ZIP_LZMA), lambda d: local_data(d) + 40, b"\xff" * 8), "damaged_member"),
-    (lambda: patched(patched(one_member_zip(), lambda d: 6, b"\x01"), lambda d: d.index(b"PK\x01\x02") + 8, b"\x01"),
-     "damaged_member"),  # flagged as encrypted
-    (lambda: patched(patched(one_member_zip(method=zipfile.ZIP_STORED), lambda d: 8, b"\x63\x00"),
-                     lambda d: d.index(b"PK\x01\x02") + 10, b"\x63\x00"), "damaged_member"),
-    (lambda: patched(one_member_zip(), lambda d: d.index(b"PK\x01\x02") + 6, b"\x40\x00"), "invalid_zip"),
-    (_bomb, "too_large"),
-], ids=["backslash_traversal", "drive_letter", "name_not_utf8", "bad_bzip2", "bad_lzma", "encrypted", "unknown_method",
-        "future_zip_version", "bomb_of_many_members"])
+@pytest.mark.parametrize(
+    ("make", "code"),
+    [
+        (lambda: one_member_zip("snapshots\\..\\..\\x.json"), "path_traversal"),
+        (lambda: one_member_zip("C:\\snapshots\\x.json"), "absolute_path"),
+        (
+            lambda: patched(one_member_zip(), lambda d: d.index("č".encode()), b"\xff"),
+            "damaged_member",
+        ),  # local name only
+        (
+            lambda: patched(one_member_zip(method=zipfile.ZIP_BZIP2), lambda d: local_data(d) + 40, b"\x00" * 8),
+            "damaged_member",
+        ),
+        (
+            lambda: patched(one_member_zip(method=zipfile.ZIP_LZMA), lambda d: local_data(d) + 40, b"\xff" * 8),
+            "damaged_member",
+        ),
+        (
+            lambda: patched(
+                patched(one_member_zip(), lambda d: 6, b"\x01"), lambda d: d.index(b"PK\x01\x02") + 8, b"\x01"
+            ),
+            "damaged_member",
+        ),  # flagged as encrypted
+        (
+            lambda: patched(
+                patched(one_member_zip(method=zipfile.ZIP_STORED), lambda d: 8, b"\x63\x00"),
+                lambda d: d.index(b"PK\x01\x02") + 10,
+                b"\x63\x00",
+            ),
+            "damaged_member",
+        ),
+        (lambda: patched(one_member_zip(), lambda d: d.index(b"PK\x01\x02") + 6, b"\x40\x00"), "invalid_zip"),
+        (_bomb, "too_large"),
+    ],
+    ids=[
+        "backslash_traversal",
+        "drive_letter",
+        "name_not_utf8",
+        "bad_bzip2",
+        "bad_lzma",
+        "encrypted",
+        "unknown_method",
+        "future_zip_version",
+        "bomb_of_many_members",
+    ],
+)
 def test_unsafe_and_damaged_zips_are_refused_whole_with_a_reason(model, make, code):
     [found] = read_import_files([("bundle.zip", make())], model)
     assert found.summary is None and found.member is None and code in [p.code for p in found.problems]
@@ -419,14 +593,26 @@ def with_change(path: str, value) -> dict:
     return doc
 
 
-@pytest.mark.parametrize(("doc", "code", "where"), [
-    (with_change("profile", {"a": nested(900)}), "too_deep", "profile.a"),  # was a RecursionError
-    (with_change("framework/id", nested(900)), "too_deep", "framework.id"),
-    (with_change("assessment/ratings/0/indicator", 10**5000), "number_too_large", "assessment.ratings[0].indicator"),  # was a ValueError
-    (with_change("exported_at", float("inf")), "not_finite", "exported_at"),
-    (with_change("profile", float("nan")), "not_finite", "profile"),
-    (with_change("format", "x" * 1_000_000), "wrong_format", "format"),  # the message quotes 80 characters, not a megabyte
-], ids=["deep_profile", "deep_framework_id", "huge_integer", "infinity", "nan", "huge_format"])
+@pytest.mark.parametrize(
+    ("doc", "code", "where"),
+    [
+        (with_change("profile", {"a": nested(900)}), "too_deep", "profile.a"),  # was a RecursionError
+        (with_change("framework/id", nested(900)), "too_deep", "framework.id"),
+        (
+            with_change("assessment/ratings/0/indicator", 10**5000),
+            "number_too_large",
+            "assessment.ratings[0].indicator",
+        ),  # was a ValueError
+        (with_change("exported_at", float("inf")), "not_finite", "exported_at"),
+        (with_change("profile", float("nan")), "not_finite", "profile"),
+        (
+            with_change("format", "x" * 1_000_000),
+            "wrong_format",
+            "format",
+        ),  # the message quotes 80 characters, not a megabyte
+    ],
+    ids=["deep_profile", "deep_framework_id", "huge_integer", "infinity", "nan", "huge_format"],
+)
 def test_hostile_snapshot_data_gets_a_clear_problem_at_its_place(model, doc, code, where):
     with pytest.raises(SnapshotError) as caught:
         read_snapshot(doc, model.framework, model.params)
@@ -434,13 +620,20 @@ def test_hostile_snapshot_data_gets_a_clear_problem_at_its_place(model, doc, cod
     assert caught.value.problems[0].code == code and caught.value.problems[0].where.startswith(where)
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    (b'{"format": "r2p-risk-snapshot", "format": "other", "schema_version": 1}', "duplicate_key"),  # json.loads kept the last
-    (b'{"format": "r2p-risk-snapshot", "schema_version": ' + b"9" * 5000 + b"}", "number_too_large"),
-    (b'{"format": "r2p-risk-snapshot", "schema_version": 1e999}', "not_finite"),
-    (b'{"format": "r2p-risk-snapshot", "schema_version": 1, "x": -Infinity}', "invalid_json"),
-    ("é".encode() * 2_500_001, "too_large"),  # 2.5 M characters, 5 MB: the limit counts bytes
-], ids=["duplicate_key", "thousands_of_digits", "overflow_to_infinity", "infinity_literal", "multibyte_size"])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (
+            b'{"format": "r2p-risk-snapshot", "format": "other", "schema_version": 1}',
+            "duplicate_key",
+        ),  # json.loads kept the last
+        (b'{"format": "r2p-risk-snapshot", "schema_version": ' + b"9" * 5000 + b"}", "number_too_large"),
+        (b'{"format": "r2p-risk-snapshot", "schema_version": 1e999}', "not_finite"),
+        (b'{"format": "r2p-risk-snapshot", "schema_version": 1, "x": -Infinity}', "invalid_json"),
+        ("é".encode() * 2_500_001, "too_large"),  # 2.5 M characters, 5 MB: the limit counts bytes
+    ],
+    ids=["duplicate_key", "thousands_of_digits", "overflow_to_infinity", "infinity_literal", "multibyte_size"],
+)
 def test_hostile_snapshot_text_gets_a_clear_problem(model, text, code):
     with pytest.raises(SnapshotError) as caught:
         load_snapshot_text(text.decode("utf-8") if code == "too_large" else text, model.framework, model.params)
@@ -453,4 +646,7 @@ def test_a_file_with_thousands_of_problems_lists_a_hundred_and_counts_the_rest(m
     with pytest.raises(SnapshotError) as caught:
         read_snapshot(doc, model.framework, model.params)
     assert len(caught.value.problems) == MAX_PROBLEMS + 1
-    assert caught.value.problems[-1].code == "more_problems" and "more problems not listed" in caught.value.problems[-1].message
+    assert (
+        caught.value.problems[-1].code == "more_problems"
+        and "more problems not listed" in caught.value.problems[-1].message
+    )

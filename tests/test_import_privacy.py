@@ -10,8 +10,8 @@ import datetime as dt
 import uuid
 
 import pytest
+from helpers import make_assessment
 
-from conftest import make_assessment
 from r2p_risk.assessment import Situation
 from r2p_risk.errors import StorageError
 from r2p_risk.snapshot import build_snapshot, dump_snapshot
@@ -22,7 +22,8 @@ NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def hidden(db):
-    """A situation restricted to carol, with an assessment; dan, an analyst, may not see it. Its (situation, assessment) ids."""
+    """A situation restricted to carol, with an assessment; dan, an analyst, may not see it. Its (situation,
+    assessment) ids."""
     db.set_role("admin@example.org", "admin", "cli")
     for who in ("carol@example.org", "dan@example.org"):
         db.set_role(who, "analyst", "cli")
@@ -46,7 +47,9 @@ def answer(database, model, file, own: dict[str, str]) -> str:
     """Everything the import tells the importer, with the snapshot's own ids and name written as placeholders."""
     plan = plan_import(database, read_import_files([file], model))
     report = apply_import(database, plan, "dan", skip_invalid=True)
-    said = [(e.action, e.message, e.problems) for e in plan.entries] + [(o.stored, o.message, o.problems) for o in report.outcomes]
+    said = [(e.action, e.message, e.problems) for e in plan.entries] + [
+        (o.stored, o.message, o.problems) for o in report.outcomes
+    ]
     text = repr(said)
     for value, placeholder in own.items():
         text = text.replace(value, placeholder)
@@ -59,14 +62,23 @@ def test_a_hidden_id_is_answered_exactly_as_an_id_nobody_has(db, model, hidden, 
     dan = as_user(db, "dan@example.org")
 
     def import_with(situation_id, assessment_id, name):
-        file = snapshot_file(model, name, situation_id if "assessment" not in which else None,
-                             assessment_id if which != "situation id" else None, 2 if "revision" in which else None)
+        file = snapshot_file(
+            model,
+            name,
+            situation_id if "assessment" not in which else None,
+            assessment_id if which != "situation id" else None,
+            2 if "revision" in which else None,
+        )
         return answer(dan, model, file, {situation_id: "<situation>", assessment_id: "<assessment>", name: "<name>"})
 
     with_hidden = import_with(hidden_situation, hidden_assessment, "Import A")
     with_nobodys = import_with(uuid.uuid4().hex, uuid.uuid4().hex, "Import B")
     assert with_hidden == with_nobodys
-    assert "stored as revision 1" in with_hidden and "belongs to" not in with_hidden and "already exists" not in with_hidden
+    assert (
+        "stored as revision 1" in with_hidden
+        and "belongs to" not in with_hidden
+        and "already exists" not in with_hidden
+    )
     carol = as_user(db, "carol@example.org")  # the hidden situation and its assessment are untouched
     assert [(a.id, a.revision) for a in carol.list_assessments(hidden_situation)] == [(hidden_assessment, 1)]
     assert db.load_assessment(hidden_assessment).rating_for("2.1") is None

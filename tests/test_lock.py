@@ -7,10 +7,9 @@ import re
 import tomllib
 
 import pytest
+from helpers import ROOT
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-
-from conftest import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^ ;\\]+)")
@@ -32,7 +31,11 @@ def read_lock(name: str) -> dict[str, tuple[str, int]]:
     return pins
 
 
-RUNTIME, DEV, BUILD = read_lock("requirements.txt"), read_lock("requirements-dev.txt"), read_lock("requirements-build.txt")
+RUNTIME, DEV, BUILD = (
+    read_lock("requirements.txt"),
+    read_lock("requirements-dev.txt"),
+    read_lock("requirements-build.txt"),
+)
 
 
 def group(name: str) -> list[str]:
@@ -42,18 +45,23 @@ def group(name: str) -> list[str]:
     return requirements
 
 
-@pytest.mark.parametrize("lock, requirements", [
-    ("requirements.txt", PYPROJECT["project"]["dependencies"]),
-    ("requirements-dev.txt", PYPROJECT["project"]["dependencies"] + group("dev")),
-    ("requirements-build.txt", group("build")),
-])
+@pytest.mark.parametrize(
+    "lock, requirements",
+    [
+        ("requirements.txt", PYPROJECT["project"]["dependencies"]),
+        ("requirements-dev.txt", PYPROJECT["project"]["dependencies"] + group("dev")),
+        ("requirements-build.txt", group("build")),
+    ],
+)
 def test_every_declared_dependency_is_locked_inside_its_range(lock, requirements):
     pins = read_lock(lock)
     for text in requirements:
         requirement = Requirement(text)
         name = canonicalize_name(requirement.name)
         assert name in pins, f"{lock} lacks {name}: run scripts/lock"
-        assert requirement.specifier.contains(pins[name][0], prereleases=True), f"{lock}: {name}=={pins[name][0]} is outside {requirement}"
+        assert requirement.specifier.contains(pins[name][0], prereleases=True), (
+            f"{lock}: {name}=={pins[name][0]} is outside {requirement}"
+        )
 
 
 def test_every_locked_file_is_checked_against_a_hash():

@@ -1,8 +1,8 @@
 """An edit conflict is a merge: each side's changes kept where they do not touch the same field."""
 
 import pytest
+from helpers import make_assessment
 
-from conftest import make_assessment
 from r2p_risk.assessment import Source
 from r2p_risk.editing import set_assessment_field, set_indicator_field
 from r2p_risk.merge import merge_assessments
@@ -26,8 +26,12 @@ def test_changes_to_different_fields_are_both_kept(base):
     assert merged.rating_for("2.1") is None, "their removal of a rating is kept"
     assert merged.rating_for("1.2").level == 2 and (merged.id, merged.revision) == ("a1", 4)
     assert [c.key for c in merge.mine] == ["indicator:1.1:level", "indicator:4.1:evidence"]
-    assert [c.key for c in merge.theirs] == ["assessment::key_judgements", "indicator:1.1:confidence",
-                                             "indicator:2.1:level", "indicator:2.1:confidence"]
+    assert [c.key for c in merge.theirs] == [
+        "assessment::key_judgements",
+        "indicator:1.1:confidence",
+        "indicator:2.1:level",
+        "indicator:2.1:confidence",
+    ]
 
 
 def test_the_same_field_changed_differently_asks_and_the_choice_decides(base):

@@ -8,13 +8,13 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, Table, create_engine, func, insert, inspect, select, text
+from workers import open_and_report
 
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import StorageError
 from r2p_risk.storage import schema
 from r2p_risk.storage.database import open_database
 from r2p_risk.storage.tables import metadata, revisions, situations
-from workers import open_and_report
 
 
 def test_the_migrations_build_exactly_the_tables_of_tables_py(database_url):
@@ -23,8 +23,14 @@ def test_the_migrations_build_exactly_the_tables_of_tables_py(database_url):
         differences = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     database.close()
     assert differences == []
-    assert schema.known_revisions() == ("0001_initial", "0002_team", "0003_scores", "0005_oidc_binding", "0006_workflow",
-                                        "0007_dossier")
+    assert schema.known_revisions() == (
+        "0001_initial",
+        "0002_team",
+        "0003_scores",
+        "0005_oidc_binding",
+        "0006_workflow",
+        "0007_dossier",
+    )
     assert schema.head_revision() == "0007_dossier"
 
 
@@ -33,23 +39,53 @@ def test_a_database_made_before_migrations_is_stamped_and_upgraded_keeping_its_d
     if engine.dialect.name == "sqlite":
         open_database(database_url).close()  # only to make the folder; the tables are dropped again
         with engine.begin() as conn:
-            for table in ("round_members", "rating_rounds", "assessment_drafts", "situation_sources", "user_settings",
-                          "audit_events", "situation_access", "users", "assessment_scores", "assessment_revisions", "situations",
-                          "alembic_version"):
+            for table in (
+                "round_members",
+                "rating_rounds",
+                "assessment_drafts",
+                "situation_sources",
+                "user_settings",
+                "audit_events",
+                "situation_access",
+                "users",
+                "assessment_scores",
+                "assessment_revisions",
+                "situations",
+                "alembic_version",
+            ):
                 conn.execute(text(f"DROP TABLE {table}"))
     before = MetaData()  # exactly what the code before migrations made: situations had no review cadence yet,
     Table("situations", before, *(c._copy() for c in situations.columns if c.name != "review_every_months"))
-    Table("assessment_revisions", before,  # and revisions did not say who imported them (0006_workflow)
-          *(c._copy() for c in revisions.columns if c.name not in ("imported_by", "imported_at")))
+    Table(
+        "assessment_revisions",
+        before,  # and revisions did not say who imported them (0006_workflow)
+        *(c._copy() for c in revisions.columns if c.name not in ("imported_by", "imported_at")),
+    )
     before.create_all(engine)
-    old = Assessment(id="a1", revision=1, assessed_on=dt.date(2025, 1, 1), analyst="Ana", ratings=[{"indicator": "1.1", "level": 2}])
+    old = Assessment(
+        id="a1", revision=1, assessed_on=dt.date(2025, 1, 1), analyst="Ana", ratings=[{"indicator": "1.1", "level": 2}]
+    )
     now = dt.datetime(2025, 1, 2, tzinfo=dt.UTC)
     with engine.begin() as conn:
-        conn.execute(insert(situations).values(id="s1", name="Old", tags_json="[]", created_at=now, created_by="ana",
-                                               updated_at=now, updated_by="ana"))
-        conn.execute(insert(revisions).values(assessment_id="a1", revision=1, situation_id="s1", assessed_on=old.assessed_on,
-                                              analyst="Ana", status="draft", saved_by="ana", saved_at=now, note="",
-                                              data_json=old.model_dump_json()))
+        conn.execute(
+            insert(situations).values(
+                id="s1", name="Old", tags_json="[]", created_at=now, created_by="ana", updated_at=now, updated_by="ana"
+            )
+        )
+        conn.execute(
+            insert(revisions).values(
+                assessment_id="a1",
+                revision=1,
+                situation_id="s1",
+                assessed_on=old.assessed_on,
+                analyst="Ana",
+                status="draft",
+                saved_by="ana",
+                saved_at=now,
+                note="",
+                data_json=old.model_dump_json(),
+            )
+        )
     engine.dispose()
 
     database = open_database(database_url)
@@ -87,7 +123,9 @@ def test_a_database_written_by_a_newer_version_is_refused_in_words(database_url)
     with pytest.raises(StorageError) as caught:
         open_database(database_url)
     problem = caught.value.problems[0]
-    assert problem.code == "schema_too_new" and "0099_future" in problem.message and "upgrade r2p-risk" in problem.message
+    assert (
+        problem.code == "schema_too_new" and "0099_future" in problem.message and "upgrade r2p-risk" in problem.message
+    )
 
 
 def test_every_migration_downgrades_and_upgrades_again(database_url):

@@ -5,9 +5,10 @@ Tests taking `db` run on SQLite and on a throwaway PostgreSQL server.
 
 import datetime as dt
 
+from helpers import make_assessment
 from sqlalchemy import event, func, select, update
+from test_faults import unwritable
 
-from conftest import make_assessment
 from r2p_risk.assessment import Situation
 from r2p_risk.overview import model_key, overviews_from_histories
 from r2p_risk.scoring import score_assessment
@@ -15,7 +16,6 @@ from r2p_risk.storage.database import open_database
 from r2p_risk.storage.examples import load_examples
 from r2p_risk.storage.files import Model
 from r2p_risk.storage.tables import assessment_scores
-from test_faults import unwritable
 
 
 def stored(db, key=None) -> int:
@@ -63,14 +63,18 @@ def test_a_new_revision_is_summarised_at_the_next_read_and_the_old_summary_stays
     db.save_assessment(situation.id, worse, "ana", saved.revision)
     [scored] = db.situation_overviews(model)[0].assessments
     assert scored.revision == 2 and scored.summary.overall > before.overall
-    assert scored.summary.overall == score_assessment(db.load_assessment(saved.id), framework, model.params).overall.score
+    assert (
+        scored.summary.overall == score_assessment(db.load_assessment(saved.id), framework, model.params).overall.score
+    )
     assert stored(db) == 2
 
 
 def test_a_changed_scoring_model_computes_new_summaries_under_its_own_key(db, model, framework, params):
     load_examples(db, model, "ana")
     db.situation_overviews(model)
-    heavier = Model(framework, params.model_copy(update={"risk_factor_weights": {**params.risk_factor_weights, 8: 3.0}}))
+    heavier = Model(
+        framework, params.model_copy(update={"risk_factor_weights": {**params.risk_factor_weights, 8: 3.0}})
+    )
     assert model_key(heavier) != model_key(model)
     changed = db.situation_overviews(heavier)
     assert changed == overviews_from_histories(db.situation_histories(), heavier) != db.situation_overviews(model)
@@ -83,7 +87,11 @@ def test_the_stored_summary_is_what_the_screens_show(db, model):
     db.save_assessment(situation.id, make_assessment({"1.1": 2}), "ana", None)
     summary = db.situation_overviews(model)[0].assessments[0].summary
     with db.engine.begin() as conn:
-        conn.execute(update(assessment_scores).values(summary_json=summary.model_copy(update={"overall": 9.99}).model_dump_json()))
+        conn.execute(
+            update(assessment_scores).values(
+                summary_json=summary.model_copy(update={"overall": 9.99}).model_dump_json()
+            )
+        )
     assert db.situation_overviews(model)[0].assessments[0].summary.overall == 9.99
 
 

@@ -1,8 +1,7 @@
 """The throwaway PostgreSQL server of the tests says what to install when PostgreSQL is missing."""
 
-import pytest
-
 import postgres_server
+import pytest
 
 
 def test_missing_postgresql_fails_with_the_command_that_installs_it(monkeypatch):

@@ -1,5 +1,5 @@
-"""Reading r2p-risk in Debian's Chromium: every screen by its address, with no serious accessibility violation (axe-core,
-the copy inside axe-playwright-python: nothing is fetched), labels never ids, a focus everybody sees, legible
+"""Reading r2p-risk in Debian's Chromium: every screen by its address, with no serious accessibility violation
+(axe-core, the copy inside axe-playwright-python: nothing is fetched), labels never ids, a focus everybody sees, legible
 placeholders, and a 390 px phone that reads the watch list, the profile and gets the brief. Fictional places only."""
 
 from __future__ import annotations
@@ -10,31 +10,48 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
-from conftest import LOCAL
+from helpers import LOCAL
 
 pytestmark = pytest.mark.browser
 
-SCREENS = {"": "Situations", "situations": "Situations", "assess": "Assess", "profile": "Risk profile",
-           "recommendations": "Recommended response tools", "dossier": "Dossier", "review": "Review", "consensus": "Consensus",
-           "compare": "Compare situations", "transfer": "Export and import",
-           "framework": "Framework of Analysis and scoring model", "audit": "Audit trail"}
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
+SCREENS = {
+    "": "Situations",
+    "situations": "Situations",
+    "assess": "Assess",
+    "profile": "Risk profile",
+    "recommendations": "Recommended response tools",
+    "dossier": "Dossier",
+    "review": "Review",
+    "consensus": "Consensus",
+    "compare": "Compare situations",
+    "transfer": "Export and import",
+    "framework": "Framework of Analysis and scoring model",
+    "audit": "Audit trail",
+}
+WCAG_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 # Rule exclusions, each narrow (one rule, one element of Streamlit's own that our code cannot change) and explained:
 STREAMLIT_OWN: dict[str, str] = {}
-IDS = re.compile(r"\b(very_high|very_low|current_crisis|imminent_risk|serious_concern|insufficient_evidence|risk_class|"
-                 r"last_assessed|overall_range|status_label|crimes_against_humanity|war_crimes|None|nan)\b")
+IDS = re.compile(
+    r"\b(very_high|very_low|current_crisis|imminent_risk|serious_concern|insufficient_evidence|risk_class|"
+    r"last_assessed|overall_range|status_label|crimes_against_humanity|war_crimes|None|nan)\b"
+)
 
 
 def settle(page) -> None:
     """Until the script has finished and every element is drawn in full: none left over from the run before (faded),
     none still fading in (Streamlit eases an element's opacity back to 1 after a run)."""
-    page.wait_for_function("() => { const app = document.querySelector('[data-testid=stApp]');"
-                           " return app && app.dataset.testScriptState === 'notRunning'"
-                           " && !document.querySelector('[data-stale=true]')"
-                           " && !document.querySelector('[data-testid=stStatusWidget]')"
-                           " && [...document.querySelectorAll('[data-testid=stElementContainer]')]"
-                           "      .every(e => getComputedStyle(e).opacity === '1'); }", timeout=60_000)
+    page.wait_for_function(
+        "() => { const app = document.querySelector('[data-testid=stApp]');"
+        " return app && app.dataset.testScriptState === 'notRunning'"
+        " && !document.querySelector('[data-stale=true]')"
+        " && !document.querySelector('[data-testid=stStatusWidget]')"
+        " && [...document.querySelectorAll('[data-testid=stElementContainer]')]"
+        "      .every(e => getComputedStyle(e).opacity === '1'); }",
+        timeout=60_000,
+    )
 
 
 def open_screen(page, url: str, path: str, query: str = "") -> None:
@@ -44,23 +61,27 @@ def open_screen(page, url: str, path: str, query: str = "") -> None:
     settle(page)
 
 
-# JavaScript: the colour an element is drawn on, its backgrounds and its ancestors' composited down to the first opaque one
+# JavaScript: the colour an element is drawn on, its backgrounds and its ancestors' composited down to the first
+# opaque one
 BACKGROUND = """element => { const layers = [];
     for (let e = element; e; e = e.parentElement) {
         const [r, g, b, a = 1] = getComputedStyle(e).backgroundColor.match(/[\\d.]+/g).map(Number);
         if (a > 0) layers.push([r, g, b, a]);
         if (a === 1) break; }
     let [r, g, b] = [255, 255, 255];
-    for (const [lr, lg, lb, la] of layers.reverse()) { r = lr * la + r * (1 - la); g = lg * la + g * (1 - la); b = lb * la + b * (1 - la); }
+    for (const [lr, lg, lb, la] of layers.reverse()) {
+        r = lr * la + r * (1 - la); g = lg * la + g * (1 - la); b = lb * la + b * (1 - la); }
     return `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`; }"""
 
 
 def contrast(foreground: str, background: str) -> float:
     """WCAG 2.1 contrast ratio of two CSS rgb()/rgba() colours (alpha ignored: both are opaque here)."""
+
     def luminance(colour: str) -> float:
         channels = [int(c) / 255 for c in re.findall(r"\d+(?:\.\d+)?", colour)[:3]]
         linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
     light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
 
@@ -98,10 +119,18 @@ def with_examples(app_url, browser):
 @pytest.fixture
 def phone(browser):
     """A 390 x 844 px phone screen (touch), refusing any request that would leave the machine."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, accept_downloads=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, accept_downloads=True
+    )
     outside: list[str] = []
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(LOCAL)
-                  else (outside.append(route.request.url), route.abort()))
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(LOCAL)
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
     page = context.new_page()
     page.outside_requests = outside
     yield page
@@ -116,8 +145,11 @@ def test_every_screen_opens_by_its_address_with_no_serious_accessibility_violati
         assert page.get_by_text("Page not found").count() == 0, path
         assert page.get_by_test_id("stException").count() == 0, path
         violations = axe.run(page, options=WCAG_AA).response["violations"]
-        serious = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]} {v['nodes'][0]['failureSummary'][:160]}"
-                   for v in violations if v["impact"] in ("serious", "critical") and v["id"] not in STREAMLIT_OWN]
+        serious = [
+            f"{v['id']}: {[n['target'] for n in v['nodes']][:3]} {v['nodes'][0]['failureSummary'][:160]}"
+            for v in violations
+            if v["impact"] in ("serious", "critical") and v["id"] not in STREAMLIT_OWN
+        ]
         if serious:
             found[path or "/"] = serious
     assert found == {}
@@ -144,16 +176,26 @@ def test_sidebar_links_show_a_visible_focus_and_placeholders_are_legible(with_ex
         page.keyboard.press("Tab")
         if page.evaluate("() => !!document.activeElement.closest('[data-testid=stSidebarNav]')"):
             break
-    ring = page.evaluate("""() => { const link = document.activeElement, style = getComputedStyle(link);
+    ring = page.evaluate(
+        """() => { const link = document.activeElement, style = getComputedStyle(link);
         return {inSidebar: !!link.closest('[data-testid=stSidebarNav]'), style: style.outlineStyle,
-                width: parseFloat(style.outlineWidth), colour: style.outlineColor, background: (""" + BACKGROUND + """)(link)}; }""")
+                width: parseFloat(style.outlineWidth), colour: style.outlineColor, background: ("""
+        + BACKGROUND
+        + """)(link)}; }"""
+    )
     assert ring["inSidebar"] and ring["style"] == "solid" and ring["width"] >= 2
-    assert contrast(ring["colour"], ring["background"]) >= 3, ring  # WCAG 1.4.11: a focus ring is 3:1 against its background
+    assert contrast(ring["colour"], ring["background"]) >= 3, (
+        ring
+    )  # WCAG 1.4.11: a focus ring is 3:1 against its background
     page.get_by_text("New situation", exact=True).click()
-    boxes = page.locator("input[placeholder]:not([placeholder='']):visible, textarea[placeholder]:not([placeholder='']):visible")
+    boxes = page.locator(
+        "input[placeholder]:not([placeholder='']):visible, textarea[placeholder]:not([placeholder='']):visible"
+    )
     boxes.first.wait_for()
     for box in boxes.all():
-        colours = box.evaluate("""element => [getComputedStyle(element, '::placeholder').color, (""" + BACKGROUND + """)(element)]""")
+        colours = box.evaluate(
+            """element => [getComputedStyle(element, '::placeholder').color, (""" + BACKGROUND + """)(element)]"""
+        )
         assert contrast(*colours) >= 4.5, (box.get_attribute("placeholder"), colours)
 
 
@@ -167,8 +209,9 @@ def test_a_phone_reads_the_watch_list_and_the_profile_and_downloads_the_brief(wi
     for item in compact.locator("li").all():
         box, text = item.bounding_box(), item.inner_text()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390, text
-        assert re.search(r"(Current crisis|Imminent risk|Serious concern|Monitoring|Not enough assessed|No assessment yet)",
-                         text), text
+        assert re.search(
+            r"(Current crisis|Imminent risk|Serious concern|Monitoring|Not enough assessed|No assessment yet)", text
+        ), text
         item_words = page.evaluate("(e) => e.scrollWidth <= e.clientWidth", item.element_handle())
         assert item_words, f"{text}: cut off at the right"
 
@@ -179,11 +222,20 @@ def test_a_phone_reads_the_watch_list_and_the_profile_and_downloads_the_brief(wi
             return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
         return {chart: box(chart), legend: box(chart.querySelector('g.legend')),
                 labels: [...chart.querySelectorAll('.ytick text, .xtitle, .bartext')].map(box)}; }""")
-    overlapping = [b for b in boxes["labels"] if not (b["right"] <= boxes["legend"]["left"] or b["left"] >= boxes["legend"]["right"]
-                                                     or b["bottom"] <= boxes["legend"]["top"] or b["top"] >= boxes["legend"]["bottom"])]
+    overlapping = [
+        b
+        for b in boxes["labels"]
+        if not (
+            b["right"] <= boxes["legend"]["left"]
+            or b["left"] >= boxes["legend"]["right"]
+            or b["bottom"] <= boxes["legend"]["top"]
+            or b["top"] >= boxes["legend"]["bottom"]
+        )
+    ]
     assert overlapping == [], "the legend covers labels"
-    assert all(b["left"] >= boxes["chart"]["left"] - 1 and b["right"] <= boxes["chart"]["right"] + 1 for b in boxes["labels"]), \
-        "every label is inside the chart, none cut off"
+    assert all(
+        b["left"] >= boxes["chart"]["left"] - 1 and b["right"] <= boxes["chart"]["right"] + 1 for b in boxes["labels"]
+    ), "every label is inside the chart, none cut off"
 
     page.get_by_role("button", name="One-page brief (PDF)").click()
     ready = page.get_by_role("button", name=re.compile(r"^Download .*brief\.pdf$"))

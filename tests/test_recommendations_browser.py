@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import wait_idle
+from helpers.browser import app_idle
 from pypdf import PdfReader
-
-from conftest import wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def test_tick_save_and_take_the_one_page_brief(app_url, page):
         names.append(box.inner_text().split(". ", 1)[1].split(" · ")[0])
         box.locator("label").click()
         page.get_by_text(f"{n + 1} tools selected for the briefing").wait_for()
-        wait_idle(page)
+        app_idle(page)  # the fragment's run drew the count: it has begun
     assert boxes.nth(0).locator("input").is_checked() and boxes.nth(1).locator("input").is_checked()
     page.get_by_role("button", name="Save the selection with the assessment").click()
     page.get_by_text("Saved the selection of 2 tools as revision 2").wait_for()

@@ -1,8 +1,8 @@
 """The vendored M49 region table covers the ISO countries and names only M49 regions."""
 
 import pycountry
+from helpers import FRAMEWORKS
 
-from conftest import FRAMEWORKS
 from r2p_risk.storage.files import load_regions
 
 M49_REGIONS = {"Africa", "Americas", "Asia", "Europe", "Oceania"}

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from test_backup import contents, populate
 
 from r2p_risk import cli
 from r2p_risk.assessment import Situation
@@ -18,7 +19,6 @@ from r2p_risk.errors import StorageError
 from r2p_risk.sizes import SizePolicy
 from r2p_risk.storage.backup import backup_database, restore_database
 from r2p_risk.storage.database import open_database
-from test_backup import contents, populate
 
 MB = 1024 * 1024
 
@@ -59,7 +59,9 @@ def tampered(path, out, change, checksums: bool = True):
     except ValueError:
         manifest = None
     if checksums and isinstance(manifest, dict) and isinstance(manifest.get("checksums"), dict):
-        manifest["checksums"] = {name: hashlib.sha256(data).hexdigest() for name, data in found.items() if name != "manifest.json"}
+        manifest["checksums"] = {
+            name: hashlib.sha256(data).hexdigest() for name, data in found.items() if name != "manifest.json"
+        }
         found["manifest.json"] = json.dumps(manifest).encode()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in found.items():
@@ -79,6 +81,7 @@ def edit_rows(table, edit):
     def change(found):
         header, *rows = table_lines(found, table)
         set_lines(found, table, [header, *edit(header["columns"], rows)])
+
     return change
 
 
@@ -86,6 +89,7 @@ def set_cell(column, value, row=0):
     def edit(columns, rows):
         rows[row][columns.index(column)] = value
         return rows
+
     return edit
 
 
@@ -94,6 +98,7 @@ def edit_manifest(edit):
         manifest = json.loads(found["manifest.json"])
         edit(manifest)
         found["manifest.json"] = json.dumps(manifest).encode()
+
     return change
 
 
@@ -113,44 +118,90 @@ def cut_audit(found):
     set_lines(found, "audit_events", [header, *rows[:5]])
 
 
-@pytest.mark.parametrize("change, checksums, codes", [
-    (cut_audit, True, {"count_mismatch"}),
-    (cut_audit, False, {"count_mismatch", "checksum_mismatch"}),
-    (edit_rows("users", set_cell("role", "superuser")), True, {"literal_error"}),
-    (edit_rows("assessment_revisions", set_cell("data_json", "garbage")), True, {"json_invalid"}),
-    (edit_rows("assessment_revisions", set_cell("data_json", json.dumps({"assessed_on": "2026-01-01", "analyst": "x",
-                                                                         "id": "other", "revision": 1}))), True, {"inconsistent_row"}),
-    (edit_rows("situations", set_cell("name", "")), True, {"string_too_short"}),
-    (edit_rows("situations", set_cell("tags_json", "{")), True, {"bad_json"}),
-    (edit_rows("audit_events", set_cell("action", "audit.erase")), True, {"unknown_action"}),
-    (edit_rows("audit_events", set_cell("at", "yesterday")), True, {"bad_value"}),
-    (edit_rows("users", set_cell("identity", "Admin@Example.org")), True, {"bad_identity"}),
-    (edit_rows("assessment_revisions", set_cell("situation_id", "nowhere")), True, {"broken_reference"}),
-    (edit_rows("situations", lambda columns, rows: rows + rows[:1]), True, {"count_mismatch", "duplicate_row"}),
-    (edit_rows("situations", lambda columns, rows: [[*row, "x"] for row in rows]), True, {"bad_row"}),
-    (edit_rows("situations", lambda columns, rows: [columns, *rows]), True, {"count_mismatch", "bad_value"}),
-], ids=["audit trail cut", "audit trail cut, checksum kept", "role superuser", "garbage assessment",
-        "assessment of another id", "empty name", "tags not JSON", "unknown action", "bad date", "identity not normalised",
-        "revision of a missing situation", "duplicated row", "row too long", "row of the wrong kind"])
-def test_a_tampered_backup_is_refused_with_its_problems_and_changes_nothing(backup, target, tmp_path, change, checksums, codes):
+@pytest.mark.parametrize(
+    "change, checksums, codes",
+    [
+        (cut_audit, True, {"count_mismatch"}),
+        (cut_audit, False, {"count_mismatch", "checksum_mismatch"}),
+        (edit_rows("users", set_cell("role", "superuser")), True, {"literal_error"}),
+        (edit_rows("assessment_revisions", set_cell("data_json", "garbage")), True, {"json_invalid"}),
+        (
+            edit_rows(
+                "assessment_revisions",
+                set_cell(
+                    "data_json", json.dumps({"assessed_on": "2026-01-01", "analyst": "x", "id": "other", "revision": 1})
+                ),
+            ),
+            True,
+            {"inconsistent_row"},
+        ),
+        (edit_rows("situations", set_cell("name", "")), True, {"string_too_short"}),
+        (edit_rows("situations", set_cell("tags_json", "{")), True, {"bad_json"}),
+        (edit_rows("audit_events", set_cell("action", "audit.erase")), True, {"unknown_action"}),
+        (edit_rows("audit_events", set_cell("at", "yesterday")), True, {"bad_value"}),
+        (edit_rows("users", set_cell("identity", "Admin@Example.org")), True, {"bad_identity"}),
+        (edit_rows("assessment_revisions", set_cell("situation_id", "nowhere")), True, {"broken_reference"}),
+        (edit_rows("situations", lambda columns, rows: rows + rows[:1]), True, {"count_mismatch", "duplicate_row"}),
+        (edit_rows("situations", lambda columns, rows: [[*row, "x"] for row in rows]), True, {"bad_row"}),
+        (edit_rows("situations", lambda columns, rows: [columns, *rows]), True, {"count_mismatch", "bad_value"}),
+    ],
+    ids=[
+        "audit trail cut",
+        "audit trail cut, checksum kept",
+        "role superuser",
+        "garbage assessment",
+        "assessment of another id",
+        "empty name",
+        "tags not JSON",
+        "unknown action",
+        "bad date",
+        "identity not normalised",
+        "revision of a missing situation",
+        "duplicated row",
+        "row too long",
+        "row of the wrong kind",
+    ],
+)
+def test_a_tampered_backup_is_refused_with_its_problems_and_changes_nothing(
+    backup, target, tmp_path, change, checksums, codes
+):
     assert set(refused(target, tampered(backup, tmp_path / "bad.zip", change, checksums))) == codes
 
 
-@pytest.mark.parametrize("change, code", [
-    (lambda found: found.update({"tables/secrets.jsonl": b'{"columns": []}\n'}), "unknown_member"),
-    (edit_manifest(lambda m: m["tables"].update({"secrets": 0})), "unknown_table"),
-    (lambda found: found.pop("tables/users.jsonl"), "missing_member"),
-    (edit_manifest(lambda m: m["tables"].pop("users")), "missing_table"),
-    (lambda found: found.update({"tables/users.jsonl": b'{"columns": [\n'}), "bad_json"),
-    (edit_rows("users", lambda columns, rows: rows), "count_mismatch"),  # unchanged rows: the control case is below
-    (lambda found: found.update({"tables/users.jsonl": found["tables/users.jsonl"].replace(b'"role"', b'"rank"', 1)}),
-     "unknown_column"),
-    (edit_manifest(lambda m: m.update({"tables": None})), "dict_type"),
-    (edit_manifest(lambda m: m.update({"checksums": {}})), "missing_checksum"),
-    (lambda found: found.update({"manifest.json": b"[1, 2"}), "bad_json"),
-    (edit_manifest(lambda m: m.update({"schema_revision": "9999_future"})), "unknown_revision"),
-], ids=["unknown member", "unknown table", "missing member", "table left out", "bad JSON", "control", "unknown column",
-        "tables null", "no checksums", "manifest not JSON", "future revision"])
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        (lambda found: found.update({"tables/secrets.jsonl": b'{"columns": []}\n'}), "unknown_member"),
+        (edit_manifest(lambda m: m["tables"].update({"secrets": 0})), "unknown_table"),
+        (lambda found: found.pop("tables/users.jsonl"), "missing_member"),
+        (edit_manifest(lambda m: m["tables"].pop("users")), "missing_table"),
+        (lambda found: found.update({"tables/users.jsonl": b'{"columns": [\n'}), "bad_json"),
+        (edit_rows("users", lambda columns, rows: rows), "count_mismatch"),  # unchanged rows: the control case is below
+        (
+            lambda found: found.update(
+                {"tables/users.jsonl": found["tables/users.jsonl"].replace(b'"role"', b'"rank"', 1)}
+            ),
+            "unknown_column",
+        ),
+        (edit_manifest(lambda m: m.update({"tables": None})), "dict_type"),
+        (edit_manifest(lambda m: m.update({"checksums": {}})), "missing_checksum"),
+        (lambda found: found.update({"manifest.json": b"[1, 2"}), "bad_json"),
+        (edit_manifest(lambda m: m.update({"schema_revision": "9999_future"})), "unknown_revision"),
+    ],
+    ids=[
+        "unknown member",
+        "unknown table",
+        "missing member",
+        "table left out",
+        "bad JSON",
+        "control",
+        "unknown column",
+        "tables null",
+        "no checksums",
+        "manifest not JSON",
+        "future revision",
+    ],
+)
 def test_a_malformed_backup_is_refused_in_words(backup, target, tmp_path, change, code):
     path = tampered(backup, tmp_path / "bad.zip", change, checksums=code != "missing_checksum")
     if code == "count_mismatch":  # unchanged: it restores (so every other case fails for its own reason)
@@ -204,9 +255,17 @@ def test_one_endless_row_within_the_limit_is_read_a_line_at_most_at_a_time(backu
 def test_a_format_1_member_is_refused_by_its_declared_size_before_it_is_unpacked(target, tmp_path):
     path = tmp_path / "v1.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", json.dumps({"format": "r2p-risk-backup", "format_version": 1,
-                                                      "schema_revision": "0001_initial",
-                                                      "tables": {"situations": 0, "assessment_revisions": 0}}))
+        archive.writestr(
+            "manifest.json",
+            json.dumps(
+                {
+                    "format": "r2p-risk-backup",
+                    "format_version": 1,
+                    "schema_revision": "0001_initial",
+                    "tables": {"situations": 0, "assessment_revisions": 0},
+                }
+            ),
+        )
         archive.writestr("tables/assessment_revisions.json", b'{"columns": [], "rows": []}')
         with archive.open("tables/situations.json", "w", force_zip64=True) as stream:
             for _ in range(40):
@@ -223,12 +282,16 @@ def test_only_a_regular_file_is_read_as_a_backup(target, tmp_path, kind):
 
 
 # --- a SQLite backup is checked the same way ---------------------------------------------------------------------
-@pytest.mark.parametrize("statement, code", [
-    ("UPDATE users SET role = 'superuser'", "literal_error"),
-    ("UPDATE assessment_revisions SET revision = 'two' WHERE revision = 2", "bad_value"),
-    ("UPDATE assessment_revisions SET data_json = '{}'", "missing"),
-    ("DROP TABLE situation_access", "missing_table"),
-], ids=["role superuser", "revision not a number", "assessment without fields", "table dropped"])
+@pytest.mark.parametrize(
+    "statement, code",
+    [
+        ("UPDATE users SET role = 'superuser'", "literal_error"),
+        ("UPDATE assessment_revisions SET revision = 'two' WHERE revision = 2", "bad_value"),
+        ("UPDATE assessment_revisions SET data_json = '{}'", "missing"),
+        ("DROP TABLE situation_access", "missing_table"),
+    ],
+    ids=["role superuser", "revision not a number", "assessment without fields", "table dropped"],
+)
 def test_a_tampered_sqlite_backup_is_refused(target, tmp_path, statement, code):
     source = open_database(f"sqlite:///{tmp_path}/source.sqlite3")
     populate(source)
@@ -245,7 +308,9 @@ def test_a_file_that_only_starts_like_sqlite_is_refused_in_words(target, tmp_pat
 
 
 # --- on the command line: exit 2, the problems on stderr, never a traceback --------------------------------------
-def test_the_command_line_reports_a_tampered_backup_as_problems_with_exit_2(backup, database_url, tmp_path, monkeypatch, capsys):
+def test_the_command_line_reports_a_tampered_backup_as_problems_with_exit_2(
+    backup, database_url, tmp_path, monkeypatch, capsys
+):
     monkeypatch.setenv("R2P_RISK_DATABASE_URL", database_url)
     bad = tampered(backup, tmp_path / "bad.zip", edit_rows("users", set_cell("role", "superuser")))
     assert cli.main(["restore", str(bad)]) == 2
@@ -263,4 +328,7 @@ def test_a_good_backup_of_format_2_holds_one_row_per_line_and_a_checksum_per_mem
     for name, data in found.items():
         if name != "manifest.json":
             assert hashlib.sha256(data).hexdigest() == manifest["checksums"][name]
-            assert len(data.decode().splitlines()) == manifest["tables"][name.removeprefix("tables/").removesuffix(".jsonl")] + 1
+            assert (
+                len(data.decode().splitlines())
+                == manifest["tables"][name.removeprefix("tables/").removesuffix(".jsonl")] + 1
+            )

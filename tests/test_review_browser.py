@@ -5,39 +5,31 @@ mode, two browser sessions, each analyst's name typed in the sidebar; nothing le
 from pathlib import Path
 
 import pytest
+from helpers import wait_idle
+from helpers.browser import app_idle, new_page
+from helpers.grid import LEVELS, put, show_table
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
-
-from conftest import LOCAL, wait_idle
-from grid import LEVELS, put, show_table
 
 pytestmark = pytest.mark.browser
 
 
 def session(browser, app_url: str, name: str, outside: list[str]):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-
-    def route(route):
-        if route.request.url.startswith(LOCAL):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
+    page = new_page(browser, outside)
+    context = page.context
     page.goto(app_url)
     wait_idle(page)
     page.get_by_label("Your name (recorded with every save)").fill(name)
-    page.keyboard.press("Enter")
-    wait_idle(page)
+    page.keyboard.press("Enter")  # sent before any later click, so every save that follows has the name
+    expect(page.get_by_label("Your name (recorded with every save)")).to_have_value(name)
+    app_idle(page)
     return context, page
 
 
 def go(page, screen: str) -> None:
     page.get_by_test_id("stSidebar").get_by_role("link", name=screen, exact=True).click()
     page.get_by_role("heading", name=screen).first.wait_for()
-    wait_idle(page)
+    app_idle(page)  # the run that drew the heading has begun
 
 
 def click(page, name: str) -> None:
@@ -50,15 +42,15 @@ def rate_independently(page, level: str) -> None:
     click(page, "Rate independently")
     page.get_by_role("heading", name="Assess").wait_for()
     page.get_by_text("0 of 11 indicators rated").wait_for()
-    wait_idle(page)
-    for attempt in range(3):  # the grid is drawn again while the page settles after the switch: try again if it was
+    app_idle(page)  # the run that drew it has ended
+    for _attempt in range(3):  # the grid is drawn again while the page settles after the switch: try again if it was
         try:
             show_table(page)
-            put(page, 1, "level", level)  # indicator 1.1, by keyboard (tests/grid.py: rows are 72 px tall now)
+            put(page, 1, "level", level)  # indicator 1.1, by keyboard (tests/helpers/grid.py)
             break
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
-            wait_idle(page)
+            app_idle(page)
     page.get_by_text("1 of 11 indicators rated").wait_for()
     click(page, "Save")
     page.get_by_text("Saved revision 2").wait_for()
@@ -114,12 +106,20 @@ def test_two_analysts_drafts_consensus_review_comments_and_sign_off(app_url, bro
     other.get_by_text("last signed off on").wait_for()
 
     go(other, "Audit")
-    other.get_by_role("button", name="Download the audit trail (CSV)").click()  # made on click, then offered
+    other.get_by_role("button", name="Download the audit trail (CSV)").click()  # made, the access checked, recorded
     with other.expect_download() as download:
         other.get_by_role("button", name="Save the CSV").click()
     audit = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    for action in ("round.open", "round.submit", "round.reconcile", "review.submit", "review.comment", "review.return",
-                   "review.resolve", "review.sign_off"):
+    for action in (
+        "round.open",
+        "round.submit",
+        "round.reconcile",
+        "review.submit",
+        "review.comment",
+        "review.return",
+        "review.resolve",
+        "review.sign_off",
+    ):
         assert action in audit, action
     for context in (lead_context, other_context):
         context.close()

@@ -4,11 +4,19 @@ Storage tests run on SQLite and PostgreSQL; the consensus and reconciling functi
 import datetime as dt
 
 import pytest
+from helpers import make_assessment
 
-from conftest import make_assessment
 from r2p_risk.access import LOCAL_USER
 from r2p_risk.assessment import Situation
-from r2p_risk.consensus import analyst_rows, build_consensus, disagreement_text, record_of, record_summary, spread_of, unique_names
+from r2p_risk.consensus import (
+    analyst_rows,
+    build_consensus,
+    disagreement_text,
+    record_of,
+    record_summary,
+    spread_of,
+    unique_names,
+)
 from r2p_risk.errors import PermissionDenied, ReviewError, StorageError
 from r2p_risk.reconcile import reconcile, upper_median
 from r2p_risk.rounds import RatingRound, RoundMember, visible_members
@@ -17,14 +25,17 @@ DAY = dt.date(2026, 11, 1)
 
 
 # --- pure: spreads, who diverges, the briefing's sentence ---------------------------------------------
-@pytest.mark.parametrize(("levels", "low", "high", "divergent", "diverging"), [
-    ({"A": 0, "B": 2, "C": 3}, 0, 3, True, ["A", "C"]),
-    ({"A": 1, "B": 1, "C": 1, "D": 3}, 1, 3, True, ["D"]),
-    ({"A": 0, "B": 2}, 0, 2, True, ["A", "B"]),
-    ({"A": 2, "B": 3}, 2, 3, False, []),
-    ({"A": None, "B": 3}, 3, 3, False, []),  # unknown is no level
-    ({"A": None, "B": None}, None, None, False, []),
-])
+@pytest.mark.parametrize(
+    ("levels", "low", "high", "divergent", "diverging"),
+    [
+        ({"A": 0, "B": 2, "C": 3}, 0, 3, True, ["A", "C"]),
+        ({"A": 1, "B": 1, "C": 1, "D": 3}, 1, 3, True, ["D"]),
+        ({"A": 0, "B": 2}, 0, 2, True, ["A", "B"]),
+        ({"A": 2, "B": 3}, 2, 3, False, []),
+        ({"A": None, "B": 3}, 3, 3, False, []),  # unknown is no level
+        ({"A": None, "B": None}, None, None, False, []),
+    ],
+)
 def test_the_spread_of_an_item_says_lowest_highest_how_many_and_who_diverges(levels, low, high, divergent, diverging):
     spread = spread_of("7.14", levels)
     assert (spread.min, spread.max, spread.divergent, spread.diverging) == (low, high, divergent, diverging)
@@ -39,9 +50,11 @@ def test_the_briefing_sentence_names_the_disagreement():
 
 
 def three_analysts():
-    return [("Ana", make_assessment({"7.14": 0, "8.2": 1, "1.1": 2}, whole={7: 1})),
-            ("Ben", make_assessment({"7.14": 2, "8.2": 3, "1.1": 2}, whole={7: 3})),
-            ("Cai", make_assessment({"7.14": 3, "8.2": 3, "1.1": None}))]
+    return [
+        ("Ana", make_assessment({"7.14": 0, "8.2": 1, "1.1": 2}, whole={7: 1})),
+        ("Ben", make_assessment({"7.14": 2, "8.2": 3, "1.1": 2}, whole={7: 3})),
+        ("Cai", make_assessment({"7.14": 3, "8.2": 3, "1.1": None})),
+    ]
 
 
 def test_the_consensus_view_puts_each_analysts_scores_and_model_ranges_beside_the_spread(framework, params):
@@ -50,7 +63,11 @@ def test_the_consensus_view_puts_each_analysts_scores_and_model_ranges_beside_th
     assert result.divergent == ["7.14", "8.2"] and result.divergent_risk_factors == ["7"]
     assert list(result.indicators) == ["1.1", "7.14", "8.2"] and result.indicators["1.1"].rated == 2
     factor = result.risk_factors["7"]
-    assert factor.rated == 3 and factor.divergent_indicators == ["7.14"] and factor.whole.levels == {"Ana": 1, "Ben": 3, "Cai": None}
+    assert (
+        factor.rated == 3
+        and factor.divergent_indicators == ["7.14"]
+        and factor.whole.levels == {"Ana": 1, "Ben": 3, "Cai": None}
+    )
     for name in ("Ana", "Ben", "Cai"):
         low, high = factor.scores[name].range
         assert low <= factor.scores[name].score <= high  # model 2.0's range beside each analyst's score
@@ -68,13 +85,29 @@ def test_the_record_kept_in_the_assessment_says_the_same_as_the_view(framework, 
 
 def test_reconciling_takes_the_cautious_median_the_lowest_confidence_and_keeps_everyones_evidence():
     assert [upper_median(levels) for levels in ([0, 2, 3], [0, 2], [1, 1, 3, 3], [2])] == [2, 2, 3, 2]
-    found = RatingRound(id="r1", situation_id="s", assessed_on=DAY, lead="Ana", opened_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
-                        state="open")
+    found = RatingRound(
+        id="r1",
+        situation_id="s",
+        assessed_on=DAY,
+        lead="Ana",
+        opened_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+        state="open",
+    )
     member = RoundMember(analyst="x", assessment_id="m", joined_at=found.opened_at)
     named = three_analysts()
-    named[0] = ("Ana", named[0][1].model_copy(update={"ratings": [
-        r.model_copy(update={"evidence": "state TV, 3 broadcasts", "confidence": "low"}) if r.indicator == "7.14" else r
-        for r in named[0][1].ratings]}))
+    named[0] = (
+        "Ana",
+        named[0][1].model_copy(
+            update={
+                "ratings": [
+                    r.model_copy(update={"evidence": "state TV, 3 broadcasts", "confidence": "low"})
+                    if r.indicator == "7.14"
+                    else r
+                    for r in named[0][1].ratings
+                ]
+            }
+        ),
+    )
     made = reconcile(found, [(member, a.model_copy(update={"analyst": n})) for n, a in named], None, "Ana Lead")
     rating = made.rating_for("7.14")
     assert (rating.level, rating.confidence, rating.evidence) == (2, "low", "Ana: state TV, 3 broadcasts")
@@ -83,17 +116,29 @@ def test_reconciling_takes_the_cautious_median_the_lowest_confidence_and_keeps_e
     assert record_summary(made.consensus) == "3 analysts; disagreement on 7.14, 8.2 and risk factor 7 as a whole"
 
 
-@pytest.mark.parametrize(("viewer", "expected"), [
-    ("ana", ["ana", "ben"]),  # submitted: sees the other submitted one
-    ("cai", ["cai"]),  # still rating: only their own
-    ("lead", ["ana", "ben"]),  # not rating: the submitted ones
-])
+@pytest.mark.parametrize(
+    ("viewer", "expected"),
+    [
+        ("ana", ["ana", "ben"]),  # submitted: sees the other submitted one
+        ("cai", ["cai"]),  # still rating: only their own
+        ("lead", ["ana", "ben"]),  # not rating: the submitted ones
+    ],
+)
 def test_blind_until_submitted(viewer, expected):
     opened = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
-    found = RatingRound(id="r", situation_id="s", assessed_on=DAY, lead="lead", opened_at=opened, state="open", members=(
-        RoundMember(analyst="ana", assessment_id="a", joined_at=opened, submitted_at=opened),
-        RoundMember(analyst="ben", assessment_id="b", joined_at=opened, submitted_at=opened),
-        RoundMember(analyst="cai", assessment_id="c", joined_at=opened)))
+    found = RatingRound(
+        id="r",
+        situation_id="s",
+        assessed_on=DAY,
+        lead="lead",
+        opened_at=opened,
+        state="open",
+        members=(
+            RoundMember(analyst="ana", assessment_id="a", joined_at=opened, submitted_at=opened),
+            RoundMember(analyst="ben", assessment_id="b", joined_at=opened, submitted_at=opened),
+            RoundMember(analyst="cai", assessment_id="c", joined_at=opened),
+        ),
+    )
     assert [m.analyst for m in visible_members(found, viewer)] == expected
 
 
@@ -109,7 +154,9 @@ def team(db):
 
 def rate(user, situation_id, round_id, levels):
     mine = user.join_round(round_id)
-    return user.save_assessment(situation_id, mine.model_copy(update={"ratings": make_assessment(levels).ratings}), "", mine.revision)
+    return user.save_assessment(
+        situation_id, mine.model_copy(update={"ratings": make_assessment(levels).ratings}), "", mine.revision
+    )
 
 
 def test_two_analysts_rate_blind_then_see_each_other_then_the_lead_reconciles(db, team, framework, params):
@@ -121,13 +168,18 @@ def test_two_analysts_rate_blind_then_see_each_other_then_the_lead_reconciles(db
         users["ben"].load_assessment(ana.id)
     assert users["lead"].round_ratings(found.id) == []  # nothing submitted yet
     users["ana"].submit_rating(found.id)
-    assert [m.analyst for m, _ in users["ben"].round_ratings(found.id)] == ["ben@example.org"]  # blind until ben submits
+    assert [m.analyst for m, _ in users["ben"].round_ratings(found.id)] == [
+        "ben@example.org"
+    ]  # blind until ben submits
     with pytest.raises(StorageError):
         users["ben"].load_assessment(ana.id)
     users["ben"].submit_rating(found.id)
     seen = users["ana"].round_ratings(found.id)
     assert [a.id for _, a in seen] == [ana.id, ben.id] and users["ben"].load_assessment(ana.id) == ana
-    assert users["lead"].list_assessments(situation.id) == [] and db.situation_overviews(model_of(framework, params))[0].assessments == []
+    assert (
+        users["lead"].list_assessments(situation.id) == []
+        and db.situation_overviews(model_of(framework, params))[0].assessments == []
+    )
     with pytest.raises(ReviewError):  # frozen once submitted
         users["ana"].save_assessment(situation.id, ana.model_copy(update={"key_judgements": "late"}), "", ana.revision)
     with pytest.raises(PermissionDenied):
@@ -138,7 +190,13 @@ def test_two_analysts_rate_blind_then_see_each_other_then_the_lead_reconciles(db
     assert (made.review.state, made.review.last_editor) == ("draft", "lead@example.org")
     assert users["lead"].get_round(found.id).state == "reconciled"
     assert [e.action for e in reversed(db.list_audit(action="round."))] == [
-        "round.open", "round.join", "round.join", "round.submit", "round.submit", "round.reconcile"]
+        "round.open",
+        "round.join",
+        "round.join",
+        "round.submit",
+        "round.submit",
+        "round.reconcile",
+    ]
 
 
 def test_only_its_analyst_changes_an_independent_rating_and_it_is_never_final_or_reviewed(db, team):

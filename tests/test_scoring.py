@@ -1,10 +1,11 @@
-"""The scoring model 2.0 on hand-checked cases: gates, ranges, findings, conduct, the war-crimes cap, the status rules."""
+"""The scoring model 2.0 on hand-checked cases: gates, ranges, findings, conduct, the war-crimes cap, the status
+rules."""
 
 import datetime as dt
 
 import pytest
+from helpers import make_assessment
 
-from conftest import make_assessment
 from r2p_risk.assessment import Assessment
 from r2p_risk.reasons import TEMPLATES, render
 from r2p_risk.scoring import score_assessment
@@ -74,7 +75,10 @@ def test_common_evidence_below_the_gate_leaves_crimes_undetermined(framework, pa
     genocide = score_assessment(make_assessment(levels), framework, params).crimes["genocide"]
     assert not genocide.determined
     gate = next(r for r in genocide.reasons if r.code == "crime_undetermined_common")
-    assert gate.params["gate"] == params.evidence_gates.min_common_evidence and gate.params["evidence"] < gate.params["gate"]
+    assert (
+        gate.params["gate"] == params.evidence_gates.min_common_evidence
+        and gate.params["evidence"] < gate.params["gate"]
+    )
 
 
 def test_one_manifesto_is_a_provisional_serious_concern_not_a_current_crisis(framework, params):
@@ -84,12 +88,24 @@ def test_one_manifesto_is_a_provisional_serious_concern_not_a_current_crisis(fra
     assert any(r.code == "status_provisional" and "1 of 143" in r.text for r in profile.status.reasons)
 
 
-@pytest.mark.parametrize(("level", "confidence", "crisis"), [
-    (2, "medium", True), (3, "high", True), (2, "low", False), (1, "high", False), (2, None, False),
-])
-def test_conduct_clearly_present_with_enough_confidence_is_a_current_crisis(framework, params, level, confidence, crisis):
-    assessment = Assessment(assessed_on=dt.date(2026, 1, 15), analyst="A",
-                            ratings=[{"indicator": "11.1", "level": level, "confidence": confidence}])
+@pytest.mark.parametrize(
+    ("level", "confidence", "crisis"),
+    [
+        (2, "medium", True),
+        (3, "high", True),
+        (2, "low", False),
+        (1, "high", False),
+        (2, None, False),
+    ],
+)
+def test_conduct_clearly_present_with_enough_confidence_is_a_current_crisis(
+    framework, params, level, confidence, crisis
+):
+    assessment = Assessment(
+        assessed_on=dt.date(2026, 1, 15),
+        analyst="A",
+        ratings=[{"indicator": "11.1", "level": level, "confidence": confidence}],
+    )
     profile = score_assessment(assessment, framework, params)
     assert (profile.status.label == "current_crisis") is crisis
     if crisis:
@@ -99,7 +115,9 @@ def test_conduct_clearly_present_with_enough_confidence_is_a_current_crisis(fram
 def test_intent_and_threat_conditions_alone_never_make_a_current_crisis(framework, params):
     intent = {i.id: 3 for i in framework.risk_factor(10).indicators if not i.conduct}
     threats = {i.id: 3 for i in framework.risk_factor(13).indicators}
-    profile = score_assessment(make_assessment(all_common(1, framework) | intent | threats | {"1.1": 3}), framework, params)
+    profile = score_assessment(
+        make_assessment(all_common(1, framework) | intent | threats | {"1.1": 3}), framework, params
+    )
     assert profile.status.label != "current_crisis"
     assert not any(i.conduct for i in framework.risk_factor(13).indicators)
 
@@ -146,7 +164,11 @@ def test_war_crimes_without_armed_conflict_are_capped_inside_the_low_class(frame
 
 def test_a_capped_crime_and_its_specific_factors_cannot_set_the_status(framework, params):
     threats = {i.id: 3 for i in framework.risk_factor(13).indicators}
-    levels = all_common(0, framework) | threats | {i.id: 0 for n in (9, 10, 11, 12) for i in framework.risk_factor(n).indicators}
+    levels = (
+        all_common(0, framework)
+        | threats
+        | {i.id: 0 for n in (9, 10, 11, 12) for i in framework.risk_factor(n).indicators}
+    )
     profile = score_assessment(make_assessment(levels | {"1.1": 0}), framework, params)
     assert profile.factor(13).score >= 6.5 and profile.crimes["war_crimes"].capped
     assert profile.status.label == "monitoring"
@@ -166,7 +188,12 @@ def test_imminent_risk_from_preparation_and_triggers_on_structural_risk(framewor
     levels = all_common(2, framework) | {i.id: 1 for n in (9, 10, 11, 12) for i in framework.risk_factor(n).indicators}
     profile = score_assessment(make_assessment(levels | {"1.1": 0}), framework, params)
     assert profile.status.label == "imminent_risk" and not profile.status.provisional
-    assert [r.code for r in profile.status.reasons] == ["status_rule", "factor_at_least", "factor_at_least", "factors_mean_at_least"]
+    assert [r.code for r in profile.status.reasons] == [
+        "status_rule",
+        "factor_at_least",
+        "factor_at_least",
+        "factors_mean_at_least",
+    ]
 
 
 def test_coverage_counts_against_the_official_framework(framework, params):
@@ -174,13 +201,17 @@ def test_coverage_counts_against_the_official_framework(framework, params):
     factor = profile.factor(11)
     assert factor.assessed_indicators == factor.listed_indicators == 4
     assert factor.counted_indicators > 4 and factor.coverage < 1 and factor.reliability < 10
-    assert factor.range[0] < factor.score == 6.7 < factor.range[1], "the unlisted official indicators keep the range open"
+    assert factor.range[0] < factor.score == 6.7 < factor.range[1], (
+        "the unlisted official indicators keep the range open"
+    )
     assert profile.coverage == round(4 / 143, 2) and profile.official_indicators == 143
     assert any(r.code == "factor_assessed_incomplete" for r in factor.reasons)
 
 
 def test_complete_risk_factors_reach_full_coverage(framework, params):
-    profile = score_assessment(make_assessment({i.id: 1 for i in framework.risk_factor(5).indicators}), framework, params)
+    profile = score_assessment(
+        make_assessment({i.id: 1 for i in framework.risk_factor(5).indicators}), framework, params
+    )
     factor = profile.factor(5)
     assert factor.coverage == 1.0 and factor.range == (factor.score, factor.score)
 
@@ -207,7 +238,9 @@ def test_unknown_rating_does_not_count_as_absent(framework, params):
 
 
 def test_what_to_assess_next_starts_with_what_decides_an_undetermined_crime(framework, params):
-    levels = all_common(1, framework) | {i.id: 0 for n in (11, 12) for i in framework.risk_factor(n).indicators} | {"1.1": 0}
+    levels = (
+        all_common(1, framework) | {i.id: 0 for n in (11, 12) for i in framework.risk_factor(n).indicators} | {"1.1": 0}
+    )
     profile = score_assessment(make_assessment(levels), framework, params)
     assert not profile.crimes["genocide"].determined
     first = profile.assess_next[0]
@@ -225,7 +258,9 @@ def test_nothing_left_to_assess_means_an_empty_list(framework, params):
 def test_every_reason_is_a_code_with_params_and_its_rendered_text(framework, params):
     profile = score_assessment(make_assessment(all_common(2, framework) | {"10.1": 3, "11.1": 2}), framework, params)
     reasons = [r for f in profile.risk_factors.values() for r in f.reasons]
-    reasons += [r for c in profile.crimes.values() for r in c.reasons] + profile.overall.reasons + profile.status.reasons
+    reasons += (
+        [r for c in profile.crimes.values() for r in c.reasons] + profile.overall.reasons + profile.status.reasons
+    )
     reasons += [n.why for n in profile.assess_next]
     assert reasons
     for r in reasons:

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 import random
 
+from helpers import FRAMEWORKS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,6 @@ from r2p_risk.framework import CRIMES
 from r2p_risk.overview import summaries
 from r2p_risk.scoring import score_assessment
 from r2p_risk.storage.files import load_model
-from conftest import FRAMEWORKS
 
 MODEL = load_model(FRAMEWORKS)
 FRAMEWORK, PARAMS = MODEL.framework, MODEL.params
@@ -21,7 +21,9 @@ INDICATORS = FRAMEWORK.indicator_ids
 FACTORS = [rf.number for rf in FRAMEWORK.risk_factors]
 levels = st.one_of(st.none(), st.integers(0, 3))
 confidences = st.sampled_from([None, "low", "medium", "high"])
-ratings_strategy = st.dictionaries(st.sampled_from(INDICATORS), st.tuples(levels, confidences), max_size=len(INDICATORS))
+ratings_strategy = st.dictionaries(
+    st.sampled_from(INDICATORS), st.tuples(levels, confidences), max_size=len(INDICATORS)
+)
 wholes_strategy = st.dictionaries(st.sampled_from(FACTORS), st.tuples(levels, confidences), max_size=6)
 findings_strategy = st.lists(st.tuples(st.sampled_from(CRIMES), st.sampled_from(["ongoing", "ended"])), max_size=2)
 
@@ -31,10 +33,17 @@ def build(ratings: dict, wholes: dict, findings: list | None = None, order_seed:
     factor_items = [{"risk_factor": n, "level": lv, "confidence": c} for n, (lv, c) in wholes.items()]
     random.Random(order_seed).shuffle(items)
     random.Random(order_seed).shuffle(factor_items)
-    recorded = [{"crime": crime, "state": state, "ended_on": "2025-01-01" if state == "ended" else None, "evidence": "x"}
-                for crime, state in findings or []]
-    return Assessment(assessed_on=dt.date(2026, 1, 1), analyst="P", ratings=items, risk_factor_ratings=factor_items,
-                      atrocity_findings=recorded)
+    recorded = [
+        {"crime": crime, "state": state, "ended_on": "2025-01-01" if state == "ended" else None, "evidence": "x"}
+        for crime, state in findings or []
+    ]
+    return Assessment(
+        assessed_on=dt.date(2026, 1, 1),
+        analyst="P",
+        ratings=items,
+        risk_factor_ratings=factor_items,
+        atrocity_findings=recorded,
+    )
 
 
 def figures(profile) -> dict[str, tuple[float | None, tuple[float, float]]]:
@@ -74,13 +83,18 @@ def test_raising_a_rating_never_lowers_a_score_a_range_bound_or_the_status(ratin
     level, confidence = target[key]
     raised = dict(target) | {key: (data.draw(st.integers(level + 1, 3)), confidence)}
     before = score_assessment(build(ratings, wholes, findings), FRAMEWORK, PARAMS)
-    after = score_assessment(build(raised, wholes, findings) if kind == "indicator" else build(ratings, raised, findings),
-                             FRAMEWORK, PARAMS)
+    after = score_assessment(
+        build(raised, wholes, findings) if kind == "indicator" else build(ratings, raised, findings), FRAMEWORK, PARAMS
+    )
     new = figures(after)
     for name, (old_score, (old_low, old_high)) in figures(before).items():
         new_score, (new_low, new_high) = new[name]
-        assert new_low >= old_low and new_high >= old_high, f"{name}: range fell from {old_low}-{old_high} to {new_low}-{new_high}"
-        assert old_score is None or new_score is None or new_score >= old_score, f"{name} fell from {old_score} to {new_score}"
+        assert new_low >= old_low and new_high >= old_high, (
+            f"{name}: range fell from {old_low}-{old_high} to {new_low}-{new_high}"
+        )
+        assert old_score is None or new_score is None or new_score >= old_score, (
+            f"{name} fell from {old_score} to {new_score}"
+        )
     assert severity(after) >= severity(before), f"status fell from {before.status.label} to {after.status.label}"
 
 
@@ -96,7 +110,9 @@ def test_rating_an_unknown_indicator_never_widens_a_range(ratings, wholes, data)
     after = figures(score_assessment(build(rated, wholes), FRAMEWORK, PARAMS))
     for name, (_, (low, high)) in before.items():
         new_low, new_high = after[name][1]
-        assert low <= new_low and new_high <= high, f"{name}: {low}-{high} widened to {new_low}-{new_high} by rating {indicator}"
+        assert low <= new_low and new_high <= high, (
+            f"{name}: {low}-{high} widened to {new_low}-{new_high} by rating {indicator}"
+        )
 
 
 @settings(max_examples=100, deadline=None)
@@ -107,7 +123,9 @@ def test_an_explicit_unknown_is_the_same_as_no_rating(ratings, wholes, data):
         return
     indicator = data.draw(st.sampled_from(unrated))
     with_unknown = dict(ratings) | {indicator: (None, data.draw(confidences))}
-    assert score_assessment(build(with_unknown, wholes), FRAMEWORK, PARAMS) == score_assessment(build(ratings, wholes), FRAMEWORK, PARAMS)
+    assert score_assessment(build(with_unknown, wholes), FRAMEWORK, PARAMS) == score_assessment(
+        build(ratings, wholes), FRAMEWORK, PARAMS
+    )
 
 
 @settings(max_examples=100, deadline=None)
@@ -120,7 +138,9 @@ def test_unknown_never_counts_as_absent(ratings, wholes):
     as_unknown = score_assessment(build(ratings, wholes), FRAMEWORK, PARAMS)
     as_absent = score_assessment(build(absent, wholes), FRAMEWORK, PARAMS)
     assert as_absent.assessed_indicators == as_unknown.assessed_indicators + len(unknown)
-    assert any(as_absent.factor(int(i.split(".")[0])).range != as_unknown.factor(int(i.split(".")[0])).range for i in unknown)
+    assert any(
+        as_absent.factor(int(i.split(".")[0])).range != as_unknown.factor(int(i.split(".")[0])).range for i in unknown
+    )
 
 
 @settings(max_examples=100, deadline=None)
@@ -152,10 +172,15 @@ def test_identical_input_gives_identical_output(ratings, wholes):
 def summary_of(profile) -> dict:
     """What the batch path gives of a profile, from the single path."""
     return {
-        "overall": profile.overall.score, "level": profile.overall.level, "range": profile.overall.range,
-        "reliability": profile.reliability, "status": profile.status.label, "provisional": profile.status.provisional,
+        "overall": profile.overall.score,
+        "level": profile.overall.level,
+        "range": profile.overall.range,
+        "reliability": profile.reliability,
+        "status": profile.status.label,
+        "provisional": profile.status.provisional,
         "assessed": profile.assessed_indicators,
-        "crimes": {c: profile.crimes[c].score for c in CRIMES}, "crime_ranges": {c: profile.crimes[c].range for c in CRIMES},
+        "crimes": {c: profile.crimes[c].score for c in CRIMES},
+        "crime_ranges": {c: profile.crimes[c].range for c in CRIMES},
         "risk_factors": {k: f.score for k, f in profile.risk_factors.items()},
     }
 
@@ -167,7 +192,12 @@ def test_the_single_path_equals_the_batch_path_to_the_last_bit(cases):
     batch = summaries(score_many(assessments, FRAMEWORK, PARAMS), MODEL)
     stored = summaries(score_stored([json.loads(a.model_dump_json()) for a in assessments], FRAMEWORK, PARAMS), MODEL)
     texts = summaries(score_json([a.model_dump_json() for a in assessments], FRAMEWORK, PARAMS), MODEL)
-    for assessment, from_batch, from_dict, from_text in zip(assessments, batch, stored, texts):
+    for assessment, from_batch, from_dict, from_text in zip(assessments, batch, stored, texts, strict=True):
         single = summary_of(score_assessment(assessment, FRAMEWORK, PARAMS))
         dates = {"triggers", "review_state", "signed_off_on"}  # read from the dossier and review, not scored
-        assert from_batch.model_dump(exclude=dates) == from_dict.model_dump(exclude=dates) == from_text.model_dump(exclude=dates) == single
+        assert (
+            from_batch.model_dump(exclude=dates)
+            == from_dict.model_dump(exclude=dates)
+            == from_text.model_dump(exclude=dates)
+            == single
+        )

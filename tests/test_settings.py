@@ -8,11 +8,14 @@ import sys
 
 import pytest
 import streamlit as st
-from signin_app import claims, session
-from signin_app import team_deployment  # noqa: F401 (the team_url fixture)
+from helpers import ROOT, make_assessment
+from signin_app import (
+    claims,
+    session,
+    team_deployment,  # noqa: F401 (the team_url fixture)
+)
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, make_assessment
 from r2p_risk import cli
 from r2p_risk.assessment import Situation
 from r2p_risk.errors import PermissionDenied
@@ -20,11 +23,13 @@ from r2p_risk.logs import configure_logging, user_ref
 from r2p_risk.settings import Settings, SettingsError, load_settings
 from r2p_risk.storage.database import open_database
 
-BAD = [("R2P_RISK_AUTH", "bogus", "Input should be 'none', 'oidc' or 'header'"),
-       ("R2P_RISK_FRAMEWORKS_DIR", "/nonexistent", "/nonexistent is not a folder"),
-       ("R2P_RISK_LOG_LEVEL", "chatty", "Input should be 'DEBUG', 'INFO', 'WARNING' or 'ERROR'"),
-       ("R2P_RISK_MAX_UPLOAD_MB", "fifty", "valid integer"),
-       ("R2P_RISK_MAX_RESTORE_MB", "0", "greater than or equal to 1")]
+BAD = [
+    ("R2P_RISK_AUTH", "bogus", "Input should be 'none', 'oidc' or 'header'"),
+    ("R2P_RISK_FRAMEWORKS_DIR", "/nonexistent", "/nonexistent is not a folder"),
+    ("R2P_RISK_LOG_LEVEL", "chatty", "Input should be 'DEBUG', 'INFO', 'WARNING' or 'ERROR'"),
+    ("R2P_RISK_MAX_UPLOAD_MB", "fifty", "valid integer"),
+    ("R2P_RISK_MAX_RESTORE_MB", "0", "greater than or equal to 1"),
+]
 
 
 @pytest.mark.parametrize("variable, value, words", BAD, ids=[b[0] for b in BAD])
@@ -56,7 +61,9 @@ def test_an_empty_variable_counts_as_unset(monkeypatch, value):
 
 
 @pytest.mark.parametrize("variable, value, words", BAD, ids=[b[0] for b in BAD])
-def test_the_command_line_reports_a_bad_setting_with_exit_2_and_no_traceback(monkeypatch, capsys, variable, value, words):
+def test_the_command_line_reports_a_bad_setting_with_exit_2_and_no_traceback(
+    monkeypatch, capsys, variable, value, words
+):
     monkeypatch.setenv(variable, value)
     assert cli.main(["framework"]) == 2
     err = capsys.readouterr().err
@@ -64,8 +71,13 @@ def test_the_command_line_reports_a_bad_setting_with_exit_2_and_no_traceback(mon
 
 
 def test_a_bad_setting_stops_the_installed_command_too():
-    done = subprocess.run([sys.executable, "-m", "r2p_risk", "framework"], capture_output=True, text=True, cwd=ROOT,
-                          env={"PATH": "/usr/bin:/bin", "R2P_RISK_AUTH": "bogus"})
+    done = subprocess.run(
+        [sys.executable, "-m", "r2p_risk", "framework"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "R2P_RISK_AUTH": "bogus"},
+    )
     assert done.returncode == 2 and "R2P_RISK_AUTH: Input should be" in done.stderr and "Traceback" not in done.stderr
 
 
@@ -82,7 +94,10 @@ def test_the_app_shows_a_bad_setting_by_its_name_and_logs_it(tmp_path, monkeypat
 def test_the_log_level_is_the_setting(monkeypatch):
     logger = configure_logging(Settings(log_level="warning").log_level)
     assert logger.level == logging.WARNING and not logging.getLogger("r2p_risk.storage").isEnabledFor(logging.INFO)
-    assert configure_logging("DEBUG") is logger and len([h for h in logger.handlers if type(h).__name__ == "_OperatorHandler"]) == 1
+    assert (
+        configure_logging("DEBUG") is logger
+        and len([h for h in logger.handlers if type(h).__name__ == "_OperatorHandler"]) == 1
+    )
     configure_logging("INFO")
 
 

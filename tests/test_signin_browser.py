@@ -1,37 +1,26 @@
 """Signing in for real and offline: `streamlit run app.py` in OIDC mode, a local mock OpenID provider
-(oidc-provider-mock on loopback) and Debian's Chromium. The secrets live in a temporary folder, never in the repository."""
+(oidc-provider-mock on loopback) and Debian's Chromium. The secrets live in a temporary folder, never in the
+repository."""
 
 import json
 import os
 import secrets
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import LOCAL, ROOT, free_port, wait_idle
+from helpers import LOCAL, ROOT, free_port, wait_idle, wait_until_serving
+from helpers.browser import COUNT_RUNS
 
 pytestmark = pytest.mark.browser
 ANALYST = "analyst1@example.org"
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=1).read()
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{url} did not come up: {log.read_text()}")
-            time.sleep(0.1)
-
-
 def started(command: list[str], env: dict, log: Path, ready_url: str) -> subprocess.Popen:
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    wait_until_up(ready_url, process, log)
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    wait_until_serving(ready_url, process, log.read_text)
     return process
 
 
@@ -42,25 +31,54 @@ def deployment(tmp_path_factory):
     provider_port, app_port = free_port(), free_port()
     provider_url, app_url = f"http://127.0.0.1:{provider_port}", f"http://127.0.0.1:{app_port}"
     claims = {"sub": ANALYST, "email": ANALYST, "email_verified": True, "name": "Ana Analyst", "groups": ["desk-a"]}
-    provider = started([sys.executable, "-m", "oidc_provider_mock", "--port", str(provider_port), "--user-claims", json.dumps(claims)],
-                       dict(os.environ), folder / "provider.log", f"{provider_url}/.well-known/openid-configuration")
+    provider = started(
+        [sys.executable, "-m", "oidc_provider_mock", "--port", str(provider_port), "--user-claims", json.dumps(claims)],
+        dict(os.environ),
+        folder / "provider.log",
+        f"{provider_url}/.well-known/openid-configuration",
+    )
     (folder / "secrets.toml").write_text(
-        "[auth]\n" + "".join(f'{key} = "{value}"\n' for key, value in {
-            "redirect_uri": f"{app_url}/oauth2callback", "cookie_secret": secrets.token_urlsafe(48),
-            "client_id": "r2p-risk", "client_secret": secrets.token_urlsafe(24),
-            "server_metadata_url": f"{provider_url}/.well-known/openid-configuration"}.items()))
+        "[auth]\n"
+        + "".join(
+            f'{key} = "{value}"\n'
+            for key, value in {
+                "redirect_uri": f"{app_url}/oauth2callback",
+                "cookie_secret": secrets.token_urlsafe(48),
+                "client_id": "r2p-risk",
+                "client_secret": secrets.token_urlsafe(24),
+                "server_metadata_url": f"{provider_url}/.well-known/openid-configuration",
+            }.items()
+        )
+    )
     env = {**os.environ, "R2P_RISK_AUTH": "oidc", "R2P_RISK_DATABASE_URL": f"sqlite:///{folder / 'team.sqlite3'}"}
     for identity, role in (("admin@example.org", "admin"), (ANALYST, "analyst")):  # named before anybody signs in
-        subprocess.run([sys.executable, "-m", "r2p_risk", "users", "set-role", identity, role], env=env, check=True, cwd=ROOT)
-    app = started([sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={app_port}",
-                   "--secrets.files", str(folder / "secrets.toml")], env, folder / "app.log", f"{app_url}/_stcore/health")
+        subprocess.run(
+            [sys.executable, "-m", "r2p_risk", "users", "set-role", identity, role], env=env, check=True, cwd=ROOT
+        )
+    app = started(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            f"--server.port={app_port}",
+            "--secrets.files",
+            str(folder / "secrets.toml"),
+        ],
+        env,
+        folder / "app.log",
+        f"{app_url}/_stcore/health",
+    )
     yield app_url, provider_url, env
     for process in (app, provider):
         process.terminate()
         process.wait(timeout=20)
 
 
-def test_an_analyst_signs_in_through_the_provider_works_and_signs_out_and_the_app_fetches_nothing_outside(deployment, browser):
+def test_an_analyst_signs_in_through_the_provider_works_and_signs_out_and_the_app_fetches_nothing_outside(
+    deployment, browser
+):
     app_url, provider_url, env = deployment
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     outside: list[tuple[str, str]] = []  # (what was requested, the page that asked)
@@ -73,6 +91,7 @@ def test_an_analyst_signs_in_through_the_provider_works_and_signs_out_and_the_ap
             route.abort()
 
     context.route("**/*", route)
+    context.add_init_script(COUNT_RUNS)  # for wait_idle
     page = context.new_page()
     page.on("websocket", lambda ws: None if ws.url.startswith(LOCAL) else outside.append((ws.url, page.url)))
 
@@ -95,7 +114,9 @@ def test_an_analyst_signs_in_through_the_provider_works_and_signs_out_and_the_ap
     wait_idle(page)
     # An admin takes the role away while the Save button is on screen: the click reruns only the workspace
     # (a fragment) with the button still enabled, and the package refuses the save.
-    subprocess.run([sys.executable, "-m", "r2p_risk", "users", "set-role", ANALYST, "viewer"], env=env, check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "r2p_risk", "users", "set-role", ANALYST, "viewer"], env=env, check=True, cwd=ROOT
+    )
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("not allowed to save an assessment").wait_for()
 
@@ -107,6 +128,7 @@ def test_an_analyst_signs_in_through_the_provider_works_and_signs_out_and_the_ap
     context.close()
 
     from r2p_risk.storage.database import open_database
+
     database = open_database(env["R2P_RISK_DATABASE_URL"])
     assert [(e.actor, e.action) for e in database.list_audit(action="situation.")] == [(ANALYST, "situation.create")]
     assert database.list_audit(action="assessment.") == []

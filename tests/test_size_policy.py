@@ -9,8 +9,8 @@ import tracemalloc
 import zipfile
 
 import pytest
+from helpers import make_assessment
 
-from conftest import make_assessment
 from r2p_risk import editing
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import SnapshotError, StorageError
@@ -20,7 +20,9 @@ from r2p_risk.storage.database import open_database
 from r2p_risk.storage.transfer import apply_import, export_all, plan_import, read_import_files
 
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
-CJK = "災害の証拠" * 4_000  # 20,000 characters, 60,000 bytes: the longest evidence, in a script of three bytes a character
+CJK = (
+    "災害の証拠" * 4_000
+)  # 20,000 characters, 60,000 bytes: the longest evidence, in a script of three bytes a character
 
 
 def largest_assessment(framework) -> tuple[Assessment, SnapshotError]:
@@ -46,7 +48,10 @@ def test_the_largest_assessment_the_editor_keeps_is_saved_exported_and_imported_
     source = open_database(f"sqlite:///{tmp_path}/source.sqlite3")
     situation = source.create_situation(Situation(name="Varesia (fictional)"), "ana")
     saved = source.save_assessment(situation.id, largest, "ana", None)
-    assert len(dump_snapshot(build_snapshot(situation, saved, model.framework, model.params, NOW)).encode()) <= SNAPSHOT_BYTES
+    assert (
+        len(dump_snapshot(build_snapshot(situation, saved, model.framework, model.params, NOW)).encode())
+        <= SNAPSHOT_BYTES
+    )
     bundle = export_all(source, model, now=lambda: NOW)
     target = open_database(f"sqlite:///{tmp_path}/target.sqlite3")
     plan = plan_import(target, read_import_files([("export.zip", bundle)], model))
@@ -84,20 +89,35 @@ def zip_of(members: dict[str, bytes]) -> bytes:
 
 
 def test_a_member_too_large_is_kept_out_alone_and_the_rest_can_be_imported(model, tmp_path):
-    small = dump_snapshot(build_snapshot(Situation(name="Small"), make_assessment({"1.1": 1}), model.framework, model.params, NOW))
-    bundle = zip_of({"snapshots/a/a/revision-1.json": b" " * (SNAPSHOT_BYTES + 1), "snapshots/b/b/revision-1.json": small.encode()})
+    small = dump_snapshot(
+        build_snapshot(Situation(name="Small"), make_assessment({"1.1": 1}), model.framework, model.params, NOW)
+    )
+    bundle = zip_of(
+        {"snapshots/a/a/revision-1.json": b" " * (SNAPSHOT_BYTES + 1), "snapshots/b/b/revision-1.json": small.encode()}
+    )
     target = open_database(f"sqlite:///{tmp_path}/t.sqlite3")
     plan = plan_import(target, read_import_files([("export.zip", bundle)], model))
-    assert [(e.member, e.action) for e in plan.entries] == [("snapshots/a/a/revision-1.json", "rejected"),
-                                                            ("snapshots/b/b/revision-1.json", "new_situation")]
+    assert [(e.member, e.action) for e in plan.entries] == [
+        ("snapshots/a/a/revision-1.json", "rejected"),
+        ("snapshots/b/b/revision-1.json", "new_situation"),
+    ]
     assert plan.entries[0].problems[0].code == "too_large"
     report = apply_import(target, plan, "ben", skip_invalid=True)
     assert len(report.imported) == 1 and [s.name for s in target.list_situations()] == ["Small"]
 
 
 def test_a_plan_of_many_snapshots_holds_summaries_not_snapshots(model, tmp_path):
-    snapshot = json.loads(dump_snapshot(build_snapshot(Situation(name="s"), make_assessment(
-        {i: 2 for i in model.framework.indicator_ids[:60]}, key_judgements="x" * 5_000), model.framework, model.params, NOW)))
+    snapshot = json.loads(
+        dump_snapshot(
+            build_snapshot(
+                Situation(name="s"),
+                make_assessment({i: 2 for i in model.framework.indicator_ids[:60]}, key_judgements="x" * 5_000),
+                model.framework,
+                model.params,
+                NOW,
+            )
+        )
+    )
     members = {}
     for n in range(120):
         snapshot["situation"]["name"], snapshot["assessment"]["id"] = f"Situation {n}", f"a{n}"

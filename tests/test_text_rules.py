@@ -5,15 +5,13 @@ every line; on screen, text from people never becomes a link (checked in Chromiu
 import datetime as dt
 import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
+from helpers import FRAMEWORKS, start_streamlit, wait_idle
+from helpers.browser import app_idle
+from helpers.servers import stop
 from pydantic import TypeAdapter, ValidationError
 
-from conftest import FRAMEWORKS, ROOT, free_port, wait_idle
 from r2p_risk.access import AccessRule, User
 from r2p_risk.assessment import Assessment, AtrocityFinding, IndicatorRating, Situation, Source
 from r2p_risk.exporters.markdown import briefing_to_markdown, escape
@@ -32,24 +30,53 @@ FIELDS = {
     "situation.tags": (lambda t: Situation(name="n", tags=[t]), lambda m: m.tags[0], False),
     "situation.id": (lambda t: Situation(id=t, name="n"), lambda m: m.id, False),
     "assessment.analyst": (lambda t: Assessment(assessed_on="2026-01-01", analyst=t), lambda m: m.analyst, False),
-    "assessment.key_judgements": (lambda t: Assessment(assessed_on="2026-01-01", analyst="a", key_judgements=t),
-                                  lambda m: m.key_judgements, True),
-    "assessment.selected_tools": (lambda t: Assessment(assessed_on="2026-01-01", analyst="a", selected_tools=[t]),
-                                  lambda m: m.selected_tools[0], False),
+    "assessment.key_judgements": (
+        lambda t: Assessment(assessed_on="2026-01-01", analyst="a", key_judgements=t),
+        lambda m: m.key_judgements,
+        True,
+    ),
+    "assessment.selected_tools": (
+        lambda t: Assessment(assessed_on="2026-01-01", analyst="a", selected_tools=[t]),
+        lambda m: m.selected_tools[0],
+        False,
+    ),
     "rating.evidence": (lambda t: IndicatorRating(indicator="1.1", evidence=t), lambda m: m.evidence, True),
-    "finding.evidence": (lambda t: AtrocityFinding(crime="genocide", state="ongoing", evidence=t), lambda m: m.evidence, True),
+    "finding.evidence": (
+        lambda t: AtrocityFinding(crime="genocide", state="ongoing", evidence=t),
+        lambda m: m.evidence,
+        True,
+    ),
     "source.title": (lambda t: Source(title=t), lambda m: m.title, False),
-    "source.url": (lambda t: Source(title="t", url="https://example.org/" + t), lambda m: m.url.removeprefix("https://example.org/"), False),
+    "source.url": (
+        lambda t: Source(title="t", url="https://example.org/" + t),
+        lambda m: m.url.removeprefix("https://example.org/"),
+        False,
+    ),
     "user.name": (lambda t: User(identity="u", name=t), lambda m: m.name, False),
     "user.groups": (lambda t: User(identity="u", groups=(t,)), lambda m: m.groups[0], False),
     "access.principal": (lambda t: AccessRule(kind="group", principal=t), lambda m: m.principal, False),
     "marking": (lambda t: MARKING.validate_python(t), lambda m: m, False),
 }
-REMOVED = {"bidi override": "\u202e", "bidi embedding": "\u202a", "bidi isolate": "\u2066", "pop isolate": "\u2069",
-           "C1 control": "\x9b", "noncharacter FFFE": "\ufffe", "noncharacter FFFF": "\uffff", "noncharacter FDD0": "\ufdd0",
-           "noncharacter of plane 16": "\U0010ffff", "lone surrogate": "\ud800"}
-LINE_BREAKS = {"line separator": "\u2028", "paragraph separator": "\u2029", "next line": "\x85", "carriage return": "\r",
-               "newline": "\n", "CR LF": "\r\n"}
+REMOVED = {
+    "bidi override": "\u202e",
+    "bidi embedding": "\u202a",
+    "bidi isolate": "\u2066",
+    "pop isolate": "\u2069",
+    "C1 control": "\x9b",
+    "noncharacter FFFE": "\ufffe",
+    "noncharacter FFFF": "\uffff",
+    "noncharacter FDD0": "\ufdd0",
+    "noncharacter of plane 16": "\U0010ffff",
+    "lone surrogate": "\ud800",
+}
+LINE_BREAKS = {
+    "line separator": "\u2028",
+    "paragraph separator": "\u2029",
+    "next line": "\x85",
+    "carriage return": "\r",
+    "newline": "\n",
+    "CR LF": "\r\n",
+}
 
 
 @pytest.mark.parametrize("field", FIELDS)
@@ -80,34 +107,82 @@ def test_a_text_of_invisible_characters_only_counts_as_empty(field):
 
 
 # --- the Markdown briefing: no line of text from people starts a heading, a list, a quote or a rule ------------
-INJECTED = ["# Injected heading", "- injected bullet", "1. injected item", "> injected quote", "=== injected rule", "+ x"]
+INJECTED = [
+    "# Injected heading",
+    "- injected bullet",
+    "1. injected item",
+    "> injected quote",
+    "=== injected rule",
+    "+ x",
+]
 
 
 def test_the_markdown_briefing_escapes_the_start_of_every_line_from_people(model):
     situation = Situation(id="s", name="Varesia\n# Injected heading")
-    assessment = Assessment.model_validate({
-        "id": "a", "revision": 1, "assessed_on": "2026-01-15", "analyst": "Ana\n- injected bullet",
-        "key_judgements": "\n".join(INJECTED),
-        "ratings": [{"indicator": "1.1", "level": 3, "evidence": "\n".join(INJECTED),
-                     "sources": [{"title": "Report\n# Injected heading\n- injected bullet", "url": "https://example.org/\n# x"}]}]})
-    text = briefing_to_markdown(briefing_for(situation, assessment, [], model.framework, model.params,
-                                             load_catalogue(FRAMEWORKS, model.framework), "Restricted\n# x", NOW)).decode()
+    assessment = Assessment.model_validate(
+        {
+            "id": "a",
+            "revision": 1,
+            "assessed_on": "2026-01-15",
+            "analyst": "Ana\n- injected bullet",
+            "key_judgements": "\n".join(INJECTED),
+            "ratings": [
+                {
+                    "indicator": "1.1",
+                    "level": 3,
+                    "evidence": "\n".join(INJECTED),
+                    "sources": [
+                        {"title": "Report\n# Injected heading\n- injected bullet", "url": "https://example.org/\n# x"}
+                    ],
+                }
+            ],
+        }
+    )
+    text = briefing_to_markdown(
+        briefing_for(
+            situation,
+            assessment,
+            [],
+            model.framework,
+            model.params,
+            load_catalogue(FRAMEWORKS, model.framework),
+            "Restricted\n# x",
+            NOW,
+        )
+    ).decode()
     lines = text.splitlines()
     assert not [line for line in lines if line.lstrip().removeprefix("- ").startswith(tuple(INJECTED))]
     assert "\\# Injected heading" in text and "\\- injected bullet" in text and "1\\. injected item" in text
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("line\n# heading", "line\n\\# heading"), ("a\n- b\n  + c", "a\n\\- b\n  \\+ c"), ("x\n12) y", "x\n12\\) y"),
-    ("x\n=== y", "x\n\\=== y"), ("x\n> y", "x\n\\> y"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("line\n# heading", "line\n\\# heading"),
+        ("a\n- b\n  + c", "a\n\\- b\n  \\+ c"),
+        ("x\n12) y", "x\n12\\) y"),
+        ("x\n=== y", "x\n\\=== y"),
+        ("x\n> y", "x\n\\> y"),
+    ],
+)
 def test_escape_reaches_every_line_start(text, expected):
     assert escape(text) == expected
 
 
 # --- on screen: text from people never becomes a link -----------------------------------------------------------
-@pytest.mark.parametrize("text", ["https://evil.example/a", "HTTP://evil.example", "www.evil.example", "WWW.Evil.Example",
-                                  "mallory@evil.example", "mailto:mallory@evil.example", "xmpp:a@b.example", "ftp://x.example"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://evil.example/a",
+        "HTTP://evil.example",
+        "www.evil.example",
+        "WWW.Evil.Example",
+        "mallory@evil.example",
+        "mailto:mallory@evil.example",
+        "xmpp:a@b.example",
+        "ftp://x.example",
+    ],
+)
 def test_plain_breaks_every_autolink_with_a_word_joiner(text):
     shown = plain(text)
     assert WORD_JOINER in shown and shown.replace(WORD_JOINER, "") == text.replace(".", ".")
@@ -115,6 +190,15 @@ def test_plain_breaks_every_autolink_with_a_word_joiner(text):
 
 
 LINKS = ["https://evil.example/a", "www.evil.example", "mallory@evil.example"]
+SCREENS = {
+    "Situations": "Situations",
+    "Assess": "Assess",
+    "Risk profile": "Risk profile",  # link -> the screen's title
+    "Recommendations": "Recommended response tools",
+    "Compare": "Compare situations",
+    "Export and import": "Export and import",
+    "Audit": "Audit trail",
+}
 
 
 @pytest.fixture(scope="module")
@@ -125,27 +209,23 @@ def linked_app(tmp_path_factory):
     database = open_database(url)
     words = " ".join(LINKS)
     situation = database.create_situation(Situation(name=f"Situation {words}", area=words, tags=LINKS), words)
-    saved = database.save_assessment(situation.id, Assessment.model_validate({
-        "assessed_on": "2026-01-15", "analyst": f"Analyst {words}", "key_judgements": words,
-        "ratings": [{"indicator": "1.1", "level": 3, "evidence": words, "sources": [{"title": words}]}]}), words, None)
+    saved = database.save_assessment(
+        situation.id,
+        Assessment.model_validate(
+            {
+                "assessed_on": "2026-01-15",
+                "analyst": f"Analyst {words}",
+                "key_judgements": words,
+                "ratings": [{"indicator": "1.1", "level": 3, "evidence": words, "sources": [{"title": words}]}],
+            }
+        ),
+        words,
+        None,
+    )
     database.close()
-    port = free_port()
-    log = open(folder / "app.log", "w")
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", f"--server.port={port}"], cwd=ROOT,
-                              env={**os.environ, "R2P_RISK_DATABASE_URL": url}, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((folder / "app.log").read_text())
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}", saved.id
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
+    server, app_url = start_streamlit({**os.environ, "R2P_RISK_DATABASE_URL": url}, folder / "app.log")
+    yield app_url, saved.id
+    stop(server)
 
 
 @pytest.mark.browser
@@ -154,10 +234,10 @@ def test_no_text_from_people_becomes_a_link_on_any_screen(linked_app, page):
     page.goto(f"{app_url}/?assessment={assessment_id}")  # a link to the assessment: it and its situation are opened
     wait_idle(page)
     seen = set()
-    for name in ("Situations", "Assess", "Risk profile", "Recommendations", "Compare", "Export and import", "Audit"):
+    for name, title in SCREENS.items():
         page.get_by_role("link", name=name).click()
-        page.get_by_role("heading").first.wait_for()
-        wait_idle(page)
+        page.get_by_role("heading", name=title, exact=True).wait_for()  # the screen's run has begun (or it was open)
+        app_idle(page)
         text = page.get_by_test_id("stMain").inner_text().replace(WORD_JOINER, "")
         seen |= {link for link in LINKS if link in text}
         hrefs = page.eval_on_selector_all("a", "links => links.map(link => link.getAttribute('href') || '')")  # at once

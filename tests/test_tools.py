@@ -2,15 +2,24 @@
 
 import copy
 import re
+from itertools import pairwise
 from typing import get_args
 
 import pytest
 import yaml
+from helpers import FRAMEWORKS
 
-from conftest import FRAMEWORKS
 from r2p_risk.errors import FrameworkError
 from r2p_risk.storage.files import load_catalogue, load_sources, verify_catalogue
-from r2p_risk.tools import MAX_QUOTE_WORDS, POLICY_SPACES, Stage, all_citations, check_quotes, parse_catalogue, passage_around
+from r2p_risk.tools import (
+    MAX_QUOTE_WORDS,
+    POLICY_SPACES,
+    Stage,
+    all_citations,
+    check_quotes,
+    parse_catalogue,
+    passage_around,
+)
 
 TOOLS_DIR = FRAMEWORKS / "response-tools"
 
@@ -40,8 +49,17 @@ def test_the_catalogue_is_broad(catalogue):
     assert all(len(c.quote.split()) <= MAX_QUOTE_WORDS for t in catalogue.tools for _, c in all_citations(t))
 
 
-@pytest.mark.parametrize("tool_id", ["arria_formula_meeting", "any_other_business_briefing", "hrc_fact_finding_mission",
-                                     "international_investigative_mechanism", "universal_jurisdiction", "veto_restraint_french_mexican_initiative"])
+@pytest.mark.parametrize(
+    "tool_id",
+    [
+        "arria_formula_meeting",
+        "any_other_business_briefing",
+        "hrc_fact_finding_mission",
+        "international_investigative_mechanism",
+        "universal_jurisdiction",
+        "veto_restraint_french_mexican_initiative",
+    ],
+)
 def test_tools_the_meetings_named_are_in(catalogue, tool_id):
     assert catalogue.has_tool(tool_id)
 
@@ -103,6 +121,7 @@ def test_the_source_passage_surrounds_the_quote(catalogue):
 
 # --- stages, intrusiveness and topics: every tool described, every vocabulary labelled in the data ---
 
+
 def test_every_tool_fits_a_stage_has_an_intrusiveness_and_answers_a_topic_or_serves_a_general_purpose(catalogue):
     levels = {level.id for level in catalogue.intrusiveness_levels}
     for tool in catalogue.tools:
@@ -110,12 +129,18 @@ def test_every_tool_fits_a_stage_has_an_intrusiveness_and_answers_a_topic_or_ser
         assert bool(tool.topics) != tool.general_purpose, tool.id
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"general_purpose": False, "topics": []}, "either names the topics it answers or is marked general_purpose"),
-    ({"general_purpose": True, "topics": ["displacement"]}, "either names the topics it answers or is marked general_purpose"),
-    ({"intrusiveness": "airstrikes"}, "Input should be"),
-    ({"stages": ["rising_risk", "rising_risk"]}, "listed once each"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"general_purpose": False, "topics": []}, "either names the topics it answers or is marked general_purpose"),
+        (
+            {"general_purpose": True, "topics": ["displacement"]},
+            "either names the topics it answers or is marked general_purpose",
+        ),
+        ({"intrusiveness": "airstrikes"}, "Input should be"),
+        ({"stages": ["rising_risk", "rising_risk"]}, "listed once each"),
+    ],
+)
 def test_a_tool_without_a_clear_description_is_refused_at_its_place(raw, framework, change, message):
     header, files = copy.deepcopy(raw)
     name = sorted(files)[0]
@@ -129,7 +154,12 @@ def test_a_tool_without_a_clear_description_is_refused_at_its_place(raw, framewo
 
 def test_the_intrusiveness_scale_runs_from_cooperative_support_to_judicial_action(catalogue):
     assert [level.id for level in catalogue.intrusiveness_levels] == [
-        "cooperative_support", "diplomatic_engagement", "public_pressure", "coercive_measures", "judicial_action"]
+        "cooperative_support",
+        "diplomatic_engagement",
+        "public_pressure",
+        "coercive_measures",
+        "judicial_action",
+    ]
     assert catalogue.intrusiveness_rank("public_pressure") == 2
     assert catalogue.intrusiveness_label("coercive_measures") == "Coercive measures"
 
@@ -156,7 +186,11 @@ def test_coercive_and_judicial_tools_never_fit_structural_prevention(catalogue):
 
 def test_tools_that_preserve_evidence_also_fit_ongoing_atrocities(catalogue):
     evidence = [t for t in catalogue.tools if "accountability_evidence" in t.topics]
-    assert {"international_investigative_mechanism", "evidence_documentation_preservation", "ohchr_inquiries_branch"} <= {t.id for t in evidence}
+    assert {
+        "international_investigative_mechanism",
+        "evidence_documentation_preservation",
+        "ohchr_inquiries_branch",
+    } <= {t.id for t in evidence}
     assert not [t.id for t in evidence if "ongoing_atrocities" not in t.stages]
 
 
@@ -166,8 +200,14 @@ def test_every_topic_names_framework_indicators_and_is_answered_by_a_tool(catalo
         assert all(framework.has_indicator(i) for i in topic.indicators), topic.id
         assert all(framework.has_risk_factor(n) for n in topic.risk_factors), topic.id
         assert topic.id in answered, f"no tool answers {topic.id}"
-    for expected in ("hate_speech_incitement", "elections", "displacement", "armed_conflict_protection_of_civilians",
-                     "attacks_on_humanitarian_personnel", "accountability_evidence"):
+    for expected in (
+        "hate_speech_incitement",
+        "elections",
+        "displacement",
+        "armed_conflict_protection_of_civilians",
+        "attacks_on_humanitarian_personnel",
+        "accountability_evidence",
+    ):
         assert expected in {t.id for t in catalogue.topics}
 
 
@@ -211,7 +251,11 @@ def test_a_version_2_catalogue_is_refused_with_a_message_saying_why(raw, framewo
     with pytest.raises(FrameworkError) as error:
         parse_catalogue(header, files, framework)
     [problem] = error.value.problems
-    assert problem.where == "catalogue.yaml > schema_version" and "warrants" in problem.message and "status_is" in problem.message
+    assert (
+        problem.where == "catalogue.yaml > schema_version"
+        and "warrants" in problem.message
+        and "status_is" in problem.message
+    )
 
 
 def test_a_retired_status_is_condition_is_reported_at_its_place(raw, framework):
@@ -229,15 +273,19 @@ def test_each_stage_warrants_more_as_the_risk_rises_and_the_aftermath_justice_no
     assert "public_pressure" in warrants["rising_risk"] and "coercive_measures" not in warrants["rising_risk"]
     assert "coercive_measures" in warrants["imminent_risk"] and "judicial_action" not in warrants["imminent_risk"]
     assert len(warrants["ongoing_atrocities"]) == 5
-    assert "judicial_action" in warrants["accountability_recovery"] and "coercive_measures" not in warrants["accountability_recovery"]
+    assert (
+        "judicial_action" in warrants["accountability_recovery"]
+        and "coercive_measures" not in warrants["accountability_recovery"]
+    )
     ladder = ["structural_prevention", "rising_risk", "imminent_risk", "ongoing_atrocities"]
-    assert all(set(warrants[a]) <= set(warrants[b]) for a, b in zip(ladder, ladder[1:]))
+    assert all(set(warrants[a]) <= set(warrants[b]) for a, b in pairwise(ladder))
     rank = catalogue.intrusiveness_rank
     assert rank(catalogue.restraint.thin_evidence_warrants) < rank("coercive_measures")
     assert rank(catalogue.restraint.own_sign_warrants) < rank("coercive_measures")
 
 
 # --- what the entries claim: corrections that must stay corrected, additions that must stay in ---
+
 
 def test_sanctions_and_the_embargo_are_not_filed_as_security_council_tools(catalogue):
     for tool_id in ("un_targeted_sanctions", "arms_embargo"):
@@ -268,26 +316,36 @@ def test_the_syria_commission_case_names_the_human_rights_council(catalogue):
     assert "Human Rights Council" in case.effect and "Together with the Council" not in case.effect and case.caveat
 
 
-@pytest.mark.parametrize(("tool_id", "meeting", "words"), [
-    ("public_calling_out_atrocities", "brussels_2025", "calling out atrocity situations"),
-    ("hate_speech_hate_crimes_early_warning", "brussels_2019", "an early warning sign for mass atrocities"),
-    ("sustained_funding_accountability_mechanisms", "doha_2017", "financial or logistical support to justice mechanisms"),
-    ("multiple_un_fora", "brussels_2019", "active across multiple UN fora"),
-    ("r2p_at_home", "helsinki_2018", "no country is immune to mass atrocities"),
-    ("root_causes_of_displacement", "doha_2017", "why people flee their homelands"),
-])
+@pytest.mark.parametrize(
+    ("tool_id", "meeting", "words"),
+    [
+        ("public_calling_out_atrocities", "brussels_2025", "calling out atrocity situations"),
+        ("hate_speech_hate_crimes_early_warning", "brussels_2019", "an early warning sign for mass atrocities"),
+        (
+            "sustained_funding_accountability_mechanisms",
+            "doha_2017",
+            "financial or logistical support to justice mechanisms",
+        ),
+        ("multiple_un_fora", "brussels_2019", "active across multiple UN fora"),
+        ("r2p_at_home", "helsinki_2018", "no country is immune to mass atrocities"),
+        ("root_causes_of_displacement", "doha_2017", "why people flee their homelands"),
+    ],
+)
 def test_the_tools_the_issue_found_missing_are_in_with_their_source(catalogue, tool_id, meeting, words):
     assert any(c.meeting == meeting and words in c.quote for c in catalogue.tool(tool_id).citations)
 
 
-@pytest.mark.parametrize(("tool_id", "meeting", "words"), [
-    ("veto_restraint_french_mexican_initiative", "doha_2017", "eight UN Security Council vetoes"),
-    ("veto_restraint_french_mexican_initiative", "brussels_2025", "repeated vetoes by Russia and China"),
-    ("icc_support_and_cooperation", "helsinki_2018", "legal arm of the responsibility to protect"),
-    ("r2p_at_home", "brussels_2025", "The Gambia, South Africa, Colombia, Slovenia and Croatia"),
-    ("multiple_un_fora", "brussels_2019", "crisis of multilateralism"),
-    ("multiple_un_fora", "brussels_2025", "Ukraine, Sudan and Syria"),
-])
+@pytest.mark.parametrize(
+    ("tool_id", "meeting", "words"),
+    [
+        ("veto_restraint_french_mexican_initiative", "doha_2017", "eight UN Security Council vetoes"),
+        ("veto_restraint_french_mexican_initiative", "brussels_2025", "repeated vetoes by Russia and China"),
+        ("icc_support_and_cooperation", "helsinki_2018", "legal arm of the responsibility to protect"),
+        ("r2p_at_home", "brussels_2025", "The Gambia, South Africa, Colombia, Slovenia and Croatia"),
+        ("multiple_un_fora", "brussels_2019", "crisis of multilateralism"),
+        ("multiple_un_fora", "brussels_2025", "Ukraine, Sudan and Syria"),
+    ],
+)
 def test_the_cases_the_issue_found_missing_are_in_with_a_caveat(catalogue, tool_id, meeting, words):
     case = next(c for c in catalogue.tool(tool_id).cases if c.citation.meeting == meeting and words in c.citation.quote)
     assert case.caveat

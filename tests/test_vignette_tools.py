@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import FRAMEWORKS
 
-from conftest import FRAMEWORKS
 from r2p_risk.recommend import recommend_tools
 from r2p_risk.scoring import score_assessment
 from r2p_risk.snapshot import load_snapshot_text
@@ -44,7 +44,9 @@ def test_the_vignette_gets_the_tools_an_expert_expects(name, model, catalogue):
     for tool in expected.get("first", []):
         assert ranks.get(tool, 999) <= 5, f"{tool} is #{ranks.get(tool)}, expected in the first five: {expected['why']}"
     for tool in expected.get("top", []):
-        assert ranks.get(tool, 999) <= shown, f"{tool} is #{ranks.get(tool)}, expected in the first {shown}: {expected['why']}"
+        assert ranks.get(tool, 999) <= shown, (
+            f"{tool} is #{ranks.get(tool)}, expected in the first {shown}: {expected['why']}"
+        )
     for tool in expected.get("recommended", []):
         assert tool in ranks, f"{tool} is not recommended: {expected['why']}"
     held_back = {e.tool_id: e for e in found.if_escalates}
@@ -52,7 +54,9 @@ def test_the_vignette_gets_the_tools_an_expert_expects(name, model, catalogue):
         assert tool not in ranks, f"{tool} is #{ranks[tool]}, expected held back: {expected['why']}"
         assert held_back[tool].condition.text, tool
     for better, worse in expected.get("above", []):
-        assert ranks[better] < ranks.get(worse, 999), f"{better} #{ranks[better]} should rank above {worse} #{ranks.get(worse)}"
+        assert ranks[better] < ranks.get(worse, 999), (
+            f"{better} #{ranks[better]} should rank above {worse} #{ranks.get(worse)}"
+        )
 
 
 def rank_or_condition(found, tool_id):
@@ -62,19 +66,32 @@ def rank_or_condition(found, tool_id):
 
 # --- the bad rankings the issue listed, each named ---------------------------------------------
 
+
 def test_a_weak_but_peaceful_state_gets_no_council_or_human_rights_council_tools(model, catalogue):
     found = recommendations("weak-but-peaceful-state", model, catalogue)
-    best = found.tools[:catalogue.ranking.shown]
-    assert not [r.tool_id for r in best if catalogue.tool(r.tool_id).category in ("security_council", "human_rights_council")]
-    assert not [r.tool_id for r in found.tools if r.intrusiveness not in ("cooperative_support", "diplomatic_engagement")]
-    assert {"early_warning_to_council_decision", "any_other_business_briefing", "arria_formula_meeting",
-            "hrc_country_resolution"} <= {e.tool_id for e in found.if_escalates}
+    best = found.tools[: catalogue.ranking.shown]
+    assert not [
+        r.tool_id for r in best if catalogue.tool(r.tool_id).category in ("security_council", "human_rights_council")
+    ]
+    assert not [
+        r.tool_id for r in found.tools if r.intrusiveness not in ("cooperative_support", "diplomatic_engagement")
+    ]
+    assert {
+        "early_warning_to_council_decision",
+        "any_other_business_briefing",
+        "arria_formula_meeting",
+        "hrc_country_resolution",
+    } <= {e.tool_id for e in found.if_escalates}
 
 
 def test_one_manifesto_brings_no_sanctions_investigative_mechanism_or_exhumations(model, catalogue):
     found = recommendations("one-manifesto", model, catalogue)
-    for tool in ("un_targeted_sanctions", "regional_targeted_sanctions", "international_investigative_mechanism",
-                 "forensic_expertise_partnership"):
+    for tool in (
+        "un_targeted_sanctions",
+        "regional_targeted_sanctions",
+        "international_investigative_mechanism",
+        "forensic_expertise_partnership",
+    ):
         assert found.tool(tool) is None
         assert "on firmer evidence" in rank_or_condition(found, tool)
     assert not [r for r in found.tools if r.intrusiveness in ("coercive_measures", "judicial_action")]
@@ -87,14 +104,18 @@ def test_a_holding_ceasefire_ranks_local_mediation_and_regional_action_above_a_c
     assert found.tool("regional_preventive_action").rank <= catalogue.ranking.shown
 
 
-def test_a_pre_genocide_situation_ranks_countering_incitement_high_and_accountability_in_peace_deals_low(model, catalogue):
+def test_a_pre_genocide_situation_ranks_countering_incitement_high_and_accountability_in_peace_deals_low(
+    model, catalogue
+):
     found = recommendations("pre-genocide-before-killing", model, catalogue)
     assert found.tool("counter_incitement_media").rank <= catalogue.ranking.shown
     assert found.tools[0].tool_id != "accountability_in_political_settlements"
     assert rank_or_condition(found, "accountability_in_political_settlements") > catalogue.ranking.shown
 
 
-def test_an_armed_conflict_ranks_humanitarian_assistance_high_and_says_when_a_protection_mandate_would_fit(model, catalogue):
+def test_an_armed_conflict_ranks_humanitarian_assistance_high_and_says_when_a_protection_mandate_would_fit(
+    model, catalogue
+):
     found = recommendations("armed-conflict-without-identity-targeting", model, catalogue)
     assert found.tool("humanitarian_assistance_affected_populations").rank <= catalogue.ranking.shown
     assert found.tool("eu_civilian_protection_support").rank <= catalogue.ranking.shown
@@ -114,7 +135,12 @@ def test_one_hate_speech_incident_puts_countering_hate_speech_first_and_no_fact_
 def test_after_atrocities_have_ended_the_accountability_and_recovery_tools_are_recommended(model, catalogue):
     found = recommendations("post-atrocity-transition", model, catalogue)
     assert found.judgement.current_stage == "accountability_recovery"
-    for tool in ("missing_persons_mechanism", "evidence_documentation_preservation", "international_investigative_mechanism",
-                 "survivor_led_accountability", "interim_victim_assistance"):
+    for tool in (
+        "missing_persons_mechanism",
+        "evidence_documentation_preservation",
+        "international_investigative_mechanism",
+        "survivor_led_accountability",
+        "interim_victim_assistance",
+    ):
         assert found.tool(tool) is not None, tool
     assert all(catalogue.tool(r.tool_id).policy_space in ("accountability", "geneva") for r in found.tools[:5])

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import FRAMEWORKS
 
-from conftest import FRAMEWORKS
 from r2p_risk.parameters import RISK_LEVELS
 from r2p_risk.scoring import score_assessment
 from r2p_risk.snapshot import load_snapshot_text
@@ -62,7 +62,8 @@ def golden_record(model) -> dict:
     for name in NAMES:
         p = profile_of(name, model)
         record[name] = {
-            "status": p.status.label, "provisional": p.status.provisional,
+            "status": p.status.label,
+            "provisional": p.status.provisional,
             "overall": [p.overall.score, p.overall.level, list(p.overall.range), p.overall.determined],
             "crimes": {c: [r.score, r.level, list(r.range), r.determined] for c, r in p.crimes.items()},
             "risk_factors": {k: [f.score, list(f.range)] for k, f in p.risk_factors.items()},
@@ -95,5 +96,17 @@ def test_the_worked_vignettes_in_frameworks_readme(model):
     assert aventa.crimes["crimes_against_humanity"].range == (1.77, 8.17)
     assert (aventa.status.label, aventa.status.provisional) == ("imminent_risk", True)
     assert [n.indicator for n in aventa.assess_next[:3]] == ["11.1", "11.2", "11.3"]
-    for figure in ("9.01", "4.91-9.82", "0.27 to 9.99", "3.18", "9.75", "6.33", "6.65", "**1.77", "1.77-3.00", "8.17", "6.64"):
+    for figure in (
+        "9.01",
+        "4.91-9.82",
+        "0.27 to 9.99",
+        "3.18",
+        "9.75",
+        "6.33",
+        "6.65",
+        "**1.77",
+        "1.77-3.00",
+        "8.17",
+        "6.64",
+    ):
         assert figure in readme, figure

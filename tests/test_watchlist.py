@@ -3,7 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from conftest import FRAMEWORKS, make_assessment
+from helpers import FRAMEWORKS, make_assessment
+
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.charts import heatmap_figure, trend_figure
 from r2p_risk.overview import overviews_from_histories
@@ -22,10 +23,13 @@ def histories(framework):
     quiet = {i: 0 for i in framework.indicator_ids}
     # fictional places carry the scores; the real country is only a place on the list, never assessed
     return [
-        History(Situation(id="s1", name="Northern Tamaris (fictional)", tags=["coast"]), [
-            make_assessment({"1.1": 1}, id="a1", assessed_on=dt.date(2026, 1, 1)),
-            make_assessment(crisis, id="a2", assessed_on=dt.date(2026, 6, 1)),
-        ]),
+        History(
+            Situation(id="s1", name="Northern Tamaris (fictional)", tags=["coast"]),
+            [
+                make_assessment({"1.1": 1}, id="a1", assessed_on=dt.date(2026, 1, 1)),
+                make_assessment(crisis, id="a2", assessed_on=dt.date(2026, 6, 1)),
+            ],
+        ),
         History(Situation(id="s2", name="Varesia (fictional)"), [make_assessment(quiet, id="a3")]),
         History(Situation(id="s3", name="Not yet assessed", country="KEN"), []),
     ]
@@ -43,19 +47,26 @@ def test_rows_put_the_most_severe_status_first_and_show_the_change(model):
     assert tamaris.last_assessed == dt.date(2026, 6, 1) and tamaris.overall is None and tamaris.change is None
     assert tamaris.overall_range[0] < tamaris.overall_range[1], "undetermined, but the range says how high it could be"
     assert rows[1].status == "monitoring" and rows[1].overall == rows[1].overall_range[0] < rows[1].overall_range[1], (
-        "every listed indicator is rated, but the unlisted official indicators of risk factors 11-14 keep a range open")
-    assert rows[2].status is None and rows[2].overall is None and rows[2].region == "Africa" and rows[2].country == "Kenya"
+        "every listed indicator is rated, but the unlisted official indicators of risk factors 11-14 keep a range open"
+    )
+    assert (
+        rows[2].status is None and rows[2].overall is None and rows[2].region == "Africa" and rows[2].country == "Kenya"
+    )
     frame = watch_list_frame(rows)
     assert list(frame["status"]) == ["Current crisis (provisional)", "Monitoring", "No assessment yet"]
     assert list(frame["risk_class"])[:2] == ["Not determined", "Very low"]
 
 
 def test_a_provisional_alarm_and_not_enough_assessed_are_said_in_words(model):
-    histories_ = [History(Situation(id="p", name="Ostric Plateau (fictional)"), [make_assessment({"10.1": 2}, id="m")]),
-                  History(Situation(id="e", name="Isle of Peravo (fictional)"), [make_assessment({"1.1": 0}, id="n")])]
+    histories_ = [
+        History(Situation(id="p", name="Ostric Plateau (fictional)"), [make_assessment({"10.1": 2}, id="m")]),
+        History(Situation(id="e", name="Isle of Peravo (fictional)"), [make_assessment({"1.1": 0}, id="n")]),
+    ]
     rows = build_watch_list(overviews_from_histories(histories_, model), model, {})
-    assert [(r.status, r.status_label) for r in rows] == [("serious_concern", "Serious concern (provisional)"),
-                                                         ("insufficient_evidence", "Not enough assessed")]
+    assert [(r.status, r.status_label) for r in rows] == [
+        ("serious_concern", "Serious concern (provisional)"),
+        ("insufficient_evidence", "Not enough assessed"),
+    ]
     assert rows[1].assessed == 1 and rows[1].overall is None
 
 
@@ -64,7 +75,9 @@ def test_filters_keep_rows_matching_any_choice_and_empty_keeps_all(model):
     assert [r.situation for r in filter_watch_list(rows, ["Africa"], [], [])] == ["Not yet assessed"]
     assert [r.situation for r in filter_watch_list(rows, [], [], ["coast"])] == ["Northern Tamaris (fictional)"]
     assert [r.situation for r in filter_watch_list(rows, [], ["current_crisis", "monitoring"], [])] == [
-        "Northern Tamaris (fictional)", "Varesia (fictional)"]
+        "Northern Tamaris (fictional)",
+        "Varesia (fictional)",
+    ]
     assert filter_watch_list(rows, [], [], []) == rows
 
 

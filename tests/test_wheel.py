@@ -14,14 +14,21 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from conftest import ROOT, free_port
+from helpers import ROOT, free_port
 
 pytestmark = pytest.mark.wheel
 UV = Path(sys.executable).parent / "uv"  # from requirements-dev.txt
-DATA_FILES = ["app.py", ".streamlit/config.toml", "frameworks/un-framework-2014.yaml", "frameworks/scoring-model.yaml",
-              "frameworks/response-tools/catalogue.yaml", "frameworks/sources/2025-brussels-11th-meeting.txt",
-              "frameworks/m49-regions.csv", "schemas/snapshot.schema.json", "data/examples/varesia-near-monitoring.json"]
+DATA_FILES = [
+    "app.py",
+    ".streamlit/config.toml",
+    "frameworks/un-framework-2014.yaml",
+    "frameworks/scoring-model.yaml",
+    "frameworks/response-tools/catalogue.yaml",
+    "frameworks/sources/2025-brussels-11th-meeting.txt",
+    "frameworks/m49-regions.csv",
+    "schemas/snapshot.schema.json",
+    "data/examples/varesia-near-monitoring.json",
+]
 
 
 def uv(*args, **kwargs):
@@ -38,16 +45,25 @@ def installed(tmp_path_factory):
     python = work / "venv" / "bin" / "python"
     wheel = next((work / "dist").glob("r2p_risk-*.whl"))
     uv("pip", "install", "--python", str(python), "--constraints", str(ROOT / "requirements.txt"), str(wheel))
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("R2P_RISK_", "STREAMLIT_", "PYTHON", "VIRTUAL_ENV", "XDG_"))}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("R2P_RISK_", "STREAMLIT_", "PYTHON", "VIRTUAL_ENV", "XDG_"))
+    }
     env |= {"HOME": str(work / "home"), "PATH": f"{python.parent}{os.pathsep}{env['PATH']}"}
     return work, work / "venv", env
 
 
 def run(installed, *command, **env):
     work, venv, base = installed
-    result = subprocess.run([str(venv / "bin" / command[0]), *command[1:]], cwd=work, env={**base, **env},
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(venv / "bin" / command[0]), *command[1:]],
+        cwd=work,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -76,8 +92,15 @@ def test_only_runtime_dependencies_are_installed_and_they_fit_together(installed
 
 def test_installed_copy_reads_its_own_files_and_keeps_its_database_in_the_user_data_folder(installed):
     work, venv, _ = installed
-    where = json.loads(run(installed, "python", "-c", "import json; from r2p_risk import resources as r; "
-                           "print(json.dumps([r.is_installed(), str(r.frameworks_dir()), r.default_database_url()]))"))
+    where = json.loads(
+        run(
+            installed,
+            "python",
+            "-c",
+            "import json; from r2p_risk import resources as r; "
+            "print(json.dumps([r.is_installed(), str(r.frameworks_dir()), r.default_database_url()]))",
+        )
+    )
     assert where[0] is True
     assert Path(where[1]).is_relative_to(venv) and not Path(where[1]).is_relative_to(ROOT)
     assert where[2] == f"sqlite:///{work / 'home' / '.local' / 'share' / 'r2p-risk' / 'r2p-risk.sqlite3'}"
@@ -86,7 +109,9 @@ def test_installed_copy_reads_its_own_files_and_keeps_its_database_in_the_user_d
 def test_framework_template_and_score_run_from_the_install(installed):
     work, venv, _ = installed
     assert "Risk factor 14:" in run(installed, "r2p-risk", "framework")
-    (work / "blank.json").write_text(run(installed, "r2p-risk", "template", "--name", "Fictional Arcadia"), encoding="utf-8")
+    (work / "blank.json").write_text(
+        run(installed, "r2p-risk", "template", "--name", "Fictional Arcadia"), encoding="utf-8"
+    )
     assert "valid snapshot of 'Fictional Arcadia'" in run(installed, "r2p-risk", "validate", "blank.json")
     example = next(venv.rglob("r2p_risk/_project/data/examples/tamaris-north-current-crisis.json"))
     profile = json.loads(run(installed, "r2p-risk", "score", str(example)))
@@ -103,8 +128,14 @@ def test_the_container_commands_of_the_deploy_guide_work_from_the_install(instal
 
 
 def test_the_installed_app_loads_the_examples_and_opens_one(installed, tmp_path):
-    summary = json.loads(run(installed, "python", str(ROOT / "tests" / "installed_app.py"),
-                             R2P_RISK_DATABASE_URL=f"sqlite:///{tmp_path / 'app.sqlite3'}").splitlines()[-1])
+    summary = json.loads(
+        run(
+            installed,
+            "python",
+            str(ROOT / "tests" / "installed_app.py"),
+            R2P_RISK_DATABASE_URL=f"sqlite:///{tmp_path / 'app.sqlite3'}",
+        ).splitlines()[-1]
+    )
     assert summary["situations"] == 3 and summary["title"] == ["Assess"]
     assert "site-packages" in summary["app"] and "site-packages" in summary["examples"]
 
@@ -113,9 +144,13 @@ def test_r2p_risk_app_serves_the_health_endpoint_on_loopback(installed):
     work, venv, env = installed
     port = free_port()
     log = open(work / "app.log", "w")
-    server = subprocess.Popen([str(venv / "bin" / "r2p-risk"), "app", f"--server.port={port}"], cwd=work,
-                              env={**env, "R2P_RISK_DATABASE_URL": f"sqlite:///{work / 'served.sqlite3'}"},
-                              stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [str(venv / "bin" / "r2p-risk"), "app", f"--server.port={port}"],
+        cwd=work,
+        env={**env, "R2P_RISK_DATABASE_URL": f"sqlite:///{work / 'served.sqlite3'}"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -127,7 +162,9 @@ def test_r2p_risk_app_serves_the_health_endpoint_on_loopback(installed):
                 time.sleep(0.2)
         assert health == b"ok"
         assert urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).status == 200
-        assert f"URL: http://127.0.0.1:{port}" in (work / "app.log").read_text()  # the shipped config.toml: loopback only
+        assert (
+            f"URL: http://127.0.0.1:{port}" in (work / "app.log").read_text()
+        )  # the shipped config.toml: loopback only
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -5,7 +5,9 @@ from r2p_risk.storage.database import open_database
 
 
 def save_edit(db, situation_id, assessment, text, actor="ana"):
-    return db.save_assessment(situation_id, assessment.model_copy(update={"key_judgements": text}), actor, assessment.revision)
+    return db.save_assessment(
+        situation_id, assessment.model_copy(update={"key_judgements": text}), actor, assessment.revision
+    )
 
 
 def save_many(database, situation_id: str, assessment_id: str, actor: str, saves: int, start) -> int:

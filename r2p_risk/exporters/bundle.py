@@ -27,9 +27,24 @@ MANIFEST = "manifest.json"
 TABLE = "assessments.csv"
 SNAPSHOTS_DIR = "snapshots/"
 TABLE_COLUMNS = [
-    "situation_id", "situation", "country", "area", "assessment_id", "revision", "assessed_on", "analyst",
-    "assessment_status", "risk_factor", "risk_factor_title", "score", "risk_class", "coverage", "reliability",
-    "overall_score", "overall_class", "status",
+    "situation_id",
+    "situation",
+    "country",
+    "area",
+    "assessment_id",
+    "revision",
+    "assessed_on",
+    "analyst",
+    "assessment_status",
+    "risk_factor",
+    "risk_factor_title",
+    "score",
+    "risk_class",
+    "coverage",
+    "reliability",
+    "overall_score",
+    "overall_class",
+    "status",
 ]
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")  # ids are free text: anything else is %-encoded, so a path never escapes
 
@@ -39,48 +54,76 @@ Progress = Callable[[int, int], None]
 
 def member_path(situation_id: str, assessment_id: str, revision: int) -> str:
     """`snapshots/<situation-id>/<assessment-id>/revision-<n>.json`, ids %-encoded outside [A-Za-z0-9_-]."""
+
     def safe(text: str) -> str:
         return _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), text)
+
     return f"{SNAPSHOTS_DIR}{safe(situation_id)}/{safe(assessment_id)}/revision-{revision}.json"
 
 
-def write_bundle(entries: Iterable[Entry], model, exported_at: dt.datetime, progress: Progress | None = None,
-                 provenance: Mapping[tuple[str, int], Provenance] | None = None) -> bytes:
-    """The ZIP bundle of the given (situation, assessment revision) pairs, in any order; `model` has framework and params.
+def write_bundle(
+    entries: Iterable[Entry],
+    model,
+    exported_at: dt.datetime,
+    progress: Progress | None = None,
+    provenance: Mapping[tuple[str, int], Provenance] | None = None,
+) -> bytes:
+    """The ZIP bundle of the given (situation, assessment revision) pairs, in any order; `model` has framework and
+    params.
 
     `progress(done, total)` is called after each revision is written; `provenance` gives, by (assessment id,
     revision), who saved each revision and when, written into its snapshot so an import keeps it.
     """
     entries = list(entries)
     _check_entries(entries)
-    newest = {a.id: a for _, a in sorted(entries, key=lambda e: e[1].revision)}  # an edit may change assessed_on
+    newest = {a.id: a for _, a in sorted(entries, key=lambda e: _ids(e)[2])}  # an edit may change assessed_on
     entries.sort(key=lambda e: (e[0].name, e[0].id, newest[e[1].id].assessed_on, e[1].id, e[1].revision))
     stamp = exported_at.astimezone(dt.UTC).timetuple()[:6]
-    members, latest = [], {}
+    members: list[dict] = []
+    latest: dict[str, Snapshot] = {}
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for done, (situation, assessment) in enumerate(entries, start=1):
-            snapshot = build_snapshot(situation, assessment, model.framework, model.params, exported_at,
-                                      (provenance or {}).get((assessment.id, assessment.revision)))
+            snapshot = build_snapshot(
+                situation,
+                assessment,
+                model.framework,
+                model.params,
+                exported_at,
+                (provenance or {}).get(_ids((situation, assessment))[1:]),
+            )
             data = dump_snapshot(snapshot).encode("utf-8")
-            path = member_path(situation.id, assessment.id, assessment.revision)
+            situation_id, assessment_id, revision = _ids((situation, assessment))
+            path = member_path(situation_id, assessment_id, revision)
             _write_member(archive, path, data, stamp)
             members.append(_member_record(path, snapshot, data))
-            latest[assessment.id] = snapshot  # in revision order, so the last one stays
+            latest[assessment_id] = snapshot  # in revision order, so the last one stays
             if progress is not None:
                 progress(done, len(entries))
         table = bundle_table(list(latest.values()), model.framework)
         _write_member(archive, TABLE, table, stamp)
         manifest = _manifest(members, latest, model, exported_at)
-        _write_member(archive, MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), stamp)
+        _write_member(
+            archive, MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), stamp
+        )
     return buffer.getvalue()
+
+
+def _ids(entry: Entry) -> tuple[str, str, int]:
+    """(situation id, assessment id, revision): a bundle holds saved assessments only."""
+    situation, assessment = entry
+    if situation.id is None or assessment.id is None or assessment.revision is None:
+        raise ValueError(
+            "a bundle holds saved assessments only: every situation and assessment needs an id and a revision"
+        )
+    return situation.id, assessment.id, assessment.revision
 
 
 def _check_entries(entries: list[Entry]) -> None:
     seen = set()
-    for situation, assessment in entries:
-        if situation.id is None or assessment.id is None or assessment.revision is None:
-            raise ValueError("a bundle holds saved assessments only: every situation and assessment needs an id and a revision")
+    for entry in entries:
+        _, assessment = entry
+        _ids(entry)
         if (assessment.id, assessment.revision) in seen:
             raise ValueError(f"assessment {assessment.id} revision {assessment.revision} is given twice")
         seen.add((assessment.id, assessment.revision))
@@ -95,9 +138,13 @@ def _write_member(archive: zipfile.ZipFile, path: str, data: bytes, stamp: tuple
 
 def _member_record(path: str, snapshot: Snapshot, data: bytes) -> dict:
     return {
-        "path": path, "situation_id": snapshot.situation.id, "situation": snapshot.situation.name,
-        "assessment_id": snapshot.assessment.id, "revision": snapshot.assessment.revision,
-        "assessed_on": snapshot.assessment.assessed_on.isoformat(), "sha256": hashlib.sha256(data).hexdigest(),
+        "path": path,
+        "situation_id": snapshot.situation.id,
+        "situation": snapshot.situation.name,
+        "assessment_id": snapshot.assessment.id,
+        "revision": snapshot.assessment.revision,
+        "assessed_on": snapshot.assessment.assessed_on.isoformat(),
+        "sha256": hashlib.sha256(data).hexdigest(),
     }
 
 
@@ -109,25 +156,54 @@ def _manifest(members: list[dict], latest: dict[str, Snapshot], model, exported_
         "app_version": __version__,
         "framework": {"id": model.framework.id, "edition": model.framework.edition},
         "scoring": {"id": model.params.id, "version": model.params.version},
-        "counts": {"situations": len({m["situation_id"] for m in members}), "assessments": len(latest), "revisions": len(members)},
-        "table": {"path": TABLE, "contains": "the latest revision of each assessment, one row per risk factor; "
-                                            "the snapshots hold every revision"},
+        "counts": {
+            "situations": len({m["situation_id"] for m in members}),
+            "assessments": len(latest),
+            "revisions": len(members),
+        },
+        "table": {
+            "path": TABLE,
+            "contains": "the latest revision of each assessment, one row per risk factor; "
+            "the snapshots hold every revision",
+        },
         "members": members,
     }
 
 
 def bundle_table(snapshots: list[Snapshot], framework) -> bytes:
-    """CSV (UTF-8 with BOM, formulas neutralised): one row per snapshot and risk factor, from each snapshot's profile."""
+    """CSV (UTF-8 with BOM, formulas neutralised): one row per snapshot and risk factor, from each snapshot's
+    profile."""
     rows = []
     for snapshot in snapshots:
         situation, assessment, profile = snapshot.situation, snapshot.assessment, snapshot.profile
-        first = [situation.id, situation.name, situation.country, situation.area, assessment.id, assessment.revision,
-                 assessment.assessed_on.isoformat(), assessment.analyst, assessment.status]
+        if profile is None:
+            raise ValueError(f"the snapshot of {assessment.id} revision {assessment.revision} has no profile")
+        first = [
+            situation.id,
+            situation.name,
+            situation.country,
+            situation.area,
+            assessment.id,
+            assessment.revision,
+            assessment.assessed_on.isoformat(),
+            assessment.analyst,
+            assessment.status,
+        ]
         overall = [profile["overall"]["score"], profile["overall"]["level"], profile["status"]["label"]]
         for factor in framework.risk_factors:
             result = profile["risk_factors"][str(factor.number)]
-            rows.append([*first, factor.number, factor.title, result["score"], result["level"], result["coverage"],
-                         result["reliability"], *overall])
+            rows.append(
+                [
+                    *first,
+                    factor.number,
+                    factor.title,
+                    result["score"],
+                    result["level"],
+                    result["coverage"],
+                    result["reliability"],
+                    *overall,
+                ]
+            )
     return write_csv(TABLE_COLUMNS, rows)
 
 

@@ -28,9 +28,14 @@ def _sections(b: Brief) -> list[tuple[str, list[str]]]:
     asks = [b.asks_note] + [f"* {a.name} ({a.venue}). Why: {a.why}. {a.citation}" for a in b.asks]
     crimes += [f"Independent ratings: {b.disagreement}"] if b.disagreement else []
     at_risk = [("Who is at risk, and when to watch", [f"* {line}" for line in b.at_risk])] if b.at_risk else []
-    return [("", status), ("Risk of each crime (r2p-risk's model, 0-10, with the range it could still take)", crimes), *at_risk,
-            ("What changed", [f"* {c}" for c in b.changes]), ("What to ask for", asks),
-            ("What to watch and assess next", [f"* {w}" for w in b.watch_next] or ["Every indicator is assessed."])]
+    return [
+        ("", status),
+        ("Risk of each crime (r2p-risk's model, 0-10, with the range it could still take)", crimes),
+        *at_risk,
+        ("What changed", [f"* {c}" for c in b.changes]),
+        ("What to ask for", asks),
+        ("What to watch and assess next", [f"* {w}" for w in b.watch_next] or ["Every indicator is assessed."]),
+    ]
 
 
 def _draw(b: Brief, size: float, sections: list[tuple[str, list[str]]]) -> BriefingPage:
@@ -56,14 +61,15 @@ def _draw(b: Brief, size: float, sections: list[tuple[str, list[str]]]) -> Brief
 
 
 def _shorter(sections: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]] | None:
-    """The sections with the last bullet of the longest list dropped, keeping at least three asks; None when nothing can go."""
+    """The sections with the last bullet of the longest list dropped, keeping at least three asks; None when
+    nothing can go."""
     longest = max(range(len(sections)), key=lambda i: sum(x.startswith("* ") for x in sections[i][1]))
     heading, lines = sections[longest]
     bullets = sum(x.startswith("* ") for x in lines)
     if bullets <= (3 if heading == "What to ask for" else 1):
         return None
     last = max(i for i, x in enumerate(lines) if x.startswith("* "))
-    return [*sections[:longest], (heading, lines[:last] + lines[last + 1:]), *sections[longest + 1:]]
+    return [*sections[:longest], (heading, lines[:last] + lines[last + 1 :]), *sections[longest + 1 :]]
 
 
 def brief_to_pdf(brief: Brief) -> bytes:
@@ -81,8 +87,15 @@ def brief_to_pdf(brief: Brief) -> bytes:
 
 
 def brief_to_markdown(brief: Brief) -> bytes:
-    lines = [f"**{escape(brief.marking.upper())}**" + (" · **DRAFT**" if brief.draft else ""), "", f"# {escape(brief.title)}", "",
-             f"*{escape(brief.model_line)}*  ", escape(brief.meta), ""]
+    lines = [
+        f"**{escape(brief.marking.upper())}**" + (" · **DRAFT**" if brief.draft else ""),
+        "",
+        f"# {escape(brief.title)}",
+        "",
+        f"*{escape(brief.model_line)}*  ",
+        escape(brief.meta),
+        "",
+    ]
     for heading, items in _sections(brief):
         lines += [f"## {escape(heading)}", ""] if heading else []
         lines += [f"- {escape(x[2:])}" if x.startswith("* ") else escape(x) + "  " for x in items]
@@ -106,10 +119,11 @@ def brief_to_docx(brief: Brief) -> bytes:
         if heading:
             doc.add_paragraph(heading, style="Heading 2")
         for item in items:
-            paragraph = doc.add_paragraph(item[2:], style="List Bullet") if item.startswith("* ") else doc.add_paragraph(item)
+            paragraph = (
+                doc.add_paragraph(item[2:], style="List Bullet") if item.startswith("* ") else doc.add_paragraph(item)
+            )
             paragraph.paragraph_format.space_after = Pt(1)
     doc.add_paragraph(brief.versions).runs[0].font.size = Pt(7)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
-

@@ -7,9 +7,9 @@ the document's metadata dates come from the briefing, so the same briefing gives
 
 from __future__ import annotations
 
+from r2p_risk.annex import evidence_line
 from r2p_risk.exporters.figures import factor_chart_png, trend_chart_png
 from r2p_risk.exporters.pdf_layout import FAMILY, MUTED, BriefingPage, png_height
-from r2p_risk.annex import evidence_line
 from r2p_risk.report import Briefing, citation_line
 
 ANNEX_SIZE = 6.5
@@ -19,7 +19,10 @@ def _title_block(pdf: BriefingPage, b: Briefing) -> None:
     pdf.heading(b.title, level=0)
     pdf.paragraph(b.model_line, colour=MUTED)
     pdf.gap(1)
-    rows = [["Situation", f"{b.situation} ({b.place})"], ["Date of assessment", f"{b.assessed_on.isoformat()} ({b.assessment_status})"]]
+    rows = [
+        ["Situation", f"{b.situation} ({b.place})"],
+        ["Date of assessment", f"{b.assessed_on.isoformat()} ({b.assessment_status})"],
+    ]
     rows += [["Analyst", b.analyst]] if b.analyst else []
     rows += [["Versions", b.versions], ["Generated at", f"{b.generated_at:%Y-%m-%d %H:%M} UTC"]]
     pdf.table_of(rows, widths=(40, 134), heading=False)
@@ -138,6 +141,15 @@ def briefing_to_pdf(briefing: Briefing) -> bytes:
     pdf.set_creation_date(briefing.generated_at)
     pdf.add_page()
     pdf.set_font(FAMILY, size=9)
-    for section in (_title_block, _bottom_line, _dossier, _changes, _charts, _drivers, _actions, _methodology_and_annex):
+    for section in (
+        _title_block,
+        _bottom_line,
+        _dossier,
+        _changes,
+        _charts,
+        _drivers,
+        _actions,
+        _methodology_and_annex,
+    ):
         section(pdf, briefing)
     return bytes(pdf.output())

@@ -22,6 +22,8 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from r2p_risk.exporters.text_direction import right_to_left
+
 FONT_DIR = matplotlib.get_data_path() + "/fonts/ttf/"
 FAMILY = "DejaVu"
 BODY_SIZE = 9
@@ -37,17 +39,11 @@ HEADING_FILL = (232, 232, 236)
 
 def needs_shaping(*texts: str) -> bool:
     """True when a text holds right-to-left letters or combining marks that only a shaper places right."""
-    return any(ord(c) > 0x2FF and (unicodedata.bidirectional(c) in ("R", "AL", "AN") or unicodedata.combining(c))
-               for text in texts for c in text)
-
-
-def right_to_left(text: str) -> bool:
-    """True when the first letter with a strong direction is right-to-left (Arabic, Hebrew)."""
-    for c in text:
-        direction = unicodedata.bidirectional(c)
-        if direction in ("L", "R", "AL"):
-            return direction != "L"
-    return False
+    return any(
+        ord(c) > 0x2FF and (unicodedata.bidirectional(c) in ("R", "AL", "AN") or unicodedata.combining(c))
+        for text in texts
+        for c in text
+    )
 
 
 def png_height(data: bytes, width: float) -> float:
@@ -88,8 +84,14 @@ class BriefingPage(FPDF):
         """The width of one line of text in mm, cached; unshaped text is a plain sum of advance widths."""
         key = (text, self.font_style, self.font_size_pt, bool(self.text_shaping))
         if key not in self._widths:
-            self._widths[key] = (self.get_string_width(text) if self.text_shaping
-                                 else self.current_font.get_text_width(text, self.font_size_pt, None)[1] / self.k)
+            font = self.current_font
+            if font is None:
+                raise ValueError("text is measured in the current font: set a font first")
+            self._widths[key] = (
+                self.get_string_width(text)
+                if self.text_shaping
+                else font.get_text_width(text, self.font_size_pt, None)[1] / self.k
+            )
         return self._widths[key]
 
     def _pieces(self, word: str, width: float) -> list[str]:
@@ -193,8 +195,14 @@ class BriefingPage(FPDF):
         self.set_font(FAMILY, "", BODY_SIZE)
         self.ln(1)
 
-    def paragraph(self, text: str, bold: bool = False, indent: float = 0, colour: tuple[int, int, int] | None = None,
-                  size: float = BODY_SIZE) -> None:
+    def paragraph(
+        self,
+        text: str,
+        bold: bool = False,
+        indent: float = 0,
+        colour: tuple[int, int, int] | None = None,
+        size: float = BODY_SIZE,
+    ) -> None:
         self.set_font(FAMILY, "B" if bold else "", size)
         self.set_text_color(*(colour or (0, 0, 0)))
         self.lines(text, LINE * size / BODY_SIZE, indent)
@@ -222,7 +230,9 @@ class BriefingPage(FPDF):
         self.image(io.BytesIO(data), x=self.l_margin + (self.epw - width) / 2, w=width)
         self.ln(2)
 
-    def table_of(self, rows: list[list[str]], widths: tuple[float, ...], size: float = BODY_SIZE, heading: bool = True) -> None:
+    def table_of(
+        self, rows: list[list[str]], widths: tuple[float, ...], size: float = BODY_SIZE, heading: bool = True
+    ) -> None:
         """A bordered table of plain text across the page width; `widths` are relative.
 
         The first row is the heading when `heading` is set: shaded, bold, and repeated at the top of
@@ -237,17 +247,31 @@ class BriefingPage(FPDF):
             if head and self.y + 4 * line_height + 4 * PAD > self.page_break_trigger:
                 self.add_page()
             for index, row in enumerate(rows):
-                self._table_row([plain(c) for c in row], widths, size, line_height, head if index else None, index == 0 and bool(head))
+                self._table_row(
+                    [plain(c) for c in row],
+                    widths,
+                    size,
+                    line_height,
+                    head if index else None,
+                    index == 0 and bool(head),
+                )
         finally:
             self.set_auto_page_break(True, margin=BOTTOM_MARGIN)
             self.set_font(FAMILY, "", BODY_SIZE)
         self.ln(2)
 
-    def _table_row(self, row: list[str], widths: tuple[float, ...], size: float, line_height: float,
-                   head: list[str] | None, is_head: bool) -> None:
+    def _table_row(
+        self,
+        row: list[str],
+        widths: tuple[float, ...],
+        size: float,
+        line_height: float,
+        head: list[str] | None,
+        is_head: bool,
+    ) -> None:
         self.set_font(FAMILY, "B" if is_head else "", size)
         remaining = []
-        for text, width in zip(row, widths):
+        for text, width in zip(row, widths, strict=True):
             with self.shaping_for(text):
                 remaining.append(self.wrap(text, width - 2 * PAD) if text else [])
         page_lines = int((self.page_break_trigger - self.t_margin - 2 * PAD) // line_height) - (6 if head else 0)
@@ -268,12 +292,14 @@ class BriefingPage(FPDF):
             if not any(remaining):
                 return
 
-    def _table_cells(self, texts: list[str], parts: list[list[str]], widths: tuple[float, ...], line_height: float, shaded: bool) -> None:
+    def _table_cells(
+        self, texts: list[str], parts: list[list[str]], widths: tuple[float, ...], line_height: float, shaded: bool
+    ) -> None:
         height = max(1, *(len(p) for p in parts)) * line_height + 2 * PAD
         x, y = self.l_margin, self.y
         self.set_fill_color(*HEADING_FILL)
         self.set_draw_color(150, 150, 150)
-        for text, lines, width in zip(texts, parts, widths):
+        for text, lines, width in zip(texts, parts, widths, strict=True):
             self.rect(x, y, width, height, style="DF" if shaded else "D")
             with self.shaping_for(text):
                 align = "R" if right_to_left(text) else "L"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import unicodedata
 
 from docx import Document
 from docx.document import Document as Doc
@@ -18,8 +17,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table
 
-from r2p_risk.exporters.figures import factor_chart_png, trend_chart_png
 from r2p_risk.annex import evidence_line
+from r2p_risk.exporters.figures import factor_chart_png, trend_chart_png
+from r2p_risk.exporters.text_direction import right_to_left
 from r2p_risk.parameters import score_figure
 from r2p_risk.report import Briefing, citation_line
 
@@ -35,15 +35,7 @@ def _score(value: float | None) -> str:
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     """The moment in UTC without a zone, as python-docx writes it; a moment without a zone is taken as UTC."""
-    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
-
-
-def _right_to_left(text: str) -> bool:
-    for c in text:
-        direction = unicodedata.bidirectional(c)
-        if direction in ("L", "R", "AL"):
-            return direction != "L"
-    return False
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 class _Writer:
@@ -63,16 +55,18 @@ class _Writer:
         run.bold = bold or None
         if size:
             run.font.size = size
-        if _right_to_left(text):  # a right-to-left paragraph, which Word lays out from the right margin
+        if right_to_left(text):  # a right-to-left paragraph, which Word lays out from the right margin
             paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
             run.font.rtl = True
 
-    def table(self, rows: list[list[str]], heading: bool = True, size: float | None = None, widths: tuple[Cm, ...] = ()) -> Table:
+    def table(
+        self, rows: list[list[str]], heading: bool = True, size: float | None = None, widths: tuple[Cm, ...] = ()
+    ) -> Table:
         """A "Table Grid" table; the first row is a bold heading row repeated on every page when `heading` is set."""
         table = self.doc.add_table(rows=len(rows), cols=len(rows[0]), style=self.styles["Table Grid"])
         table.autofit = not widths
-        for index, (row, cells) in enumerate(zip(rows, table.rows)):
-            for column, (text, cell) in enumerate(zip(row, cells.cells)):
+        for index, (row, cells) in enumerate(zip(rows, table.rows, strict=True)):
+            for column, (text, cell) in enumerate(zip(row, cells.cells, strict=True)):
                 run = cell.paragraphs[0].add_run(text)
                 run.bold = (heading and index == 0) or None
                 if size:
@@ -119,7 +113,10 @@ def _page_setup(doc: Doc, b: Briefing) -> None:
 def _title_and_bottom_line(w: _Writer, b: Briefing) -> None:
     w.heading(b.title, 0)
     w.paragraph(b.model_line)
-    rows = [["Situation", f"{b.situation} ({b.place})"], ["Date of assessment", f"{b.assessed_on.isoformat()} ({b.assessment_status})"]]
+    rows = [
+        ["Situation", f"{b.situation} ({b.place})"],
+        ["Date of assessment", f"{b.assessed_on.isoformat()} ({b.assessment_status})"],
+    ]
     rows += [["Analyst", b.analyst]] if b.analyst else []
     w.table(rows + [["Versions", b.versions], ["Generated at", f"{b.generated_at:%Y-%m-%d %H:%M} UTC"]], heading=False)
     w.heading("Key judgements", 1)
@@ -130,8 +127,12 @@ def _title_and_bottom_line(w: _Writer, b: Briefing) -> None:
     for reason in b.status_reasons:
         w.paragraph(reason, style="List Bullet")
     w.paragraph(b.status_note)
-    w.table([["", "risk", "score (0-10) and range", "reliability (0-10)"],
-             *[[f.label, f.level, f.score_text, f"{f.reliability:.1f}"] for f in [b.overall, *b.crimes]]])
+    w.table(
+        [
+            ["", "risk", "score (0-10) and range", "reliability (0-10)"],
+            *[[f.label, f.level, f.score_text, f"{f.reliability:.1f}"] for f in [b.overall, *b.crimes]],
+        ]
+    )
     w.paragraph(b.model_note)
     w.paragraph(b.coverage_line)
 
@@ -175,7 +176,10 @@ def _drivers(w: _Writer, b: Briefing) -> None:
         w.paragraph(section.summary)
         for item in section.indicators:
             detail = f"; {item.detail}" if item.detail else ""
-            w.paragraph(f"{item.indicator} {item.text} {item.level_label.capitalize()} (level {item.level}{detail}).", style="List Bullet")
+            w.paragraph(
+                f"{item.indicator} {item.text} {item.level_label.capitalize()} (level {item.level}{detail}).",
+                style="List Bullet",
+            )
 
 
 def _actions(w: _Writer, b: Briefing) -> None:

@@ -19,15 +19,38 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Row
 
 from r2p_risk.exporters.spreadsheet import write_csv
+from r2p_risk.storage.parts import DatabasePart
 from r2p_risk.storage.tables import audit_events
 
 AUDIT_ACTIONS = (
-    "situation.create", "situation.update", "situation.delete", "situation.restore", "situation.purge",
-    "assessment.save", "assessment.restore", "import", "access.change",
-    "user.create", "user.bind", "user.set_role", "user.disable", "user.enable", "database.restore", "database.backup",
-    "export", "source.add", "source.update",
-    "review.submit", "review.return", "review.sign_off", "review.comment", "review.resolve",
-    "round.open", "round.join", "round.submit", "round.reconcile",
+    "situation.create",
+    "situation.update",
+    "situation.delete",
+    "situation.restore",
+    "situation.purge",
+    "assessment.save",
+    "assessment.restore",
+    "import",
+    "access.change",
+    "user.create",
+    "user.bind",
+    "user.set_role",
+    "user.disable",
+    "user.enable",
+    "database.restore",
+    "database.backup",
+    "export",
+    "source.add",
+    "source.update",
+    "review.submit",
+    "review.return",
+    "review.sign_off",
+    "review.comment",
+    "review.resolve",
+    "round.open",
+    "round.join",
+    "round.submit",
+    "round.reconcile",
 )
 CSV_COLUMNS = ["id", "at", "actor", "action", "situation_id", "assessment_id", "revision", "target", "before", "after"]
 
@@ -57,18 +80,26 @@ class AuditFilter:
     until: dt.datetime | None = None  # exclusive
 
 
-class AuditTrail:
+class AuditTrail(DatabasePart):
     """Mixed into `Database` (which provides `_transaction` and `_now`): reading the trail, and adding to it."""
 
-    def list_audit(self, actor: str | None = None, action: str | None = None, situation_id: str | None = None,
-                   since: dt.datetime | None = None, until: dt.datetime | None = None, limit: int | None = None) -> list[AuditEvent]:
+    def list_audit(
+        self,
+        actor: str | None = None,
+        action: str | None = None,
+        situation_id: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> list[AuditEvent]:
         """Events newest first, narrowed by every filter given (see `AuditFilter`)."""
         query = audit_query(AuditFilter(actor, action, situation_id, since, until), limit)
         with self._transaction("read the audit trail") as conn:
             return [audit_event(row) for row in conn.execute(query)]
 
-    def record_event(self, actor: str, action: str, *, before: dict | None = None, after: dict | None = None,
-                     **targets) -> None:
+    def record_event(
+        self, actor: str, action: str, *, before: dict | None = None, after: dict | None = None, **targets
+    ) -> None:
         """One event in a transaction of its own, for what changes nothing else: a backup, an export, a download."""
         with self._transaction("record the event in the audit trail", write=True) as conn:
             record_event(conn, self._now(), actor, action, before=before, after=after, **targets)
@@ -82,13 +113,24 @@ class AuditTrail:
         return audit_to_csv(self.list_audit(**filters))
 
 
-def record_event(conn: Connection, at: dt.datetime, actor: str, action: str, *, before: dict | None = None,
-                 after: dict | None = None, **targets) -> None:
+def record_event(
+    conn: Connection,
+    at: dt.datetime,
+    actor: str,
+    action: str,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    **targets,
+) -> None:
     """Insert one event; `targets` are situation_id, assessment_id, revision and target."""
     if action not in AUDIT_ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    conn.execute(insert(audit_events).values(
-        at=at, actor=actor, action=action, before_json=_json(before), after_json=_json(after), **targets))
+    conn.execute(
+        insert(audit_events).values(
+            at=at, actor=actor, action=action, before_json=_json(before), after_json=_json(after), **targets
+        )
+    )
 
 
 def changes(old: dict | None, new: dict | None) -> tuple[dict | None, dict | None]:
@@ -125,7 +167,11 @@ def audit_query(which: AuditFilter, limit: int | None = None):
     if which.actor:
         query = query.where(c.actor == which.actor)
     if which.action:
-        query = query.where(c.action.startswith(which.action, autoescape=True) if which.action.endswith(".") else c.action == which.action)
+        query = query.where(
+            c.action.startswith(which.action, autoescape=True)
+            if which.action.endswith(".")
+            else c.action == which.action
+        )
     if which.situation_id:
         query = query.where(c.situation_id == which.situation_id)
     if which.since:
@@ -143,8 +189,21 @@ def audit_event(row: Row) -> AuditEvent:
 
 def audit_to_csv(events: list[AuditEvent]) -> bytes:
     """The events as CSV for spreadsheets (UTF-8 with BOM, formulas neutralised), newest first."""
-    rows = [[e.id, e.at.isoformat(), e.actor, e.action, e.situation_id, e.assessment_id, e.revision, e.target,
-             _json(e.before), _json(e.after)] for e in events]
+    rows = [
+        [
+            e.id,
+            e.at.isoformat(),
+            e.actor,
+            e.action,
+            e.situation_id,
+            e.assessment_id,
+            e.revision,
+            e.target,
+            _json(e.before),
+            _json(e.after),
+        ]
+        for e in events
+    ]
     return write_csv(CSV_COLUMNS, rows)
 
 

@@ -44,7 +44,9 @@ def backup_database(database: Database, path: Path, actor: str | None = None) ->
     With an `actor`, the backup is recorded in the audit trail once the file is complete.
     """
     if path.suffix.lower() != ".zip" and database.backend != "sqlite":
-        raise _error("zip_needed", str(path), "a PostgreSQL database is backed up in the portable format: name the file *.zip")
+        raise _error(
+            "zip_needed", str(path), "a PostgreSQL database is backed up in the portable format: name the file *.zip"
+        )
     partial = path.with_name(path.name + ".partial")
     try:
         partial.unlink(missing_ok=True)
@@ -52,17 +54,22 @@ def backup_database(database: Database, path: Path, actor: str | None = None) ->
         partial.replace(path)
     except (OSError, sqlite3.Error) as error:
         partial.unlink(missing_ok=True)
-        raise _error("backup_failed", str(path), f"the backup could not be written ({getattr(error, 'strerror', None) or error})") from None
+        raise _error(
+            "backup_failed", str(path), f"the backup could not be written ({getattr(error, 'strerror', None) or error})"
+        ) from None
     except exc.DBAPIError as error:
         partial.unlink(missing_ok=True)
-        raise StorageError([database._problem("back up the database", error)], "could not back up the database") from error
+        raise StorageError(
+            [database._problem("back up the database", error)], "could not back up the database"
+        ) from error
     if actor is not None:
         database.record_event(actor, "database.backup", after={"file": path.name, "rows": counts})
     return counts
 
 
-def restore_database(database: Database, path: Path, actor: str, force: bool = False,
-                     sizes: SizePolicy = DEFAULT_SIZES) -> dict[str, int]:
+def restore_database(
+    database: Database, path: Path, actor: str, force: bool = False, sizes: SizePolicy = DEFAULT_SIZES
+) -> dict[str, int]:
     """Replace the (empty, unless `force`) `database` with the backup at `path`; returns the rows restored.
 
     StorageError lists every problem of a backup that is damaged, tampered with or too large; nothing changes then.
@@ -73,7 +80,9 @@ def restore_database(database: Database, path: Path, actor: str, force: bool = F
             try:
                 with staging.begin() as conn:
                     if schema.schema_revision(conn) is None and not inspect(conn).has_table("situations"):
-                        raise backup_error([Problem("not_a_backup", path.name, "this SQLite database is not one of r2p-risk")])
+                        raise backup_error(
+                            [Problem("not_a_backup", path.name, "this SQLite database is not one of r2p-risk")]
+                        )
                     schema.upgrade_schema(conn)
                 problems = check_staged(staging, sizes)
             except (exc.DBAPIError, sqlite3.DatabaseError) as error:
@@ -90,9 +99,19 @@ def _copy_sqlite(database: Database, target: Path) -> dict[str, int]:
     try:
         copy = sqlite3.connect(target)
         try:
-            raw.driver_connection.backup(copy)  # one step: a consistent snapshot, even while others write
+            driver = raw.driver_connection
+            if driver is None:
+                raise StorageError(
+                    [Problem("closed", "database", "the connection to the database is closed")],
+                    "could not back up the database",
+                )
+            driver.backup(copy)  # one step: a consistent snapshot, even while others write
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
-            return {table.name: copy.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0] for table in metadata.sorted_tables}
+            # table names come from our own schema (metadata), never from input
+            return {
+                table.name: copy.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]  # noqa: S608
+                for table in metadata.sorted_tables
+            }
         finally:
             copy.close()
     finally:
@@ -110,9 +129,15 @@ def _write_zip(database: Database, target: Path) -> dict[str, int]:
             for table in metadata.sorted_tables:
                 member = member_name(table.name, FORMAT_VERSION)
                 counts[table.name], checksums[member] = _write_table(conn, table, archive, member)
-        manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_revision": revision,
-                    "source": database.backend, "created_at": dt.datetime.now(dt.UTC).isoformat(), "tables": counts,
-                    "checksums": checksums}
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "schema_revision": revision,
+            "source": database.backend,
+            "created_at": dt.datetime.now(dt.UTC).isoformat(),
+            "tables": counts,
+            "checksums": checksums,
+        }
         archive.writestr("manifest.json", json.dumps(manifest, indent=2))
     return counts
 
@@ -121,6 +146,7 @@ def _write_table(conn, table, archive: zipfile.ZipFile, member: str) -> tuple[in
     """One table as JSON Lines, streamed from the database into the ZIP; (rows, SHA-256)."""
     digest, count = hashlib.sha256(), 0
     with archive.open(member, "w", force_zip64=True) as stream:
+
         def write(value) -> None:
             line = (json.dumps(value, ensure_ascii=False, default=_iso) + "\n").encode("utf-8")
             digest.update(line)
@@ -139,8 +165,12 @@ def _copy_rows(source: Engine, target: Database, name: str, actor: str, force: b
     try:
         with source.connect() as reader, target._transaction("restore the backup", write=True) as conn:
             if not force and conn.execute(select(or_(*(exists(select(t)) for t in metadata.sorted_tables)))).scalar():
-                raise _error("not_empty", "database", "the database already holds data; restore only into an empty "
-                             "database, or pass --force to replace everything in it")
+                raise _error(
+                    "not_empty",
+                    "database",
+                    "the database already holds data; restore only into an empty "
+                    "database, or pass --force to replace everything in it",
+                )
             for table in reversed(metadata.sorted_tables):
                 conn.execute(delete(table))
             for table in (t for t in metadata.sorted_tables if t.name not in DERIVED):
@@ -149,13 +179,18 @@ def _copy_rows(source: Engine, target: Database, name: str, actor: str, force: b
                     conn.execute(insert(table), [dict(row) for row in rows])
                     counts[table.name] += len(rows)
             if target.backend == "postgresql":  # the next audit event continues after the restored ones
-                conn.execute(text("SELECT setval(pg_get_serial_sequence('audit_events', 'id'), "
-                                  "COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM audit_events"))
+                conn.execute(
+                    text(
+                        "SELECT setval(pg_get_serial_sequence('audit_events', 'id'), "
+                        "COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM audit_events"
+                    )
+                )
             record_event(conn, target._now(), actor, "database.restore", after={"file": name, "rows": counts})
     except ConflictError as error:  # a rule of the target database that the checked rows still break
         detail = str(getattr(error.__cause__, "orig", error.__cause__)).splitlines()[0][:200]
-        raise backup_error([Problem("refused_by_database", "database", f"the database refused the backup's rows "
-                                    f"({detail})")]) from None
+        raise backup_error(
+            [Problem("refused_by_database", "database", f"the database refused the backup's rows ({detail})")]
+        ) from None
     return counts
 
 

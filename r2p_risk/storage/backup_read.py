@@ -69,7 +69,9 @@ def stage_backup(path: Path, staging: Path, sizes: SizePolicy = DEFAULT_SIZES) -
             shutil.copyfile(f"{path}-wal", f"{staging}-wal")
         return create_engine(f"sqlite:///{staging}")
     if not zipfile.is_zipfile(path):
-        raise backup_error([Problem("not_a_backup", path.name, "this is neither an r2p-risk backup (.zip) nor a SQLite database")])
+        raise backup_error(
+            [Problem("not_a_backup", path.name, "this is neither an r2p-risk backup (.zip) nor a SQLite database")]
+        )
     engine = create_engine(f"sqlite:///{staging}")
     try:
         with zipfile.ZipFile(path) as archive:
@@ -88,12 +90,21 @@ def _check_file(path: Path, sizes: SizePolicy) -> None:
     try:
         info = path.stat()
     except OSError as error:
-        raise backup_error([Problem("unreadable", str(path), f"the backup could not be read ({error.strerror})")]) from None
+        raise backup_error(
+            [Problem("unreadable", str(path), f"the backup could not be read ({error.strerror})")]
+        ) from None
     if not stat.S_ISREG(info.st_mode):
         raise backup_error([Problem("not_a_file", str(path), "is not a regular file; give the backup file itself")])
     if info.st_size > sizes.restore_bytes:
-        raise backup_error([Problem("too_large", str(path), f"is {info.st_size:,} bytes; a backup may have "
-                                    f"{sizes.restore_bytes:,} (R2P_RISK_MAX_RESTORE_MB)")])
+        raise backup_error(
+            [
+                Problem(
+                    "too_large",
+                    str(path),
+                    f"is {info.st_size:,} bytes; a backup may have {sizes.restore_bytes:,} (R2P_RISK_MAX_RESTORE_MB)",
+                )
+            ]
+        )
 
 
 class _ZipReader:
@@ -122,7 +133,9 @@ class _ZipReader:
         try:
             info = self.archive.getinfo(MANIFEST)
         except KeyError:
-            raise backup_error([Problem("not_a_backup", self.name, "this ZIP file has no r2p-risk manifest.json")]) from None
+            raise backup_error(
+                [Problem("not_a_backup", self.name, "this ZIP file has no r2p-risk manifest.json")]
+            ) from None
         where = f"{self.name} > {MANIFEST}"
         data = self._read_whole(info, MANIFEST_BYTES)
         try:
@@ -130,10 +143,20 @@ class _ZipReader:
         except ValueError as error:
             raise backup_error([Problem("bad_json", where, f"not valid JSON ({error})")]) from None
         if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("format_version") not in (1, 2):
-            raise backup_error([Problem("not_a_backup", where, f"not an r2p-risk backup of format version 1 or {FORMAT_VERSION}")])
+            raise backup_error(
+                [Problem("not_a_backup", where, f"not an r2p-risk backup of format version 1 or {FORMAT_VERSION}")]
+            )
         if raw.get("schema_revision") not in schema.known_revisions():
-            raise backup_error([Problem("unknown_revision", where, f"schema revision {str(raw.get('schema_revision'))[:40]!r} is "
-                                        "unknown to this version of r2p-risk; restore it with the version that made it, or a newer one")])
+            raise backup_error(
+                [
+                    Problem(
+                        "unknown_revision",
+                        where,
+                        f"schema revision {str(raw.get('schema_revision'))[:40]!r} is "
+                        "unknown to this version of r2p-risk; restore it with the version that made it, or a newer one",
+                    )
+                ]
+            )
         try:
             return BackupManifest.model_validate(raw)
         except ValidationError as error:
@@ -143,33 +166,67 @@ class _ZipReader:
         infos = self.archive.infolist()
         expected = {member_name(table, manifest.format_version): table for table in manifest.tables}
         for table in sorted(set(manifest.tables) - known):
-            self.problems.append(Problem("unknown_table", f"{self.name} > {MANIFEST}", f"lists table {table!r}, which schema "
-                                         f"revision {manifest.schema_revision} does not have"))
+            self.problems.append(
+                Problem(
+                    "unknown_table",
+                    f"{self.name} > {MANIFEST}",
+                    f"lists table {table!r}, which schema revision {manifest.schema_revision} does not have",
+                )
+            )
         for table in sorted(known - set(manifest.tables)):
-            self.problems.append(Problem("missing_table", f"{self.name} > {MANIFEST}", f"does not list table {table!r}; "
-                                         "a backup holds every table"))
+            self.problems.append(
+                Problem(
+                    "missing_table",
+                    f"{self.name} > {MANIFEST}",
+                    f"does not list table {table!r}; a backup holds every table",
+                )
+            )
         present = {info.filename for info in infos}
         for member in sorted(set(expected) - present):
-            self.problems.append(Problem("missing_member", f"{self.name} > {member}", "is listed in the manifest but not in the ZIP"))
+            self.problems.append(
+                Problem("missing_member", f"{self.name} > {member}", "is listed in the manifest but not in the ZIP")
+            )
         for info in infos:
             if info.filename != MANIFEST and info.filename not in expected:
-                self.problems.append(Problem("unknown_member", f"{self.name} > {info.filename}", "is not a table the manifest lists"))
+                self.problems.append(
+                    Problem("unknown_member", f"{self.name} > {info.filename}", "is not a table the manifest lists")
+                )
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                self.problems.append(Problem("unsupported_compression", f"{self.name} > {info.filename}",
-                                             "is compressed in a way r2p-risk backups never are"))
+                self.problems.append(
+                    Problem(
+                        "unsupported_compression",
+                        f"{self.name} > {info.filename}",
+                        "is compressed in a way r2p-risk backups never are",
+                    )
+                )
             if manifest.format_version >= 2 and info.filename in expected and info.filename not in manifest.checksums:
-                self.problems.append(Problem("missing_checksum", f"{self.name} > {info.filename}", "has no checksum in the manifest"))
+                self.problems.append(
+                    Problem("missing_checksum", f"{self.name} > {info.filename}", "has no checksum in the manifest")
+                )
         total = sum(info.file_size for info in infos)
         if total > self.sizes.restore_bytes:
-            self.problems.append(Problem("too_large", self.name, f"unpacks to {total:,} bytes; a backup may have "
-                                         f"{self.sizes.restore_bytes:,} (R2P_RISK_MAX_RESTORE_MB)"))
+            self.problems.append(
+                Problem(
+                    "too_large",
+                    self.name,
+                    f"unpacks to {total:,} bytes; a backup may have "
+                    f"{self.sizes.restore_bytes:,} (R2P_RISK_MAX_RESTORE_MB)",
+                )
+            )
         if self.problems:
             raise backup_error(self.problems)
 
     def _read_whole(self, info: zipfile.ZipInfo, limit: int) -> bytes:
         if info.file_size > limit:
-            raise backup_error([Problem("too_large", f"{self.name} > {info.filename}",
-                                        f"unpacks to {info.file_size:,} bytes; at most {limit:,} are read")])
+            raise backup_error(
+                [
+                    Problem(
+                        "too_large",
+                        f"{self.name} > {info.filename}",
+                        f"unpacks to {info.file_size:,} bytes; at most {limit:,} are read",
+                    )
+                ]
+            )
         with self.archive.open(info) as stream:
             return stream.read(limit + 1)
 
@@ -178,8 +235,11 @@ class _ZipReader:
         where = f"{self.name} > {member}"
         info = self.archive.getinfo(member)
         digest = hashlib.sha256()
-        rows = _JsonlRows(self.archive, info, self.sizes.backup_row_bytes, digest) if manifest.format_version >= 2 \
+        rows = (
+            _JsonlRows(self.archive, info, self.sizes.backup_row_bytes, digest)
+            if manifest.format_version >= 2
             else _WholeRows(self._read_whole(info, V1_MEMBER_BYTES), digest)
+        )
         columns, count, batch = None, 0, []
         for place, item in rows:
             if isinstance(item, Problem):
@@ -202,20 +262,32 @@ class _ZipReader:
         if columns is None:
             self.problems.append(Problem("bad_member", where, "holds no column names"))
         if count != manifest.tables[table.name]:
-            self.problems.append(Problem("count_mismatch", where, f"holds {count:,} rows; the manifest says "
-                                         f"{manifest.tables[table.name]:,}: rows were added or removed"))
+            self.problems.append(
+                Problem(
+                    "count_mismatch",
+                    where,
+                    f"holds {count:,} rows; the manifest says "
+                    f"{manifest.tables[table.name]:,}: rows were added or removed",
+                )
+            )
         expected = manifest.checksums.get(member)
         if expected is not None and digest.hexdigest() != expected.lower():
-            self.problems.append(Problem("checksum_mismatch", where, "its SHA-256 differs from the manifest's: the file was changed"))
+            self.problems.append(
+                Problem("checksum_mismatch", where, "its SHA-256 differs from the manifest's: the file was changed")
+            )
 
     def _columns(self, table: Table, header, where: str) -> list[str] | None:
         names = header.get("columns") if isinstance(header, dict) else None
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or len(set(names)) != len(names):
-            self.problems.append(Problem("bad_member", where, 'does not start with the list of its columns ({"columns": [...]})'))
+            self.problems.append(
+                Problem("bad_member", where, 'does not start with the list of its columns ({"columns": [...]})')
+            )
             return None
         wanted = [c.name for c in table.columns]
         unknown, missing = [n for n in names if n not in wanted], [n for n in wanted if n not in names]
-        self.problems += [Problem("unknown_column", where, f"column {n!r} is not a column of {table.name}") for n in unknown]
+        self.problems += [
+            Problem("unknown_column", where, f"column {n!r} is not a column of {table.name}") for n in unknown
+        ]
         self.problems += [Problem("missing_column", where, f"column {n!r} of {table.name} is missing") for n in missing]
         return None if unknown or missing else names
 
@@ -261,7 +333,12 @@ class _WholeRows:
         parsed = _parsed(self.data)
         rows = parsed.get("rows") if isinstance(parsed, dict) else None
         if isinstance(parsed, Problem) or not isinstance(rows, list):
-            yield "the whole", parsed if isinstance(parsed, Problem) else Problem("bad_member", "", 'is not {"columns": [...], "rows": [...]}')
+            yield (
+                "the whole",
+                parsed
+                if isinstance(parsed, Problem)
+                else Problem("bad_member", "", 'is not {"columns": [...], "rows": [...]}'),
+            )
             return
         yield "columns", parsed
         for number, row in enumerate(rows):
@@ -281,7 +358,7 @@ def row_values(table: Table, columns: list[str], row, where: str, problems: list
         problems.append(Problem("bad_row", where, f"a row must be a list of {len(columns)} values"))
         return None
     values, found = {}, []
-    for name, value in zip(columns, row):
+    for name, value in zip(columns, row, strict=True):
         try:
             values[name] = column_value(table.c[name], value)
         except ValueError as error:
@@ -332,5 +409,3 @@ def sqlite_problem(name: str, error: BaseException) -> StorageError:
     """A SQLite backup (or the staging copy of one) that SQLite cannot use."""
     detail = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
     return backup_error([Problem("not_a_backup", name, f"not an r2p-risk database SQLite can read ({detail})")])
-
-

@@ -27,16 +27,22 @@ from sqlalchemy.engine import Connection, Row, make_url
 
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import ConflictError, Problem, StorageError
+from r2p_risk.overview import ScoredAssessment, SituationOverview, model_key
+from r2p_risk.snapshot import Provenance
 from r2p_risk.storage import schema
 from r2p_risk.storage.audit import AuditTrail, changes, record_event
-from r2p_risk.storage.engine import engine_for, failure, masked_url, not_found, storage_error
-from r2p_risk.overview import ScoredAssessment, SituationOverview, model_key
-from r2p_risk.storage.scores import ScoreSummaries, latest_with_summaries, summary_from_row
-from r2p_risk.snapshot import Provenance
 from r2p_risk.storage.drafts import AssessmentDrafts, Draft
-from r2p_risk.storage.revisions import AssessmentRevisions, RevisionInfo, assessment_from_row, latest_revisions, validated
+from r2p_risk.storage.engine import engine_for, failure, masked_url, not_found, storage_error
 from r2p_risk.storage.reviews import AssessmentReviews
+from r2p_risk.storage.revisions import (
+    AssessmentRevisions,
+    RevisionInfo,
+    assessment_from_row,
+    latest_revisions,
+    validated,
+)
 from r2p_risk.storage.rounds import RatingRounds, listed
+from r2p_risk.storage.scores import ScoreSummaries, latest_with_summaries, summary_from_row
 from r2p_risk.storage.sources import SourceLibrary
 from r2p_risk.storage.tables import (
     assessment_scores,
@@ -75,8 +81,16 @@ def open_database(url: str, now: Callable[[], dt.datetime] = utc_now) -> Databas
     return database
 
 
-class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, AssessmentDrafts, SourceLibrary, ScoreSummaries,
-               UserAccounts, AuditTrail):
+class Database(
+    AssessmentRevisions,
+    AssessmentReviews,
+    RatingRounds,
+    AssessmentDrafts,
+    SourceLibrary,
+    ScoreSummaries,
+    UserAccounts,
+    AuditTrail,
+):
     """One database, safe to share between threads; every method runs in its own short transaction."""
 
     def __init__(self, url: str, now: Callable[[], dt.datetime] = utc_now):
@@ -84,13 +98,21 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, AssessmentD
             parsed = make_url(url)
             parsed.get_dialect()  # an unknown database kind or a missing driver fails here, in words
         except (exc.ArgumentError, exc.NoSuchModuleError, ImportError) as error:
-            raise StorageError([Problem("bad_database_url", "R2P_RISK_DATABASE_URL",
-                                        f"not a database URL this app can use ({type(error).__name__}); "
-                                        "expected e.g. sqlite:///path/file.sqlite3 or postgresql+psycopg://user@host/db")],
-                               "could not open the database") from None
+            raise StorageError(
+                [
+                    Problem(
+                        "bad_database_url",
+                        "R2P_RISK_DATABASE_URL",
+                        f"not a database URL this app can use ({type(error).__name__}); "
+                        "expected e.g. sqlite:///path/file.sqlite3 or postgresql+psycopg://user@host/db",
+                    )
+                ],
+                "could not open the database",
+            ) from None
         self.url, self._secrets = masked_url(parsed)  # for the operator: the command line and the log, never a screen
-        sqlite_file = parsed.get_backend_name() == "sqlite" and (parsed.database or ":memory:") != ":memory:"
-        self._name = f"file {parsed.database.removeprefix('file:')}" if sqlite_file else self.url
+        is_file = parsed.get_backend_name() == "sqlite" and parsed.database != ":memory:"
+        sqlite_file = parsed.database if is_file else None
+        self._name = f"file {sqlite_file.removeprefix('file:')}" if sqlite_file else self.url
         self._now = now
         try:
             self.engine = engine_for(parsed)
@@ -103,7 +125,7 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, AssessmentD
 
     @property
     def backend(self) -> str:
-        """"sqlite" or "postgresql"."""
+        """ "sqlite" or "postgresql"."""
         return self.engine.dialect.name
 
     def create_schema(self) -> None:
@@ -124,42 +146,75 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, AssessmentD
 
         return UserDatabase(self, user)
 
-    def create_situation(self, situation: Situation, actor: str, *, action: str = "situation.create",
-                         origin: Provenance | None = None) -> Situation:
+    def create_situation(
+        self, situation: Situation, actor: str, *, action: str = "situation.create", origin: Provenance | None = None
+    ) -> Situation:
         """Add a situation; `action="import"` records it in the audit trail as imported, keeping who created it
         and when from `origin` (an imported snapshot's provenance) when it says."""
         created = situation.model_copy(update={"id": situation.id or uuid.uuid4().hex})
         now = self._now()
-        made_by = origin.situation_created_by if origin and origin.situation_created_by else actor
-        made_at = origin.situation_created_at if origin and origin.situation_created_at else now
         try:
             with self._transaction("create the situation", write=True) as conn:
-                conn.execute(insert(situations).values(
-                    id=created.id, **_situation_values(created), created_at=made_at, created_by=made_by,
-                    updated_at=now, updated_by=actor))
-                record_event(conn, now, actor, action, situation_id=created.id, after=_situation_fields(created))
+                self._insert_situation(conn, created, now, actor, action, origin)
         except ConflictError:
-            raise storage_error("already_exists", f"situation {created.id}", "a situation with this id already exists") from None
+            raise storage_error(
+                "already_exists", f"situation {created.id}", "a situation with this id already exists"
+            ) from None
         return created
 
-    def create_situation_with_assessment(self, situation: Situation, assessment: Assessment, actor: str, note: str = "",
-                                         *, action: str = "import", origin: Provenance | None = None) -> tuple[Situation, Assessment]:
-        """A new situation and the first revision of an assessment in it, in one transaction: both are stored, or neither.
-        `origin` (an imported snapshot's provenance) keeps who created the situation and saved the revision, and when."""
-        created = situation.model_copy(update={"id": situation.id or uuid.uuid4().hex})
-        now = self._now()
+    @staticmethod
+    def _insert_situation(
+        conn: Connection, created: Situation, now: dt.datetime, actor: str, action: str, origin: Provenance | None
+    ) -> None:
+        """Insert a new situation with its audit event; an imported one keeps who created it and when from `origin`
+        (its snapshot's provenance) when that says."""
         made_by = origin.situation_created_by if origin and origin.situation_created_by else actor
         made_at = origin.situation_created_at if origin and origin.situation_created_at else now
+        conn.execute(
+            insert(situations).values(
+                id=created.id,
+                **_situation_values(created),
+                created_at=made_at,
+                created_by=made_by,
+                updated_at=now,
+                updated_by=actor,
+            )
+        )
+        record_event(conn, now, actor, action, situation_id=created.id, after=_situation_fields(created))
+
+    def create_situation_with_assessment(
+        self,
+        situation: Situation,
+        assessment: Assessment,
+        actor: str,
+        note: str = "",
+        *,
+        action: str = "import",
+        origin: Provenance | None = None,
+    ) -> tuple[Situation, Assessment]:
+        """A new situation and the first revision of an assessment in it, in one transaction: both are stored, or
+        neither. `origin` (an imported snapshot's provenance) keeps who created the situation and saved the revision,
+        and when."""
+        situation_id = situation.id or uuid.uuid4().hex
+        created = situation.model_copy(update={"id": situation_id})
+        now = self._now()
         try:
             with self._transaction("import the assessment", write=True) as conn:
-                conn.execute(insert(situations).values(
-                    id=created.id, **_situation_values(created), created_at=made_at, created_by=made_by,
-                    updated_at=now, updated_by=actor))
-                record_event(conn, now, actor, action, situation_id=created.id, after=_situation_fields(created))
-                saved = self._add_revision(conn, created.id, assessment.model_copy(update={"id": assessment.id or uuid.uuid4().hex}),
-                                           actor, None, note, action, origin=origin)
+                self._insert_situation(conn, created, now, actor, action, origin)
+                saved = self._add_revision(
+                    conn,
+                    situation_id,
+                    assessment.model_copy(update={"id": assessment.id or uuid.uuid4().hex}),
+                    actor,
+                    None,
+                    note,
+                    action,
+                    origin=origin,
+                )
         except ConflictError:
-            raise storage_error("already_exists", f"situation {created.id}", "a situation with this id already exists") from None
+            raise storage_error(
+                "already_exists", f"situation {created.id}", "a situation with this id already exists"
+            ) from None
         return created, saved
 
     def situation_exists(self, situation_id: str) -> bool:
@@ -168,14 +223,21 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, AssessmentD
             return conn.execute(select(situations.c.id).where(situations.c.id == situation_id)).first() is not None
 
     def update_situation(self, situation: Situation, actor: str) -> Situation:
+        if situation.id is None:
+            raise not_found("situation (without an id)", "no such situation; a new situation is created, not updated")
         with self._transaction("update the situation", write=True) as conn:
             old = _situation(self._open_situation(conn, situation.id))
             now = self._now()
-            conn.execute(update(situations).where(situations.c.id == situation.id).values(
-                **_situation_values(situation), updated_at=now, updated_by=actor))
+            conn.execute(
+                update(situations)
+                .where(situations.c.id == situation.id)
+                .values(**_situation_values(situation), updated_at=now, updated_by=actor)
+            )
             before, after = changes(_situation_fields(old), _situation_fields(situation))
             if after:
-                record_event(conn, now, actor, "situation.update", situation_id=situation.id, before=before, after=after)
+                record_event(
+                    conn, now, actor, "situation.update", situation_id=situation.id, before=before, after=after
+                )
         return situation
 
     def get_situation(self, situation_id: str, include_deleted: bool = False) -> Situation:
@@ -219,9 +281,17 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, AssessmentD
         with self._transaction("purge the situation", write=True) as conn:
             row = self._situation_row(conn, situation_id)
             if row.deleted_at is None:
-                raise storage_error("not_deleted", f"situation {situation_id}", "only a deleted situation can be purged; delete it first")
-            gone = conn.execute(select(func.count(revisions.c.assessment_id.distinct()).label("assessments"),
-                                       func.count().label("revisions")).where(revisions.c.situation_id == situation_id)).one()
+                raise storage_error(
+                    "not_deleted",
+                    f"situation {situation_id}",
+                    "only a deleted situation can be purged; delete it first",
+                )
+            gone = conn.execute(
+                select(
+                    func.count(revisions.c.assessment_id.distinct()).label("assessments"),
+                    func.count().label("revisions"),
+                ).where(revisions.c.situation_id == situation_id)
+            ).one()
             conn.execute(delete(assessment_scores).where(assessment_scores.c.situation_id == situation_id))
             conn.execute(delete(drafts).where(drafts.c.situation_id == situation_id))
             conn.execute(delete(situation_sources).where(situation_sources.c.situation_id == situation_id))
@@ -231,11 +301,18 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, AssessmentD
             conn.execute(delete(revisions).where(revisions.c.situation_id == situation_id))
             conn.execute(delete(situation_access).where(situation_access.c.situation_id == situation_id))
             conn.execute(delete(situations).where(situations.c.id == situation_id))
-            record_event(conn, self._now(), actor, "situation.purge", situation_id=situation_id,
-                         before={"name": row.name, **gone._mapping})
+            record_event(
+                conn,
+                self._now(),
+                actor,
+                "situation.purge",
+                situation_id=situation_id,
+                before={"name": row.name, **gone._mapping},
+            )
 
     def list_assessments(self, situation_id: str) -> list[Assessment]:
-        """The latest revision of each assessment of a situation, by assessed_on then id (independent ratings of rounds left out)."""
+        """The latest revision of each assessment of a situation, by assessed_on then id (independent ratings of
+        rounds left out)."""
         with self._transaction("list the assessments") as conn:
             self._situation_row(conn, situation_id)
             rows = conn.execute(latest_revisions((revisions.c.situation_id == situation_id) & listed())).all()
@@ -246,8 +323,9 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, AssessmentD
         shown = _shown(include_deleted)
         with self._transaction("read the situation histories") as conn:
             situation_rows = conn.execute(_situations_where(shown)).all()
-            revision_rows = conn.execute(latest_revisions(
-                revisions.c.situation_id.in_(select(situations.c.id).where(shown)) & listed())).all()
+            revision_rows = conn.execute(
+                latest_revisions(revisions.c.situation_id.in_(select(situations.c.id).where(shown)) & listed())
+            ).all()
         by_situation: dict[str, list[Assessment]] = {row.id: [] for row in situation_rows}
         for row in revision_rows:
             if row.situation_id in by_situation:  # PostgreSQL: a situation added between the two queries
@@ -259,14 +337,21 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, AssessmentD
         key, shown = model_key(model), _shown(include_deleted)
         with self._transaction("read the situation overviews") as conn:
             situation_rows = conn.execute(_situations_where(shown)).all()
-            rows = conn.execute(latest_with_summaries(revisions.c.situation_id.in_(select(situations.c.id).where(shown)) & listed(),
-                                                      key)).all()
-        missing = self._summarise_missing([(row.assessment_id, row.revision) for row in rows if row.summary_json is None], model, key)
+            rows = conn.execute(
+                latest_with_summaries(
+                    revisions.c.situation_id.in_(select(situations.c.id).where(shown)) & listed(), key
+                )
+            ).all()
+        missing = self._summarise_missing(
+            [(row.assessment_id, row.revision) for row in rows if row.summary_json is None], model, key
+        )
         by_situation: dict[str, list[ScoredAssessment]] = {row.id: [] for row in situation_rows}
         for row in rows:
             if row.situation_id in by_situation:  # PostgreSQL: a situation added between the two queries
                 summary = missing.get((row.assessment_id, row.revision)) or summary_from_row(row)
-                by_situation[row.situation_id].append(ScoredAssessment(row.assessment_id, row.revision, row.assessed_on, summary))
+                by_situation[row.situation_id].append(
+                    ScoredAssessment(row.assessment_id, row.revision, row.assessed_on, summary)
+                )
         return [SituationOverview(_situation(row), by_situation[row.id]) for row in situation_rows]
 
     def counts(self, situation_ids: Iterable[str] | None = None) -> dict[str, int]:
@@ -277,10 +362,20 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, AssessmentD
             return true() if ids is None else column.in_(ids)
 
         query = select(
-            select(func.count()).select_from(situations).where(among(situations.c.id)).scalar_subquery().label("situations"),
-            select(func.count(revisions.c.assessment_id.distinct())).where(among(revisions.c.situation_id))
-            .scalar_subquery().label("assessments"),
-            select(func.count()).select_from(revisions).where(among(revisions.c.situation_id)).scalar_subquery().label("revisions"),
+            select(func.count())
+            .select_from(situations)
+            .where(among(situations.c.id))
+            .scalar_subquery()
+            .label("situations"),
+            select(func.count(revisions.c.assessment_id.distinct()))
+            .where(among(revisions.c.situation_id))
+            .scalar_subquery()
+            .label("assessments"),
+            select(func.count())
+            .select_from(revisions)
+            .where(among(revisions.c.situation_id))
+            .scalar_subquery()
+            .label("revisions"),
         )
         with self._transaction("count the saved records") as conn:
             return dict(conn.execute(query).one()._mapping)
@@ -292,8 +387,17 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, AssessmentD
             with (self._writer if write else self.engine).begin() as conn:
                 yield conn
         except exc.IntegrityError as error:  # a unique or foreign key constraint: somebody else wrote first
-            raise ConflictError([Problem("conflict", "database", f"could not {operation}: somebody changed the same "
-                                         "record at the same moment; reload and try again")], "somebody else saved at the same moment") from error
+            raise ConflictError(
+                [
+                    Problem(
+                        "conflict",
+                        "database",
+                        f"could not {operation}: somebody changed the same "
+                        "record at the same moment; reload and try again",
+                    )
+                ],
+                "somebody else saved at the same moment",
+            ) from error
         except exc.DBAPIError as error:
             raise StorageError([self._problem(operation, error)], f"could not {operation}") from error
 
@@ -306,18 +410,35 @@ class Database(AssessmentRevisions, AssessmentReviews, RatingRounds, AssessmentD
             raise not_found(f"situation {situation_id}", "no such situation")
         return row
 
-    def _open_situation(self, conn: Connection, situation_id: str | None) -> Row:
+    def _open_situation(self, conn: Connection, situation_id: str) -> Row:
         row = self._situation_row(conn, situation_id)
         if row.deleted_at is not None:
-            raise storage_error("deleted", f"situation {situation_id}", "this situation was deleted; restore it before changing it")
+            raise storage_error(
+                "deleted", f"situation {situation_id}", "this situation was deleted; restore it before changing it"
+            )
         return row
 
     def _mark_deleted(self, conn: Connection, situation_id: str, actor: str, deleted: bool) -> None:
         now = self._now()
-        conn.execute(update(situations).where(situations.c.id == situation_id).values(
-            deleted_at=now if deleted else None, deleted_by=actor if deleted else None, updated_at=now, updated_by=actor))
-        record_event(conn, now, actor, "situation.delete" if deleted else "situation.restore", situation_id=situation_id,
-                     before={"deleted": not deleted}, after={"deleted": deleted})
+        conn.execute(
+            update(situations)
+            .where(situations.c.id == situation_id)
+            .values(
+                deleted_at=now if deleted else None,
+                deleted_by=actor if deleted else None,
+                updated_at=now,
+                updated_by=actor,
+            )
+        )
+        record_event(
+            conn,
+            now,
+            actor,
+            "situation.delete" if deleted else "situation.restore",
+            situation_id=situation_id,
+            before={"deleted": not deleted},
+            after={"deleted": deleted},
+        )
 
 
 def _shown(include_deleted: bool):
@@ -329,8 +450,13 @@ def _situations_where(condition):
 
 
 def _situation_values(situation: Situation) -> dict:
-    return {"name": situation.name, "country": situation.country, "area": situation.area,
-            "tags_json": json.dumps(situation.tags, ensure_ascii=False), "review_every_months": situation.review_every_months}
+    return {
+        "name": situation.name,
+        "country": situation.country,
+        "area": situation.area,
+        "tags_json": json.dumps(situation.tags, ensure_ascii=False),
+        "review_every_months": situation.review_every_months,
+    }
 
 
 def _situation_fields(situation: Situation) -> dict:
@@ -338,6 +464,12 @@ def _situation_fields(situation: Situation) -> dict:
 
 
 def _situation(row: Row) -> Situation:
-    data = {"id": row.id, "name": row.name, "country": row.country, "area": row.area, "tags": json.loads(row.tags_json),
-            "review_every_months": row.review_every_months}
+    data = {
+        "id": row.id,
+        "name": row.name,
+        "country": row.country,
+        "area": row.area,
+        "tags": json.loads(row.tags_json),
+        "review_every_months": row.review_every_months,
+    }
     return validated(lambda: Situation.model_validate(data), f"situation {row.id}")

@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Row
 
 from r2p_risk.assessment import Assessment
+from r2p_risk.storage.parts import DatabasePart
 from r2p_risk.storage.revisions import validated
 from r2p_risk.storage.tables import drafts, user_settings
 
@@ -30,17 +31,25 @@ class Draft:
     updated_at: dt.datetime
 
 
-class AssessmentDrafts:
+class AssessmentDrafts(DatabasePart):
     """Mixed into `Database`, which provides `_transaction` and `_now`."""
 
-    def keep_draft(self, owner: str, draft_id: str, situation_id: str, assessment: Assessment,
-                   base_revision: int | None) -> dt.datetime:
+    def keep_draft(
+        self, owner: str, draft_id: str, situation_id: str, assessment: Assessment, base_revision: int | None
+    ) -> dt.datetime:
         """Write the user's draft `draft_id` (replacing what it held); the time it was written."""
         now = self._now()
-        values = {"situation_id": situation_id, "assessment_id": assessment.id, "base_revision": base_revision,
-                  "data_json": assessment.model_dump_json(), "updated_at": now}
+        values = {
+            "situation_id": situation_id,
+            "assessment_id": assessment.id,
+            "base_revision": base_revision,
+            "data_json": assessment.model_dump_json(),
+            "updated_at": now,
+        }
         with self._transaction("keep the draft", write=True) as conn:
-            changed = conn.execute(update(drafts).where(drafts.c.id == draft_id, drafts.c.owner == owner).values(**values))
+            changed = conn.execute(
+                update(drafts).where(drafts.c.id == draft_id, drafts.c.owner == owner).values(**values)
+            )
             if changed.rowcount == 0:
                 conn.execute(insert(drafts).values(id=draft_id, owner=owner, **values))
         return now
@@ -65,14 +74,20 @@ class AssessmentDrafts:
 
     def user_setting(self, identity: str, name: str) -> str | None:
         with self._transaction("read a setting") as conn:
-            return conn.execute(select(user_settings.c.value).where(
-                user_settings.c.identity == identity, user_settings.c.name == name)).scalar()
+            return conn.execute(
+                select(user_settings.c.value).where(user_settings.c.identity == identity, user_settings.c.name == name)
+            ).scalar()
 
     def set_user_setting(self, identity: str, name: str, value: str) -> None:
         with self._transaction("remember a setting", write=True) as conn:
             where = (user_settings.c.identity == identity, user_settings.c.name == name)
-            if conn.execute(update(user_settings).where(*where).values(value=value, updated_at=self._now())).rowcount == 0:
-                conn.execute(insert(user_settings).values(identity=identity, name=name, value=value, updated_at=self._now()))
+            if (
+                conn.execute(update(user_settings).where(*where).values(value=value, updated_at=self._now())).rowcount
+                == 0
+            ):
+                conn.execute(
+                    insert(user_settings).values(identity=identity, name=name, value=value, updated_at=self._now())
+                )
 
 
 def _draft(row: Row) -> Draft:

@@ -68,7 +68,7 @@ def _sqlite_begin(conn: Connection) -> None:
 def masked_url(url: URL) -> tuple[str, list[str]]:
     """The URL as it may be logged (password and secret query parameters as ***), and the secrets it held."""
     secrets = [url.password] if url.password else []
-    query = {}
+    query: dict[str, str | tuple[str, ...]] = {}
     for key, value in url.query.items():
         if any(word in key.lower() for word in SECRET_PARAMETERS):
             values = value if isinstance(value, tuple) else (value,)

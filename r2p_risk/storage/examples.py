@@ -6,11 +6,13 @@ from pathlib import Path
 
 from r2p_risk.resources import examples_dir
 from r2p_risk.review import Review
-from r2p_risk.storage.database import Database
 from r2p_risk.storage.files import Model, read_snapshot_file
+from r2p_risk.storage.store import AssessmentStore
 
 
-def load_examples(database: Database, model: Model, actor: str, folder: Path | None = None, keep_review: bool = True) -> int:
+def load_examples(
+    database: AssessmentStore, model: Model, actor: str, folder: Path | None = None, keep_review: bool = True
+) -> int:
     """Add every example snapshot: one situation per situation name, its assessments oldest first.
 
     Returns the number of assessments added. Every example situation is tagged "fictional". The examples
@@ -25,11 +27,16 @@ def load_examples(database: Database, model: Model, actor: str, folder: Path | N
         name = snapshot.situation.name
         if name not in situations:
             situation = snapshot.situation.model_copy(update={"id": None})
-            situations[name] = database.create_situation(situation, actor).id
+            created = database.create_situation(situation, actor)
+            if created.id is None:
+                raise ValueError(f"example situation {name} was stored without an id")
+            situations[name] = created.id
         assessment = snapshot.assessment.model_copy(update={"id": None, "revision": None})
         note = "fictional example"
         if not keep_review:
             assessment = assessment.model_copy(update={"review": Review(), "status": "draft"})
             note += ", loaded as a draft (signing off needs a reviewer)"
-        database.save_assessment(situations[name], assessment, actor, based_on_revision=None, note=note, action="import")
+        database.save_assessment(
+            situations[name], assessment, actor, based_on_revision=None, note=note, action="import"
+        )
     return len(snapshots)

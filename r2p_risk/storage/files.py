@@ -22,6 +22,7 @@ from r2p_risk.tools import Catalogue, check_quotes, parse_catalogue
 FRAMEWORK_FILE = "un-framework-2014.yaml"
 PARAMETERS_FILE = "scoring-model.yaml"
 _cache: dict[tuple[str, float, int], object] = {}
+_catalogues: dict[tuple[str, tuple[tuple[str, float, int], ...]], Catalogue] = {}  # by folder and its files
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,13 @@ def read_snapshot_file(path: Path, model: Model) -> Snapshot:
     except OSError as exc:
         raise SnapshotError([Problem("unreadable_file", str(path), exc.strerror or str(exc))]) from None
     if len(data) > MAX_SNAPSHOT_BYTES:
-        raise SnapshotError([Problem("too_large", str(path), f"larger than {megabytes(MAX_SNAPSHOT_BYTES)}, the most a "
-                                                            "snapshot may have")])
+        raise SnapshotError(
+            [
+                Problem(
+                    "too_large", str(path), f"larger than {megabytes(MAX_SNAPSHOT_BYTES)}, the most a snapshot may have"
+                )
+            ]
+        )
     return load_snapshot_text(data, model.framework, model.params)
 
 
@@ -103,11 +109,11 @@ def load_catalogue(frameworks_dir: Path, framework: Framework) -> Catalogue:
     folder = frameworks_dir / CATALOGUE_DIR
     files = [folder / "catalogue.yaml", *sorted(folder.glob("tools-*.yaml"))]
     key = (str(folder.resolve()), tuple((f.name, f.stat().st_mtime, f.stat().st_size) for f in files))
-    if key not in _cache:
+    if key not in _catalogues:
         header = read_yaml(files[0])
         tool_files = {f.name: read_yaml(f) for f in files[1:]}
-        _cache[key] = parse_catalogue(header, tool_files, framework)
-    return _cache[key]
+        _catalogues[key] = parse_catalogue(header, tool_files, framework)
+    return _catalogues[key]
 
 
 def load_sources(frameworks_dir: Path, catalogue: Catalogue) -> dict[str, str]:

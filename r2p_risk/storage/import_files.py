@@ -13,6 +13,7 @@ snapshots holds a summary of each, and storing it reads each snapshot again (`lo
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import lzma
 import re
@@ -33,7 +34,16 @@ from r2p_risk.storage.files import Model
 
 # what zipfile and its decompressors raise on damaged or hostile input: RuntimeError for an encrypted member, OSError
 # from bz2, ValueError (UnicodeDecodeError) for a member name that is not the UTF-8 its flag says
-_ZIP_FAILURES = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImplementedError, RuntimeError, OSError, ValueError)
+_ZIP_FAILURES = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    ValueError,
+)
 
 
 @dataclass(frozen=True)
@@ -46,12 +56,21 @@ class ImportSource:
     problem: Problem | None = None  # why it could not be read at all
 
     def open(self):
-        return BytesIO(self.data) if self.data is not None else open(self.path, "rb")
+        return BytesIO(self.data) if self.data is not None else open(self.file, "rb")
+
+    @property
+    def file(self) -> Path:
+        """The file on disk, for a source whose content is not in memory."""
+        if self.path is None:
+            raise ValueError(f"import source {self.name}: neither its content nor its file is given")
+        return self.path
 
 
 def content_digest(assessment: Assessment) -> str:
     """The same for two assessments with the same content, whatever their revision numbers."""
-    return hashlib.sha256(assessment.model_copy(update={"revision": None}).model_dump_json().encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        assessment.model_copy(update={"revision": None}).model_dump_json().encode("utf-8")
+    ).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -61,13 +80,15 @@ class SnapshotSummary:
     situation: Situation
     assessment_id: str | None
     revision: int | None
-    assessed_on: object
+    assessed_on: dt.date
     digest: str
 
     @classmethod
     def of(cls, snapshot: Snapshot) -> SnapshotSummary:
         assessment = snapshot.assessment
-        return cls(snapshot.situation, assessment.id, assessment.revision, assessment.assessed_on, content_digest(assessment))
+        return cls(
+            snapshot.situation, assessment.id, assessment.revision, assessment.assessed_on, content_digest(assessment)
+        )
 
 
 @dataclass(frozen=True)
@@ -108,11 +129,15 @@ def sources_from_paths(paths: Iterable[Path], sizes: SizePolicy = DEFAULT_SIZES)
                 with path.open("rb") as stream:
                     sources.append(ImportSource(str(path), data=stream.read((sizes.file_limit(path.suffix) or 0) + 1)))
         except OSError as error:
-            sources.append(ImportSource(str(path), problem=Problem("unreadable_file", "", error.strerror or str(error))))
+            sources.append(
+                ImportSource(str(path), problem=Problem("unreadable_file", "", error.strerror or str(error)))
+            )
     return sources
 
 
-def iter_import_files(sources: list[ImportSource], model: Model, sizes: SizePolicy = DEFAULT_SIZES) -> Iterator[ImportFile]:
+def iter_import_files(
+    sources: list[ImportSource], model: Model, sizes: SizePolicy = DEFAULT_SIZES
+) -> Iterator[ImportFile]:
     """Every snapshot in the sources, one at a time: .json snapshots and the snapshots of .zip bundles."""
     for index, source in enumerate(sources):
         for found in _read_source(source, model, sizes):
@@ -131,8 +156,13 @@ def read_import_paths(paths: Iterable[Path], model: Model, sizes: SizePolicy = D
     return ImportFiles(iter_import_files(sources, model, sizes), sources, model, sizes)
 
 
-def load_planned(sources: list[ImportSource], item: ImportFile, model: Model, sizes: SizePolicy = DEFAULT_SIZES,
-                 archives: dict | None = None) -> Snapshot:
+def load_planned(
+    sources: list[ImportSource],
+    item: ImportFile,
+    model: Model,
+    sizes: SizePolicy = DEFAULT_SIZES,
+    archives: dict | None = None,
+) -> Snapshot:
     """The snapshot an `ImportFile` summarised, read again; SnapshotError if it cannot be, or changed since."""
     source = sources[item.source_index]
     if item.member is None:
@@ -163,10 +193,12 @@ def _read_source(source: ImportSource, model: Model, sizes: SizePolicy) -> list[
     limit = sizes.file_limit(suffix)
     if limit is None:
         return [_refused(name, "unsupported_file", "only .json snapshots and .zip bundles can be imported")]
-    size = len(source.data) if source.data is not None else source.path.stat().st_size
+    size = len(source.data) if source.data is not None else source.file.stat().st_size
     if size > limit:
         shown = f"{sizes.upload_mb} MB" if suffix == ".zip" else megabytes(limit)
-        return [_refused(name, "too_large", f"{Path(name).name} is larger than the {shown} allowed for a {suffix} file")]
+        return [
+            _refused(name, "too_large", f"{Path(name).name} is larger than the {shown} allowed for a {suffix} file")
+        ]
     if suffix == ".json":
         return [_read_snapshot(name, None, _bounded(source, sizes), model)]
     return _read_bundle(source, model, sizes)
@@ -177,9 +209,12 @@ def _read_bundle(source: ImportSource, model: Model, sizes: SizePolicy) -> list[
     each is its summary, given out only once the whole ZIP was read safely."""
     try:
         with source.open() as stream:
-            return [_read_snapshot(source.name, member, content, model) if isinstance(content, bytes)
-                    else ImportFile(source.name, member, problems=(content,))
-                    for member, content in read_bundle_members(stream, sizes)]
+            return [
+                _read_snapshot(source.name, member, content, model)
+                if isinstance(content, bytes)
+                else ImportFile(source.name, member, problems=(content,))
+                for member, content in read_bundle_members(stream, sizes)
+            ]
     except SnapshotError as error:
         return [ImportFile(source.name, problems=tuple(error.problems))]
 
@@ -207,11 +242,19 @@ def read_bundle_members(stream, sizes: SizePolicy = DEFAULT_SIZES) -> Iterator[t
             _check_members(infos, sizes)
             wanted = [info for info in infos if _is_snapshot(info.filename)]
             if not wanted:
-                raise _unsafe([Problem("no_snapshots", "", f"the ZIP holds no snapshots (.json files under {SNAPSHOTS_DIR})")])
+                raise _unsafe(
+                    [Problem("no_snapshots", "", f"the ZIP holds no snapshots (.json files under {SNAPSHOTS_DIR})")]
+                )
             for info in wanted:
                 if info.file_size > sizes.snapshot_bytes:
-                    yield info.filename, Problem("too_large", "", f"unpacks to {info.file_size:,} bytes; a snapshot may have "
-                                                                  f"{sizes.snapshot_bytes:,}")
+                    yield (
+                        info.filename,
+                        Problem(
+                            "too_large",
+                            "",
+                            f"unpacks to {info.file_size:,} bytes; a snapshot may have {sizes.snapshot_bytes:,}",
+                        ),
+                    )
                 else:
                     yield info.filename, _read_member(archive, info, sizes)
     except _ZIP_FAILURES as error:
@@ -224,25 +267,44 @@ def _is_snapshot(name: str) -> bool:
 
 def _check_members(infos: list[zipfile.ZipInfo], sizes: SizePolicy) -> None:
     if len(infos) > sizes.zip_members:
-        raise _unsafe([Problem("too_many_members", "", f"the ZIP has {len(infos)} members; at most {sizes.zip_members:,} are allowed")])
+        raise _unsafe(
+            [
+                Problem(
+                    "too_many_members",
+                    "",
+                    f"the ZIP has {len(infos)} members; at most {sizes.zip_members:,} are allowed",
+                )
+            ]
+        )
     problems, seen = [], set()
     for info in infos:
         name = info.filename
         if name in seen:
-            problems.append(Problem("duplicate_member", name, "appears twice in the ZIP, so which one is meant is unclear"))
+            problems.append(
+                Problem("duplicate_member", name, "appears twice in the ZIP, so which one is meant is unclear")
+            )
         seen.add(name)
         if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name):
             problems.append(Problem("absolute_path", name, "an absolute path; members must be relative"))
         if ".." in re.split(r"[/\\]", name):
-            problems.append(Problem("path_traversal", name, 'the path contains ".." and would point outside the bundle'))
+            problems.append(
+                Problem("path_traversal", name, 'the path contains ".." and would point outside the bundle')
+            )
         if stat.S_ISLNK(info.external_attr >> 16):
             problems.append(Problem("symlink", name, "a symbolic link; a bundle holds plain files only"))
         if _is_snapshot(name) and info.file_size > sizes.snapshot_bytes:
-            problems.append(Problem("too_large", name, f"unpacks to {info.file_size:,} bytes; a snapshot may have "
-                                                       f"{sizes.snapshot_bytes:,}"))
+            problems.append(
+                Problem(
+                    "too_large",
+                    name,
+                    f"unpacks to {info.file_size:,} bytes; a snapshot may have {sizes.snapshot_bytes:,}",
+                )
+            )
     total = sum(info.file_size for info in infos)
     if total > sizes.unpacked_bytes:
-        problems.append(Problem("too_large", "", f"unpacks to {total:,} bytes in all; at most {sizes.unpacked_bytes:,} are allowed"))
+        problems.append(
+            Problem("too_large", "", f"unpacks to {total:,} bytes in all; at most {sizes.unpacked_bytes:,} are allowed")
+        )
     if any(p.code != "too_large" or not p.where for p in problems):  # a member too large alone is kept out alone
         raise _unsafe(problems)
 
@@ -253,10 +315,20 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sizes: SizePol
         with archive.open(info) as stream:
             data = stream.read(sizes.snapshot_bytes + 1)
     except _ZIP_FAILURES as error:
-        raise _unsafe([Problem("damaged_member", info.filename, f"does not unpack to what its header declares ({error}): "
-                                                                "a damaged ZIP, or one made to unpack larger than it says")]) from None
+        raise _unsafe(
+            [
+                Problem(
+                    "damaged_member",
+                    info.filename,
+                    f"does not unpack to what its header declares ({error}): "
+                    "a damaged ZIP, or one made to unpack larger than it says",
+                )
+            ]
+        ) from None
     if len(data) != info.file_size:
-        raise _unsafe([Problem("damaged_member", info.filename, f"does not unpack to the {info.file_size:,} bytes it declares")])
+        raise _unsafe(
+            [Problem("damaged_member", info.filename, f"does not unpack to the {info.file_size:,} bytes it declares")]
+        )
     return data
 
 

@@ -20,9 +20,10 @@ from typing import Literal
 from r2p_risk.assessment import Situation
 from r2p_risk.errors import Problem, StorageError
 from r2p_risk.sizes import DEFAULT_SIZES, SizePolicy
-from r2p_risk.storage.database import Database, RevisionInfo
+from r2p_risk.storage.database import RevisionInfo
 from r2p_risk.storage.files import Model
-from r2p_risk.storage.import_files import ImportFile, ImportFiles, ImportSource, content_digest
+from r2p_risk.storage.import_files import ImportFile, ImportFiles, ImportSource, SnapshotSummary, content_digest
+from r2p_risk.storage.store import AssessmentStore
 
 Action = Literal["new_situation", "new_assessment", "new_revision", "identical", "rejected"]
 STORED_ACTIONS = ("new_situation", "new_assessment", "new_revision")
@@ -64,7 +65,7 @@ class ImportPlan:
         return [entry for entry in self.entries if entry.action == "rejected"]
 
 
-def plan_import(database: Database, import_files: ImportFiles) -> ImportPlan:
+def plan_import(database: AssessmentStore, import_files: ImportFiles) -> ImportPlan:
     """Per snapshot: a new situation, assessment or revision, identical to one stored (skipped), or rejected.
 
     Snapshots of one assessment are planned in revision order, each on top of the one before.
@@ -87,15 +88,22 @@ def _in_apply_order(files: list[ImportFile]) -> list[ImportFile]:
 
 def _rejected(item: ImportFile, situation: str, assessed_on: dt.date | None, problems: list[Problem]) -> PlannedImport:
     more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-    return PlannedImport("rejected", item.name, item.member, situation, assessed_on,
-                         f"{problems[0]}{more}; nothing from it is stored", tuple(problems))
+    return PlannedImport(
+        "rejected",
+        item.name,
+        item.member,
+        situation,
+        assessed_on,
+        f"{problems[0]}{more}; nothing from it is stored",
+        tuple(problems),
+    )
 
 
 @dataclass
 class _Planner:
     """What is stored already, read as needed, and what earlier snapshots of this import will add."""
 
-    database: Database
+    database: AssessmentStore
     situations: dict[str, Situation] = field(default_factory=dict)  # stored and planned, by id
     by_name: dict[str, Situation] = field(default_factory=dict)  # not deleted, stored and planned
     deleted: set[str] = field(default_factory=set)
@@ -104,7 +112,8 @@ class _Planner:
     stored: dict[str, tuple[str, list[RevisionInfo]] | None] = field(default_factory=dict)
     digests: dict[tuple[str, int], str] = field(default_factory=dict)  # content digests of stored revisions
     next_revision: dict[str, int] = field(default_factory=dict)
-    seen: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)  # this import's digests, by id and revision
+    # this import's digests (and where from), by assessment id and revision
+    seen: dict[tuple[str | None, int | None], tuple[str, str]] = field(default_factory=dict)
 
     def __post_init__(self):
         self.deleted = {s.id for s in self.database.deleted_situations()}
@@ -119,33 +128,44 @@ class _Planner:
         summary = item.summary
         situation = summary.situation
         stored = self._stored(summary.assessment_id)
-        skipped = self._already_there(item, stored)
+        skipped = self._already_there(item, summary, stored)
         if skipped is not None:
             return skipped
         target, problems = self._target(situation, stored)
         if problems:
             return _rejected(item, target.name, summary.assessed_on, problems)
-        planned = self._planned_save(item, target, stored)
+        planned = self._planned_save(item, summary, target, stored)
         if summary.assessment_id is not None:
             self.seen[summary.assessment_id, summary.revision] = (summary.digest, item.source)
         if situation.id is not None and situation.id != target.id:
-            return replace(planned, message=f"{planned.message} (situation matched by name; its id here is {target.id})")
+            return replace(
+                planned, message=f"{planned.message} (situation matched by name; its id here is {target.id})"
+            )
         return planned
 
-    def _already_there(self, item: ImportFile, stored) -> PlannedImport | None:
-        """"identical" when this import has the same snapshot earlier, or a stored revision has the same content."""
-        summary = item.summary
+    def _already_there(self, item: ImportFile, summary: SnapshotSummary, stored) -> PlannedImport | None:
+        """ "identical" when this import has the same snapshot earlier, or a stored revision has the same content."""
         date, name = summary.assessed_on, summary.situation.name
         earlier = self.seen.get((summary.assessment_id, summary.revision))
         if earlier is not None and earlier[0] == summary.digest:
-            return PlannedImport("identical", item.name, item.member, name, date, f"the same as {earlier[1]} in this import; skipped")
-        revision = self._identical_revision(summary.assessment_id, summary.digest, stored[1], summary.revision) if stored else None
+            return PlannedImport(
+                "identical", item.name, item.member, name, date, f"the same as {earlier[1]} in this import; skipped"
+            )
+        revision = None
+        if stored and summary.assessment_id is not None:
+            revision = self._identical_revision(summary.assessment_id, summary.digest, stored[1], summary.revision)
         if revision is None:
             return None
         name = self._situation(stored[0]).name
-        return PlannedImport("identical", item.name, item.member, name, date,
-                             f'already stored as revision {revision} of the assessment of {date} in "{name}"; skipped',
-                             revision=revision)
+        return PlannedImport(
+            "identical",
+            item.name,
+            item.member,
+            name,
+            date,
+            f'already stored as revision {revision} of the assessment of {date} in "{name}"; skipped',
+            revision=revision,
+        )
 
     def _situation(self, situation_id: str) -> Situation:
         if situation_id not in self.situations:  # saved since this plan started
@@ -163,15 +183,18 @@ class _Planner:
                 self.stored[assessment_id] = None
             else:
                 self.stored[assessment_id] = (self.database.situation_of(assessment_id), revisions)
-        return self.stored.get(assessment_id)
+        return self.stored.get(assessment_id) if assessment_id is not None else None
 
-    def _identical_revision(self, assessment_id: str, digest: str, revisions: list[RevisionInfo],
-                            hint: int | None) -> int | None:
+    def _identical_revision(
+        self, assessment_id: str, digest: str, revisions: list[RevisionInfo], hint: int | None
+    ) -> int | None:
         """The stored revision with the same content; the one with the snapshot's own number is tried first."""
         numbers = sorted((info.revision for info in revisions), key=lambda n: (n != hint, -n))
         for number in numbers:
             if (assessment_id, number) not in self.digests:
-                self.digests[assessment_id, number] = content_digest(self.database.load_assessment(assessment_id, number))
+                self.digests[assessment_id, number] = content_digest(
+                    self.database.load_assessment(assessment_id, number)
+                )
             if self.digests[assessment_id, number] == digest:
                 return number
         return None
@@ -181,35 +204,65 @@ class _Planner:
         if stored is not None:
             target = self._situation(stored[0])
             if situation.id is not None and situation.id != target.id:
-                return target, [Problem("wrong_situation", "situation.id", f'this assessment belongs to situation '
-                                        f'"{target.name}" ({target.id}) here, not to {situation.id}')]
+                return target, [
+                    Problem(
+                        "wrong_situation",
+                        "situation.id",
+                        f"this assessment belongs to situation "
+                        f'"{target.name}" ({target.id}) here, not to {situation.id}',
+                    )
+                ]
         else:
-            target = self.situations.get(situation.id) or self.by_name.get(situation.name) or self._new_situation(situation)
+            known = self.situations.get(situation.id) if situation.id is not None else None
+            target = known or self.by_name.get(situation.name) or self._new_situation(situation)
         if target.id in self.deleted:
-            return target, [Problem("situation_deleted", "situation", f'situation "{target.name}" is in the bin here; '
-                                    "restore it, then import again")]
+            return target, [
+                Problem(
+                    "situation_deleted",
+                    "situation",
+                    f'situation "{target.name}" is in the bin here; restore it, then import again',
+                )
+            ]
         return target, []
 
     def _new_situation(self, situation: Situation) -> Situation:
-        new = situation.model_copy(update={"id": situation.id or uuid.uuid4().hex})
-        self.situations[new.id] = self.by_name[new.name] = new
-        self.planned_new.add(new.id)
+        situation_id = situation.id or uuid.uuid4().hex
+        new = situation.model_copy(update={"id": situation_id})
+        self.situations[situation_id] = self.by_name[new.name] = new
+        self.planned_new.add(situation_id)
         return new
 
-    def _planned_save(self, item: ImportFile, target: Situation, stored) -> PlannedImport:
-        key = item.summary.assessment_id
-        revision = self.next_revision.get(key) or (stored[1][0].revision + 1 if stored else 1)
+    def _planned_save(self, item: ImportFile, summary: SnapshotSummary, target: Situation, stored) -> PlannedImport:
+        if target.id is None:
+            raise ValueError(f'situation "{target.name}" to import into has no id')
+        key = summary.assessment_id
+        planned = self.next_revision.get(key) if key is not None else None
+        revision = planned or (stored[1][0].revision + 1 if stored else 1)
         if key is not None:
             self.next_revision[key] = revision + 1
-        date, name = item.summary.assessed_on, f'"{target.name}"'
+        date, name = summary.assessed_on, f'"{target.name}"'
         new_situation = target if target.id in self.planned_new else None
+        action: Action
         if revision > 1:
             action = "new_revision"
-            message = f"the assessment of {date} in {name} changed: stored as revision {revision}, on top of revision {revision - 1}"
+            message = (
+                f"the assessment of {date} in {name} changed: stored as revision {revision}, "
+                f"on top of revision {revision - 1}"
+            )
         elif new_situation is not None and target.id not in self.announced:
             self.announced.add(target.id)
             action, message = "new_situation", f"new situation {name}, with the assessment of {date} as revision 1"
         else:
             action, message = "new_assessment", f"new assessment of {date} in {name}, stored as revision 1"
-        return PlannedImport(action, item.name, item.member, target.name, date, message, situation_id=target.id,
-                             new_situation=new_situation, item=item, revision=revision)
+        return PlannedImport(
+            action,
+            item.name,
+            item.member,
+            target.name,
+            date,
+            message,
+            situation_id=target.id,
+            new_situation=new_situation,
+            item=item,
+            revision=revision,
+        )

@@ -45,7 +45,13 @@ def _scripts() -> ScriptDirectory:
 
 
 def head_revision() -> str:
-    return _scripts().get_current_head()
+    head = _scripts().get_current_head()
+    if head is None:
+        raise StorageError(
+            [Problem("no_schema", "migrations", "this installation has no database schema revisions")],
+            "could not open the database",
+        )
+    return head
 
 
 @cache
@@ -58,9 +64,17 @@ def schema_revision(conn: Connection) -> str | None:
     """The revision the database is at; None when it has no `alembic_version` (empty, or made before migrations)."""
     revision = MigrationContext.configure(conn).get_current_revision()
     if revision is not None and revision not in known_revisions():
-        raise StorageError([Problem("schema_too_new", "database", f"the database is at schema revision {revision}, which "
-                                    "this version of r2p-risk does not know; it was written by a newer version: upgrade r2p-risk")],
-                           "the database was made by a newer r2p-risk")
+        raise StorageError(
+            [
+                Problem(
+                    "schema_too_new",
+                    "database",
+                    f"the database is at schema revision {revision}, which "
+                    "this version of r2p-risk does not know; it was written by a newer version: upgrade r2p-risk",
+                )
+            ],
+            "the database was made by a newer r2p-risk",
+        )
     return revision
 
 

@@ -25,8 +25,8 @@ from r2p_risk.storage.user_reviews import UserReviews, UserRounds
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
-    from r2p_risk.storage.audit import AuditEvent
     from r2p_risk.overview import SituationOverview
+    from r2p_risk.storage.audit import AuditEvent
     from r2p_risk.storage.database import Database, Draft, RevisionInfo, SituationHistory
 
 
@@ -42,8 +42,14 @@ class UserDatabase(UserReviews, UserRounds):
             return self._user
         stored = self._database.user(self._user.identity)
         if stored is None:
-            raise PermissionDenied([Problem("unknown_user", "user", f"{self._user.identity} is not a user of this "
-                                            "deployment; sign in again")], "not a user of this deployment")
+            raise PermissionDenied(
+                [
+                    Problem(
+                        "unknown_user", "user", f"{self._user.identity} is not a user of this deployment; sign in again"
+                    )
+                ],
+                "not a user of this deployment",
+            )
         return stored
 
     # --- reading ------------------------------------------------------------------------------------
@@ -93,26 +99,43 @@ class UserDatabase(UserReviews, UserRounds):
     def counts(self) -> dict[str, int]:
         """What this user can see, deleted situations included."""
         visible = self._visible()
-        return self._database.counts([s.id for s in self._database.list_situations(include_deleted=True) if visible(s.id)])
+        situations = self._database.list_situations(include_deleted=True)
+        return self._database.counts([s.id for s in situations if s.id is not None and visible(s.id)])
 
     def situation_access(self, situation_id: str) -> list[AccessRule]:
         self._see_situation(situation_id)
         return self._database.situation_access(situation_id)
 
     # --- changing -----------------------------------------------------------------------------------
-    def create_situation(self, situation: Situation, actor: str = "", *, action: str = "situation.create",
-                         origin=None) -> Situation:
+    def create_situation(
+        self, situation: Situation, actor: str = "", *, action: str = "situation.create", origin=None
+    ) -> Situation:
         who = self._actor(action, actor)
         return self._database.create_situation(self._unseen_as_new(situation), who, action=action, origin=origin)
 
-    def create_situation_with_assessment(self, situation: Situation, assessment: Assessment, actor: str = "", note: str = "",
-                                         *, action: str = "import", origin=None) -> tuple[Situation, Assessment]:
+    def create_situation_with_assessment(
+        self,
+        situation: Situation,
+        assessment: Assessment,
+        actor: str = "",
+        note: str = "",
+        *,
+        action: str = "import",
+        origin=None,
+    ) -> tuple[Situation, Assessment]:
         """A new situation and its first assessment, both or neither; ids this user cannot see are replaced by new ones.
-        `origin` (an imported snapshot's provenance) keeps who created the situation and saved the revision, and when."""
+        `origin` (an imported snapshot's provenance) keeps who created the situation and saved the revision, and
+        when."""
         who = self._actor(action, actor)
         self._approve_save(who, action, assessment)  # an import of a final assessment needs the reviewer role
         return self._database.create_situation_with_assessment(
-            self._unseen_as_new(situation), self._assessment_id_for(assessment, None), who, note, action=action, origin=origin)
+            self._unseen_as_new(situation),
+            self._assessment_id_for(assessment, None),
+            who,
+            note,
+            action=action,
+            origin=origin,
+        )
 
     def update_situation(self, situation: Situation, actor: str = "") -> Situation:
         return self._database.update_situation(situation, self._actor("situation.update", actor, situation.id))
@@ -126,14 +149,33 @@ class UserDatabase(UserReviews, UserRounds):
     def purge_situation(self, situation_id: str, actor: str = "") -> None:
         self._database.purge_situation(situation_id, self._actor("situation.purge", actor, situation_id))
 
-    def save_assessment(self, situation_id: str, assessment: Assessment, actor: str, based_on_revision: int | None,
-                        note: str = "", *, action: str = "assessment.save", origin=None) -> Assessment:
+    def save_assessment(
+        self,
+        situation_id: str,
+        assessment: Assessment,
+        actor: str,
+        based_on_revision: int | None,
+        note: str = "",
+        *,
+        action: str = "assessment.save",
+        origin=None,
+    ) -> Assessment:
         who = self._actor(action, actor, situation_id)
         assessment = self._assessment_id_for(assessment, based_on_revision)
-        if assessment.id is not None and self._hidden_rating(assessment.id):  # another analyst's rating, not submitted yet
+        if assessment.id is not None and self._hidden_rating(
+            assessment.id
+        ):  # another analyst's rating, not submitted yet
             raise not_found(f"assessment {assessment.id}", "no such assessment")
-        return self._database.save_assessment(situation_id, assessment, who, based_on_revision, note, action=action,
-                                              approve=self._approve_save(who, action, assessment), origin=origin)
+        return self._database.save_assessment(
+            situation_id,
+            assessment,
+            who,
+            based_on_revision,
+            note,
+            action=action,
+            approve=self._approve_save(who, action, assessment),
+            origin=origin,
+        )
 
     def restore_revision(self, assessment_id: str, revision: int, actor: str = "") -> Assessment:
         who = self._actor("assessment.restore", actor, self._see_assessment(assessment_id))
@@ -168,7 +210,9 @@ class UserDatabase(UserReviews, UserRounds):
         return self._database.library_sources(situation_id)
 
     def add_library_source(self, situation_id: str, source: Source, actor: str = "") -> Source:
-        return self._database.add_library_source(situation_id, source, self._actor("assessment.save", actor, situation_id))
+        return self._database.add_library_source(
+            situation_id, source, self._actor("assessment.save", actor, situation_id)
+        )
 
     def update_library_source(self, situation_id: str, title: str, source: Source, actor: str = "") -> Source:
         who = self._actor("assessment.save", actor, situation_id)
@@ -231,8 +275,13 @@ class UserDatabase(UserReviews, UserRounds):
         try:
             require(user, action)
         except PermissionDenied:
-            log.warning("denied: %s for %s (role %s%s)", action, user_ref(user.identity), user.role,
-                        ", disabled" if user.disabled else "")
+            log.warning(
+                "denied: %s for %s (role %s%s)",
+                action,
+                user_ref(user.identity),
+                user.role,
+                ", disabled" if user.disabled else "",
+            )
             raise
         if situation_id is not None:
             self._see_situation(situation_id, user)

@@ -18,9 +18,10 @@ from r2p_risk.assessment import Assessment
 from r2p_risk.errors import PermissionDenied, Problem, ReviewError
 from r2p_risk.rounds import RatingRound, RoundMember
 from r2p_risk.storage.engine import not_found
+from r2p_risk.storage.parts import UserDatabasePart
 
 
-class UserReviews:
+class UserReviews(UserDatabasePart):
     """Mixed into `UserDatabase`, which provides `_database`, `user`, `_actor` and `_see_assessment`."""
 
     def submit_for_review(self, assessment_id: str, actor: str = "") -> Assessment:
@@ -48,14 +49,26 @@ class UserReviews:
         user = self.user
         who = (actor or user.name or user.identity) if user.local else user.identity
         if not can(user, "assessment.review"):
-            return [Problem("permission_denied", "assessment.review", f"signing off needs the reviewer role; {who} has {user.role}")]
+            return [
+                Problem(
+                    "permission_denied",
+                    "assessment.review",
+                    f"signing off needs the reviewer role; {who} has {user.role}",
+                )
+            ]
         problems = []
         if not user.local and assessment.review.last_editor == who:
-            problems.append(Problem("four_eyes", "review", "you edited it last: another reviewer signs it off (four eyes)"))
+            problems.append(
+                Problem("four_eyes", "review", "you edited it last: another reviewer signs it off (four eyes)")
+            )
         if assessment.review.state != "in_review" and not user.local:
             problems.append(Problem("wrong_state", "review.state", "it is not in review: it must be submitted first"))
         if assessment.review.open_comments():
-            problems.append(Problem("open_comments", "review.comments", f"{len(assessment.review.open_comments())} comment(s) are open"))
+            problems.append(
+                Problem(
+                    "open_comments", "review.comments", f"{len(assessment.review.open_comments())} comment(s) are open"
+                )
+            )
         return problems
 
     def _four_eyes(self, who: str):
@@ -75,13 +88,23 @@ class UserReviews:
         def approve(prepared: Assessment) -> None:
             require(self.user, "assessment.review")
             if not user.local and (prepared.review.state != "in_review" or prepared.review.last_editor == who):
-                raise ReviewError([Problem("not_signed_off", "status", "in a team, \"final\" is given on the Review screen by a "
-                                           "reviewer who did not edit the assessment last, once it was submitted for review; "
-                                           "set the status to draft to save your changes")], "not saved")
+                raise ReviewError(
+                    [
+                        Problem(
+                            "not_signed_off",
+                            "status",
+                            'in a team, "final" is given on the Review screen by a '
+                            "reviewer who did not edit the assessment last, once it was submitted for review; "
+                            "set the status to draft to save your changes",
+                        )
+                    ],
+                    "not saved",
+                )
+
         return approve
 
 
-class UserRounds:
+class UserRounds(UserDatabasePart):
     """Mixed into `UserDatabase`: rounds of independent ratings, blind until submitted."""
 
     def open_round(self, situation_id: str, assessed_on: dt.date, actor: str = "") -> RatingRound:
@@ -116,8 +139,16 @@ class UserRounds:
         found = self.get_round(round_id)
         who = self._actor("round.open", actor, found.situation_id)
         if not rounds.may_reconcile(found, who, self.user.role == "admin" and not self.user.local):
-            raise PermissionDenied([Problem("not_the_lead", f"round {round_id}", f"only the lead of this round ({found.lead}) "
-                                            "or an admin reconciles it")], "not reconciled")
+            raise PermissionDenied(
+                [
+                    Problem(
+                        "not_the_lead",
+                        f"round {round_id}",
+                        f"only the lead of this round ({found.lead}) or an admin reconciles it",
+                    )
+                ],
+                "not reconciled",
+            )
         return self._database.reconcile_round(round_id, who, reconcile)
 
     def _viewer(self, actor: str = "") -> str:

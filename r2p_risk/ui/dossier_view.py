@@ -16,16 +16,26 @@ def indicators_text(ids: list[str]) -> str:
 
 
 def population_text(item: PopulationAtRisk, vocabulary) -> str:
-    facts = [vocabulary.label("identities", item.identity).lower(), item.where and f"in {item.where}", item.size and f"size {item.size}"]
-    line = f"**{plain(item.name)}** ({plain(', '.join(f for f in facts if f))}){plain(indicators_text(item.indicators))}"
+    facts = [
+        vocabulary.label("identities", item.identity).lower(),
+        item.where and f"in {item.where}",
+        item.size and f"size {item.size}",
+    ]
+    line = (
+        f"**{plain(item.name)}** ({plain(', '.join(f for f in facts if f))}){plain(indicators_text(item.indicators))}"
+    )
     return line + (f"  \n{plain(item.notes)}" if item.notes else "")
 
 
 def perpetrator_text(item: Perpetrator, vocabulary) -> str:
     role = vocabulary.label("actor_roles", item.role)
     line = f"**{plain(item.name)}** ({plain(vocabulary.label('perpetrator_kinds', item.kind))}; {plain(role.lower())})"
-    details = [f"Capacity: {item.capacity}" if item.capacity else "", f"Known intent: {item.intent}" if item.intent else "",
-               item.notes, f"Sources: {'; '.join(item.sources)}" if item.sources else ""]
+    details = [
+        f"Capacity: {item.capacity}" if item.capacity else "",
+        f"Known intent: {item.intent}" if item.intent else "",
+        item.notes,
+        f"Sources: {'; '.join(item.sources)}" if item.sources else "",
+    ]
     return line + plain(indicators_text(item.indicators)) + "".join(f"  \n{plain(d)}" for d in details if d)
 
 
@@ -35,7 +45,11 @@ def trigger_text(item: Trigger, today: dt.date) -> str:
     if item.notes:
         line += f"  \n{plain(item.notes)}"
     if item.date < today:
-        line += f"  \nWhat happened: {plain(item.outcome)}" if item.outcome else "  \n**Past its date: what happened? Update it.**"
+        line += (
+            f"  \nWhat happened: {plain(item.outcome)}"
+            if item.outcome
+            else "  \n**Past its date: what happened? Update it.**"
+        )
     return line
 
 
@@ -49,9 +63,12 @@ def show_dossier(dossier: Dossier, vocabulary, today: dt.date) -> None:
         st.info("No dossier written for this assessment yet.")
         return
     sections = vocabulary.labels("dossier_sections")
-    lists = (("populations_at_risk", lambda i: population_text(i, vocabulary)),
-             ("perpetrators", lambda i: perpetrator_text(i, vocabulary)),
-             ("triggers", lambda i: trigger_text(i, today)), ("developments_to_monitor", development_text))
+    lists = (
+        ("populations_at_risk", lambda i: population_text(i, vocabulary)),
+        ("perpetrators", lambda i: perpetrator_text(i, vocabulary)),
+        ("triggers", lambda i: trigger_text(i, today)),
+        ("developments_to_monitor", development_text),
+    )
     for section, render in lists:
         items = getattr(dossier, section)
         if section == "triggers":

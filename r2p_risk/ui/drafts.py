@@ -10,6 +10,7 @@ the sidebar in single-user mode is remembered the same way.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,7 +30,9 @@ def keep(session: state.EditSession) -> None:
     if not identity.allowed("assessment.save"):
         return  # a viewer's tries are not kept: they cannot be saved either
     try:
-        when = services.database().keep_draft(session.edit_id, session.situation_id, session.assessment, session.base_revision)
+        when = services.database().keep_draft(
+            session.edit_id, session.situation_id, session.assessment, session.base_revision
+        )
     except R2PError as error:
         st.session_state[state.DRAFT_KEPT] = error
         return
@@ -37,10 +40,9 @@ def keep(session: state.EditSession) -> None:
 
 
 def discard(draft_id: str) -> None:
-    try:
+    # a draft left behind equals the saved revision: the next open finds nothing to offer and removes it
+    with contextlib.suppress(R2PError):
         services.database().discard_draft(draft_id)
-    except R2PError:
-        pass  # a draft left behind equals the saved revision: the next open finds nothing to offer and removes it
 
 
 def kept_note() -> str:
@@ -49,7 +51,9 @@ def kept_note() -> str:
     if isinstance(kept, R2PError):
         return f"draft NOT kept in the database ({kept.summary}): save, or download the edit"
     changes = st.session_state.get(state.CHANGES, 0)
-    return f"draft kept {local_time(kept):%H:%M:%S}, {changes} change{'s' * (changes != 1)} since opened" if kept else ""
+    return (
+        f"draft kept {local_time(kept):%H:%M:%S}, {changes} change{'s' * (changes != 1)} since opened" if kept else ""
+    )
 
 
 def local_time(moment: dt.datetime) -> dt.datetime:
@@ -82,7 +86,9 @@ def open_assessment(situation_id: str, assessment: Assessment, dirty: bool = Fal
 
 
 def restore(draft: Draft) -> None:
-    state.start_editing(draft.situation_id, draft.assessment, dirty=True, edit_id=draft.id, base_revision=draft.base_revision)
+    state.start_editing(
+        draft.situation_id, draft.assessment, dirty=True, edit_id=draft.id, base_revision=draft.base_revision
+    )
     st.session_state[state.DRAFT_KEPT] = draft.updated_at
 
 
@@ -110,10 +116,10 @@ def drafts_panel() -> None:
         for draft in found:
             text, restore_button, discard_button = st.columns([6, 1, 1], vertical_alignment="center")
             text.text(describe(draft, names.get(draft.situation_id, "a situation")))
-            if restore_button.button("Restore", key=f"restore_draft:{draft.id}"):
+            if restore_button.button("Restore", key=state.restore_draft_key(draft.id)):
                 restore(draft)
                 st.switch_page(ASSESS_PAGE)
-            if discard_button.button("Discard", key=f"discard_draft:{draft.id}"):
+            if discard_button.button("Discard", key=state.discard_draft_key(draft.id)):
                 discard(draft.id)
                 st.rerun()
 
@@ -123,7 +129,8 @@ ASSESS_PAGE = pages_dir() / "assess.py"
 
 def describe(draft: Draft, situation_name: str) -> str:
     what = f"the assessment of {draft.assessment.assessed_on}" + (
-        f", your changes on top of revision {draft.base_revision}" if draft.base_revision else " (never saved)")
+        f", your changes on top of revision {draft.base_revision}" if draft.base_revision else " (never saved)"
+    )
     return f"Unsaved draft from {local_time(draft.updated_at):%Y-%m-%d %H:%M} of {situation_name}: {what}"
 
 
@@ -133,12 +140,15 @@ def offer_panel() -> bool:
     if draft is None:
         return False
     name = services.database().get_situation(draft.situation_id, include_deleted=True).name
-    st.warning(describe(draft, name) + ". Restore it to go on where you stopped, or discard it to open what is saved.", icon="📝")
+    st.warning(
+        describe(draft, name) + ". Restore it to go on where you stopped, or discard it to open what is saved.",
+        icon="📝",
+    )
     left, right, _ = st.columns([1, 1, 3])
-    if left.button("Restore the draft", key="draft_restore", type="primary"):
+    if left.button("Restore the draft", key=state.DRAFT_RESTORE, type="primary"):
         restore(draft)
         st.rerun()
-    if right.button("Discard the draft", key="draft_discard"):
+    if right.button("Discard the draft", key=state.DRAFT_DISCARD):
         discard_offer(draft)
         st.rerun()
     return True
@@ -161,10 +171,8 @@ def resume(query_params) -> None:
 
 
 def remember_name(name: str) -> None:
-    try:
+    with contextlib.suppress(R2PError):  # the name still holds for this session
         services.database().set_user_setting(NAME_SETTING, name.strip())
-    except R2PError:
-        pass  # the name still holds for this session
 
 
 def remembered_name() -> str:

@@ -27,7 +27,9 @@ _AUTOLINK = re.compile(r"(?i)(?=://)|(?<=\bwww)(?=\.)|(?<=\bmailto)(?=:)|(?<=\bx
 def show_problems(problems: Iterable[Problem], summary: str) -> None:
     problems = list(problems)
     log.warning("shown to the user: %s (%s)", summary, problem_codes(problems))
-    lines = "\n".join(f"- **{_plain(p.where)}**: {_plain(p.message)}" if p.where else f"- {_plain(p.message)}" for p in problems)
+    lines = "\n".join(
+        f"- **{_plain(p.where)}**: {_plain(p.message)}" if p.where else f"- {_plain(p.message)}" for p in problems
+    )
     st.error(f"{_plain(summary)}\n\n{lines}", icon="⚠️")
 
 

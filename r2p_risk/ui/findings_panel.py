@@ -7,6 +7,7 @@ one puts the situation in the accountability-and-recovery stage of the recommend
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import streamlit as st
 
@@ -16,15 +17,22 @@ from r2p_risk.parameters import ScoringParameters
 from r2p_risk.ui import state
 from r2p_risk.ui.feedback import plain
 
-ADD_KEYS = {field: f"finding_new_{field}" for field in ("crime", "state", "ended_on", "evidence", "sources")}
+ADD_KEYS = state.FINDING_NEW
 PROBLEMS = "finding_new"
 
 
 def _add(params: ScoringParameters) -> None:
-    values = {field: st.session_state.get(key) for field, key in ADD_KEYS.items()}
+    # widget values, any type: add_finding checks them
+    values: dict[str, Any] = {field: st.session_state.get(key) for field, key in ADD_KEYS.items()}
     try:
-        changed = editing.add_finding(state.editing().assessment, values["crime"], values["state"], values["ended_on"],
-                                      values["evidence"] or "", values["sources"] or "")
+        changed = editing.add_finding(
+            state.current_edit().assessment,
+            values["crime"],
+            values["state"],
+            values["ended_on"],
+            values["evidence"] or "",
+            values["sources"] or "",
+        )
     except R2PError as error:
         state.set_field_problems(PROBLEMS, error.problems)
         return
@@ -35,16 +43,22 @@ def _add(params: ScoringParameters) -> None:
 
 
 def _remove(index: int) -> None:
-    state.replace_draft(editing.remove_finding(state.editing().assessment, index))
+    state.replace_draft(editing.remove_finding(state.current_edit().assessment, index))
 
 
 def findings_panel(session: state.EditSession, params: ScoringParameters) -> None:
     findings = session.assessment.atrocity_findings
-    title = f"Findings of atrocity crimes ({len(findings)} recorded)" if findings else "Findings of atrocity crimes (none recorded)"
+    title = (
+        f"Findings of atrocity crimes ({len(findings)} recorded)"
+        if findings
+        else "Findings of atrocity crimes (none recorded)"
+    )
     with st.expander(title, expanded=bool(findings)):
-        st.caption("Record that genocide, crimes against humanity or war crimes are being committed, or were and have "
-                   "ended, when the evidence supports that judgement. Signs of intent or threats are rated as indicators, "
-                   "not recorded here.")
+        st.caption(
+            "Record that genocide, crimes against humanity or war crimes are being committed, or were and have "
+            "ended, when the evidence supports that judgement. Signs of intent or threats are rated as indicators, "
+            "not recorded here."
+        )
         for index, finding in enumerate(findings):
             left, right = st.columns([6, 1], vertical_alignment="center")
             ended = f", ended {finding.ended_on}" if finding.ended_on else ""
@@ -54,10 +68,15 @@ def findings_panel(session: state.EditSession, params: ScoringParameters) -> Non
         crime, kind, ended_on = st.columns(3)
         crime.selectbox("Crime", list(params.crimes), key=ADD_KEYS["crime"], format_func=params.crime_label)
         kind.radio("State", ["ongoing", "ended"], key=ADD_KEYS["state"], horizontal=True)
-        ended_on.date_input("Ended on (for an ended finding)", value=session.assessment.assessed_on,
-                            max_value=session.assessment.assessed_on, min_value=dt.date(1900, 1, 1), key=ADD_KEYS["ended_on"])
+        ended_on.date_input(
+            "Ended on (for an ended finding)",
+            value=session.assessment.assessed_on,
+            max_value=session.assessment.assessed_on,
+            min_value=dt.date(1900, 1, 1),
+            key=ADD_KEYS["ended_on"],
+        )
         st.text_area("Evidence (required)", key=ADD_KEYS["evidence"], height=80)
         st.text_area("Sources, one per line: title | url | date", key=ADD_KEYS["sources"], height=68)
-        st.button("Record this finding", key="finding_add", on_click=_add, args=(params,))
+        st.button("Record this finding", key=state.FINDING_ADD, on_click=_add, args=(params,))
         for problem in state.field_problems(PROBLEMS):
             st.error(f"{plain(problem.where)}: {plain(problem.message)} (the finding was not recorded)")

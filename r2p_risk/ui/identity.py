@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 
@@ -40,7 +41,9 @@ __all__ = ["allowed", "auth_settings_problems", "current_user", "identity_from_h
 def sign_in(settings: Settings, database: Database) -> User:
     """The user of this session, signed in and registered; stops the script (with a message) otherwise."""
     if settings.auth == "none":
-        _refuse_start(single_user_problems(settings, _holds_team_data(database)), "r2p-risk will not start in single-user mode")
+        _refuse_start(
+            single_user_problems(settings, _holds_team_data(database)), "r2p-risk will not start in single-user mode"
+        )
         return _keep(LOCAL_USER)
     try:
         user = _oidc_user(settings, database) if settings.auth == "oidc" else _header_user(settings, database)
@@ -79,7 +82,11 @@ def allowed(action: str) -> bool:
 
 def auth_settings_problems(auth: Mapping) -> list[Problem]:
     """What is missing or unsafe in the [auth] section of secrets.toml."""
-    problems = [Problem("missing_setting", f"[auth] {key}", "is not set in secrets.toml") for key in OIDC_KEYS if not auth.get(key)]
+    problems = [
+        Problem("missing_setting", f"[auth] {key}", "is not set in secrets.toml")
+        for key in OIDC_KEYS
+        if not auth.get(key)
+    ]
     try:
         check_cookie_secret(auth.get("cookie_secret"))
     except R2PError as error:
@@ -89,13 +96,14 @@ def auth_settings_problems(auth: Mapping) -> list[Problem]:
 
 def _oidc_user(settings: Settings, database: Database) -> User:
     _refuse_start(auth_settings_problems(_auth_secrets()), NOT_STARTING)
-    claims = st.user.to_dict()
+    claims: dict[str, Any] = st.user.to_dict()  # JSON claims, lists too (groups): wider than Streamlit's type
     if not claims.get("is_logged_in"):
         _sign_in_page()
     account = account_from_claims(claims)
     groups = claims.get(settings.auth_groups_claim) or []
-    return database.sign_in_oidc(account, str(claims.get("name") or ""),
-                                 groups_from(groups.split(",") if isinstance(groups, str) else groups))
+    return database.sign_in_oidc(
+        account, str(claims.get("name") or ""), groups_from(groups.split(",") if isinstance(groups, str) else groups)
+    )
 
 
 def _header_user(settings: Settings, database: Database) -> User:
@@ -103,8 +111,16 @@ def _header_user(settings: Settings, database: Database) -> User:
     headers = st.context.headers
     found = identity_from_headers([(name, value) for name in headers for value in headers.get_all(name)], settings)
     if found is None:
-        raise SignInRefused([Problem("no_identity", settings.auth_header, "the request carries no identity; open "
-                                     "r2p-risk through your organisation's sign-in proxy")], "Nobody is signed in")
+        raise SignInRefused(
+            [
+                Problem(
+                    "no_identity",
+                    settings.auth_header,
+                    "the request carries no identity; open r2p-risk through your organisation's sign-in proxy",
+                )
+            ],
+            "Nobody is signed in",
+        )
     identity, groups = found
     return database.ensure_user(identity, "", groups)
 
@@ -127,7 +143,7 @@ def _auth_secrets() -> Mapping:
 def _sign_in_page() -> None:
     st.title("r2p-risk")
     st.write("Sign in with your organisation's account to continue.")
-    if st.button("Sign in", key="sign_in", type="primary"):
+    if st.button("Sign in", key=state.SIGN_IN, type="primary"):
         st.login()
     _stop()
 
@@ -135,7 +151,7 @@ def _sign_in_page() -> None:
 def _refuse(message: str, settings: Settings) -> None:
     st.error(plain(message), icon="⛔")
     if settings.auth == "oidc":
-        st.button("Sign out", key="sign_out", on_click=st.logout)
+        st.button("Sign out", key=state.SIGN_OUT, on_click=st.logout)
     _stop()
 
 

@@ -53,26 +53,48 @@ def save_selection(chosen: Chosen) -> None:
     selection = sorted(pending_selection(chosen))
     session = state.editing()
     editing_this = session is not None and (chosen.unsaved or session.assessment.id == chosen.assessment.id)
+    this_edit = session if editing_this else None
     try:
-        if chosen.assessment.id is None:  # never saved: the selection can only go into the edit, saved with it on Assess
-            state.replace_draft(editing.set_assessment_field(session.assessment, "selected_tools", selection))
-            _say(chosen, f"The selection of {len(selection)} tools is in the new assessment being edited; this assessment has "
-                         "never been saved, so save it on the Assess screen to keep the selection.")
+        if (
+            chosen.assessment.id is None
+        ):  # never saved: the selection can only go into the edit, saved with it on Assess
+            draft = state.current_edit().assessment
+            state.replace_draft(editing.set_assessment_field(draft, "selected_tools", selection))
+            _say(
+                chosen,
+                f"The selection of {len(selection)} tools is in the new assessment being edited; this assessment has "
+                "never been saved, so save it on the Assess screen to keep the selection.",
+            )
             return
+        if chosen.situation.id is None:
+            raise RuntimeError("a saved assessment was shown with a situation that was never saved")
         database = services.database()
         latest = database.load_assessment(chosen.assessment.id)
         updated = editing.set_assessment_field(latest, "selected_tools", selection)
-        saved = database.save_assessment(chosen.situation.id, updated, state.analyst() or "unnamed analyst",
-                                         based_on_revision=latest.revision, note="tool selection")
+        saved = database.save_assessment(
+            chosen.situation.id,
+            updated,
+            state.analyst() or "unnamed analyst",
+            based_on_revision=latest.revision,
+            note="tool selection",
+        )
     except R2PError as error:
         _say(chosen, R2PError(error.problems, "Not saved: " + error.summary))
         return
-    message = f"Saved the selection of {len(selection)} tools as revision {saved.revision} of the assessment of {saved.assessed_on}."
-    if editing_this and session.dirty:
-        state.start_editing(session.situation_id, session.assessment.model_copy(
-            update={"selected_tools": selection, "revision": saved.revision}), dirty=True)
-        message += " Your unsaved edits on the Assess screen are kept, with this selection, and build on the new revision."
-    elif editing_this:
+    message = (
+        f"Saved the selection of {len(selection)} tools as revision {saved.revision} "
+        f"of the assessment of {saved.assessed_on}."
+    )
+    if this_edit is not None and this_edit.dirty:
+        state.start_editing(
+            this_edit.situation_id,
+            this_edit.assessment.model_copy(update={"selected_tools": selection, "revision": saved.revision}),
+            dirty=True,
+        )
+        message += (
+            " Your unsaved edits on the Assess screen are kept, with this selection, and build on the new revision."
+        )
+    elif this_edit is not None:
         state.saved(saved)
     st.session_state[SELECTION].pop(_key(chosen), None)
     _say(chosen, message, key=saved.id)

@@ -74,4 +74,7 @@ def assessment_label(assessment) -> str:
     params = model().params
     status = score_assessment(assessment, model().framework, params).status
     shown = params.status_label(status.label) + (" (provisional)" if status.provisional else "")
-    return f"{assessment.assessed_on} · {assessment.analyst} · {assessment.status} · revision {assessment.revision} · {shown}"
+    return (
+        f"{assessment.assessed_on} · {assessment.analyst} · {assessment.status} · revision {assessment.revision} · "
+        f"{shown}"
+    )

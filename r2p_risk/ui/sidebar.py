@@ -39,13 +39,20 @@ def signed_in() -> None:
     if user.local:
         if state.ANALYST_NAME not in st.session_state:  # a new session: the name typed last time on this machine
             st.session_state[state.ANALYST_NAME] = drafts.remembered_name()
-        st.text_input("Your name (recorded with every save)", value=state.analyst(), key=state.ANALYST, max_chars=200,
-                      on_change=state.remember_analyst)
+        st.text_input(
+            "Your name (recorded with every save)",
+            value=state.analyst(),
+            key=state.ANALYST,
+            max_chars=200,
+            on_change=state.remember_analyst,
+        )
         return
     st.markdown(f"Signed in as **{plain(user.name or user.identity)}**")
-    st.caption(plain(f"{user.identity} · role: {user.role}" + (f" · groups: {', '.join(user.groups)}" if user.groups else "")))
+    st.caption(
+        plain(f"{user.identity} · role: {user.role}" + (f" · groups: {', '.join(user.groups)}" if user.groups else ""))
+    )
     if services.settings().auth == "oidc":
-        st.button("Sign out", key="sign_out", on_click=st.logout)
+        st.button("Sign out", key=state.SIGN_OUT, on_click=st.logout)
 
 
 def show() -> None:
@@ -57,9 +64,14 @@ def show() -> None:
     with st.sidebar:
         signed_in()
         editing()
-        where = "runs on this machine only and sends nothing anywhere" if identity.current_user().local else \
-            "sends nothing outside this deployment"
-        st.caption(f"r2p-risk {where}. Scores are r2p-risk's own model; the UN Framework of Analysis prescribes no numbers.")
+        where = (
+            "runs on this machine only and sends nothing anywhere"
+            if identity.current_user().local
+            else "sends nothing outside this deployment"
+        )
+        st.caption(
+            f"r2p-risk {where}. Scores are r2p-risk's own model; the UN Framework of Analysis prescribes no numbers."
+        )
 
 
 def editing() -> None:
@@ -78,5 +90,7 @@ def editing() -> None:
         st.warning("The situation being edited is no longer available to you; the edit was closed.")
         return
     st.caption("Editing")
-    st.text(f"{situation.name}\n{session.assessment.assessed_on} · revision {session.base_revision or 'new'}"
-            + (" · unsaved changes" if session.dirty else ""))
+    st.text(
+        f"{situation.name}\n{session.assessment.assessed_on} · revision {session.base_revision or 'new'}"
+        + (" · unsaved changes" if session.dirty else "")
+    )

@@ -3,6 +3,7 @@ then offered in the Sources cell of every rating. A title typed in a cell that t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pandas as pd
@@ -35,10 +36,9 @@ def add_sources(situation_id: str, sources: list[Source]) -> None:
     if not sources or not identity.allowed("assessment.save"):
         return
     for source in sources:
-        try:
+        # already there (another tab added it), or the database is away: the rating has its copy
+        with contextlib.suppress(R2PError):
             services.database().add_library_source(situation_id, source, state.analyst())
-        except R2PError:
-            pass  # already there (another tab added it), or the database is away: the rating has its copy
     st.session_state.pop(LIBRARY, None)
 
 
@@ -50,18 +50,44 @@ def library_panel(situation_id: str) -> None:
     sources = library(situation_id)
     with st.expander(f"Sources of this situation ({len(sources)}): add once, pick in any row's Sources cell"):
         if sources:
-            st.dataframe(pd.DataFrame([{"source": s.title, "reliability": _grade(s.reliability), "address": s.url or "",
-                                        "date": s.date} for s in sources]), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "source": s.title,
+                            "reliability": _grade(s.reliability),
+                            "address": s.url or "",
+                            "date": s.date,
+                        }
+                        for s in sources
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
         if not identity.allowed("assessment.save"):
             return
-        with st.form("add_source", clear_on_submit=True, border=False):
+        with st.form("add_source_form", clear_on_submit=True, border=False):
             title, grade = st.columns([3, 1])
-            title.text_input("Title (how it is named in the Sources cells)", key="source_title", max_chars=500)
-            grade.selectbox("Reliability", GRADES, index=None, format_func=_grade, key="source_grade", placeholder="not graded")
+            title.text_input(
+                "Title (how it is named in the Sources cells)", key=state.SOURCE_FIELDS["title"], max_chars=500
+            )
+            grade.selectbox(
+                "Reliability",
+                GRADES,
+                index=None,
+                format_func=_grade,
+                key=state.SOURCE_FIELDS["grade"],
+                placeholder="not graded",
+            )
             address, date = st.columns([3, 1])
-            address.text_input("Web address (optional, http:// or https://)", key="source_url", max_chars=2000)
-            date.date_input("Date (optional)", value=None, key="source_date", min_value=dt.date(1900, 1, 1))
-            added = st.form_submit_button("Add to the library")
+            address.text_input(
+                "Web address (optional, http:// or https://)", key=state.SOURCE_FIELDS["url"], max_chars=2000
+            )
+            date.date_input(
+                "Date (optional)", value=None, key=state.SOURCE_FIELDS["date"], min_value=dt.date(1900, 1, 1)
+            )
+            added = st.form_submit_button("Add to the library", key=state.ADD_SOURCE)
         if added:
             _add(situation_id)
         if sources:
@@ -69,8 +95,12 @@ def library_panel(situation_id: str) -> None:
 
 
 def _add(situation_id: str) -> None:
-    values = {"title": (st.session_state.get("source_title") or "").strip(), "url": (st.session_state.get("source_url") or "").strip() or None,
-              "date": st.session_state.get("source_date"), "reliability": st.session_state.get("source_grade")}
+    values = {
+        "title": (st.session_state.get(state.SOURCE_FIELDS["title"]) or "").strip(),
+        "url": (st.session_state.get(state.SOURCE_FIELDS["url"]) or "").strip() or None,
+        "date": st.session_state.get(state.SOURCE_FIELDS["date"]),
+        "reliability": st.session_state.get(state.SOURCE_FIELDS["grade"]),
+    }
     try:
         source = Source.model_validate(values)
     except ValidationError as exc:
@@ -90,10 +120,11 @@ def _regrade(situation_id: str, sources: list[Source]) -> None:
     which, grade, button = st.columns([3, 1, 1], vertical_alignment="bottom")
     chosen = which.selectbox("Grade a source", titles, index=None, key="regrade_source", placeholder="Choose a source")
     new = grade.selectbox("New grade", GRADES, index=None, format_func=_grade, key="regrade_grade", placeholder="grade")
-    if button.button("Grade", key="regrade_button", disabled=chosen is None or new is None):
+    if button.button("Grade", key="regrade_button", disabled=chosen is None or new is None) and chosen is not None:
         with reporting():
             old = next(s for s in sources if s.title == chosen)
-            services.database().update_library_source(situation_id, chosen, old.model_copy(update={"reliability": new}),
-                                                      state.analyst())
+            services.database().update_library_source(
+                situation_id, chosen, old.model_copy(update={"reliability": new}), state.analyst()
+            )
             st.session_state.pop(LIBRARY, None)
             st.rerun()

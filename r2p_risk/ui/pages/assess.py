@@ -13,8 +13,10 @@ if drafts.offer_panel():  # an unsaved draft was found for what is being opened:
     st.stop()
 session = state.editing()
 if session is None:
-    st.info("Nothing is open for editing. On the Situations screen, open a situation and start a new assessment, "
-            "copy the latest one, or open an existing one.")
+    st.info(
+        "Nothing is open for editing. On the Situations screen, open a situation and start a new assessment, "
+        "copy the latest one, or open an existing one."
+    )
     st.page_link(pages_dir() / "situations.py", label="Go to Situations")
     st.stop()
 state.link(session)  # the tab's address names the edit (a page switch clears it), so a reload finds it again
@@ -22,4 +24,4 @@ situation = saving.situation_of(session)  # the edit stays on screen when the da
 st.caption(f"{plain(situation.name)} · scores are r2p-risk's own model; the UN Framework prescribes no numbers")
 workspace(situation)
 with reporting():
-    saving.history_panel(state.editing())
+    saving.history_panel(state.current_edit())

@@ -20,11 +20,13 @@ if session is None:
     st.stop()
 
 situation = saving.situation_of(session)
-st.caption(f"{plain(situation.name)} · the assessment of {session.assessment.assessed_on}, revision "
-           f"{session.base_revision or 'new'} · the dossier is versioned with each assessment")
+st.caption(
+    f"{plain(situation.name)} · the assessment of {session.assessment.assessed_on}, revision "
+    f"{session.base_revision or 'new'} · the dossier is versioned with each assessment"
+)
 dossier_open.save_bar()
 writable = identity.allowed("assessment.save")
-dossier = state.editing().assessment.dossier
+dossier = state.current_edit().assessment.dossier
 sections = {t.id: t for t in vocabulary.dossier_sections}
 
 

@@ -8,9 +8,11 @@ from r2p_risk.ui import services, tool_cards
 from r2p_risk.ui.choose import choose_assessment
 
 st.title("Recommended response tools")
-st.caption("From the summaries of the annual meetings of the Global Network of R2P Focal Points. Each tool says why it "
-           "fits this risk profile and where the meetings discussed it; tools more intrusive than the situation warrants "
-           "are held back, with the condition under which they would fit.")
+st.caption(
+    "From the summaries of the annual meetings of the Global Network of R2P Focal Points. Each tool says why it "
+    "fits this risk profile and where the meetings discussed it; tools more intrusive than the situation warrants "
+    "are held back, with the condition under which they would fit."
+)
 model, catalogue = services.model(), services.catalogue()
 chosen = choose_assessment("recommendations")
 if chosen is None:

@@ -1,4 +1,7 @@
-"""Review: draft -> in review -> final (or returned with comments); comments on indicators, risk factors and the dossier."""
+"""Review: draft -> in review -> final (or returned with comments).
+
+Comments on indicators, risk factors and the dossier.
+"""
 
 import datetime as dt
 
@@ -11,8 +14,10 @@ from r2p_risk.ui.feedback import plain, reporting
 
 st.title("Review")
 state.show_flash()
-st.caption("An assessment becomes final when a reviewer signs it off; in a team, someone other than its last editor (four "
-           "eyes). Open comments must be resolved first. Every step is in the audit trail.")
+st.caption(
+    "An assessment becomes final when a reviewer signs it off; in a team, someone other than its last editor (four "
+    "eyes). Open comments must be resolved first. Every step is in the audit trail."
+)
 with reporting():
     chosen = review_panel.choose()
     if chosen is None:
@@ -21,8 +26,10 @@ with reporting():
     model = services.model()
     profile = score_assessment(assessment, model.framework, model.params)
     status = model.params.status_label(profile.status.label) + (" (provisional)" if profile.status.provisional else "")
-    st.markdown(f"Assessed on {assessment.assessed_on} by {plain(assessment.analyst)}: **{plain(status)}**, "
-                f"{profile.assessed_indicators} of {profile.official_indicators} indicators assessed (r2p-risk's model).")
+    st.markdown(
+        f"Assessed on {assessment.assessed_on} by {plain(assessment.analyst)}: **{plain(status)}**, "
+        f"{profile.assessed_indicators} of {profile.official_indicators} indicators assessed (r2p-risk's model)."
+    )
     review_panel.summary(assessment)
     review_panel.steps(assessment)
     review_panel.comments(assessment)

@@ -6,9 +6,11 @@ from r2p_risk.ui import access_panel, services, state
 
 st.title("Users and access")
 state.show_flash()
-st.caption("People appear here when they first sign in: the first became admin, later ones are viewers until "
-           "given a role. The role is checked again at each of their clicks. The last enabled admin cannot be "
-           "demoted or disabled.")
+st.caption(
+    "People appear here when they first sign in: the first became admin, later ones are viewers until "
+    "given a role. The role is checked again at each of their clicks. The last enabled admin cannot be "
+    "demoted or disabled."
+)
 database = services.database()
 users = database.list_users()
 access_panel.users_table(users)

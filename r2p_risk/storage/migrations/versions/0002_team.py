@@ -22,7 +22,8 @@ def upgrade() -> None:
         sa.Column("role", sa.String(10), nullable=False),
         sa.Column("disabled", sa.Boolean, nullable=False),
         sa.Column("groups_json", sa.Text, nullable=False),
-        sa.Column("created_at", utc, nullable=False), sa.Column("updated_at", utc, nullable=False),
+        sa.Column("created_at", utc, nullable=False),
+        sa.Column("updated_at", utc, nullable=False),
     )
     op.create_table(
         "situation_access",

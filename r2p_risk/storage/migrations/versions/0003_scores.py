@@ -24,9 +24,11 @@ def upgrade() -> None:
         sa.Column("situation_id", sa.String(64), sa.ForeignKey("situations.id"), nullable=False),
         sa.Column("summary_json", sa.Text, nullable=False),
         sa.PrimaryKeyConstraint("assessment_id", "revision", "model_key", name="pk_assessment_scores"),
-        sa.ForeignKeyConstraint(["assessment_id", "revision"],
-                                ["assessment_revisions.assessment_id", "assessment_revisions.revision"],
-                                name="fk_assessment_scores_revision"),
+        sa.ForeignKeyConstraint(
+            ["assessment_id", "revision"],
+            ["assessment_revisions.assessment_id", "assessment_revisions.revision"],
+            name="fk_assessment_scores_revision",
+        ),
     )
 
 

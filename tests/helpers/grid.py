@@ -1,22 +1,22 @@
 """Driving the Assess screen's ratings table (a glide-data-grid canvas) in Chromium, by keyboard as an analyst would:
-click a row, move to the column with the arrow keys, Enter opens the cell's editor, Enter commits. Shared by the browser
-tests and bench/entry.py."""
+select a cell, Enter opens its editor, type, Enter commits. Shared by the browser tests and bench/entry.py. Pages come
+from `helpers.browser.new_page`, whose script runs `wait_idle` counts."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
+import time
 from pathlib import Path
 
-HEADER = 35  # px, the grid's header row
-ROW = 72  # px, r2p_risk.ui.workspace.ROW_HEIGHT: rows tall enough to wrap the indicator's wording
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from helpers.browser import animation_frames, wait_idle
+from helpers.browser import select_cell as select_grid_cell
+
 COLUMNS = {"item": 0, "level": 2, "confidence": 3, "trend": 4, "evidence": 5, "sources": 6}
 LEVELS = {0: "not present", 1: "weak or", 2: "clearly", 3: "strongly"}  # typed into the level editor: picks the option
-
-
-def wait_idle(page) -> None:
-    """Until Streamlit has finished running the script (the status widget shows while it runs)."""
-    page.wait_for_timeout(300)
-    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=30_000)
 
 
 def canvas(page):
@@ -26,11 +26,10 @@ def canvas(page):
 
 
 def select_cell(page, row: int, column: str) -> None:
-    """Select a cell: a click on the row's first cell (row 0 rates the risk factor as a whole), then arrows right."""
-    box = canvas(page).bounding_box()
-    page.mouse.click(box["x"] + 20, box["y"] + HEADER + ROW * row + ROW // 2)
-    for _ in range(COLUMNS[column]):
-        page.keyboard.press("ArrowRight")
+    """Select a cell of the open risk factor's table (row 0 rates the risk factor as a whole) through the grid's
+    accessible table, as a screen reader's user moves to it; the keyboard then goes to the grid."""
+    canvas(page)
+    select_grid_cell(page.get_by_test_id("stDataFrame").first, COLUMNS[column], row)
 
 
 REOPENED = []  # each time an Enter did not open the editor and was pressed again (see type_into_selected)
@@ -42,9 +41,12 @@ TYPING_DELAY_MS = 15  # between two keys: about 65 words a minute
 
 
 def editor(page, column: str, timeout: float = 30_000) -> None:
-    """Wait until the cell's editor is open and has the keyboard: a text box for evidence, a searchable list otherwise."""
+    """Wait until the cell's editor is open and has the keyboard: a text box for evidence, a searchable list
+    otherwise."""
     selector = "#portal textarea.gdg-input" if column in TEXT_COLUMNS else "#portal input"
-    page.wait_for_function(f"() => document.activeElement && document.activeElement.matches('{selector}')", timeout=timeout)
+    page.wait_for_function(
+        f"() => document.activeElement && document.activeElement.matches('{selector}')", timeout=timeout
+    )
 
 
 def type_into_selected(page, text: str, column: str = "evidence", row: int | None = None) -> None:
@@ -61,7 +63,7 @@ def type_into_selected(page, text: str, column: str = "evidence", row: int | Non
         try:
             editor(page, column, timeout=1_500 if attempt < 2 else 30_000)
             break
-        except Exception:  # Playwright's TimeoutError
+        except PlaywrightTimeout:
             REOPENED.append(text)
     page.keyboard.type(text, delay=TYPING_DELAY_MS)  # key by key, as a (very fast) typist does
     if column in TEXT_COLUMNS:  # what the box holds before Enter: keys typed as it opens may not reach it
@@ -79,8 +81,6 @@ def put(page, row: int, column: str, text: str) -> None:
 
 def open_factor(page, number: int) -> None:
     """Step to a risk factor with Next / Previous and wait until its table is the one shown."""
-    import re
-
     heading = page.get_by_role("heading", name=re.compile(r"^Risk factor \d+:"))
     current = int(re.match(r"Risk factor (\d+):", heading.first.text_content()).group(1))
     while current != number:
@@ -127,16 +127,14 @@ def start_assessment(page, app_url: str, analyst: str, situation: str) -> None:
 def show_table(page) -> None:
     """Scroll the page so the whole table is in view (the tests use a viewport tall enough for the longest)."""
     canvas(page).evaluate("element => element.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(100)  # the scroll is instant; the next frame draws the grid where it now is
+    animation_frames(page, 2)  # the scroll is instant; the next frame draws the grid where it now is
 
 
 def wait_kept(page, changes: int) -> None:
     """Until `changes` edits are in the draft: the figures say how many the draft holds
     ("draft kept 14:32:05, 25 changes since opened")."""
-    try:
+    with contextlib.suppress(PlaywrightTimeout):  # fewer arrived: the caller's comparison names the ones missing
         page.get_by_text(f"{changes} change{'s' * (changes != 1)} since opened").wait_for(timeout=30_000)
-    except Exception:  # Playwright's TimeoutError: fewer arrived; the caller's comparison names the ones missing
-        pass
 
 
 WAITS: list[float] = []  # seconds from each commit until the app said it had the edit (see after_edit)
@@ -148,8 +146,6 @@ def after_edit(page, changes: int) -> None:
 
     Text typed into another cell while the app is still taking the previous edit can be dropped by Streamlit's grid,
     which closes an open cell editor when the page is redrawn: that is why a person waits for this (README, Assess)."""
-    import time
-
     start = time.monotonic()
     page.get_by_text(f"{changes} change{'s' * (changes != 1)} since opened").wait_for(timeout=30_000)
     WAITS.append(time.monotonic() - start)

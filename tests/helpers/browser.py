@@ -1,0 +1,123 @@
+"""The browser rig: Debian's Chromium kept on this machine, pages that record every request that tried to leave it,
+and waits for what Streamlit is doing, never for a fixed time.
+
+Streamlit marks its root element with the state of the script (`data-test-script-state`: running, notRunning ...).
+Every page made by `new_page` counts the script runs that ended (a MutationObserver on that attribute), so
+`wait_idle` can wait for the run an action started even when the action returned before the run began."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+]
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
+TIMEOUT = 30_000  # ms: the longest a script run may take on a busy machine
+
+COUNT_RUNS = """
+window.__r2pScriptRuns = 0;
+window.__r2pScriptRunsSeen = 0;
+new MutationObserver(records => {
+  for (const record of records) if (record.oldValue === "running") window.__r2pScriptRuns += 1;
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ["data-test-script-state"]});
+"""
+IDLE = """() => {
+  const app = document.querySelector("[data-testid=stApp]");
+  return app !== null && app.dataset.testConnectionState === "CONNECTED" && app.dataset.testScriptState === "notRunning"
+         && document.querySelector("[data-stale=true]") === null;
+}"""
+# true once a run ended since the last time it was true and the app is IDLE
+IDLE_AFTER_A_RUN = f"""() => {{
+  if (window.__r2pScriptRuns === undefined)
+    throw new Error("this page does not count script runs: make it with new_page");
+  if (window.__r2pScriptRuns > window.__r2pScriptRunsSeen && ({IDLE})()) {{
+    window.__r2pScriptRunsSeen = window.__r2pScriptRuns;
+    return true;
+  }}
+  return false;
+}}"""
+
+
+def new_page(browser, outside: list, **options):
+    """A page in a new context whose requests outside this machine are refused and appended to `outside`,
+    counting Streamlit's script runs for `wait_idle`. Close it with `page.context.close()`."""
+    context = browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, "accept_downloads": True, **options})
+
+    def route(route):
+        if route.request.url.startswith(LOCAL):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    context.on("request", lambda request: None if request.url.startswith(LOCAL) else outside.append(request.url))
+    context.add_init_script(COUNT_RUNS)
+    page = context.new_page()
+    page.on("websocket", lambda ws: None if ws.url.startswith(LOCAL) else outside.append(ws.url))
+    page.outside_requests = outside
+    return page
+
+
+def wait_idle(page) -> None:
+    """After an action (loading the page, a click, a key): until Streamlit has finished the script run it started,
+    that is until a run has ended since the last wait and the app is connected, not running and shows nothing stale.
+    Without an action since the last wait no run ends: use `app_idle` then."""
+    page.wait_for_function(IDLE_AFTER_A_RUN, timeout=TIMEOUT)
+
+
+def app_idle(page) -> None:
+    """Until the app is connected, not running and shows nothing stale, for when the run was seen to begin already
+    (something it draws was waited for) or no action was taken since the last wait."""
+    page.wait_for_function(IDLE, timeout=TIMEOUT)
+    page.evaluate("() => { window.__r2pScriptRunsSeen = window.__r2pScriptRuns; }")
+
+
+def select_cell(table, column: int, row: int):
+    """Select a cell of a table (st.dataframe, st.data_editor) through the grid's accessible table, whose cells take
+    the focus (the cells on screen are drawn on a canvas): focus it until the grid has made it the selected cell (the
+    first focus can go to the cell the grid selected before). Returns the cell's locator."""
+    cell = table.get_by_test_id(f"glide-cell-{column}-{row}")
+    for attempt in range(5):
+        cell.focus()
+        try:
+            expect(cell).to_have_attribute("aria-selected", "true", timeout=2_000)
+            return cell
+        except AssertionError:
+            if attempt == 4:
+                raise
+    return cell
+
+
+def edit_cell(page, row: int, column: int, text: str) -> None:
+    """Edit a cell of the first table on screen (on Assess, the open risk factor's: row 0 is the whole-factor row;
+    columns: item, indicator, level, confidence, trend): select it, open its editor (a click on the selected cell in
+    the accessible table), choose the option by its text, commit with Enter, and wait for the run that follows."""
+    table = page.get_by_test_id("stDataFrame").first
+    table.get_by_test_id("data-grid-canvas").scroll_into_view_if_needed()
+    select_cell(table, column, row).dispatch_event("click")
+    editor = page.locator("#portal input").first
+    editor.fill(text)
+    editor.press("Enter")
+    wait_idle(page)
+
+
+def animation_frames(page, count: int) -> None:
+    """Until the browser has drawn `count` more frames (what a canvas drawn on the next frame needs)."""
+    page.evaluate(
+        "count => new Promise(done => {"
+        " const next = n => n ? requestAnimationFrame(() => next(n - 1)) : done(); next(count);"
+        " })",
+        count,
+    )
