@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
-from helpers.browser import animation_frames, wait_idle
+from helpers.browser import animation_frames, app_idle, wait_idle
 from helpers.browser import select_cell as select_grid_cell
 
 COLUMNS = {"item": 0, "level": 2, "confidence": 3, "trend": 4, "evidence": 5, "sources": 6}
@@ -110,8 +111,9 @@ def start_assessment(page, app_url: str, analyst: str, situation: str) -> None:
     page.goto(app_url)
     wait_idle(page)
     page.get_by_label("Your name (recorded with every save)").fill(analyst)
-    page.keyboard.press("Enter")
-    wait_idle(page)
+    page.keyboard.press("Enter")  # no run follows when the name is the one this machine remembered from last time
+    expect(page.get_by_label("Your name (recorded with every save)")).to_have_value(analyst)
+    app_idle(page)
     name = page.get_by_label("Name", exact=True)
     if not name.is_visible():  # situations exist: the form is folded away
         page.get_by_text("New situation", exact=True).click()
