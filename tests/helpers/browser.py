@@ -22,7 +22,10 @@ ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
 ]
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
-TIMEOUT = 30_000  # ms: the longest a script run may take on a busy machine
+TIMEOUT = 60_000  # ms: the longest a script run may take, and a page take to show something, on a busy machine
+# (two cores shared by the suite's workers, each with its own server and browser: a first visit took over 30 s at a
+# load average of 13). A passing test waits no longer for it; a failing one takes this long to say so.
+expect.set_options(timeout=TIMEOUT)
 
 COUNT_RUNS = """
 window.__r2pScriptRuns = 0;
@@ -61,6 +64,7 @@ def new_page(browser, outside: list, **options):
             outside.append(route.request.url)
             route.abort()
 
+    context.set_default_timeout(TIMEOUT)  # every wait for a locator, an expect and a download too
     context.route("**/*", route)
     context.on("request", lambda request: None if request.url.startswith(LOCAL) else outside.append(request.url))
     context.add_init_script(COUNT_RUNS)
