@@ -6,7 +6,10 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
 from helpers import ROOT
+
+pytestmark = pytest.mark.static
 
 
 def run(*command: str, cwd=ROOT) -> subprocess.CompletedProcess:

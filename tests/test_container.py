@@ -15,6 +15,8 @@ from helpers import ROOT
 
 from r2p_risk.cli import build_parser
 
+pytestmark = pytest.mark.static
+
 SECRETS_AND_DATA = [
     ".env",
     ".env.production",

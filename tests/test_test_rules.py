@@ -8,6 +8,8 @@ import ast
 import pytest
 from helpers import ROOT
 
+pytestmark = pytest.mark.static
+
 TESTS = ROOT / "tests"
 TEST_FILES = sorted(p for p in TESTS.rglob("*.py") if "fixtures" not in p.parts)
 FIXED_WAITS = {"wait_for_timeout", "sleep"}  # page.wait_for_timeout(…), time.sleep(…) in a browser test
