@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -169,35 +170,24 @@ def write_briefing(args, model: Model) -> int:
     earlier = [read_snapshot_file(Path(f), model).assessment for f in args.earlier]
     catalogue = verify_catalogue(Settings.from_environment().frameworks_dir, model.framework)
     vocabulary = load_dossier_vocabulary(Settings.from_environment().frameworks_dir)
-    document: Brief | Briefing
     if one_page:
         from r2p_risk.brief import brief_for  # here, so other commands start without it
 
-        document = brief_for(
-            snapshot.situation,
-            snapshot.assessment,
-            earlier,
-            model.framework,
-            model.params,
-            catalogue,
-            marking,
-            dt.datetime.now(dt.UTC),
-            author=args.author,
-            vocabulary=vocabulary,
-        )
+        make: Callable[..., Brief | Briefing] = brief_for
     else:
-        document = briefing_for(
-            snapshot.situation,
-            snapshot.assessment,
-            earlier,
-            model.framework,
-            model.params,
-            catalogue,
-            marking,
-            dt.datetime.now(dt.UTC),
-            author=args.author,
-            vocabulary=vocabulary,
-        )
+        make = briefing_for
+    document = make(
+        snapshot.situation,
+        snapshot.assessment,
+        earlier,
+        model.framework,
+        model.params,
+        catalogue,
+        marking,
+        dt.datetime.now(dt.UTC),
+        author=args.author,
+        vocabulary=vocabulary,
+    )
     _write_file(output, render(document), f"could not write the {args.command}")
     print(f"{output}: {args.command} on {snapshot.situation.name!r}, {document.status}, marked {args.marking!r}")
     return 0
