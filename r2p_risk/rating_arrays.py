@@ -22,7 +22,7 @@ from r2p_risk.framework import CRIMES, Framework
 T = TypeVar("T")
 UNKNOWN = 4  # level code of "not rated" and "rated unknown": both are left out, never counted as absent
 CONFIDENCE_CODES = {"low": 0, "medium": 1, "high": 2, None: 3}  # 3: none stated
-_LEVEL_CODES = {0: 0, 1: 1, 2: 2, 3: 3, None: UNKNOWN}
+LEVEL_CODES = {0: 0, 1: 1, 2: 2, 3: 3, None: UNKNOWN}
 _CRIME_INDEX: dict[str, int] = {crime: k for k, crime in enumerate(CRIMES)}
 
 
@@ -68,7 +68,7 @@ class _Codes(dict):
         super().__init__(
             ((key, level, confidence), (column << 5) | (level_code << 2) | confidence_code)
             for key, column in columns.items()
-            for level, level_code in _LEVEL_CODES.items()
+            for level, level_code in LEVEL_CODES.items()
             for confidence, confidence_code in CONFIDENCE_CODES.items()
         )
 
@@ -85,7 +85,7 @@ def _codes(framework: Framework) -> tuple[_Codes, _Codes]:
     entry keeps one alive its identity stands for its content."""
     entry = _code_tables.get(id(framework))
     if entry is None or entry[0] is not framework:
-        entry = (framework, _Codes(_indicator_columns(framework)), _Codes(_factor_columns(framework)))
+        entry = (framework, _Codes(indicator_columns(framework)), _Codes(factor_columns(framework)))
         _code_tables[id(framework)] = entry
         while len(_code_tables) > _TABLES_KEPT:
             del _code_tables[next(iter(_code_tables))]
@@ -93,12 +93,19 @@ def _codes(framework: Framework) -> tuple[_Codes, _Codes]:
 
 
 def _matrix(triples: Iterable[tuple], counts: list[int], codes_of: _Codes) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of (key, level, confidence) triples, `counts[i]` of them for assessment i -> (levels, confidences).
-
-    A key the framework does not list is left out; of a key rated twice the last rating counts, as in a dict.
-    """
-    size, width = len(counts), codes_of.width
+    """Codes of (key, level, confidence) triples, `counts[i]` of them for assessment i -> (levels, confidences)."""
     codes = np.fromiter(map(codes_of.__getitem__, triples), dtype=np.int64, count=sum(counts))
+    return codes_matrix(codes, counts, codes_of.width)
+
+
+def codes_matrix(codes: np.ndarray, counts: list[int], width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rating codes (column << 5 | level code << 2 | confidence code), `counts[i]` of them for assessment i, in the
+    order rated -> (levels, confidences), each (assessments, width).
+
+    A negative code (a key the framework does not list) is left out; of a key rated twice the last rating counts, as
+    in a dict.
+    """
+    size = len(counts)
     owner = np.repeat(np.arange(size, dtype=np.int64), counts)
     if len(codes) and codes.min() < 0:
         codes, owner = codes[codes >= 0], owner[codes >= 0]
@@ -114,7 +121,7 @@ def _matrix(triples: Iterable[tuple], counts: list[int], codes_of: _Codes) -> tu
     return levels.reshape(size, width), confidences.reshape(size, width)
 
 
-def _findings(per_assessment: list[list[tuple[str, str]]]) -> tuple[np.ndarray, np.ndarray]:
+def findings_arrays(per_assessment: list[list[tuple[str, str]]]) -> tuple[np.ndarray, np.ndarray]:
     ongoing = np.zeros((len(per_assessment), len(CRIMES)), dtype=bool)
     ended = np.zeros_like(ongoing)
     for row, findings in enumerate(per_assessment):
@@ -138,7 +145,7 @@ def arrays_from_assessments(assessments: Sequence, framework: Framework) -> Rati
     whole_levels, whole_confidences = _matrix(
         map(_WHOLE_TRIPLE, chain.from_iterable(wholes)), list(map(len, wholes)), factor_codes
     )
-    ongoing, ended = _findings([[(f.crime, f.state) for f in a.atrocity_findings] for a in assessments])
+    ongoing, ended = findings_arrays([[(f.crime, f.state) for f in a.atrocity_findings] for a in assessments])
     return RatingArrays(levels, confidences, whole_levels, whole_confidences, ongoing, ended)
 
 
@@ -177,7 +184,7 @@ def _arrays(inputs: list[tuple[list, list, list]], framework: Framework) -> Rati
     indicator_codes, factor_codes = _codes(framework)
     levels, confidences = _matrix(chain.from_iterable(ratings), list(map(len, ratings)), indicator_codes)
     whole_levels, whole_confidences = _matrix(chain.from_iterable(wholes), list(map(len, wholes)), factor_codes)
-    ongoing, ended = _findings(list(findings))
+    ongoing, ended = findings_arrays(list(findings))
     return RatingArrays(levels, confidences, whole_levels, whole_confidences, ongoing, ended)
 
 
@@ -208,9 +215,9 @@ def arrays_and_facts_from_json(
     return _arrays(inputs, framework), found
 
 
-def _indicator_columns(framework: Framework) -> dict[str, int]:
+def indicator_columns(framework: Framework) -> dict[str, int]:
     return {indicator_id: k for k, indicator_id in enumerate(framework.indicator_ids)}
 
 
-def _factor_columns(framework: Framework) -> dict[int, int]:
+def factor_columns(framework: Framework) -> dict[int, int]:
     return {rf.number: k for k, rf in enumerate(framework.risk_factors)}
