@@ -1,25 +1,22 @@
 """Assessments as arrays: what the scoring model reads, one row per assessment.
 
 The model (risk_model.py) is written once, on arrays, and scores one assessment or thousands the
-same way. Here the ratings become those arrays, either from validated `Assessment` models or, for
-the watch list, straight from the JSON the database stored (validated when it was saved), which
-avoids building a model object per rating.
+same way. Here validated `Assessment` models become those arrays; the watch list builds them from
+the compact inputs the database stores beside each revision (model_inputs.py), through the same
+codes and `codes_matrix`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from operator import attrgetter, itemgetter
-from typing import TypeVar
+from operator import attrgetter
 
 import numpy as np
-import orjson
 
 from r2p_risk.framework import CRIMES, Framework
 
-T = TypeVar("T")
 UNKNOWN = 4  # level code of "not rated" and "rated unknown": both are left out, never counted as absent
 CONFIDENCE_CODES = {"low": 0, "medium": 1, "high": 2, None: 3}  # 3: none stated
 LEVEL_CODES = {0: 0, 1: 1, 2: 2, 3: 3, None: UNKNOWN}
@@ -147,72 +144,6 @@ def arrays_from_assessments(assessments: Sequence, framework: Framework) -> Rati
     )
     ongoing, ended = findings_arrays([[(f.crime, f.state) for f in a.atrocity_findings] for a in assessments])
     return RatingArrays(levels, confidences, whole_levels, whole_confidences, ongoing, ended)
-
-
-def _rating(r: dict) -> tuple:
-    return r["indicator"], r.get("level"), r.get("confidence")
-
-
-def _whole(r: dict) -> tuple:
-    return r["risk_factor"], r.get("level"), r.get("confidence")
-
-
-_STORED_RATING = itemgetter("indicator", "level", "confidence")
-_STORED_WHOLE = itemgetter("risk_factor", "level", "confidence")
-
-
-def _triples(items: list, complete, tolerant) -> list:
-    """(key, level, confidence) of each stored rating: every key is there in what the app stores; older or hand-made
-    JSON may leave out a null level or confidence."""
-    try:
-        return list(map(complete, items))
-    except KeyError:
-        return list(map(tolerant, items))
-
-
-def _inputs(stored: dict) -> tuple[list, list, list]:
-    """What the model reads of one stored assessment: its rating triples, whole-factor triples and findings."""
-    return (
-        _triples(stored.get("ratings", []), _STORED_RATING, _rating),
-        _triples(stored.get("risk_factor_ratings", []), _STORED_WHOLE, _whole),
-        [(f["crime"], f["state"]) for f in stored.get("atrocity_findings", [])],
-    )
-
-
-def _arrays(inputs: list[tuple[list, list, list]], framework: Framework) -> RatingArrays:
-    ratings, wholes, findings = zip(*inputs, strict=True) if inputs else ((), (), ())
-    indicator_codes, factor_codes = _codes(framework)
-    levels, confidences = _matrix(chain.from_iterable(ratings), list(map(len, ratings)), indicator_codes)
-    whole_levels, whole_confidences = _matrix(chain.from_iterable(wholes), list(map(len, wholes)), factor_codes)
-    ongoing, ended = findings_arrays(list(findings))
-    return RatingArrays(levels, confidences, whole_levels, whole_confidences, ongoing, ended)
-
-
-def arrays_from_stored(data: Sequence[dict], framework: Framework) -> RatingArrays:
-    """Assessments as the database stores them (the JSON of a validated `Assessment`, parsed) -> arrays."""
-    return _arrays([_inputs(d) for d in data], framework)
-
-
-def arrays_from_json(texts: Iterable[str | bytes], framework: Framework) -> RatingArrays:
-    """Assessments as JSON text, as the database stores them -> arrays.
-
-    Each text is parsed and reduced to the few fields the model reads at once, so thousands of parsed
-    assessments, evidence and all, never live together (which made the garbage collector the slowest part).
-    """
-    return _arrays([_inputs(orjson.loads(text)) for text in texts], framework)
-
-
-def arrays_and_facts_from_json(
-    texts: Iterable[str | bytes], framework: Framework, facts: Callable[[dict], T]
-) -> tuple[RatingArrays, list[T]]:
-    """`arrays_from_json`, and `facts(data)` of each assessment, read while it is parsed: each text is parsed once and
-    no two parsed assessments live together."""
-    inputs, found = [], []
-    for text in texts:
-        data = orjson.loads(text)
-        inputs.append(_inputs(data))
-        found.append(facts(data))
-    return _arrays(inputs, framework), found
 
 
 def indicator_columns(framework: Framework) -> dict[str, int]:

@@ -35,6 +35,7 @@ LAYERS = {
         "editing",
         "watchlist",
         "rating_arrays",
+        "model_inputs",
         "risk_model",
         "explain",
         "reasons",

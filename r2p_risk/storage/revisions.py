@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Row
 from r2p_risk.assessment import Assessment
 from r2p_risk.editing import size_in_a_snapshot
 from r2p_risk.errors import ConflictError, Problem, StorageError, problems_from_validation_error
+from r2p_risk.model_inputs import model_inputs_json
 from r2p_risk.sizes import ASSESSMENT_BYTES, megabytes
 from r2p_risk.storage.audit import assessment_fields, changes, record_event
 from r2p_risk.storage.engine import not_found, storage_error
@@ -235,6 +236,7 @@ class AssessmentRevisions(DatabasePart):
                 saved_at=now,
                 note=note,
                 data_json=data_json,
+                inputs_json=model_inputs_json(data_json),
             )
         )
         before, after = changes(assessment_fields(latest.data_json if latest else None), assessment_fields(data_json))

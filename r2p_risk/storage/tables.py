@@ -69,6 +69,7 @@ revisions = Table(
     Column("saved_at", UtcDateTime, nullable=False),
     Column("note", Text, nullable=False),  # e.g. "restored from revision 2"
     Column("data_json", Text, nullable=False),  # the Assessment as JSON, with its id and revision
+    Column("inputs_json", Text),  # derived: what the model and the watch list read of data_json (model_inputs.py)
     PrimaryKeyConstraint("assessment_id", "revision", name="pk_assessment_revisions"),
     Index("ix_assessment_revisions_situation_id", "situation_id"),
 )
