@@ -94,8 +94,7 @@ def _summarise_inputs(rows, model) -> list[ScoreSummary]:
         for row in rows
     ]
     arrays, facts = arrays_and_facts_from_inputs(inputs, model.framework, watch_facts)
-    found = summaries(batch.score_rating_arrays(arrays, model.framework, model.params), model)
-    return [summary.model_copy(update=fact) for summary, fact in zip(found, facts, strict=True)]
+    return summaries(batch.score_rating_arrays(arrays, model.framework, model.params), model, facts)
 
 
 def latest_with_summaries(which, key: str):
