@@ -16,6 +16,7 @@ from sqlalchemy import insert
 
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.framework import Framework
+from r2p_risk.model_inputs import model_inputs_json
 from r2p_risk.storage import tables
 from r2p_risk.storage.database import Database
 
@@ -115,6 +116,7 @@ def fill_database(
             assessment_id = f"{situation['id']}-q{k:02d}"
             for revision, status in ((1, "draft"), (2, "final"))[: min(2, revisions - len(revision_rows))]:
                 saved = assessment.model_copy(update={"id": assessment_id, "revision": revision, "status": status})
+                data_json = saved.model_dump_json()
                 revision_rows.append(
                     {
                         "assessment_id": assessment_id,
@@ -126,7 +128,8 @@ def fill_database(
                         "saved_by": "bench",
                         "saved_at": now,
                         "note": "",
-                        "data_json": saved.model_dump_json(),
+                        "data_json": data_json,
+                        "inputs_json": model_inputs_json(data_json),
                     }
                 )
     with database.engine.begin() as conn:

@@ -80,8 +80,9 @@ def model_key(model) -> str:
     return digest.hexdigest()
 
 
-def summaries(scores: batch.BatchScores, model) -> list[ScoreSummary]:
-    """The summary of each assessment of a batch: the figures `score_assessment` gives."""
+def summaries(scores: batch.BatchScores, model, facts: Sequence[dict] | None = None) -> list[ScoreSummary]:
+    """The summary of each assessment of a batch: the figures `score_assessment` gives, with `facts[i]` (its
+    `watch_facts`) when given."""
     figures, params = scores.figures, model.params
     overall, crimes, factors = figures.overall, figures.crimes, figures.factors
     numbers = [str(rf.number) for rf in model.framework.risk_factors]
@@ -90,18 +91,21 @@ def summaries(scores: batch.BatchScores, model) -> list[ScoreSummary]:
     factor_scores = [batch.optional(factors.score[:, k]) for k in range(len(numbers))]
     lows, highs = overall.low.tolist(), overall.high.tolist()
     crime_lows, crime_highs = crimes.low.tolist(), crimes.high.tolist()
+    reliability, assessed = overall.reliability.astype(float).tolist(), overall.assessed.astype(int).tolist()
+    status, provisional = scores.status.status.astype(str).tolist(), scores.status.provisional.astype(bool).tolist()
     return [
         ScoreSummary.model_construct(
             overall=overall_scores[i],
             level=params.risk_level(overall_scores[i]),
             range=(lows[i], highs[i]),
-            reliability=float(overall.reliability[i]),
-            status=str(scores.status.status[i]),
-            provisional=bool(scores.status.provisional[i]),
-            assessed=int(overall.assessed[i]),
+            reliability=reliability[i],
+            status=status[i],
+            provisional=provisional[i],
+            assessed=assessed[i],
             crimes={crime: crime_scores[k][i] for k, crime in enumerate(CRIMES)},
             crime_ranges={crime: (crime_lows[i][k], crime_highs[i][k]) for k, crime in enumerate(CRIMES)},
             risk_factors={n: factor_scores[k][i] for k, n in enumerate(numbers)},
+            **(facts[i] if facts is not None else {"triggers": [], "review_state": "draft", "signed_off_on": None}),
         )
         for i in range(len(scores))
     ]
@@ -122,14 +126,10 @@ def watch_facts(data: dict) -> dict:
     }
 
 
-def with_watch_facts(summaries: list[ScoreSummary], datas: Sequence[dict]) -> list[ScoreSummary]:
-    return [s.model_copy(update=watch_facts(data)) for s, data in zip(summaries, datas, strict=True)]
-
-
 def summarise(assessments: Sequence[Assessment], model) -> list[ScoreSummary]:
     """The summary of each assessment, scored in one batch."""
-    found = summaries(batch.score_many(assessments, model.framework, model.params), model)
-    return with_watch_facts(found, [a.model_dump(mode="json", include={"dossier", "review"}) for a in assessments])
+    facts = [watch_facts(a.model_dump(mode="json", include={"dossier", "review"})) for a in assessments]
+    return summaries(batch.score_many(assessments, model.framework, model.params), model, facts)
 
 
 def overviews_from_histories(histories: Sequence[History], model) -> list[SituationOverview]:

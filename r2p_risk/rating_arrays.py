@@ -1,28 +1,25 @@
 """Assessments as arrays: what the scoring model reads, one row per assessment.
 
 The model (risk_model.py) is written once, on arrays, and scores one assessment or thousands the
-same way. Here the ratings become those arrays, either from validated `Assessment` models or, for
-the watch list, straight from the JSON the database stored (validated when it was saved), which
-avoids building a model object per rating.
+same way. Here validated `Assessment` models become those arrays; the watch list builds them from
+the compact inputs the database stores beside each revision (model_inputs.py), through the same
+codes and `codes_matrix`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from operator import attrgetter, itemgetter
-from typing import TypeVar
+from operator import attrgetter
 
 import numpy as np
-import orjson
 
 from r2p_risk.framework import CRIMES, Framework
 
-T = TypeVar("T")
 UNKNOWN = 4  # level code of "not rated" and "rated unknown": both are left out, never counted as absent
 CONFIDENCE_CODES = {"low": 0, "medium": 1, "high": 2, None: 3}  # 3: none stated
-_LEVEL_CODES = {0: 0, 1: 1, 2: 2, 3: 3, None: UNKNOWN}
+LEVEL_CODES = {0: 0, 1: 1, 2: 2, 3: 3, None: UNKNOWN}
 _CRIME_INDEX: dict[str, int] = {crime: k for k, crime in enumerate(CRIMES)}
 
 
@@ -68,7 +65,7 @@ class _Codes(dict):
         super().__init__(
             ((key, level, confidence), (column << 5) | (level_code << 2) | confidence_code)
             for key, column in columns.items()
-            for level, level_code in _LEVEL_CODES.items()
+            for level, level_code in LEVEL_CODES.items()
             for confidence, confidence_code in CONFIDENCE_CODES.items()
         )
 
@@ -85,7 +82,7 @@ def _codes(framework: Framework) -> tuple[_Codes, _Codes]:
     entry keeps one alive its identity stands for its content."""
     entry = _code_tables.get(id(framework))
     if entry is None or entry[0] is not framework:
-        entry = (framework, _Codes(_indicator_columns(framework)), _Codes(_factor_columns(framework)))
+        entry = (framework, _Codes(indicator_columns(framework)), _Codes(factor_columns(framework)))
         _code_tables[id(framework)] = entry
         while len(_code_tables) > _TABLES_KEPT:
             del _code_tables[next(iter(_code_tables))]
@@ -93,12 +90,19 @@ def _codes(framework: Framework) -> tuple[_Codes, _Codes]:
 
 
 def _matrix(triples: Iterable[tuple], counts: list[int], codes_of: _Codes) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of (key, level, confidence) triples, `counts[i]` of them for assessment i -> (levels, confidences).
-
-    A key the framework does not list is left out; of a key rated twice the last rating counts, as in a dict.
-    """
-    size, width = len(counts), codes_of.width
+    """Codes of (key, level, confidence) triples, `counts[i]` of them for assessment i -> (levels, confidences)."""
     codes = np.fromiter(map(codes_of.__getitem__, triples), dtype=np.int64, count=sum(counts))
+    return codes_matrix(codes, counts, codes_of.width)
+
+
+def codes_matrix(codes: np.ndarray, counts: list[int], width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rating codes (column << 5 | level code << 2 | confidence code), `counts[i]` of them for assessment i, in the
+    order rated -> (levels, confidences), each (assessments, width).
+
+    A negative code (a key the framework does not list) is left out; of a key rated twice the last rating counts, as
+    in a dict.
+    """
+    size = len(counts)
     owner = np.repeat(np.arange(size, dtype=np.int64), counts)
     if len(codes) and codes.min() < 0:
         codes, owner = codes[codes >= 0], owner[codes >= 0]
@@ -114,7 +118,7 @@ def _matrix(triples: Iterable[tuple], counts: list[int], codes_of: _Codes) -> tu
     return levels.reshape(size, width), confidences.reshape(size, width)
 
 
-def _findings(per_assessment: list[list[tuple[str, str]]]) -> tuple[np.ndarray, np.ndarray]:
+def findings_arrays(per_assessment: list[list[tuple[str, str]]]) -> tuple[np.ndarray, np.ndarray]:
     ongoing = np.zeros((len(per_assessment), len(CRIMES)), dtype=bool)
     ended = np.zeros_like(ongoing)
     for row, findings in enumerate(per_assessment):
@@ -138,79 +142,13 @@ def arrays_from_assessments(assessments: Sequence, framework: Framework) -> Rati
     whole_levels, whole_confidences = _matrix(
         map(_WHOLE_TRIPLE, chain.from_iterable(wholes)), list(map(len, wholes)), factor_codes
     )
-    ongoing, ended = _findings([[(f.crime, f.state) for f in a.atrocity_findings] for a in assessments])
+    ongoing, ended = findings_arrays([[(f.crime, f.state) for f in a.atrocity_findings] for a in assessments])
     return RatingArrays(levels, confidences, whole_levels, whole_confidences, ongoing, ended)
 
 
-def _rating(r: dict) -> tuple:
-    return r["indicator"], r.get("level"), r.get("confidence")
-
-
-def _whole(r: dict) -> tuple:
-    return r["risk_factor"], r.get("level"), r.get("confidence")
-
-
-_STORED_RATING = itemgetter("indicator", "level", "confidence")
-_STORED_WHOLE = itemgetter("risk_factor", "level", "confidence")
-
-
-def _triples(items: list, complete, tolerant) -> list:
-    """(key, level, confidence) of each stored rating: every key is there in what the app stores; older or hand-made
-    JSON may leave out a null level or confidence."""
-    try:
-        return list(map(complete, items))
-    except KeyError:
-        return list(map(tolerant, items))
-
-
-def _inputs(stored: dict) -> tuple[list, list, list]:
-    """What the model reads of one stored assessment: its rating triples, whole-factor triples and findings."""
-    return (
-        _triples(stored.get("ratings", []), _STORED_RATING, _rating),
-        _triples(stored.get("risk_factor_ratings", []), _STORED_WHOLE, _whole),
-        [(f["crime"], f["state"]) for f in stored.get("atrocity_findings", [])],
-    )
-
-
-def _arrays(inputs: list[tuple[list, list, list]], framework: Framework) -> RatingArrays:
-    ratings, wholes, findings = zip(*inputs, strict=True) if inputs else ((), (), ())
-    indicator_codes, factor_codes = _codes(framework)
-    levels, confidences = _matrix(chain.from_iterable(ratings), list(map(len, ratings)), indicator_codes)
-    whole_levels, whole_confidences = _matrix(chain.from_iterable(wholes), list(map(len, wholes)), factor_codes)
-    ongoing, ended = _findings(list(findings))
-    return RatingArrays(levels, confidences, whole_levels, whole_confidences, ongoing, ended)
-
-
-def arrays_from_stored(data: Sequence[dict], framework: Framework) -> RatingArrays:
-    """Assessments as the database stores them (the JSON of a validated `Assessment`, parsed) -> arrays."""
-    return _arrays([_inputs(d) for d in data], framework)
-
-
-def arrays_from_json(texts: Iterable[str | bytes], framework: Framework) -> RatingArrays:
-    """Assessments as JSON text, as the database stores them -> arrays.
-
-    Each text is parsed and reduced to the few fields the model reads at once, so thousands of parsed
-    assessments, evidence and all, never live together (which made the garbage collector the slowest part).
-    """
-    return _arrays([_inputs(orjson.loads(text)) for text in texts], framework)
-
-
-def arrays_and_facts_from_json(
-    texts: Iterable[str | bytes], framework: Framework, facts: Callable[[dict], T]
-) -> tuple[RatingArrays, list[T]]:
-    """`arrays_from_json`, and `facts(data)` of each assessment, read while it is parsed: each text is parsed once and
-    no two parsed assessments live together."""
-    inputs, found = [], []
-    for text in texts:
-        data = orjson.loads(text)
-        inputs.append(_inputs(data))
-        found.append(facts(data))
-    return _arrays(inputs, framework), found
-
-
-def _indicator_columns(framework: Framework) -> dict[str, int]:
+def indicator_columns(framework: Framework) -> dict[str, int]:
     return {indicator_id: k for k, indicator_id in enumerate(framework.indicator_ids)}
 
 
-def _factor_columns(framework: Framework) -> dict[int, int]:
+def factor_columns(framework: Framework) -> dict[int, int]:
     return {rf.number: k for k, rf in enumerate(framework.risk_factors)}

@@ -37,6 +37,7 @@ LAYERS = {
         "editing",
         "watchlist",
         "rating_arrays",
+        "model_inputs",
         "risk_model",
         "explain",
         "reasons",

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from r2p_risk import cli
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import StorageError
+from r2p_risk.model_inputs import model_inputs_json
 from r2p_risk.storage.backup import backup_database, restore_database
 from r2p_risk.storage.backup_checks import DERIVED
 from r2p_risk.storage.database import open_database
-from r2p_risk.storage.tables import metadata
+from r2p_risk.storage.tables import metadata, revisions
 
 
 @pytest.fixture
@@ -184,7 +185,7 @@ def test_a_backup_of_an_older_schema_is_upgraded_on_restore(database_url, tmp_pa
                     "columns": [
                         c.name
                         for c in metadata.tables["assessment_revisions"].columns
-                        if c.name not in ("imported_by", "imported_at")
+                        if c.name not in ("imported_by", "imported_at", "inputs_json")
                     ],
                     "rows": [revision],
                 }
@@ -193,6 +194,8 @@ def test_a_backup_of_an_older_schema_is_upgraded_on_restore(database_url, tmp_pa
     target = open_database(database_url)
     restore_database(target, tmp_path / "old.zip", "ops")
     assert target.load_assessment("a1").analyst == "Ana" and target.list_situations()[0].name == "Old"
+    with target.engine.connect() as conn:  # made by migration 0008 on the way
+        assert conn.execute(select(revisions.c.inputs_json)).scalar_one() == model_inputs_json(data)
     target.close()
 
 

@@ -4,10 +4,13 @@ import json
 import random
 
 import numpy as np
+import pytest
 from helpers import EXAMPLES, make_assessment
 
 from r2p_risk.batch import score_many, score_stored
+from r2p_risk.model_inputs import arrays_from_inputs, model_inputs
 from r2p_risk.overview import summaries
+from r2p_risk.rating_arrays import UNKNOWN
 from r2p_risk.snapshot import load_snapshot_text
 
 
@@ -36,7 +39,29 @@ def test_the_last_rating_of_an_indicator_counts_as_in_the_single_path(model):
         update={"ratings": [make_assessment({"7.1": 3}).ratings[0], make_assessment({"7.1": 0}).ratings[0]]}
     )
     scores = score_many([twice, make_assessment({"7.1": 0})], model.framework, model.params)
+    stored = score_stored([json.loads(twice.model_dump_json())], model.framework, model.params)
     assert scores.figures.factors.score[0, 6] == scores.figures.factors.score[1, 6] == 0.0
+    assert stored.figures.factors.score[0, 6] == 0.0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda i: i["ratings"].update(codes=i["ratings"]["codes"][:-2]),  # a rating without its codes
+        lambda i: i["ratings"].update(codes="9h" + i["ratings"]["codes"][2:]),  # no such level
+        lambda i: i["ratings"].update(codes="2x" + i["ratings"]["codes"][2:]),  # no such confidence
+        lambda i: i["ratings"].update(codes="2é" + i["ratings"]["codes"][2:]),
+        lambda i: i["risk_factor_ratings"].update(risk_factors="eleven"),
+        lambda i: i.pop("atrocity_findings"),
+    ],
+    ids=["codes missing", "level", "confidence", "not ASCII", "risk factor", "no findings"],
+)
+def test_model_inputs_not_in_their_form_are_refused_never_misread(model, change):
+    inputs = model_inputs(json.loads(make_assessment({"1.1": 2, "1.2": None}, {11: 1}).model_dump_json()))
+    assert arrays_from_inputs([inputs], model.framework).levels[0, :2].tolist() == [2, UNKNOWN]
+    change(inputs)
+    with pytest.raises((ValueError, KeyError)):
+        arrays_from_inputs([inputs], model.framework)
 
 
 def test_stored_revisions_from_before_findings_score_without_them(model):

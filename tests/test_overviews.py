@@ -4,18 +4,21 @@ Tests taking `db` run on SQLite and on a throwaway PostgreSQL server.
 """
 
 import datetime as dt
+import json
 
+import pytest
 from helpers import make_assessment
 from sqlalchemy import event, func, select, update
 from test_faults import unwritable
 
 from r2p_risk.assessment import Situation
+from r2p_risk.model_inputs import model_inputs
 from r2p_risk.overview import model_key, overviews_from_histories
 from r2p_risk.scoring import score_assessment
 from r2p_risk.storage.database import open_database
 from r2p_risk.storage.examples import load_examples
 from r2p_risk.storage.files import Model
-from r2p_risk.storage.tables import assessment_scores
+from r2p_risk.storage.tables import assessment_scores, revisions
 
 
 def stored(db, key=None) -> int:
@@ -119,3 +122,31 @@ def test_a_read_only_database_still_shows_the_figures_without_storing_them(tmp_p
             assert stored(reader) == 0
         finally:
             reader.close()
+
+
+def test_the_stored_model_inputs_are_what_is_scored(db, model, framework):
+    """Proof that the watch list scores the inputs stored beside a revision and leaves its JSON (its evidence) unread:
+    inputs changed by hand are what is scored."""
+    situation = db.create_situation(Situation(name="Eastern Region"), "ana")
+    db.save_assessment(situation.id, make_assessment({"1.1": 1}), "ana", None)
+    higher = make_assessment({"1.1": 3})
+    with db.engine.begin() as conn:
+        conn.execute(
+            update(revisions).values(inputs_json=json.dumps(model_inputs(json.loads(higher.model_dump_json()))))
+        )
+    [scored] = db.situation_overviews(model)[0].assessments
+    assert scored.summary.risk_factors["1"] == score_assessment(higher, framework, model.params).risk_factors["1"].score
+    assert (
+        scored.summary.risk_factors["1"]
+        != score_assessment(db.load_assessment(scored.assessment_id), framework, model.params).risk_factors["1"].score
+    )
+
+
+@pytest.mark.parametrize("inputs", [None, '{"ratings": []}', "not JSON"], ids=["none", "damaged", "not JSON"])
+def test_a_revision_without_readable_model_inputs_is_scored_from_its_json_with_the_same_figures(db, model, inputs):
+    """Revisions saved before the inputs were stored, or whose inputs cannot be read, are scored from their JSON."""
+    load_examples(db, model, "ana")
+    expected = overviews_from_histories(db.situation_histories(), model)
+    with db.engine.begin() as conn:
+        conn.execute(update(revisions).values(inputs_json=inputs))
+    assert db.situation_overviews(model) == expected and stored(db) == latest_count(db)

@@ -2,6 +2,7 @@
 cut, or whose rows the app could not read, are refused with every problem named (exit 2 on the command line), never a
 traceback or a wrong message, on SQLite and PostgreSQL; a refused restore changes nothing in the target."""
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -14,13 +15,15 @@ import pytest
 from test_backup import contents, populate
 
 from r2p_risk import cli
-from r2p_risk.assessment import Situation
+from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import StorageError
+from r2p_risk.model_inputs import model_inputs_json
 from r2p_risk.sizes import SizePolicy
 from r2p_risk.storage.backup import backup_database, restore_database
 from r2p_risk.storage.database import open_database
 
 MB = 1024 * 1024
+TODAY = dt.date(2026, 1, 2)
 
 
 @pytest.fixture
@@ -135,6 +138,16 @@ def cut_audit(found):
             True,
             {"inconsistent_row"},
         ),
+        (
+            edit_rows(
+                "assessment_revisions",
+                set_cell(
+                    "inputs_json", model_inputs_json(Assessment(assessed_on=TODAY, analyst="x").model_dump_json())
+                ),
+            ),
+            True,
+            {"inconsistent_row"},
+        ),
         (edit_rows("situations", set_cell("name", "")), True, {"string_too_short"}),
         (edit_rows("situations", set_cell("tags_json", "{")), True, {"bad_json"}),
         (edit_rows("audit_events", set_cell("action", "audit.erase")), True, {"unknown_action"}),
@@ -151,6 +164,7 @@ def cut_audit(found):
         "role superuser",
         "garbage assessment",
         "assessment of another id",
+        "model inputs of another assessment",
         "empty name",
         "tags not JSON",
         "unknown action",

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from r2p_risk.assessment import Assessment
-from r2p_risk.batch import score_json, score_many, score_stored
+from r2p_risk.batch import score_inputs, score_json, score_many, score_stored
 from r2p_risk.framework import CRIMES
+from r2p_risk.model_inputs import model_inputs_json
 from r2p_risk.overview import summaries
 from r2p_risk.scoring import score_assessment
 from r2p_risk.storage.files import load_model
@@ -192,12 +193,17 @@ def test_the_single_path_equals_the_batch_path_to_the_last_bit(cases):
     batch = summaries(score_many(assessments, FRAMEWORK, PARAMS), MODEL)
     stored = summaries(score_stored([json.loads(a.model_dump_json()) for a in assessments], FRAMEWORK, PARAMS), MODEL)
     texts = summaries(score_json([a.model_dump_json() for a in assessments], FRAMEWORK, PARAMS), MODEL)
-    for assessment, from_batch, from_dict, from_text in zip(assessments, batch, stored, texts, strict=True):
+    inputs = [json.loads(model_inputs_json(a.model_dump_json())) for a in assessments]  # as the watch list reads them
+    columns = summaries(score_inputs(inputs, FRAMEWORK, PARAMS), MODEL)
+    for assessment, from_batch, from_dict, from_text, from_inputs in zip(
+        assessments, batch, stored, texts, columns, strict=True
+    ):
         single = summary_of(score_assessment(assessment, FRAMEWORK, PARAMS))
         dates = {"triggers", "review_state", "signed_off_on"}  # read from the dossier and review, not scored
         assert (
             from_batch.model_dump(exclude=dates)
             == from_dict.model_dump(exclude=dates)
             == from_text.model_dump(exclude=dates)
+            == from_inputs.model_dump(exclude=dates)
             == single
         )

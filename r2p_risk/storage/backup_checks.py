@@ -1,12 +1,13 @@
 """Checking a staged backup, upgraded to the newest schema, row by row with the models the app itself uses.
 
 A row is restored only if the app could read it: situations as `Situation`, revisions as `Assessment`
-(whose id, revision, date, analyst and status must agree with the row's columns, and whose JSON must
-fit the size policy), users as `User` (a role of the three, a normalised identity), access rules as
-`AccessRule`, audit events with a known action and JSON objects before and after; every name of who did
-something follows the text rules. Values are read raw, so a SQLite backup whose columns hold the wrong
-kind of value is caught too. References between tables must hold (SQLite's foreign key check). Derived
-tables (`DERIVED`: score summaries) are not restored at all: the app computes them again.
+(whose id, revision, date, analyst and status must agree with the row's columns, whose JSON must fit
+the size policy, and whose model inputs, when given, must be those of its JSON), users as `User` (a
+role of the three, a normalised identity), access rules as `AccessRule`, audit events with a known
+action and JSON objects before and after; every name of who did something follows the text rules.
+Values are read raw, so a SQLite backup whose columns hold the wrong kind of value is caught too.
+References between tables must hold (SQLite's foreign key check). Derived tables (`DERIVED`: score
+summaries) are not restored at all: the app computes them again.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from r2p_risk.access import AccessRule, User, normalise_identity
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.editing import size_in_a_snapshot
 from r2p_risk.errors import Problem, problems_from_validation_error
+from r2p_risk.model_inputs import model_inputs
 from r2p_risk.models import TextRules
 from r2p_risk.rounds import RatingRound
 from r2p_risk.sizes import DEFAULT_SIZES, SizePolicy
@@ -179,7 +181,16 @@ def _revision(row: dict, sizes: SizePolicy) -> list[Problem]:
         for key in stated
         if held[key] != stated[key]
     ]
+    if row["inputs_json"] is not None and _json(row["inputs_json"]) != model_inputs(json.loads(data)):
+        problems.append(Problem("inconsistent_row", "inputs_json", "is not what the scoring model reads of data_json"))
     return problems + _actors(row, "saved_by") + _validated(lambda: NOTE.validate_python(row["note"]), "note.")
+
+
+def _json(text: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 def _user(row: dict, sizes: SizePolicy) -> list[Problem]:

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Row
 from r2p_risk.assessment import Assessment
 from r2p_risk.editing import size_in_a_snapshot
 from r2p_risk.errors import ConflictError, Problem, StorageError, problems_from_validation_error
+from r2p_risk.model_inputs import model_inputs_json
 from r2p_risk.sizes import ASSESSMENT_BYTES, megabytes
 from r2p_risk.snapshot import Provenance
 from r2p_risk.storage.audit import assessment_fields, changes, record_event
@@ -250,6 +251,7 @@ class AssessmentRevisions(DatabasePart):
                 data_json=data_json,
                 imported_by=actor if imported else None,
                 imported_at=now if imported else None,
+                inputs_json=model_inputs_json(data_json),
                 **authorship,
             )
         )

@@ -4,8 +4,9 @@ The summary of a revision never changes while the model does not, so it is store
 it is needed (`assessment_scores`, keyed by `overview.model_key`) and read from there afterwards:
 listing 193 situations reads a few kilobytes per situation instead of scoring every assessment.
 A revision without a summary for the current model (new, or the model changed) is scored on the
-batch path, a few hundred at a time, and its summary stored; when it cannot be stored (a read-only
-database), the figures are shown all the same and computed again next time.
+batch path from the model inputs stored beside it (model_inputs.py: its ratings' codes, findings and
+watch dates, never its evidence), a few hundred at a time, and its summary stored; when it cannot be
+stored (a read-only database), the figures are shown all the same and computed again next time.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from sqlalchemy import and_, func, select, tuple_
+import orjson
+from sqlalchemy import and_, case, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from r2p_risk import batch
 from r2p_risk.errors import R2PError
+from r2p_risk.model_inputs import arrays_and_facts_from_inputs, model_inputs
 from r2p_risk.overview import ScoreSummary, summaries, summarise, watch_facts
-from r2p_risk.rating_arrays import arrays_and_facts_from_json
 from r2p_risk.storage.parts import DatabasePart
 from r2p_risk.storage.revisions import assessment_from_row, validated
 from r2p_risk.storage.tables import assessment_scores, revisions
@@ -36,12 +38,14 @@ class ScoreSummaries(DatabasePart):
         found: dict[tuple[str, int], ScoreSummary] = {}
         for start in range(0, len(keys), CHUNK):
             chunk = keys[start : start + CHUNK]
-            query = select(
-                revisions.c.assessment_id, revisions.c.revision, revisions.c.situation_id, revisions.c.data_json
-            ).where(tuple_(revisions.c.assessment_id, revisions.c.revision).in_(chunk))
             with self._transaction("read the assessments to score") as conn:
-                rows = conn.execute(query).all()
-            summaries = _summarise_rows(rows, model)
+                rows = conn.execute(_inputs_of(chunk)).all()
+            try:
+                summaries = _summarise_inputs(rows, model)
+            except (ValueError, KeyError, TypeError, AttributeError):  # validated the slow way: says what is wrong
+                with self._transaction("read the assessments to score") as conn:
+                    rows = conn.execute(_inputs_of(chunk, whole=True)).all()
+                summaries = summarise([assessment_from_row(row) for row in rows], model)
             found.update({(row.assessment_id, row.revision): s for row, s in zip(rows, summaries, strict=True)})
             self._store_summaries(
                 [
@@ -69,17 +73,28 @@ class ScoreSummaries(DatabasePart):
             log.warning("score summaries not stored, they will be computed again: %s", error)
 
 
-def _summarise_rows(rows, model) -> list[ScoreSummary]:
-    """Score stored revisions straight from their JSON, which was validated when saved: no model object per rating.
+def _inputs_of(keys: list[tuple[str, int]], whole: bool = False):
+    """The stored model inputs of the given revisions, with the whole JSON of those stored without them (or of all).
 
-    A row that does not read as a stored assessment is validated the slow way, which reports what is wrong with it.
+    Selected by assessment id first, so that SQLite finds them through the primary key's index (it scans the
+    whole table for a list of (id, revision) pairs alone).
     """
-    try:
-        arrays, facts = arrays_and_facts_from_json([row.data_json for row in rows], model.framework, watch_facts)
-        found = summaries(batch.score_rating_arrays(arrays, model.framework, model.params), model)
-        return [summary.model_copy(update=fact) for summary, fact in zip(found, facts, strict=True)]
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return summarise([assessment_from_row(row) for row in rows], model)
+    r = revisions.c
+    data = r.data_json if whole else case((r.inputs_json.is_(None), r.data_json)).label("data_json")
+    return select(r.assessment_id, r.revision, r.situation_id, r.inputs_json, data).where(
+        r.assessment_id.in_(sorted({k[0] for k in keys})), tuple_(r.assessment_id, r.revision).in_(keys)
+    )
+
+
+def _summarise_inputs(rows, model) -> list[ScoreSummary]:
+    """Score stored revisions from their model inputs (or, stored without them, from their JSON through the same
+    inputs), which were validated when saved: no model object per rating, no evidence read."""
+    inputs = [
+        orjson.loads(row.inputs_json) if row.inputs_json is not None else model_inputs(orjson.loads(row.data_json))
+        for row in rows
+    ]
+    arrays, facts = arrays_and_facts_from_inputs(inputs, model.framework, watch_facts)
+    return summaries(batch.score_rating_arrays(arrays, model.framework, model.params), model, facts)
 
 
 def latest_with_summaries(which, key: str):

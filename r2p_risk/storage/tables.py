@@ -72,6 +72,7 @@ revisions = Table(
     # an imported revision keeps who saved it and when (saved_by, saved_at) and records the import here
     Column("imported_by", String(200)),
     Column("imported_at", UtcDateTime),
+    Column("inputs_json", Text),  # derived: what the model and the watch list read of data_json (model_inputs.py)
     PrimaryKeyConstraint("assessment_id", "revision", name="pk_assessment_revisions"),
     Index("ix_assessment_revisions_situation_id", "situation_id"),
 )
