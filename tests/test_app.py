@@ -136,6 +136,29 @@ def test_rate_save_and_find_the_ratings_in_a_new_session(database_url):
     assert open_database(database_url).situation_of(assessment_id) == situation_id
 
 
+def test_an_edit_the_browser_sends_just_after_a_save_is_kept(database_url):
+    """A cell committed as Save is clicked can reach the app after the save: the table the browser edited is the one
+    still drawn (same widget), so the edit lands in the next draft, shown as unsaved, not in a table drawn no more."""
+    at = sign(new_session())
+    create_situation(at)
+    at.button(key=state.NEW_ASSESSMENT).click().run()
+    rate(at, "1.1", 2)
+    key = state.ratings_key(1, session=at.session_state)
+    widget = at.data_editor(key=key).id
+    at.button(key=state.SAVE_ASSESSMENT).click().run()
+    assert "Saved revision 1" in at.success[0].value
+    assert state.ratings_key(1, session=at.session_state) == key and at.data_editor(key=key).id == widget
+    edit_ratings(at, "1.2", evidence="Committed as Save was clicked")
+    assert_clean(at)
+    draft = at.session_state[state.DRAFT]
+    assert draft.dirty and draft.assessment.revision == 1
+    assert (draft.assessment.rating_for("1.1").level, draft.assessment.rating_for("1.2").evidence) == (
+        2,
+        "Committed as Save was clicked",
+    )
+    assert any("unsaved changes" in m.value for m in at.markdown)
+
+
 def test_a_bad_web_address_for_a_library_source_is_refused_in_words(database_url):
     at = sign(new_session())
     situation_id = create_situation(at)

@@ -149,6 +149,7 @@ def conflict_panel(session: state.EditSession) -> None:
         and merge.merged is not None
     ):
         state.replace_draft(merge.merged, base_revision=latest.revision)
+        state.refresh_tables()  # the tables show their side only: drawn afresh, they show the merge
         st.session_state.pop(state.CONFLICT, None)
         save(state.current_edit(), latest.revision)
     if right.button(f"Drop my edit and open revision {latest.revision}", key=state.CONFLICT_RELOAD):

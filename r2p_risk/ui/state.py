@@ -181,7 +181,10 @@ def replace_draft(
 
 
 def saved(assessment: Assessment) -> None:
-    """After a save: the edit is the saved revision, the next save builds on it, and the draft is done with."""
+    """After a save: the edit is the saved revision, the next save builds on it, and the draft is done with.
+
+    The tables keep their keys: they show what was saved already, and an edit the browser sends just after the click
+    (a cell committed as Save was clicked) then lands in the new draft instead of in a table drawn no more."""
     from r2p_risk.ui import drafts
 
     if assessment.id is None:
@@ -190,7 +193,6 @@ def saved(assessment: Assessment) -> None:
     _keep(EditSession(session.edit_id, session.situation_id, assessment, assessment.revision, False))
     st.session_state.pop(CONFLICT, None)
     drafts.discard(session.edit_id)
-    refresh_tables()
     link(st.session_state[DRAFT])
 
 
@@ -209,7 +211,7 @@ def refresh_table(number: int) -> None:
 
 
 def refresh_tables() -> None:
-    """Every risk factor's table shows the draft afresh at its next run (after a save, which may hold a merge)."""
+    """Every risk factor's table shows the draft afresh at its next run (after a merge)."""
     refresh_table(0)
 
 
