@@ -41,7 +41,8 @@ from r2p_risk.rating_arrays import (
 
 T = TypeVar("T")
 LEVEL_CHARS = {0: "0", 1: "1", 2: "2", 3: "3", None: "-"}
-CONFIDENCE_CHARS = {"low": "l", "medium": "m", "high": "h", None: "-"}
+# each confidence stored as its initial (l, m, h), "-" when none is stated
+CONFIDENCE_CHARS = {name: name[0] if name else "-" for name in CONFIDENCE_CODES}
 
 
 def _char_table(codes: dict, chars: dict) -> np.ndarray:
