@@ -10,11 +10,14 @@ import pytest
 from helpers import FRAMEWORKS, start_streamlit, wait_idle
 from helpers.browser import app_idle
 from helpers.servers import stop
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 from r2p_risk.access import AccessRule, User
 from r2p_risk.assessment import Assessment, AtrocityFinding, IndicatorRating, Situation, Source
 from r2p_risk.exporters.markdown import briefing_to_markdown, escape
+from r2p_risk.models import clean_text
 from r2p_risk.report import Marking, briefing_for
 from r2p_risk.storage.database import open_database
 from r2p_risk.storage.files import load_catalogue
@@ -104,6 +107,47 @@ def test_control_characters_are_refused_with_a_message(field):
 def test_a_text_of_invisible_characters_only_counts_as_empty(field):
     with pytest.raises(ValidationError, match="at least 1 character"):
         FIELDS[field][0]("\u202e\u2066\ufffe")
+
+
+def removed_by_the_rules(character: str) -> bool:
+    """The rules of r2p_risk/models.py, one character at a time, written apart from the fast code they check."""
+    code = ord(character)
+    return (
+        0x80 <= code <= 0x9F
+        and code != 0x85
+        or 0x202A <= code <= 0x202E
+        or 0x2066 <= code <= 0x2069
+        or 0xD800 <= code <= 0xDFFF
+        or 0xFDD0 <= code <= 0xFDEF
+        or code & 0xFFFE == 0xFFFE
+    )
+
+
+def kept_by_the_rules(text: str, multiline: bool) -> str:
+    kept = "".join(c for c in text if not removed_by_the_rules(c)).replace("\r\n", "\n")
+    breaks = "\r\x85\u2028\u2029" if multiline else "\r\n\t\x85\u2028\u2029"
+    return "".join(("\n" if multiline else " ") if c in breaks else c for c in kept)
+
+
+SAMPLED = st.sampled_from(
+    ["\r\n", "\r", "\n", "\t", "\x85", "\u2028", "x", "é", "\U0001f6e1", "\U0001fffe", "\U0010ffff", "\U0001fffd"]
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.one_of(st.characters(exclude_characters="\x00\x01\x1b\x7f"), SAMPLED)).map("".join), st.booleans())
+def test_cleaning_keeps_what_the_rules_keep_character_by_character(text, multiline):
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
+        with pytest.raises(ValueError, match="control characters"):
+            clean_text(text, multiline)
+    else:
+        assert clean_text(text, multiline) == kept_by_the_rules(text, multiline)
+
+
+@pytest.mark.parametrize("plane", range(17))
+def test_the_two_noncharacters_of_every_plane_are_removed(plane):
+    ends = chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF)
+    assert clean_text(f"a{ends}b{chr(plane * 0x10000 + 0xFFFD)}") == f"ab{chr(plane * 0x10000 + 0xFFFD)}"
 
 
 # --- the Markdown briefing: no line of text from people starts a heading, a list, a quote or a rule ------------
