@@ -94,6 +94,14 @@ def browser():
 
 
 @pytest.fixture
+def tall_page(browser):
+    """A page tall enough to show the longest risk factor's table whole; requests leaving the machine are refused."""
+    page = new_page(browser, [], viewport={"width": 1400, "height": 1600})
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
 def page(browser):
     """A fresh page; `page.outside_requests` lists every request that tried to leave this machine."""
     page = new_page(browser, [])
