@@ -1,6 +1,7 @@
 """r2p-risk: the frame of the app.
 
-Run with `streamlit run app.py` (or scripts/run, or `r2p-risk app` when installed).
+Started by scripts/run or `r2p-risk app` (the launcher r2p_risk/ui/serve.py: it warms the server first, then
+runs this file as `streamlit run app.py` does); `streamlit run app.py` works too, without the warming.
 """
 
 import streamlit as st

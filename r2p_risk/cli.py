@@ -391,10 +391,9 @@ def _add_team_commands(commands) -> None:
 
 
 def start_app(args, model: Model) -> int:
-    """`streamlit run` on the app script (the checkout's, or the copy an installed wheel carries)."""
-    from r2p_risk.resources import app_script
-
-    command = [sys.executable, "-m", "streamlit", "run", str(app_script()), *args.streamlit_options]
+    """The app's launcher (r2p_risk/ui/serve.py): it warms the imports and caches the screens need, then runs
+    `streamlit run` on the app script (the checkout's, or the copy an installed wheel carries) in its process."""
+    command = [sys.executable, "-m", "r2p_risk.ui.serve", *args.streamlit_options]
     sys.stdout.flush()
     # the server replaces this process, so it gets Ctrl-C and `docker stop` itself; no shell, no user input
     os.execv(sys.executable, command)  # noqa: S606

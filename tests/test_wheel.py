@@ -162,9 +162,9 @@ def test_r2p_risk_app_serves_the_health_endpoint_on_loopback(installed):
                 time.sleep(0.2)
         assert health == b"ok"
         assert urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).status == 200
-        assert (
-            f"URL: http://127.0.0.1:{port}" in (work / "app.log").read_text()
-        )  # the shipped config.toml: loopback only
+        logged = (work / "app.log").read_text()
+        assert f"URL: http://127.0.0.1:{port}" in logged  # the shipped config.toml: loopback only
+        assert "r2p_risk.ui.serve: warmed in" in logged  # started through the launcher, which warmed the server
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -38,15 +38,24 @@ def wait_until_serving(url: str, process: subprocess.Popen, log: Callable[[], st
 
 
 def start_streamlit(
-    env: dict, log: Path, *arguments: str, app: str = "app.py", cwd: Path = ROOT, tries: int = 3
+    env: dict,
+    log: Path,
+    *arguments: str,
+    app: str = "app.py",
+    cwd: Path = ROOT,
+    tries: int = 3,
+    launcher: bool = False,
 ) -> tuple[subprocess.Popen, str]:
     """`streamlit run app` on a free loopback port, serving once its health endpoint answers: (process, its URL).
-    Its output goes to `log`; stop it with `stop(process)`."""
+    With `launcher`, the app's launcher instead (`python -m r2p_risk.ui.serve`, what scripts/run and `r2p-risk app`
+    start: it warms imports and caches, then runs app.py; `app` is not used). Its output goes to `log`; stop it with
+    `stop(process)`."""
+    start = [sys.executable, "-m", "r2p_risk.ui.serve"] if launcher else [sys.executable, "-m", "streamlit", "run", app]
     for attempt in range(tries):
         port = free_port()
         with log.open("w") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", app, f"--server.port={port}", *arguments],
+                [*start, f"--server.port={port}", *arguments],
                 cwd=cwd,
                 env=env,
                 stdout=out,
