@@ -122,7 +122,9 @@ def assess_ratio(database_url: str, assessment_id: str, quick: bool) -> list[Fig
     at.run()
     at.switch_page("r2p_risk/ui/pages/assess.py").run()
     _check(at)
-    key = f"{at.session_state['draft'].edit_id}:factor:1:ratings"
+    from r2p_risk.ui import state
+
+    key = state.ratings_key(1, session=at.session_state)
     levels, sent = iter([LEVEL_CELLS[1], LEVEL_CELLS[2]] * 1000), []
     repeat = 10 if quick else 40
     with script_times() as page_script:
