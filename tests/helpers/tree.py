@@ -9,7 +9,8 @@ from helpers.paths import ROOT
 
 TREE_BEFORE = pytest.StashKey[list[str]]()
 OWN_DATABASE = "R2P_RISK_TESTS_OWN_DATABASE"  # the folder of the database tests/conftest.py gave this process
-CACHES = (".venv", "__pycache__", ".pytest_cache", ".hypothesis")  # ignored, and written by any run (.venv-3.12 too)
+# ignored, and written by any run (.venv-3.12 too; the checkers' caches by tests/test_checks.py)
+CACHES = (".venv", "__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache")
 
 
 def tree_state() -> list[str]:
