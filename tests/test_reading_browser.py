@@ -11,23 +11,10 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from helpers import LOCAL
+from helpers.browser import SCREENS
 
 pytestmark = pytest.mark.browser
 
-SCREENS = {
-    "": "Situations",
-    "situations": "Situations",
-    "assess": "Assess",
-    "profile": "Risk profile",
-    "recommendations": "Recommended response tools",
-    "dossier": "Dossier",
-    "review": "Review",
-    "consensus": "Consensus",
-    "compare": "Compare situations",
-    "transfer": "Export and import",
-    "framework": "Framework of Analysis and scoring model",
-    "audit": "Audit trail",
-}
 WCAG_AA = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],

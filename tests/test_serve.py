@@ -9,24 +9,11 @@ import urllib.request
 
 import pytest
 from helpers import start_streamlit, wait_idle
-from helpers.browser import new_page
+from helpers.browser import SCREENS, new_page
 from helpers.servers import stop
 
 pytestmark = pytest.mark.browser
 
-SCREENS = {  # address -> heading, every screen of single-user mode
-    "": "Situations",
-    "assess": "Assess",
-    "profile": "Risk profile",
-    "recommendations": "Recommended response tools",
-    "dossier": "Dossier",
-    "review": "Review",
-    "consensus": "Consensus",
-    "compare": "Compare situations",
-    "transfer": "Export and import",
-    "framework": "Framework of Analysis and scoring model",
-    "audit": "Audit trail",
-}
 # imported by Streamlit itself at the end of its start, when the health check may already answer
 STARTED_LATE = {"streamlit.web.skills"}
 IMPORTED = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)$", re.MULTILINE)  # python -X importtime, on stderr

@@ -52,6 +52,23 @@ IDLE_AFTER_A_RUN = f"""() => {{
 }}"""
 
 
+# address -> heading: every screen of single-user mode (Situations by two addresses), for the tests that visit each
+SCREENS = {
+    "": "Situations",
+    "situations": "Situations",
+    "assess": "Assess",
+    "profile": "Risk profile",
+    "recommendations": "Recommended response tools",
+    "dossier": "Dossier",
+    "review": "Review",
+    "consensus": "Consensus",
+    "compare": "Compare situations",
+    "transfer": "Export and import",
+    "framework": "Framework of Analysis and scoring model",
+    "audit": "Audit trail",
+}
+
+
 def new_page(browser, outside: list, **options):
     """A page in a new context whose requests outside this machine are refused and appended to `outside`,
     counting Streamlit's script runs for `wait_idle`. Close it with `page.context.close()`."""
