@@ -73,13 +73,17 @@ def db(database_url):
     database.close()
 
 
-# --- end to end: a real `streamlit run app.py` and Debian's Chromium driven by Playwright -----------
+# --- end to end: the app's real server (the launcher, then app.py) and Debian's Chromium driven by Playwright -----------
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    """`streamlit run app.py` on a free port and an empty SQLite file of its own (one per test module and worker)."""
+    """The app as scripts/run starts it (the launcher, then app.py) on a free port and an empty SQLite file of its own
+    (one per test module and worker)."""
     database = tmp_path_factory.mktemp("e2e") / "e2e.sqlite3"
     server, url = start_streamlit(
-        {**os.environ, "R2P_RISK_DATABASE_URL": f"sqlite:///{database}"}, database.with_suffix(".log"), cwd=ROOT
+        {**os.environ, "R2P_RISK_DATABASE_URL": f"sqlite:///{database}"},
+        database.with_suffix(".log"),
+        cwd=ROOT,
+        launcher=True,
     )
     yield url
     stop(server)

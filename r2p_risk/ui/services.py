@@ -7,9 +7,12 @@ engine for the user of the calling session at every call.
 
 from __future__ import annotations
 
+import functools
+import os
+
 import streamlit as st
 
-from r2p_risk.settings import Settings
+from r2p_risk.settings import PREFIX, Settings
 from r2p_risk.storage.database import Database, open_database
 from r2p_risk.storage.files import (
     Model,
@@ -25,7 +28,14 @@ from r2p_risk.ui import identity
 
 
 def settings() -> Settings:
-    return Settings.from_environment()
+    """The settings, read from the environment again only when one of its R2P_RISK_ variables changed: reading them
+    takes pydantic-settings a few milliseconds, and a script run asks for them a dozen times."""
+    return _settings(tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith(PREFIX))))
+
+
+@functools.lru_cache(maxsize=8)
+def _settings(environment: tuple[tuple[str, str], ...]) -> Settings:
+    return Settings.from_environment()  # a bad value raises SettingsError, which is not kept: asked again next time
 
 
 def model() -> Model:
