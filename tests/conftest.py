@@ -73,7 +73,7 @@ def db(database_url):
     database.close()
 
 
-# --- end to end: the app's real server (the launcher, then app.py) and Debian's Chromium driven by Playwright -----------
+# --- end to end: the app's real server (the launcher, then app.py) and Debian's Chromium driven by Playwright ---
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     """The app as scripts/run starts it (the launcher, then app.py) on a free port and an empty SQLite file of its own

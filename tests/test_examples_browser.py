@@ -6,11 +6,21 @@ from pathlib import Path
 
 import pytest
 from helpers import wait_idle
-from helpers.browser import animation_frames
+from helpers.browser import SCREENS, animation_frames, app_idle
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 TAKE_SCREENSHOTS = bool(os.environ.get("R2P_RISK_SCREENSHOTS"))  # a plain test run leaves the working tree clean
+LINKS = {  # the sidebar's links, in the order visited, and the address each opens
+    "Assess": "assess",
+    "Risk profile": "profile",
+    "Recommendations": "recommendations",
+    "Compare": "compare",
+    "Export and import": "transfer",
+    "Framework": "framework",
+    "Audit": "audit",
+    "Situations": "situations",
+}
 
 
 @pytest.fixture(scope="module")
@@ -28,20 +38,11 @@ def with_examples(app_url, browser):
 def test_every_screen_opens_with_examples_and_fetches_nothing_from_outside(with_examples, page):
     page.goto(with_examples)
     page.get_by_role("heading", name="Situations").wait_for()
-    for name in (
-        "Assess",
-        "Risk profile",
-        "Recommendations",
-        "Compare",
-        "Export and import",
-        "Framework",
-        "Audit",
-        "Situations",
-    ):
-        page.get_by_role("link", name=name).click()
-        page.get_by_role("heading").first.wait_for()
-        wait_idle(page)
-        assert page.get_by_test_id("stException").count() == 0, name
+    for link, path in LINKS.items():
+        page.get_by_role("link", name=link).click()
+        page.get_by_role("heading", name=SCREENS[path], exact=True).wait_for()  # the screen's own, not the last one's
+        app_idle(page)
+        assert page.get_by_test_id("stException").count() == 0, link
     assert page.outside_requests == []
 
 
