@@ -11,6 +11,7 @@ from r2p_risk.profile import RiskProfile
 from r2p_risk.vocabulary import GROUPS
 
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=12)
+THRESHOLD_LINE = dict(dash="dot", color="#999999", width=1)
 
 
 def _short(title: str, width: int = 48) -> str:
@@ -69,8 +70,12 @@ def factor_scores_figure(profile: RiskProfile, thresholds: list[float]) -> go.Fi
                 "reliability %{customdata[1]}<extra></extra>"
             ),
         )
-    for bound in thresholds:
-        figure.add_vline(x=bound, line_dash="dot", line_color="#999999", line_width=1)
+    # the class thresholds: shapes given with the layout (add_vline builds each through plotly's validators, 60 ms a
+    # line, most of the time the Risk profile screen took to draw)
+    thresholds_drawn = [
+        dict(type="line", xref="x", x0=bound, x1=bound, yref="y domain", y0=0, y1=1, line=THRESHOLD_LINE)
+        for bound in thresholds
+    ]
     order = [_factor_label(f) for f in factors]
     # the legend above the bars, pushing them down: never over the labels, however narrow the screen
     figure.update_layout(
@@ -81,6 +86,7 @@ def factor_scores_figure(profile: RiskProfile, thresholds: list[float]) -> go.Fi
         legend=dict(orientation="h", x=0, xanchor="left", y=1.01, yanchor="bottom"),
         xaxis=dict(range=[0, 11], title="score (0-10)<br>r2p-risk model", automargin=True),
         yaxis=dict(categoryorder="array", categoryarray=order, automargin=True),
+        shapes=thresholds_drawn,
     )
     return figure
 

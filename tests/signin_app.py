@@ -1,6 +1,7 @@
 """AppTest sessions of a team deployment: people signed in through OIDC (`st.user` simulated by AppTest)."""
 
 import json
+import re
 import secrets
 from pathlib import Path
 
@@ -73,6 +74,9 @@ def keys(at: AppTest, kind: str = "button") -> set[str]:
     return {w.key for w in at.get(kind) if w.key}
 
 
+ESCAPED = re.compile(r"\\([\\`*_{}\[\]()<>#|~$&])")  # a character `feedback.plain` escaped for Markdown
+
+
 def unjoined(text: str) -> str:
     """Text as people read it: without the invisible word joiners that keep addresses from becoming links."""
     return text.replace("\u2060", "")
@@ -88,5 +92,6 @@ def shown(at: AppTest) -> str:
             parts += [widget.label, *map(str, widget.options)]
     parts += [w.label for kind in ("button", "checkbox", "expander", "download_button") for w in at.get(kind)]
     parts += [frame.value.to_string() for frame in at.dataframe]
+    parts += [ESCAPED.sub(r"\1", frame.value.to_string()) for frame in at.table]  # Markdown cells, text escaped
     parts += [json.dumps(json.loads(chart.proto.spec), ensure_ascii=False) for chart in at.get("plotly_chart")]
     return unjoined("\n".join(parts))

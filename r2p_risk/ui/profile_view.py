@@ -24,6 +24,17 @@ FACTOR_COLUMNS = {
 }
 
 
+def reading_table(rows: list[dict]) -> None:
+    """Rows to read, never sorted or edited, as a static HTML table: the full text wrapped, read by screen readers as a
+    table, and no grid to load (a screen's first grid costs its first visit about half a bare page's time). Its cells
+    are Markdown: every text is escaped (`plain`), numbers stay numbers."""
+    st.table(
+        pd.DataFrame([{k: plain(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]),
+        hide_index=True,
+        border="horizontal",
+    )
+
+
 def level_label(level: int | None) -> str:
     return "not rated" if level is None else f"{level} · {LEVEL_LABELS[level]}"
 
@@ -119,10 +130,8 @@ def assess_next(profile: RiskProfile) -> None:
         st.caption("Every listed indicator is assessed.")
         return
     st.caption("The unassessed indicators whose rating would change this picture most.")
-    st.dataframe(
-        pd.DataFrame([{"indicator": n.indicator, "text": n.text, "why": n.why.text} for n in profile.assess_next]),
-        hide_index=True,
-        width="stretch",
+    reading_table(
+        [{"indicator": n.indicator, "text": n.text, "why": n.why.text} for n in profile.assess_next],
     )
 
 
@@ -144,7 +153,7 @@ def drivers(profile: RiskProfile, assessment: Assessment) -> None:
                 "sources": len(rating.sources) if rating else 0,
             }
         )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    reading_table(rows)
 
 
 def changes(change: ProfileChange, params: ScoringParameters) -> None:
@@ -163,18 +172,14 @@ def changes(change: ProfileChange, params: ScoringParameters) -> None:
     ):
         if items:
             st.markdown(f"**{title}**")
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            "indicator": i.indicator,
-                            "text": i.text,
-                            "before": level_label(i.before),
-                            "after": level_label(i.after),
-                        }
-                        for i in items
-                    ]
-                ),
-                hide_index=True,
-                width="stretch",
+            reading_table(
+                [
+                    {
+                        "indicator": i.indicator,
+                        "text": i.text,
+                        "before": level_label(i.before),
+                        "after": level_label(i.after),
+                    }
+                    for i in items
+                ]
             )

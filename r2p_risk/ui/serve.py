@@ -106,6 +106,40 @@ def fill_caches() -> None:
     services.engine_database()
 
 
+def draw_charts() -> None:
+    """Each kind of chart the screens draw, built once and turned into JSON as `st.plotly_chart` does, from an
+    assessment with nothing rated: plotly makes the checker of each part of a figure the first time one is used (0.2 s
+    for the risk factors' chart on the Risk profile screen) and keeps it for the life of the process."""
+    import datetime as dt
+
+    import pandas as pd
+    import plotly.io
+
+    from r2p_risk import charts
+    from r2p_risk.assessment import Assessment
+    from r2p_risk.compare import compare_assessments
+    from r2p_risk.scoring import score_assessment
+    from r2p_risk.ui import services
+
+    model = services.model()
+    framework, params = model.framework, model.params
+    blank = Assessment(assessed_on=dt.date(2000, 1, 1), analyst="r2p-risk launcher")
+    profile = score_assessment(blank, framework, params)
+    scores = pd.DataFrame(
+        [[1.0] * len(framework.risk_factors)], index=["-"], columns=[str(rf.number) for rf in framework.risk_factors]
+    )
+    trend = pd.DataFrame(
+        [{"situation": "-", "assessed_on": blank.assessed_on, "overall": 1.0, "overall_low": 0.0, "overall_high": 2.0}]
+    )
+    for figure in (
+        charts.factor_scores_figure(profile, [c.below for c in params.risk_classes if c.below is not None]),
+        charts.factor_change_figure(compare_assessments(blank, profile, blank, profile, framework)),
+        charts.heatmap_figure(scores),
+        charts.trend_figure(trend),
+    ):
+        plotly.io.to_json(figure)
+
+
 def settle() -> None:
     """What the first script run of a process pays beyond imports and caches, paid here instead.
 
@@ -125,6 +159,7 @@ def warm() -> None:
     imported = import_screen_modules()
     try:
         fill_caches()
+        draw_charts()
     except R2PError as error:
         log.warning(
             "warming stopped after %.1f s (%s); the first session meets it again",

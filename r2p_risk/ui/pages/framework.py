@@ -1,4 +1,7 @@
-"""Framework: the risk factors and indicators, and our scoring model explained from its data."""
+"""Framework: the risk factors and indicators, and our scoring model explained from its data.
+
+Its tables are static HTML tables (`st.table`): read, never sorted or edited, they show the full wording wrapped, screen
+readers read them as tables, and the screen draws no grid (a grid's canvas per table made its first visit slow)."""
 
 import pandas as pd
 import streamlit as st
@@ -6,6 +9,7 @@ import streamlit as st
 from r2p_risk.report import status_note
 from r2p_risk.status import describe_rule
 from r2p_risk.ui import services
+from r2p_risk.ui.feedback import plain
 
 model = services.model()
 framework, params = model.framework, model.params
@@ -35,29 +39,35 @@ for group in framework.groups:
                     "The official indicators of this risk factor could not all be obtained; the list below is "
                     "incomplete. Analysts rate this risk factor as a whole as well."
                 )
-            st.dataframe(
+            st.table(  # plain HTML, the full wording wrapped and read by screen readers; cells are Markdown: escaped
                 pd.DataFrame(
                     [
                         {
                             "indicator": i.id,
-                            "text": i.text,
-                            "wording": i.wording_check,
-                            "wording note": i.wording_note or "",
+                            "text": plain(i.text),
+                            "wording": plain(i.wording_check),
+                            "wording note": plain(i.wording_note or ""),
                             "conduct": "yes" if i.conduct else "",
                         }
                         for i in factor.indicators
                     ]
                 ),
                 hide_index=True,
-                width="stretch",
+                border="horizontal",
             )
 
 st.header("The scoring model")
 st.write(params.method)
 st.subheader("Points per indicator level")
-st.dataframe(pd.DataFrame([{"level": k, "points": v} for k, v in params.level_points.items()]), hide_index=True)
+st.table(
+    pd.DataFrame([{"level": k, "points": v} for k, v in params.level_points.items()]), hide_index=True, width="content"
+)
 st.subheader("Risk classes")
-st.dataframe(pd.DataFrame([{"class": c.label, "scores below": c.below} for c in params.risk_classes]), hide_index=True)
+st.table(
+    pd.DataFrame([{"class": plain(c.label), "scores below": c.below} for c in params.risk_classes]),
+    hide_index=True,
+    width="content",
+)
 st.subheader("Per-crime risk and evidence gates")
 st.markdown(
     "Each crime's risk combines the common risk factors (C) with its specific ones (S) as "
@@ -66,20 +76,20 @@ st.markdown(
     f"at least {params.evidence_gates.min_common_evidence:.0%} evidence; "
     "otherwise it shows only the range it could take."
 )
-st.dataframe(
+st.table(
     pd.DataFrame(
         [
             {
-                "crime": m.label,
+                "crime": plain(m.label),
                 "specific risk factors": ", ".join(map(str, m.specific_risk_factors)),
                 "w": m.specific_weight,
-                "requires": m.requires.explanation if m.requires else "",
+                "requires": plain(m.requires.explanation) if m.requires else "",
             }
             for m in params.crimes.values()
         ]
     ),
     hide_index=True,
-    width="stretch",
+    border="horizontal",
 )
 st.subheader("Status rules, most severe first")
 for rule in params.status_rules:
