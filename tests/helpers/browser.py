@@ -7,6 +7,7 @@ Every page made by `new_page` counts the script runs that ended (a MutationObser
 
 from __future__ import annotations
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
@@ -95,14 +96,32 @@ def wait_idle(page) -> None:
     """After an action (loading the page, a click, a key): until Streamlit has finished the script run it started,
     that is until a run has ended since the last wait and the app is connected, not running and shows nothing stale.
     Without an action since the last wait no run ends: use `app_idle` then."""
-    page.wait_for_function(IDLE_AFTER_A_RUN, timeout=TIMEOUT)
+    _until(page, IDLE_AFTER_A_RUN)
 
 
 def app_idle(page) -> None:
     """Until the app is connected, not running and shows nothing stale, for when the run was seen to begin already
     (something it draws was waited for) or no action was taken since the last wait."""
-    page.wait_for_function(IDLE, timeout=TIMEOUT)
+    _until(page, IDLE)
     page.evaluate("() => { window.__r2pScriptRunsSeen = window.__r2pScriptRuns; }")
+
+
+# what the page shows of Streamlit's state, for a wait that ran out
+STATE = """() => {
+  const app = document.querySelector("[data-testid=stApp]");
+  const stale = [...document.querySelectorAll("[data-stale=true]")];
+  return {url: location.href, connection: app && app.dataset.testConnectionState,
+          script: app && app.dataset.testScriptState, runs_ended: window.__r2pScriptRuns,
+          runs_seen: window.__r2pScriptRunsSeen, stale: stale.length,
+          first_stale: stale.length ? stale[0].innerText.slice(0, 120) : null};
+}"""
+
+
+def _until(page, condition: str) -> None:
+    try:
+        page.wait_for_function(condition, timeout=TIMEOUT)
+    except PlaywrightTimeout as timeout:
+        raise AssertionError(f"the app was not idle after {TIMEOUT / 1000:g} s: {page.evaluate(STATE)}") from timeout
 
 
 def select_cell(table, column: int, row: int):
