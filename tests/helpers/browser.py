@@ -2,7 +2,7 @@
 and waits for what Streamlit is doing, never for a fixed time.
 
 Streamlit marks its root element with the state of the script (`data-test-script-state`: running, notRunning ...).
-Every page made by `new_page` counts the script runs that ended (a MutationObserver on that attribute), so
+Every page made by `new_page` counts the script runs that ended (the server's message that ends each run), so
 `wait_idle` can wait for the run an action started even when the action returned before the run began."""
 
 from __future__ import annotations
@@ -28,13 +28,44 @@ TIMEOUT = 60_000  # ms: the longest a script run may take, and a page take to sh
 # load average of 13). A passing test waits no longer for it; a failing one takes this long to say so.
 expect.set_options(timeout=TIMEOUT)
 
+# Every message the server sends is a ForwardMsg (protobuf); a run's last one carries `script_finished` (field 6, an
+# enum: 0 finished, 1 compile error, 2 stopped early for another run, 3 fragment run finished). A run is counted two
+# frames after that message arrives, once the page has drawn what came before it. (The root element's
+# `data-test-script-state` is no count: a run short enough ends before the page draws it as running.)
 COUNT_RUNS = """
 window.__r2pScriptRuns = 0;
 window.__r2pScriptRunsSeen = 0;
-new MutationObserver(records => {
-  for (const record of records) if (record.oldValue === "running") window.__r2pScriptRuns += 1;
-}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                      attributeFilter: ["data-test-script-state"]});
+const finishedRun = data => {
+  if (!(data instanceof ArrayBuffer)) return false;
+  const bytes = new Uint8Array(data);
+  let at = 0;
+  const varint = () => {
+    let value = 0, shift = 0, byte;
+    do {
+      byte = bytes[at++]; value += (byte & 0x7f) * 2 ** shift; shift += 7;
+    } while (byte & 0x80 && at < bytes.length);
+    return value;
+  };
+  while (at < bytes.length) {
+    const tag = varint(), field = Math.floor(tag / 8), wire = tag & 7;
+    if (wire === 0) { const value = varint(); if (field === 6) return value !== 2; }
+    else if (wire === 2) at += varint();
+    else if (wire === 1) at += 8;
+    else if (wire === 5) at += 4;
+    else return false;
+  }
+  return false;
+};
+const Native = window.WebSocket;
+window.WebSocket = class extends Native {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", event => {
+      if (finishedRun(event.data))
+        requestAnimationFrame(() => requestAnimationFrame(() => { window.__r2pScriptRuns += 1; }));
+    });
+  }
+};
 """
 IDLE = """() => {
   const app = document.querySelector("[data-testid=stApp]");
