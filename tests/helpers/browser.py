@@ -7,6 +7,8 @@ Every page made by `new_page` counts the script runs that ended (the server's me
 
 from __future__ import annotations
 
+import itertools
+
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
@@ -73,15 +75,23 @@ IDLE = """() => {
          && document.querySelector("[data-stale=true]") === null;
 }"""
 # true once a run ended since the last time it was true and the app is IDLE
-IDLE_AFTER_A_RUN = f"""() => {{
+# true once a run ended since the last time it was true and the app is IDLE; or, should the end of the run not have
+# been counted, once the app has stayed IDLE for QUIET_MS since this wait began (a run shows as running or stale
+# until it ends, so a run still to come breaks the quiet). `wait` names the wait, so each starts its own quiet.
+QUIET_MS = 2_000
+IDLE_AFTER_A_RUN = f"""wait => {{
   if (window.__r2pScriptRuns === undefined)
     throw new Error("this page does not count script runs: make it with new_page");
-  if (window.__r2pScriptRuns > window.__r2pScriptRunsSeen && ({IDLE})()) {{
+  if (window.__r2pWait !== wait) {{ window.__r2pWait = wait; window.__r2pQuietSince = null; }}
+  if (!({IDLE})()) {{ window.__r2pQuietSince = null; return false; }}
+  window.__r2pQuietSince ??= performance.now();
+  if (window.__r2pScriptRuns > window.__r2pScriptRunsSeen || performance.now() - window.__r2pQuietSince > {QUIET_MS}) {{
     window.__r2pScriptRunsSeen = window.__r2pScriptRuns;
     return true;
   }}
   return false;
 }}"""
+WAITS = itertools.count()
 
 
 # address -> heading: every screen of single-user mode (Situations by two addresses), for the tests that visit each
@@ -127,7 +137,7 @@ def wait_idle(page) -> None:
     """After an action (loading the page, a click, a key): until Streamlit has finished the script run it started,
     that is until a run has ended since the last wait and the app is connected, not running and shows nothing stale.
     Without an action since the last wait no run ends: use `app_idle` then."""
-    _until(page, IDLE_AFTER_A_RUN)
+    _until(page, IDLE_AFTER_A_RUN, next(WAITS))
 
 
 def app_idle(page) -> None:
@@ -148,9 +158,9 @@ STATE = """() => {
 }"""
 
 
-def _until(page, condition: str) -> None:
+def _until(page, condition: str, arg=None) -> None:
     try:
-        page.wait_for_function(condition, timeout=TIMEOUT)
+        page.wait_for_function(condition, arg=arg, timeout=TIMEOUT)
     except PlaywrightTimeout as timeout:
         raise AssertionError(f"the app was not idle after {TIMEOUT / 1000:g} s: {page.evaluate(STATE)}") from timeout
 
