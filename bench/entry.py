@@ -9,8 +9,9 @@ typed at about 40 words a minute (60 ms a key); then Save. Printed: the user tim
 under 3 minutes), the wait after each edit until the app says it has it (budget at most 0.5 s each), and the
 time from the Save click to "Saved revision" on screen (budget under 500 ms).
 
-Both waits end when the page shows the answer, looked for at every frame the browser draws (`grid.wait_shown`), not
-by Playwright's own waits, which look only every 500 ms after the first 270 ms and so read a 300 ms wait as 770 ms.
+Both waits end when the page shows the answer, looked for at every frame the browser draws (`grid.wait_shown` after
+each edit; the save from the click event to the first frame showing it, timed in the page), not by Playwright's own
+waits, which look only every 500 ms after the first 270 ms and so read a 300 ms wait as 770 ms.
 """
 
 from __future__ import annotations
