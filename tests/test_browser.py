@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from helpers import wait_idle
+from helpers.browser import new_page
 from helpers.grid import LEVELS, after_edit, put, show_table
 
 pytestmark = pytest.mark.browser
@@ -89,3 +90,31 @@ def magic_suffix(label: str) -> str:
     return {"Briefing (PDF)": r"briefing\.pdf", "Briefing (Word)": r"briefing\.docx", "Snapshot (JSON)": r"\.json"}[
         label
     ]
+
+
+def test_the_browser_refuses_and_records_every_request_that_would_leave_the_machine(browser):
+    """The rig the browser tests rely on: a request for a name, one for an address and a web socket, none to this
+    machine, are each recorded and fail before anything is sent."""
+    outside: list[tuple[str, str]] = []
+    page = new_page(browser, outside)
+    failed: list[tuple[str, str]] = []
+    page.on("requestfailed", lambda request: failed.append((request.url, request.failure)))
+    try:
+        page.set_content(
+            '<img src="https://fonts.example.org/a.png"><img src="http://192.0.2.7/b.png">'
+            "<script>window.socketEnded = new Promise(done => {"
+            " const ws = new WebSocket('ws://192.0.2.7/live'); ws.onclose = () => done(true); });</script>",
+            wait_until="load",
+        )
+        assert page.evaluate("window.socketEnded") is True  # the web socket never opened
+        assert sorted(url for url, _ in outside) == [
+            "http://192.0.2.7/b.png",
+            "https://fonts.example.org/a.png",
+            "ws://192.0.2.7/live",
+        ]
+        assert sorted(failed) == [  # refused by the browser: sent to no proxy, so to no network
+            ("http://192.0.2.7/b.png", "net::ERR_PROXY_CONNECTION_FAILED"),
+            ("https://fonts.example.org/a.png", "net::ERR_PROXY_CONNECTION_FAILED"),
+        ]
+    finally:
+        page.context.close()

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def session(browser, app_url: str, name: str, outside: list[str]):
+def session(browser, app_url: str, name: str, outside: list[tuple[str, str]]):
     page = new_page(browser, outside)
     context = page.context
     page.goto(app_url)
@@ -29,7 +29,7 @@ def session(browser, app_url: str, name: str, outside: list[str]):
 def go(page, screen: str) -> None:
     page.get_by_test_id("stSidebar").get_by_role("link", name=screen, exact=True).click()
     page.get_by_role("heading", name=screen).first.wait_for()
-    app_idle(page)  # the run that drew the heading has begun
+    wait_idle(page)  # the run the click began has ended (the heading may be the screen's already on show)
 
 
 def click(page, name: str) -> None:
@@ -58,7 +58,7 @@ def rate_independently(page, level: str) -> None:
 
 
 def test_two_analysts_drafts_consensus_review_comments_and_sign_off(app_url, browser):
-    outside: list[str] = []
+    outside: list[tuple[str, str]] = []
     lead_context, lead = session(browser, app_url, "Ana Lead", outside)
     lead.get_by_label("Name", exact=True).fill("Upper Keldar (fictional)")
     click(lead, "Create situation")

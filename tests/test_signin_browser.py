@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import LOCAL, ROOT, free_port, wait_idle, wait_until_serving
-from helpers.browser import COUNT_RUNS
+from helpers import ROOT, free_port, wait_idle, wait_until_serving
+from helpers.browser import COUNT_RUNS, record_outside
 
 pytestmark = pytest.mark.browser
 ANALYST = "analyst1@example.org"
@@ -82,18 +82,9 @@ def test_an_analyst_signs_in_through_the_provider_works_and_signs_out_and_the_ap
     app_url, provider_url, env = deployment
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     outside: list[tuple[str, str]] = []  # (what was requested, the page that asked)
-
-    def route(route):
-        if route.request.url.startswith(LOCAL):
-            route.continue_()
-        else:
-            outside.append((route.request.url, route.request.frame.url))
-            route.abort()
-
-    context.route("**/*", route)
+    record_outside(context, outside)
     context.add_init_script(COUNT_RUNS)  # for wait_idle
     page = context.new_page()
-    page.on("websocket", lambda ws: None if ws.url.startswith(LOCAL) else outside.append((ws.url, page.url)))
 
     page.goto(app_url)
     page.get_by_role("button", name="Sign in").click()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
@@ -22,7 +23,12 @@ ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Nothing leaves this machine: a name other than localhost does not resolve, and every request not to this
+    # machine (an address as much as a name) goes to a proxy that is not there (Chromium never sends loopback
+    # through a proxy). What tried is recorded by `record_outside`. (Refusing with Playwright's routes instead would
+    # turn the browser's cache off: every page of every test would fetch and compile Streamlit's scripts anew.)
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+    "--proxy-server=http://127.0.0.1:9",
 ]
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
 TIMEOUT = 60_000  # ms: the longest a script run may take, and a page take to show something, on a busy machine
@@ -111,24 +117,33 @@ SCREENS = {
 }
 
 
+def record_outside(context, outside: list) -> None:
+    """Append to `outside` every request and web socket of the context's pages that is not to this machine (the
+    browser refuses them: see ARGS), each as (its address, the address of the page that asked)."""
+
+    def asked(request):
+        if not request.url.startswith(LOCAL):
+            try:
+                asker = request.frame.url
+            except PlaywrightError:  # a request of no frame (a service worker's)
+                asker = ""
+            outside.append((request.url, asker))
+
+    def watch(page):
+        page.on("websocket", lambda ws: None if ws.url.startswith(LOCAL) else outside.append((ws.url, page.url)))
+
+    context.on("request", asked)
+    context.on("page", watch)
+
+
 def new_page(browser, outside: list, **options):
-    """A page in a new context whose requests outside this machine are refused and appended to `outside`,
-    counting Streamlit's script runs for `wait_idle`. Close it with `page.context.close()`."""
+    """A page in a new context whose requests outside this machine are refused and appended to `outside` (see
+    `record_outside`), counting Streamlit's script runs for `wait_idle`. Close it with `page.context.close()`."""
     context = browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, "accept_downloads": True, **options})
-
-    def route(route):
-        if route.request.url.startswith(LOCAL):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
     context.set_default_timeout(TIMEOUT)  # every wait for a locator, an expect and a download too
-    context.route("**/*", route)
-    context.on("request", lambda request: None if request.url.startswith(LOCAL) else outside.append(request.url))
+    record_outside(context, outside)
     context.add_init_script(COUNT_RUNS)
     page = context.new_page()
-    page.on("websocket", lambda ws: None if ws.url.startswith(LOCAL) else outside.append(ws.url))
     page.outside_requests = outside
     return page
 
