@@ -1,19 +1,34 @@
-"""Reading r2p-risk in Debian's Chromium: every screen by its address, with no serious accessibility violation
-(axe-core, the copy inside axe-playwright-python: nothing is fetched), labels never ids, a focus everybody sees, legible
-placeholders, and a 390 px phone that reads the watch list, the profile and gets the brief. Fictional places only."""
+"""Reading r2p-risk in Debian's Chromium, the fictional examples loaded: every screen by its address, with no serious
+accessibility violation (axe-core, the copy inside axe-playwright-python: nothing is fetched) and labels never ids;
+every screen by its sidebar link; nothing fetched from outside; a focus everybody sees, legible placeholders; a 390 px
+phone that reads the watch list, the profile and gets the brief; and the README's screenshots (written only when asked:
+scripts/screenshots). Fictional places only."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from helpers import LOCAL
-from helpers.browser import SCREENS
+from helpers import wait_idle
+from helpers.browser import SCREENS, animation_frames, app_idle, record_outside
 
 pytestmark = pytest.mark.browser
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+TAKE_SCREENSHOTS = bool(os.environ.get("R2P_RISK_SCREENSHOTS"))  # a plain test run leaves the working tree clean
+LINKS = {  # the sidebar's links, in the order visited, and the address each opens
+    "Assess": "assess",
+    "Risk profile": "profile",
+    "Recommendations": "recommendations",
+    "Compare": "compare",
+    "Export and import": "transfer",
+    "Framework": "framework",
+    "Audit": "audit",
+    "Situations": "situations",
+}
 
 WCAG_AA = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -109,24 +124,19 @@ def phone(browser):
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, accept_downloads=True
     )
-    outside: list[str] = []
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith(LOCAL)
-            else (outside.append(route.request.url), route.abort())
-        ),
-    )
+    outside: list[tuple[str, str]] = []
+    record_outside(context, outside)
     page = context.new_page()
     page.outside_requests = outside
     yield page
     context.close()
 
 
-def test_every_screen_opens_by_its_address_with_no_serious_accessibility_violation(with_examples, page):
+def test_every_screen_by_its_address_has_no_serious_accessibility_violation_and_shows_labels_never_ids(
+    with_examples, page
+):
     url, query = with_examples
-    axe, found = Axe(), {}
+    axe, found, ids = Axe(), {}, {}
     for path in SCREENS:
         open_screen(page, url, path, query)
         assert page.get_by_text("Page not found").count() == 0, path
@@ -139,21 +149,52 @@ def test_every_screen_opens_by_its_address_with_no_serious_accessibility_violati
         ]
         if serious:
             found[path or "/"] = serious
+        shown = IDS.findall(page.get_by_test_id("stMain").inner_text()) + IDS.findall(grids_text(page))
+        if shown:
+            ids[path or "/"] = sorted(set(shown))
+        if path == "compare":
+            ranking = grids_text(page)
+            assert "Risk class" in ranking and "Last assessed" in ranking  # the ranking's headers, in words
     assert found == {}
+    assert ids == {}
     assert page.outside_requests == []
 
 
-def test_screens_show_labels_never_ids(with_examples, page):
+def test_every_screen_opens_by_its_sidebar_link_and_fetches_nothing_from_outside(with_examples, page):
+    url, _ = with_examples
+    page.goto(url)
+    page.get_by_role("heading", name="Situations").wait_for()
+    for link, path in LINKS.items():
+        page.get_by_role("link", name=link).click()
+        page.get_by_role("heading", name=SCREENS[path], exact=True).wait_for()  # the screen's own, not the last one's
+        app_idle(page)
+        assert page.get_by_test_id("stException").count() == 0, link
+    assert page.outside_requests == []
+
+
+def test_the_readme_screenshots_show_a_fictional_example(with_examples, page):
+    """The README's screenshots, of the examples: written only when asked (scripts/screenshots), so that a plain test
+    run leaves the working tree clean."""
     url, query = with_examples
-    for path in SCREENS:
-        open_screen(page, url, path, query)
-        text = page.get_by_test_id("stMain").inner_text()
-        tables = grids_text(page)
-        assert IDS.findall(text) == [], f"{path}: {sorted(set(IDS.findall(text)))}"
-        assert IDS.findall(tables) == [], f"{path} tables: {sorted(set(IDS.findall(tables)))}"
-    open_screen(page, url, "compare", query)
-    ranking = grids_text(page)
-    assert "Risk class" in ranking and "Last assessed" in ranking  # the ranking's headers, in words
+    page.goto(f"{url}/assess{query}")
+    page.get_by_role("heading", name="Assess").wait_for()
+    page.get_by_text("status **Imminent risk").or_(page.get_by_text("status Imminent risk")).first.wait_for()
+    if TAKE_SCREENSHOTS:
+        app_idle(page)
+        table = page.get_by_test_id("stDataFrame").first
+        table.get_by_test_id("data-grid-canvas").scroll_into_view_if_needed()
+        table.get_by_test_id("glide-cell-0-0").wait_for(state="attached")  # the grid has laid out its rows in view
+        animation_frames(page, 2)  # ... and painted them on its canvas
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "assess.png")
+    page.get_by_role("link", name="Risk profile").click()
+    page.get_by_role("heading", name="Risk profile").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    assert page.get_by_text("Kessan Highlands, Federation of Orlavia (fictional)").count()
+    if TAKE_SCREENSHOTS:
+        wait_idle(page)
+        page.screenshot(path=SCREENSHOTS / "risk-profile.png", full_page=True)
+    assert page.outside_requests == []
 
 
 def test_sidebar_links_show_a_visible_focus_and_placeholders_are_legible(with_examples, page):

@@ -48,12 +48,12 @@ def test_the_launcher_warms_before_the_first_session_and_no_screen_imports_anew(
         assert database_lookups(url) == {"hit": 0, "miss": 1}  # filled by the launcher: nobody has connected yet
         assert "r2p_risk.ui.serve: warmed in" in log.read_text()
         started = len(log.read_text())
+        page = new_page(browser, [])  # each address loaded anew: a new session of the server's
         for path, heading in SCREENS.items():
-            page = new_page(browser, [])
             page.goto(f"{url}/{path}")
             page.get_by_role("heading", name=heading, exact=True).first.wait_for()
             wait_idle(page)
-            page.context.close()
+        page.context.close()
         imported = set(IMPORTED.findall(log.read_text()[started:]))
         assert imported <= STARTED_LATE, f"the first visits imported what the launcher did not: {sorted(imported)}"
         lookups = database_lookups(url)
