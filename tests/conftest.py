@@ -7,6 +7,7 @@ import tempfile
 
 import pytest
 from helpers import ARGS, CHROMIUM, FRAMEWORKS, ROOT, Clock
+from helpers.apptest import scan_components_once
 from helpers.browser import new_page
 from helpers.servers import start_streamlit, stop
 from helpers.tree import OWN_DATABASE, TREE_BEFORE, tree_state
@@ -89,8 +90,10 @@ def app_url(tmp_path_factory):
     stop(server)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
+    """One Chromium per test process, started at its first browser test: each test's pages live in contexts of their
+    own (no cookie, storage or cache shared), so nothing but the start is shared."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
@@ -116,6 +119,7 @@ def page(browser):
 # --- no test writes the checkout's default database (data/r2p-risk.sqlite3): one that opens the database without
 # naming one gets a file of its own process (each xdist worker its own), never the checkout's or another worker's
 def pytest_configure(config):
+    scan_components_once()  # see tests/helpers/apptest.py
     if not os.environ.get("R2P_RISK_DATABASE_URL") or os.environ.get(OWN_DATABASE):
         folder = tempfile.mkdtemp(prefix="r2p-risk-tests-")
         os.environ["R2P_RISK_DATABASE_URL"] = f"sqlite:///{folder}/default.sqlite3"
