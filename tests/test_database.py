@@ -2,14 +2,13 @@
 the bin, conflicts, concurrency. Tests taking `db` run on both; the few about files run on SQLite."""
 
 import datetime as dt
-import multiprocessing
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import event
-from workers import save_edit, save_many, save_many_in_process
+from workers import PROCESSES, save_edit, save_many, save_many_in_process
 
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import ConflictError, StorageError
@@ -337,10 +336,9 @@ def test_six_threads_saving_the_same_assessment_lose_no_revision_and_are_told_of
 @pytest.mark.processes
 def test_three_processes_saving_the_same_assessment_lose_no_revision(db, situation, database_url):
     first = db.save_assessment(situation.id, draft(), "ana", None)
-    spawn = multiprocessing.get_context("spawn")
-    start = spawn.Barrier(3)
+    start = PROCESSES.Barrier(3)
     workers = [
-        spawn.Process(
+        PROCESSES.Process(
             target=save_many_in_process, args=(database_url, situation.id, first.id, f"worker {n}", 20, start)
         )
         for n in range(3)

@@ -1,7 +1,6 @@
 """Schema migrations (Alembic) on SQLite and PostgreSQL: run on open, once, and never break older databases."""
 
 import datetime as dt
-import multiprocessing
 
 import pytest
 from alembic import command
@@ -9,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from helpers import make_assessment
 from sqlalchemy import MetaData, Table, create_engine, delete, func, insert, inspect, select, text
-from workers import open_and_report
+from workers import PROCESSES, open_and_report
 
 from r2p_risk.assessment import Assessment, Situation
 from r2p_risk.errors import StorageError
@@ -104,13 +103,12 @@ def test_a_database_made_before_migrations_is_stamped_and_upgraded_keeping_its_d
 
 @pytest.mark.processes
 def test_several_processes_opening_a_new_database_at_once_migrate_it_once(database_url):
-    spawn = multiprocessing.get_context("spawn")
-    start, results = spawn.Barrier(4), spawn.Queue()
-    workers = [spawn.Process(target=open_and_report, args=(database_url, start, results)) for _ in range(4)]
+    start, results = PROCESSES.Barrier(4), PROCESSES.Queue()
+    workers = [PROCESSES.Process(target=open_and_report, args=(database_url, start, results)) for _ in range(4)]
     for worker in workers:
         worker.start()
     for worker in workers:
-        worker.join(timeout=180)  # four fresh interpreters importing the package; slow on a loaded machine
+        worker.join(timeout=180)
     assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
     assert sorted(results.get(timeout=5) for _ in workers) == [schema.head_revision()] * 4
     engine = create_engine(database_url)

@@ -1,7 +1,14 @@
 """What concurrent test workers run; a small module, so spawned processes start quickly."""
 
+import multiprocessing
+
 from r2p_risk.errors import ConflictError
 from r2p_risk.storage.database import open_database
+
+# Separate processes forked from a server that has imported the storage layer once (a fresh interpreter importing it
+# takes a second or two of CPU each): each opens its own database connections, as separate processes of the app do.
+PROCESSES = multiprocessing.get_context("forkserver")
+PROCESSES.set_forkserver_preload(["r2p_risk.storage.database", "workers"])
 
 
 def save_edit(db, situation_id, assessment, text, actor="ana"):
