@@ -132,16 +132,6 @@ def pytest_unconfigure(config):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-# --- in parallel (pytest-xdist, --dist loadgroup): the tests of a module that share a module-scoped fixture (a
-# Streamlit server, a browser) run on one worker, so it is started once; all other tests go wherever a worker is free
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        definitions = getattr(item, "_fixtureinfo", None)
-        scopes = {d.scope for defs in (definitions.name2fixturedefs.values() if definitions else ()) for d in defs}
-        if scopes & {"module", "class"}:
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-
-
 # --- a test run leaves the working tree as it found it (git status), checked once, by the main process ---------
 def pytest_sessionstart(session):
     if not hasattr(session.config, "workerinput"):  # not in an xdist worker
