@@ -84,7 +84,7 @@ def test_two_analysts_drafts_consensus_review_comments_and_sign_off(app_url, bro
     go(lead, "Review")
     lead.get_by_text("Reconciled from independent ratings: 2 analysts; disagreement on 1.1").wait_for()
     click(lead, "Submit for review")
-    lead.get_by_text("Submitted for review.").wait_for()
+    lead.get_by_text("Submitted for review.", exact=True).wait_for()  # not "not yet submitted for review."
 
     go(other, "Review")  # the local user may review; in a team, a reviewer other than the last editor
     other.get_by_label("Comment", exact=True).fill("Two sources for level 3 on 1.1, please.")
