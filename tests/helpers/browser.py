@@ -80,7 +80,6 @@ IDLE = """() => {
   return app !== null && app.dataset.testConnectionState === "CONNECTED" && app.dataset.testScriptState === "notRunning"
          && document.querySelector("[data-stale=true]") === null;
 }"""
-# true once a run ended since the last time it was true and the app is IDLE
 # true once a run ended since the last time it was true and the app is IDLE; or, should the end of the run not have
 # been counted, once the app has stayed IDLE for QUIET_MS since this wait began (a run shows as running or stale
 # until it ends, so a run still to come breaks the quiet). `wait` names the wait, so each starts its own quiet.
