@@ -423,6 +423,30 @@ def test_a_click_on_a_watch_list_row_opens_that_situation(database_url):
     assert name in [h.value.replace("\\", "") for h in at.subheader]
 
 
+def test_what_to_assess_next_is_drawn_once_opened_and_opens_the_risk_factor_of_its_first_indicator(database_url):
+    at = sign(new_session())
+    create_situation(at)
+    at.button(key=state.NEW_ASSESSMENT).click().run()
+    edit_ratings(at, "10.1", level=2)
+    assert [e.label for e in at.expander if "assess next" in e.label] == ["What to assess next"]
+    assert not [b for b in at.button if b.label.startswith("Open risk factor")]  # folded: not drawn
+    at.session_state[state.ASSESS_NEXT] = True  # as a click on its label does
+    at.run()
+    assert_clean(at)
+    opens = [b for b in at.button if b.label.startswith("Open risk factor")]
+    assert 1 <= len(opens) <= 10
+    assert any(c.value.startswith(f"The {len(opens)} unassessed indicators") for c in at.caption)
+    first = opens[0]
+    number = int(first.label.removeprefix("Open risk factor "))
+    assert first.key.startswith(state.assess_next_key(""))
+    edit_ratings(at, "10.2", level=1)  # an edit redraws the figures: the list stays open
+    assert [b.label for b in at.button if b.label.startswith("Open risk factor")]
+    assert at.session_state[state.FACTOR] != number  # a risk factor other than the one open
+    at.button(key=first.key).click().run()
+    assert at.session_state[state.FACTOR] == number
+    assert any(h.value.startswith(f"Risk factor {number}:") for h in at.subheader)
+
+
 def test_a_thin_alarm_and_a_recorded_finding_are_said_plainly_on_screen(database_url):
     at = sign(new_session())
     create_situation(at)

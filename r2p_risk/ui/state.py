@@ -39,6 +39,7 @@ CHANGES = "changes"  # how many changes (a table cell counts one) the edit took 
 # widget keys
 ANALYST = "analyst_name"
 FACTOR = "assess_factor"
+ASSESS_NEXT = "assess_next_open"  # the Assess screen's "What to assess next", open or folded
 OPEN_SITUATION = "open_situation"
 # widget keys the tests find widgets by, by screen (one definition: the UI and the tests both use these)
 LOAD_EXAMPLES = "load_examples"
@@ -359,3 +360,8 @@ def review_resolve_key(comment_id: str) -> str:
 
 def review_comment_target_key(on: str) -> str:
     return f"review_comment_target:{on}"
+
+
+def assess_next_key(indicator: str) -> str:
+    """The key of the Assess screen's button that opens the risk factor of `indicator`, under "What to assess next"."""
+    return f"todo_{indicator}"

@@ -301,16 +301,35 @@ def scoreboard(model: Model, profile: RiskProfile, session: state.EditSession, n
 
 
 def to_do(profile: RiskProfile, model: Model) -> None:
-    """What to assess next, each with a button that opens its risk factor."""
-    with st.expander(f"What to assess next ({len(profile.assess_next)})"):
+    """What to assess next, each with a button that opens its risk factor. Drawn only while open: every edit in the
+    table redraws these figures, and the list is a score of elements the browser would redraw each time, folded away
+    or not. (Its label never changes, so that it stays open from one edit to the next.)"""
+    box = st.expander("What to assess next", key=state.ASSESS_NEXT, on_change="rerun")
+    if not box.open:
+        return
+    with box:
         if not profile.assess_next:
             st.caption("Every listed indicator is assessed.")
+        else:
+            st.caption(
+                f"The {len(profile.assess_next)} unassessed indicators whose rating would change the figures most, "
+                "first the one that would change them most."
+            )
         for item in profile.assess_next:
             left, right = st.columns([7, 2], vertical_alignment="center")
             left.markdown(f"**{item.indicator}** {plain(item.text)}  \n{plain(item.why.text)}")
-            if right.button(f"Open risk factor {item.risk_factor}", key=f"todo_{item.indicator}", width="stretch"):
-                st.session_state[state.FACTOR] = item.risk_factor
-                st.rerun()
+            if right.button(
+                f"Open risk factor {item.risk_factor}",
+                key=state.assess_next_key(item.indicator),
+                width="stretch",
+                on_click=_choose_factor,  # before the chooser above is drawn: it cannot be set once it is
+                args=(item.risk_factor,),
+            ):
+                st.rerun()  # the whole screen: the chooser, the heading and the table are outside these figures
+
+
+def _choose_factor(number: int) -> None:
+    st.session_state[state.FACTOR] = number
 
 
 @st.fragment(key=FIGURES)
