@@ -26,16 +26,18 @@ MB = 1024 * 1024
 TODAY = dt.date(2026, 1, 2)
 
 
-@pytest.fixture
-def backup(tmp_path):
-    """A good backup (format 2) of a populated SQLite database: its path."""
-    source = open_database(f"sqlite:///{tmp_path}/source.sqlite3")
+@pytest.fixture(scope="module")
+def backup(tmp_path_factory):
+    """A good backup (format 2) of a populated SQLite database: its path. Made once for the module: every test only
+    reads it (a tampered copy is written to the test's own folder)."""
+    folder = tmp_path_factory.mktemp("good-backup")
+    source = open_database(f"sqlite:///{folder}/source.sqlite3")
     populate(source)
     for n in range(30):  # an audit trail worth cutting
         source.create_situation(Situation(name=f"Situation {n}"), "ana")
-    backup_database(source, tmp_path / "good.zip")
+    backup_database(source, folder / "good.zip")
     source.close()
-    return tmp_path / "good.zip"
+    return folder / "good.zip"
 
 
 @pytest.fixture
