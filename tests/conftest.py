@@ -8,7 +8,8 @@ import tempfile
 import pytest
 from helpers import ARGS, CHROMIUM, FRAMEWORKS, ROOT, Clock
 from helpers.apptest import scan_components_once
-from helpers.browser import new_page
+from helpers.browser import new_page, what_the_pages_show
+from helpers.schedule import start_order
 from helpers.servers import start_streamlit, stop
 from helpers.tree import OWN_DATABASE, TREE_BEFORE, tree_state
 from playwright.sync_api import sync_playwright
@@ -114,6 +115,22 @@ def page(browser):
     page = new_page(browser, [])
     yield page
     page.context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test's report shows what its pages showed when it failed."""
+    report = yield
+    if report.failed and call.when == "call" and item.get_closest_marker("browser"):
+        shown = what_the_pages_show()
+        if shown:
+            report.sections.append(("what the pages showed", shown))
+    return report
+
+
+# --- the longest modules start first (see tests/helpers/schedule.py)
+def pytest_collection_modifyitems(items):
+    start_order(items)
 
 
 # --- no test writes the checkout's default database (data/r2p-risk.sqlite3): one that opens the database without

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from helpers import wait_idle
-from helpers.browser import new_page
+from helpers.browser import new_page, what_the_pages_show
 from helpers.grid import LEVELS, after_edit, put, show_table
 
 pytestmark = pytest.mark.browser
@@ -118,3 +118,17 @@ def test_the_browser_refuses_and_records_every_request_that_would_leave_the_mach
         ]
     finally:
         page.context.close()
+
+
+def test_a_failed_browser_test_reports_what_its_open_pages_showed(browser):
+    """The rig's report of a failure (tests/conftest.py adds it to a failed browser test's report): each open page's
+    address and text, and nothing of a page already closed."""
+    page = new_page(browser, [])
+    page.set_content("<main><h1>Lower Keldar (fictional)</h1><p>Nothing assessed yet.</p></main>")
+    try:
+        shown = what_the_pages_show()
+        assert "Lower Keldar (fictional)" in shown and "Nothing assessed yet." in shown
+        assert "'connection': None" in shown  # Streamlit's state, here of a page that is no Streamlit app
+    finally:
+        page.context.close()
+    assert "Lower Keldar" not in what_the_pages_show()

@@ -7,6 +7,7 @@ import ast
 
 import pytest
 from helpers import ROOT
+from helpers.schedule import LONGEST_FIRST
 
 pytestmark = pytest.mark.static
 
@@ -89,3 +90,9 @@ def test_conftest_holds_fixtures_and_hooks_only():
 def test_the_rules_catch_what_they_name(source, expected):
     found = breaks(source, "test_example.py")
     assert len(found) == len(expected) and all(e in f for e, f in zip(expected, found, strict=True)), found
+
+
+def test_every_module_the_start_order_names_exists():
+    """tests/helpers/schedule.py names the longest modules, to start them first: a renamed one would silently start
+    last again."""
+    assert [name for name in LONGEST_FIRST if not (TESTS / name).is_file()] == []
