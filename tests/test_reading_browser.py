@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from helpers import wait_idle
-from helpers.browser import SCREENS, animation_frames, app_idle, record_outside
+from helpers.browser import CONTEXT, SCREENS, animation_frames, app_idle, record_outside
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -104,7 +104,7 @@ def grids_text(page) -> str:
 @pytest.fixture(scope="module")
 def with_examples(app_url, browser):
     """This module's app with the fictional examples loaded, and the address of one assessment opened on Assess."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(**CONTEXT)
     page.goto(app_url)
     page.get_by_role("button", name="Load fictional examples").click()
     page.get_by_role("combobox", name="Open a situation").click()
@@ -122,7 +122,7 @@ def with_examples(app_url, browser):
 def phone(browser):
     """A 390 x 844 px phone screen (touch), refusing any request that would leave the machine."""
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, accept_downloads=True
+        **{**CONTEXT, "viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
     )
     outside: list[tuple[str, str]] = []
     record_outside(context, outside)

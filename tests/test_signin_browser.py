@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, free_port, wait_idle, wait_until_serving
-from helpers.browser import COUNT_RUNS, record_outside
+from helpers.browser import CONTEXT, COUNT_RUNS, record_outside
 
 pytestmark = pytest.mark.browser
 ANALYST = "analyst1@example.org"
@@ -80,7 +80,7 @@ def test_an_analyst_signs_in_through_the_provider_works_and_signs_out_and_the_ap
     deployment, browser
 ):
     app_url, provider_url, env = deployment
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(**CONTEXT)
     outside: list[tuple[str, str]] = []  # (what was requested, the page that asked)
     record_outside(context, outside)
     context.add_init_script(COUNT_RUNS)  # for wait_idle
