@@ -119,10 +119,11 @@ def page(browser):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    """A failed browser test's report shows what its pages showed when it failed."""
+    """A failed browser test's report shows what the pages open in its browser showed when it failed."""
     report = yield
-    if report.failed and call.when == "call" and item.get_closest_marker("browser"):
-        shown = what_the_pages_show()
+    browser = getattr(item, "funcargs", {}).get("browser")  # the fixture, asked by the test or by its page
+    if report.failed and call.when == "call" and browser is not None:
+        shown = what_the_pages_show(browser)
         if shown:
             report.sections.append(("what the pages showed", shown))
     return report

@@ -126,9 +126,9 @@ def test_a_failed_browser_test_reports_what_its_open_pages_showed(browser):
     page = new_page(browser, [])
     page.set_content("<main><h1>Lower Keldar (fictional)</h1><p>Nothing assessed yet.</p></main>")
     try:
-        shown = what_the_pages_show()
+        shown = what_the_pages_show(browser)
         assert "Lower Keldar (fictional)" in shown and "Nothing assessed yet." in shown
         assert "'connection': None" in shown  # Streamlit's state, here of a page that is no Streamlit app
     finally:
         page.context.close()
-    assert "Lower Keldar" not in what_the_pages_show()
+    assert "Lower Keldar" not in what_the_pages_show(browser)

@@ -364,4 +364,4 @@ def review_comment_target_key(on: str) -> str:
 
 def assess_next_key(indicator: str) -> str:
     """The key of the Assess screen's button that opens the risk factor of `indicator`, under "What to assess next"."""
-    return f"todo_{indicator}"
+    return f"assess_next:{indicator}"

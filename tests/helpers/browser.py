@@ -8,7 +8,6 @@ Every page made by `new_page` counts the script runs that ended (the server's me
 from __future__ import annotations
 
 import itertools
-import weakref
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -148,20 +147,14 @@ def new_page(browser, outside: list, **options):
     context.add_init_script(COUNT_RUNS)
     page = context.new_page()
     page.outside_requests = outside
-    PAGES.add(page)
     return page
 
 
-PAGES: weakref.WeakSet = weakref.WeakSet()  # every page new_page made, for what_the_pages_show
-
-
-def what_the_pages_show(limit: int = 3_000) -> str:
-    """For the report of a failed test: each open page's address, Streamlit's state and the start of its text (a run
-    in CI leaves nothing else to look at)."""
+def what_the_pages_show(browser, limit: int = 3_000) -> str:
+    """For the report of a failed test: each page open in the browser, its address, Streamlit's state and the start
+    of its text (a run in CI leaves nothing else to look at)."""
     shown = []
-    for page in list(PAGES):
-        if page.is_closed():
-            continue
+    for page in [page for context in browser.contexts for page in context.pages]:
         try:
             state = page.evaluate(STATE)
             text = page.locator("body").inner_text(timeout=5_000)

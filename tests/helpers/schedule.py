@@ -7,6 +7,8 @@ stand idle. By default pytest-xdist would hand out the modules with the most tes
 to draw and a server to answer: the workers outnumber the cores (scripts/test) so that another module's work fills
 that time."""
 
+from collections import Counter
+
 # The modules that took longest in a run of the whole suite (three workers on two cores, 2026-12-07), longest first:
 # the 150 edits at a person's pace (185 s), the other Assess browser tests (108 s), the reading tests (71 s), the
 # tampered backups (42 s), the checkers (mypy, without its cache as in CI: 30 s), the command line (30 s) ... A module
@@ -37,8 +39,6 @@ LONGEST_FIRST = (
 def start_order(items: list) -> None:
     """Sort the collected tests (in place, stably): the modules of LONGEST_FIRST in its order, then the others with
     the most tests first."""
-    tests_in = {}
-    for item in items:
-        tests_in[item.path.name] = tests_in.get(item.path.name, 0) + 1
+    tests_in = Counter(item.path.name for item in items)
     rank = {name: at for at, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: (rank.get(item.path.name, len(rank)), -tests_in[item.path.name], item.path.name))
