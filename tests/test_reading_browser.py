@@ -216,6 +216,7 @@ def test_sidebar_links_show_a_visible_focus_and_placeholders_are_legible(with_ex
         ring
     )  # WCAG 1.4.11: a focus ring is 3:1 against its background
     page.get_by_text("New situation", exact=True).click()
+    app_idle(page)  # until it has opened
     boxes = page.locator(
         "input[placeholder]:not([placeholder='']):visible, textarea[placeholder]:not([placeholder='']):visible"
     )

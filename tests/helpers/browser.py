@@ -78,10 +78,17 @@ window.WebSocket = class extends Native {
   }
 };
 """
+# Idle: connected, no script running, nothing stale, and the page still: nothing loading, nothing moving. Streamlit
+# loads the code of most elements (a table, a select box) only when a page first shows one, and draws a placeholder
+# (`stSkeleton`) of another height until it has it; an expander grows open over a few hundred milliseconds (reduced
+# motion or not). Either moves what is below it: a click given meanwhile can press a button that has moved away by the
+# time the mouse is released, and is lost (seen on a busy machine: "Create situation" pressed as "New situation"
+# was still opening above it).
 IDLE = """() => {
   const app = document.querySelector("[data-testid=stApp]");
   return app !== null && app.dataset.testConnectionState === "CONNECTED" && app.dataset.testScriptState === "notRunning"
-         && document.querySelector("[data-stale=true]") === null;
+         && document.querySelector("[data-stale=true], [data-testid=stSkeleton]") === null
+         && !document.getAnimations().some(animation => animation.playState === "running");
 }"""
 # true once a run ended since the last time it was true and the app is IDLE; or, should the end of the run not have
 # been counted, once the app has stayed IDLE for QUIET_MS since this wait began (a run shows as running or stale
@@ -167,14 +174,15 @@ def what_the_pages_show(browser, limit: int = 3_000) -> str:
 
 def wait_idle(page) -> None:
     """After an action (loading the page, a click, a key): until Streamlit has finished the script run it started,
-    that is until a run has ended since the last wait and the app is connected, not running and shows nothing stale.
-    Without an action since the last wait no run ends: use `app_idle` then."""
+    that is until a run has ended since the last wait and the app is connected, not running, shows nothing stale and
+    the page is still (see IDLE). Without an action since the last wait no run ends: use `app_idle` then."""
     _until(page, IDLE_AFTER_A_RUN, next(WAITS))
 
 
 def app_idle(page) -> None:
-    """Until the app is connected, not running and shows nothing stale, for when the run was seen to begin already
-    (something it draws was waited for) or no action was taken since the last wait."""
+    """Until the app is idle (see IDLE: connected, not running, nothing stale, the page still), for when the run was
+    seen to begin already (something it draws was waited for), no action was taken since the last wait, or the action
+    starts no run (an expander opened)."""
     _until(page, IDLE)
     page.evaluate("() => { window.__r2pScriptRunsSeen = window.__r2pScriptRuns; }")
 
@@ -186,7 +194,9 @@ STATE = """() => {
   return {url: location.href, connection: app && app.dataset.testConnectionState,
           script: app && app.dataset.testScriptState, runs_ended: window.__r2pScriptRuns,
           runs_seen: window.__r2pScriptRunsSeen, stale: stale.length,
-          first_stale: stale.length ? stale[0].innerText.slice(0, 120) : null};
+          first_stale: stale.length ? stale[0].innerText.slice(0, 120) : null,
+          loading: document.querySelectorAll("[data-testid=stSkeleton]").length,
+          moving: document.getAnimations().filter(animation => animation.playState === "running").length};
 }"""
 
 
