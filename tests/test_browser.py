@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from helpers import wait_idle
-from helpers.browser import new_page, what_the_pages_show
+from helpers.browser import animation_frames, app_idle, new_page, what_the_pages_show
 from helpers.grid import LEVELS, after_edit, put, show_table
 
 pytestmark = pytest.mark.browser
@@ -90,6 +90,27 @@ def magic_suffix(label: str) -> str:
     return {"Briefing (PDF)": r"briefing\.pdf", "Briefing (Word)": r"briefing\.docx", "Snapshot (JSON)": r"\.json"}[
         label
     ]
+
+
+def test_the_app_is_idle_only_once_an_opening_expander_has_grown_to_its_height(app_url, page):
+    """Streamlit grows an expander open over a few hundred milliseconds, moving what is below it; a click given
+    meanwhile can miss its button (helpers.browser.IDLE), so the tests' idle waits until it has stopped."""
+    page.goto(app_url)
+    wait_idle(page)
+    name = page.get_by_label("Name", exact=True)
+    if name.is_visible():  # no situation yet: make one, and the form is folded away in "New situation"
+        name.fill("Lower Keldar (fictional)")
+        page.get_by_role("button", name="Create situation").click()
+        wait_idle(page)
+        page.goto(app_url)
+        wait_idle(page)
+    expander = page.get_by_test_id("stExpander").filter(has_text="New situation")
+    folded = expander.bounding_box()["height"]
+    page.get_by_text("New situation", exact=True).click()
+    app_idle(page)
+    opened = expander.bounding_box()["height"]
+    animation_frames(page, 10)
+    assert expander.bounding_box()["height"] == opened > folded + 200  # the fields are in it, and it grows no more
 
 
 def test_the_browser_refuses_and_records_every_request_that_would_leave_the_machine(browser):
