@@ -2,9 +2,11 @@
 lines of at most 120 characters, import order, the bandit security rules, bugbear, pyupgrade, simplify),
 ruff's formatter, and mypy over r2p_risk/ and app.py. Each runs from the .venv, as a developer runs it."""
 
+import ast
 import subprocess
 import sys
 import textwrap
+import tomllib
 
 import pytest
 from helpers import ROOT
@@ -30,6 +32,39 @@ def test_mypy_finds_no_type_error():
     result = run("mypy")  # the files and settings: [tool.mypy] in pyproject.toml
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Success: no issues found" in result.stdout
+
+
+def imported_modules(path) -> set[str]:
+    """Every module a file imports by name (absolute imports), at any depth of the file."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return names
+
+
+def test_mypy_skips_only_libraries_our_code_never_imports():
+    """The libraries mypy does not follow into (follow_imports = "skip", pyproject.toml) are typed Any: none of the
+    files it checks may import one, or calls into it would go unchecked without a word."""
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+    skipped = [
+        pattern.removesuffix(".*")
+        for override in settings["overrides"]
+        if override.get("follow_imports") == "skip"
+        for pattern in override["module"]
+    ]
+    assert "sqlalchemy.dialects.oracle" in skipped and "starlette" in skipped  # the settings were found
+    checked = [path for entry in settings["files"] for path in sorted((ROOT / entry).glob("**/*.py")) or [ROOT / entry]]
+    assert len(checked) > 100
+    offending = {
+        (str(path.relative_to(ROOT)), name)
+        for path in checked
+        for name in imported_modules(path)
+        if any(name == prefix or name.startswith(prefix + ".") for prefix in skipped)
+    }
+    assert offending == set()
 
 
 # The security review's rules that ruff's bandit rules (S) check: each case must be found with our settings.
