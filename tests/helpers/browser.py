@@ -210,14 +210,19 @@ def _until(page, condition: str, arg=None) -> None:
 def select_cell(table, column: int, row: int):
     """Select a cell of a table (st.dataframe, st.data_editor) through the grid's accessible table, whose cells take
     the focus (the cells on screen are drawn on a canvas): focus it until the grid has made it the selected cell (the
-    first focus can go to the cell the grid selected before). Returns the cell's locator."""
+    first focus can go to the cell the grid selected before). Returns the cell's locator.
+
+    Waits for the selected cell with a selector, not `expect`: each look of an `expect` that does not match yet builds
+    an accessibility snapshot of the whole page for its message, a tenth of a second of the browser's time on the
+    Assess screen, at almost every cell an edit test selects."""
     cell = table.get_by_test_id(f"glide-cell-{column}-{row}")
+    selected = table.locator(f'[data-testid="glide-cell-{column}-{row}"][aria-selected="true"]')
     for attempt in range(5):
         cell.focus()
         try:
-            expect(cell).to_have_attribute("aria-selected", "true", timeout=2_000)
+            selected.wait_for(state="attached", timeout=2_000)
             return cell
-        except AssertionError:
+        except PlaywrightTimeout:
             if attempt == 4:
                 raise
     return cell
