@@ -1,4 +1,5 @@
-"""The r2p-risk command line, run as a real process."""
+"""The r2p-risk command line: each command's output and exit status, run in the test process (helpers.cli), and
+once as a real process, `python -m r2p_risk` as a shell runs it."""
 
 import json
 import subprocess
@@ -6,18 +7,15 @@ import sys
 
 import pytest
 from helpers import EXAMPLES, ROOT
+from helpers.cli import run
 
 CRISIS = EXAMPLES / "tamaris-north-current-crisis.json"
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "r2p_risk", *args], capture_output=True, text=True, cwd=ROOT, input=stdin, timeout=60
-    )
-
-
 def test_score_prints_the_profile_as_json():
-    result = run("score", str(CRISIS))
+    result = subprocess.run(
+        [sys.executable, "-m", "r2p_risk", "score", str(CRISIS)], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     profile = json.loads(result.stdout)
     assert set(profile["risk_factors"]) == {str(n) for n in range(1, 15)}

@@ -1,24 +1,14 @@
-"""`r2p-risk consensus`, `r2p-risk triggers` and `r2p-risk csv --dossier`, run as real processes."""
+"""`r2p-risk consensus` and `r2p-risk triggers`, run in the test process (helpers.cli), and `r2p-risk csv --dossier`
+as a real process, its bytes as a shell's redirection writes them."""
 
 import json
-import os
 import subprocess
 import sys
 
 from helpers import EXAMPLES, ROOT
+from helpers.cli import run
 
 ORLAVIA = EXAMPLES / "orlavia-kessan-imminent-risk.json"
-
-
-def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "r2p_risk", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def analyst_file(tmp_path, name: str, levels: dict[str, int | None]):
