@@ -31,10 +31,10 @@ def human_edits():
     return plan
 
 
-VALUES = {
+VALUES = {  # what is typed: for a list, the first letters that pick the option (grid.LEVELS)
     "level": lambda n, r: LEVELS[(n + r) % 4],
-    "confidence": lambda n, r: ["low", "medium", "high"][(n + r) % 3],
-    "trend": lambda n, r: ["improving", "stable", "worsening"][(n + r) % 3],
+    "confidence": lambda n, r: ["low", "med", "high"][(n + r) % 3],
+    "trend": lambda n, r: ["impr", "stab", "wors"][(n + r) % 3],
     "evidence": lambda n, r: f"Note {n}/{r}",
 }
 STORED = {

@@ -16,7 +16,9 @@ from helpers.browser import animation_frames, app_idle, wait_idle
 from helpers.browser import select_cell as select_grid_cell
 
 COLUMNS = {"item": 0, "level": 2, "confidence": 3, "trend": 4, "evidence": 5, "sources": 6}
-LEVELS = {0: "not present", 1: "weak or", 2: "clearly", 3: "strongly"}  # typed into the level editor: picks the option
+# typed into the level editor, as a person picks from a list: the first letters that leave only the option wanted
+# ("0 · not present" ... "3 · strongly present / pervasive"); each further key redraws the list for nothing
+LEVELS = {0: "not", 1: "weak", 2: "clear", 3: "strong"}
 
 
 def canvas(page):
