@@ -2,7 +2,6 @@
 lines of at most 120 characters, import order, the bandit security rules, bugbear, pyupgrade, simplify),
 ruff's formatter, and mypy over r2p_risk/ and app.py. Each runs from the .venv, as a developer runs it."""
 
-import ast
 import subprocess
 import sys
 import textwrap
@@ -10,6 +9,8 @@ import tomllib
 
 import pytest
 from helpers import ROOT
+
+from r2p_risk.ui.serve import script_imports
 
 pytestmark = pytest.mark.static
 
@@ -34,18 +35,6 @@ def test_mypy_finds_no_type_error():
     assert "Success: no issues found" in result.stdout
 
 
-def imported_names(path) -> set[str]:
-    """Every dotted name a file imports (absolute imports, at any depth of the file): `from a.b import c` gives a.b
-    and a.b.c, whether c is a module or a name in one."""
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
-    return names
-
-
 def test_mypy_skips_only_libraries_our_code_never_imports():
     """The libraries mypy does not follow into (follow_imports = "skip", pyproject.toml) are typed Any: none of the
     files it checks may import one, or calls into it would go unchecked without a word."""
@@ -62,7 +51,7 @@ def test_mypy_skips_only_libraries_our_code_never_imports():
     offending = {
         (str(path.relative_to(ROOT)), name)
         for path in checked
-        for name in imported_names(path)
+        for name in script_imports(path)  # `from a.b import c` gives a.b and a.b.c
         if any(name == prefix or name.startswith(prefix + ".") for prefix in skipped)
     }
     assert offending == set()
