@@ -12,6 +12,7 @@ import io
 import os
 import sys
 from dataclasses import dataclass
+from unittest import mock
 
 from r2p_risk.cli import main
 
@@ -25,36 +26,24 @@ class Ran:
     stderr: str
 
 
-def _text(stream: io.TextIOWrapper, raw: io.BytesIO) -> str:
-    stream.flush()
+def _text(raw: io.BytesIO) -> str:
     return raw.getvalue().decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
-@contextlib.contextmanager
-def _environment(env: dict[str, str]):
-    before = dict(os.environ)
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(before)
-
-
-def run(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> Ran:
-    """`r2p-risk ARGS` with `env` added to the environment and `stdin` as its standard input. An exception that
-    escapes `main` is not caught: the test fails with it, as the traceback a process would print."""
-    out, err = io.BytesIO(), io.BytesIO()
-    stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
-    stderr = io.TextIOWrapper(err, encoding="utf-8", write_through=True)
-    streams = (sys.stdin, sys.stdout, sys.stderr)
-    sys.stdin, sys.stdout, sys.stderr = io.StringIO(stdin), stdout, stderr
-    try:
-        with _environment(env or {}):
-            try:
-                code = main(list(args))
-            except SystemExit as leaving:  # argparse leaves this way: a bad option (2), --help (0)
-                code = leaving.code if isinstance(leaving.code, int) else 1
-    finally:
-        sys.stdin, sys.stdout, sys.stderr = streams
-    return Ran(code, _text(stdout, out), _text(stderr, err))
+def run(*args: str, env: dict[str, str] | None = None) -> Ran:
+    """`r2p-risk ARGS` with `env` added to the environment and an empty standard input. An exception that escapes
+    `main` is not caught: the test fails with it, as the traceback a process would print."""
+    out, err = io.BytesIO(), io.BytesIO()  # text streams over bytes: the CSV commands write to sys.stdout.buffer
+    # kept until read: a text stream closes its bytes when it is collected
+    stdout, stderr = (io.TextIOWrapper(raw, encoding="utf-8", write_through=True) for raw in (out, err))
+    with (
+        mock.patch.dict(os.environ, env or {}),
+        mock.patch.object(sys, "stdin", io.StringIO()),
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+    ):
+        try:
+            code = main(list(args))
+        except SystemExit as leaving:  # argparse leaves this way: a bad option (2), --help (0)
+            code = leaving.code if isinstance(leaving.code, int) else 1
+    return Ran(code, _text(out), _text(err))
